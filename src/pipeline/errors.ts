@@ -1,0 +1,51 @@
+/**
+ * A closed vocabulary of error codes (manifold's habit): every failure a user can see maps to one
+ * of these, with the stage that raised it. Routes and the CLI turn them into JSON or one line.
+ */
+export const ERROR_CODES = {
+  // input
+  unsupported_format: 415,
+  image_corrupt: 422,
+  image_too_large: 413,
+  image_empty: 422,
+  file_too_large: 413,
+  mesh_corrupt: 422,
+  mesh_empty: 422,
+  too_many_triangles: 413,
+  invalid_parameters: 400,
+  // geometry
+  not_manifold: 422,
+  nothing_to_extrude: 422,
+  geometry_failed: 422,
+  // runtime
+  out_of_memory: 503,
+  timeout: 503,
+  cancelled: 409,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class PipelineError extends Error {
+  override readonly name = 'PipelineError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly stage?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; stage?: string; details?: Record<string, unknown> } {
+    return { code: this.code, message: this.message, stage: this.stage, details: this.details };
+  }
+}
+
+export function isPipelineError(error: unknown): error is PipelineError {
+  return error instanceof PipelineError;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The README's test command. It never touches ../shared: corpus checks live in vitest.corpus.config.ts.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/corpus/**'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
