@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   image_corrupt: 422,
   image_too_large: 413,
   image_empty: 422,
+  image_too_small: 422,
   file_too_large: 413,
   mesh_corrupt: 422,
   mesh_empty: 422,
