@@ -1,0 +1,152 @@
+import type { ErrorMetric } from './types.ts';
+import { createSpanBuffer, triangleSpans } from './triangle-spans.ts';
+import type { SpanBuffer } from './triangle-spans.ts';
+
+/**
+ * Measures one triangle against the samples it covers: returns the largest deviation and leaves
+ * the sample index (y * width + x) where it occurs in `candidate`. A maximum found on one of the
+ * triangle's own vertices counts as 0 (it is only rounding noise), as in delatin/hmm.
+ */
+export interface TriangleErrorScanner {
+  candidate: number;
+  scan(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): number;
+}
+
+export function createErrorScanner(
+  metric: ErrorMetric, heights: Float32Array, width: number, height: number,
+): TriangleErrorScanner {
+  return metric.kind === 'cylinder'
+    ? new CylinderErrorScanner(heights, width, height, metric.radius, metric.radiansPerSample)
+    : new HeightErrorScanner(heights, width, height);
+}
+
+/** |z_plane - z_sample|: the plane through the three vertex heights, stepped along each row. */
+export class HeightErrorScanner implements TriangleErrorScanner {
+  candidate = 0;
+  private readonly spanBuffer: SpanBuffer;
+
+  constructor(private readonly heights: Float32Array, private readonly width: number, height: number) {
+    this.spanBuffer = createSpanBuffer(height);
+  }
+
+  scan(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): number {
+    const h = this.heights;
+    const w = this.width;
+    const z0 = h[y0 * w + x0];
+    const ex1 = x1 - x0, ey1 = y1 - y0, ex2 = x2 - x0, ey2 = y2 - y0;
+    const dz1 = h[y1 * w + x1] - z0;
+    const dz2 = h[y2 * w + x2] - z0;
+    const det = ex1 * ey2 - ey1 * ex2;
+    const dzdx = (dz1 * ey2 - dz2 * ey1) / det;
+    const dzdy = (dz2 * ex1 - dz1 * ex2) / det;
+    const z00 = z0 - dzdx * x0 - dzdy * y0;
+
+    const out = this.spanBuffer;
+    triangleSpans(out, x0, y0, x1, y1, x2, y2);
+    const spans = out.spans;
+    let maxError = 0;
+    let best = y0 * w + x0;
+    for (let r = 0, y = out.firstRow; r < out.rows; r++, y++) {
+      const start = spans[2 * r];
+      const end = spans[2 * r + 1];
+      let z = z00 + dzdy * y + dzdx * start;
+      const rowBase = y * w;
+      for (let i = rowBase + start, last = rowBase + end; i <= last; i++) {
+        const d = Math.abs(h[i] - z);
+        if (d > maxError) {
+          maxError = d;
+          best = i;
+        }
+        z += dzdx;
+      }
+    }
+    this.candidate = best;
+    if (best === y0 * w + x0 || best === y1 * w + x1 || best === y2 * w + x2) return 0;
+    return maxError;
+  }
+}
+
+/**
+ * Deviation on a cylinder. Column x sits at angle x * radiansPerSample, a sample of height h at
+ * radius `radius + h`; y runs along the axis (one grid unit = radius * radiansPerSample mm keeps
+ * the parameter grid isotropic, so the 2D Delaunay criterion still fits, but y never changes the
+ * error because the interpolated y is exact). The mesh point of a sample is the 3D triangle
+ * interpolated with the sample's barycentric coordinates, and the error is its distance to the
+ * sample's true surface point. That bounds the radial deviation (| |Q| - r | <= |Q - S|), equals the
+ * chord sag r(1 - cos(Δθ/2)) at a chord's middle, and — unlike the radial part alone — also sees a
+ * triangle that folds across the seam or spans a wide angle (a purely radial measure is blind to
+ * the two initial triangles of a closed cylinder, whose corners all sit at angle 0). Squared
+ * distances are compared, so no square root per sample.
+ */
+export class CylinderErrorScanner implements TriangleErrorScanner {
+  candidate = 0;
+  private readonly spanBuffer: SpanBuffer;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(
+    private readonly heights: Float32Array,
+    private readonly width: number,
+    height: number,
+    private readonly radius: number,
+    radiansPerSample: number,
+  ) {
+    this.spanBuffer = createSpanBuffer(height);
+    this.cos = new Float64Array(width);
+    this.sin = new Float64Array(width);
+    for (let x = 0; x < width; x++) {
+      this.cos[x] = Math.cos(x * radiansPerSample);
+      this.sin[x] = Math.sin(x * radiansPerSample);
+    }
+  }
+
+  scan(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): number {
+    const h = this.heights;
+    const w = this.width;
+    const R = this.radius;
+    const r0 = R + h[y0 * w + x0];
+    const r1 = R + h[y1 * w + x1];
+    const r2 = R + h[y2 * w + x2];
+    const X0 = r0 * this.cos[x0], Y0 = r0 * this.sin[x0];
+    const dX1 = r1 * this.cos[x1] - X0, dY1 = r1 * this.sin[x1] - Y0;
+    const dX2 = r2 * this.cos[x2] - X0, dY2 = r2 * this.sin[x2] - Y0;
+    const ex1 = x1 - x0, ey1 = y1 - y0, ex2 = x2 - x0, ey2 = y2 - y0;
+    const det = ex1 * ey2 - ey1 * ex2;
+    const dXdx = (dX1 * ey2 - dX2 * ey1) / det;
+    const dXdy = (dX2 * ex1 - dX1 * ex2) / det;
+    const dYdx = (dY1 * ey2 - dY2 * ey1) / det;
+    const dYdy = (dY2 * ex1 - dY1 * ex2) / det;
+    const X00 = X0 - dXdx * x0 - dXdy * y0;
+    const Y00 = Y0 - dYdx * x0 - dYdy * y0;
+
+    const out = this.spanBuffer;
+    triangleSpans(out, x0, y0, x1, y1, x2, y2);
+    const spans = out.spans;
+    const cos = this.cos;
+    const sin = this.sin;
+    let maxSquared = 0;
+    let best = y0 * w + x0;
+    for (let r = 0, y = out.firstRow; r < out.rows; r++, y++) {
+      const start = spans[2 * r];
+      const end = spans[2 * r + 1];
+      let X = X00 + dXdy * y + dXdx * start;
+      let Y = Y00 + dYdy * y + dYdx * start;
+      const rowBase = y * w;
+      for (let x = start; x <= end; x++) {
+        const rs = R + h[rowBase + x];
+        const dx = X - rs * cos[x];
+        const dy = Y - rs * sin[x];
+        const d2 = dx * dx + dy * dy;
+        if (d2 > maxSquared) {
+          maxSquared = d2;
+          best = rowBase + x;
+        }
+        X += dXdx;
+        Y += dYdx;
+      }
+    }
+    this.candidate = best;
+    if (best === y0 * w + x0 || best === y1 * w + x1 || best === y2 * w + x2) return 0;
+    return Math.sqrt(maxSquared);
+  }
+}
