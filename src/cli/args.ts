@@ -1,0 +1,81 @@
+/** CLI flags -> a validated job description. Flag names are the kebab-case of the params. */
+import { parseArgs } from 'node:util';
+import type { OutputFormat } from '../pipeline/params.ts';
+import { IMAGE_JOB_DEFAULTS, OUTPUT_FORMATS } from '../pipeline/params.ts';
+
+export class UsageError extends Error {}
+
+export interface CliRequest {
+  input: string;
+  outputs: Array<{ path: string; format: OutputFormat }>;
+  preview?: string;
+  backlit?: string;
+  report?: string;
+  quiet: boolean;
+  params: Record<string, unknown>;
+}
+
+const NUMBER_FLAGS = [
+  'width-mm', 'height-mm', 'resolution-mm', 'max-error-mm', 'max-triangles', 'gamma', 'denoise',
+  'min-height-mm', 'max-height-mm', 'base-mm', 'min-thickness-mm', 'max-thickness-mm', 'arc-degrees',
+  'frame-mm', 'frame-thickness-mm', 'extrude-height-mm', 'base-plate-mm', 'threshold', 'keychain-hole-mm',
+  'cutter-wall-mm', 'cutter-height-mm',
+] as const;
+const STRING_FLAGS = ['mode', 'shape', 'keychain-position'] as const;
+const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter'] as const;
+
+export function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+    output: { type: 'string', short: 'o', multiple: true },
+    preview: { type: 'string' },
+    backlit: { type: 'string' },
+    report: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
+  };
+  for (const f of [...NUMBER_FLAGS, ...STRING_FLAGS]) options[f] = { type: 'string' };
+  for (const f of BOOLEAN_FLAGS) options[f] = { type: 'boolean' };
+
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (v.help) return 'help';
+  if (v.version) return 'version';
+  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'give one input file' : 'give exactly one input file');
+  const outputs = ((v.output as string[] | undefined) ?? []).map((path) => {
+    const ext = path.toLowerCase().split('.').pop() ?? '';
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(ext)) throw new UsageError(`cannot tell the format of ${path}: use .stl, .3mf, .glb or .obj`);
+    return { path, format: ext as OutputFormat };
+  });
+  if (outputs.length === 0 && !v.preview && !v.report) throw new UsageError('give an output with -o out.stl (or .3mf, .glb, .obj)');
+
+  const params: Record<string, unknown> = {};
+  for (const f of NUMBER_FLAGS) {
+    if (v[f] === undefined) continue;
+    const n = Number(v[f]);
+    if (!Number.isFinite(n)) throw new UsageError(`--${f} needs a number, not "${String(v[f])}"`);
+    params[camel(f)] = n;
+  }
+  for (const f of STRING_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
+  for (const f of BOOLEAN_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
+  params.formats = outputs.length > 0 ? outputs.map((o) => o.format) : IMAGE_JOB_DEFAULTS.formats;
+  params.previews = Boolean(v.preview || v.backlit);
+  return {
+    input: parsed.positionals[0],
+    outputs,
+    preview: v.preview as string | undefined,
+    backlit: v.backlit as string | undefined,
+    report: v.report as string | undefined,
+    quiet: Boolean(v.quiet),
+    params,
+  };
+}

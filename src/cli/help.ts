@@ -1,0 +1,53 @@
+export const HELP = `image-to-stl: photos and logos to printable solids, offline.
+
+Usage
+  image-to-stl <image> -o <out.stl|out.3mf|out.glb|out.obj> [-o more...] [options]
+
+Modes
+  --mode lithophane     thickness follows brightness, for a light behind it (default)
+  --mode relief         height follows brightness on a flat base
+  --mode extrude        a logo or text picture extruded (keychains, cookie cutters, signs)
+
+Size and quality
+  --width-mm N          width of the print (default 100; arc/cylinder: unrolled width)
+  --height-mm N         picture height instead; width follows the aspect ratio
+  --resolution-mm N     distance between height samples (default 0.2)
+  --max-error-mm N      largest allowed deviation from the picture (default 0.05)
+  --max-triangles N     triangle budget (default 400000)
+  --invert              swap dark and bright
+  --auto-level          stretch contrast to the full range
+  --gamma N             tone curve exponent (default 1)
+  --denoise N           Gaussian denoise, sigma in samples (default 0)
+
+Lithophane
+  --shape flat|arc|cylinder   (default flat; cylinder makes a closed lamp shade)
+  --min-thickness-mm N  thinnest (brightest) part (default 0.8)
+  --max-thickness-mm N  thickest (darkest) part (default 3.2)
+  --arc-degrees N       angle of an arc (default 120)
+  --frame-mm N          border width (default 0 = none)
+  --frame-thickness-mm N (default 4)
+  --stand               stand a flat lithophane upright in a foot
+
+Relief
+  --min-height-mm N / --max-height-mm N   surface height for black / white (0 / 3)
+  --base-mm N           solid base under the surface (default 1.5)
+
+Extrude
+  --extrude-height-mm N (default 3)    --base-plate-mm N (default 0)
+  --threshold N         brightness below which a pixel is ink (default 0.5; alpha wins)
+  --keychain            add a ring tab   --keychain-hole-mm N (4)
+  --keychain-position top|bottom|left|right|top-left|top-right
+  --cookie-cutter       a cutter wall along the outline  --cutter-wall-mm N (0.8)  --cutter-height-mm N (12)
+
+Other outputs
+  --preview FILE.png    shaded 3/4 render      --backlit FILE.png   lithophane against a light
+  --report FILE.json    printability report    --quiet              no progress bar or summary
+  -h, --help            this text              --version
+
+Exit status is 0 only when every file was written; otherwise one line says why.
+
+Examples
+  image-to-stl photo.jpg -o lamp.stl --shape cylinder --width-mm 250 --preview lamp.png
+  image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
+  image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
+`;

@@ -1,0 +1,163 @@
+/**
+ * What a user can ask of an image job, with defaults and range checks. The same object comes from
+ * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
+ */
+import { PipelineError } from './errors.ts';
+
+export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
+export type ImageMode = (typeof IMAGE_MODES)[number];
+export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
+export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
+
+export interface ImageJobParams {
+  mode: ImageMode;
+  shape: (typeof SHAPES)[number];
+  /** X size in mm (for arc and cylinder lithophanes: the unrolled picture width). */
+  widthMm: number;
+  /** Alternative to widthMm: the picture's height in mm; width follows the aspect ratio. */
+  heightMm?: number;
+  /** Distance between height samples. 0.2 mm suits a 0.4 mm nozzle. */
+  resolutionMm: number;
+  maxErrorMm: number;
+  maxTriangles: number;
+  invert: boolean;
+  autoLevel: boolean;
+  gamma: number;
+  /** Gaussian denoise, sigma in samples (0 = off). */
+  denoise: number;
+  // relief
+  minHeightMm: number;
+  maxHeightMm: number;
+  baseMm: number;
+  // lithophane
+  minThicknessMm: number;
+  maxThicknessMm: number;
+  arcDegrees: number;
+  frameMm: number;
+  frameThicknessMm: number;
+  stand: boolean;
+  // extrude
+  extrudeHeightMm: number;
+  basePlateMm: number;
+  threshold: number;
+  keychain: boolean;
+  keychainHoleMm: number;
+  keychainPosition: (typeof KEYCHAIN_POSITIONS)[number];
+  cookieCutter: boolean;
+  cutterWallMm: number;
+  cutterHeightMm: number;
+  // outputs
+  formats: OutputFormat[];
+  previews: boolean;
+}
+
+export const IMAGE_JOB_DEFAULTS: ImageJobParams = {
+  mode: 'lithophane',
+  shape: 'flat',
+  widthMm: 100,
+  resolutionMm: 0.2,
+  maxErrorMm: 0.05,
+  maxTriangles: 400_000,
+  invert: false,
+  autoLevel: false,
+  gamma: 1,
+  denoise: 0,
+  minHeightMm: 0,
+  maxHeightMm: 3,
+  baseMm: 1.5,
+  minThicknessMm: 0.8,
+  maxThicknessMm: 3.2,
+  arcDegrees: 120,
+  frameMm: 0,
+  frameThicknessMm: 4,
+  stand: false,
+  extrudeHeightMm: 3,
+  basePlateMm: 0,
+  threshold: 0.5,
+  keychain: false,
+  keychainHoleMm: 4,
+  keychainPosition: 'top',
+  cookieCutter: false,
+  cutterWallMm: 0.8,
+  cutterHeightMm: 12,
+  formats: ['stl'],
+  previews: true,
+};
+
+type Range = readonly [number, number];
+const RANGES: Partial<Record<keyof ImageJobParams, Range>> = {
+  widthMm: [1, 1000],
+  heightMm: [1, 1000],
+  resolutionMm: [0.02, 5],
+  maxErrorMm: [0.001, 5],
+  maxTriangles: [100, 5_000_000],
+  gamma: [0.1, 10],
+  denoise: [0, 20],
+  minHeightMm: [0, 100],
+  maxHeightMm: [0, 100],
+  baseMm: [0.2, 100],
+  minThicknessMm: [0.2, 20],
+  maxThicknessMm: [0.3, 30],
+  arcDegrees: [10, 359],
+  frameMm: [0, 100],
+  frameThicknessMm: [0.3, 30],
+  extrudeHeightMm: [0.2, 100],
+  basePlateMm: [0, 50],
+  threshold: [0, 1],
+  keychainHoleMm: [1, 20],
+  cutterWallMm: [0.3, 5],
+  cutterHeightMm: [2, 100],
+};
+
+const ENUMS: Partial<Record<keyof ImageJobParams, readonly string[]>> = {
+  mode: IMAGE_MODES,
+  shape: SHAPES,
+  keychainPosition: KEYCHAIN_POSITIONS,
+};
+
+/** Merges `input` over the defaults and checks every field; unknown fields are rejected. */
+export function resolveImageParams(input: Record<string, unknown>): ImageJobParams {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...IMAGE_JOB_DEFAULTS };
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!(key in IMAGE_JOB_DEFAULTS) && key !== 'heightMm') {
+      problems.push(`unknown parameter "${key}"`);
+      continue;
+    }
+    const k = key as keyof ImageJobParams;
+    const range = RANGES[k];
+    const choices = ENUMS[k];
+    if (range) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
+        problems.push(`${key} must be a number from ${range[0]} to ${range[1]}`);
+        continue;
+      }
+    } else if (choices) {
+      if (typeof value !== 'string' || !choices.includes(value)) {
+        problems.push(`${key} must be one of ${choices.join(', ')}`);
+        continue;
+      }
+    } else if (k === 'formats') {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) {
+        problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
+        continue;
+      }
+    } else if (typeof value !== typeof IMAGE_JOB_DEFAULTS[k]) {
+      problems.push(`${key} must be a ${typeof IMAGE_JOB_DEFAULTS[k]}`);
+      continue;
+    }
+    out[key] = value;
+  }
+  const params = out as unknown as ImageJobParams;
+  if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
+  if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm) problems.push('maxThicknessMm must exceed minThicknessMm');
+  if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if (problems.length > 0) {
+    throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
+  }
+  params.formats = [...new Set(params.formats)];
+  return params;
+}

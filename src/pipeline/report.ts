@@ -1,0 +1,31 @@
+/** The printability report a job hands back with its files. */
+import type { BoundingBox } from './mesh.ts';
+
+export interface SolidReport {
+  mode: string;
+  shape?: string;
+  manifold: boolean;
+  triangles: number;
+  vertices: number;
+  volumeMm3: number;
+  genus: number;
+  boundingBoxMm: { min: number[]; max: number[]; size: number[] };
+  /** Height-sample grid the surface was meshed from. */
+  grid?: { width: number; height: number; pitchMm: number; fullGridTriangles: number };
+  requestedMaxErrorMm?: number;
+  achievedMaxErrorMm?: number;
+  stagesMs: Record<string, number>;
+  totalMs: number;
+  peakMemoryMb?: number;
+  outputs: Array<{ name: string; bytes: number }>;
+  warnings: string[];
+}
+
+export function roundedBox(box: BoundingBox): SolidReport['boundingBoxMm'] {
+  const r = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    min: box.min.map(r),
+    max: box.max.map(r),
+    size: box.max.map((v, i) => r(v - box.min[i])),
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Image -> printable solid, top to bottom as a list of timed stages:
+ *   decode -> prepare (resample to the print grid, level, denoise) -> build the mode's solid
+ *   -> validate with manifold-3d -> export each format -> previews -> report.
+ * Everything with a side effect (codec, WASM, clock, memory probe) is passed in.
+ */
+import type { ManifoldToplevel } from 'manifold-3d';
+import type { Artifact } from './artifacts.ts';
+import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
+import { decodeImage } from './decode.ts';
+import { PipelineError } from './errors.ts';
+import { writeGlb } from './export/glb.ts';
+import { writeObj } from './export/obj.ts';
+import { stlByteLength, stlChunks } from './export/stl.ts';
+import { writeThreeMf } from './export/threemf.ts';
+import { extrudeLogo } from './extrude/extrude.ts';
+import type { Heightmap } from './heightmap.ts';
+import { applyGamma } from './heightmap-ops/gamma.ts';
+import { autoLevel } from './heightmap-ops/auto-level.ts';
+import { gaussianBlur } from './heightmap-ops/blur.ts';
+import { invert } from './heightmap-ops/invert.ts';
+import { printGrid, resample } from './heightmap-ops/resample.ts';
+import type { ImageCodec, ImageLimits } from './image.ts';
+import type { Mesh } from './mesh.ts';
+import { boundingBox } from './mesh.ts';
+import { buildLithophane } from './modes/lithophane.ts';
+import type { LithophaneResult } from './modes/lithophane.ts';
+import { buildRelief } from './modes/relief.ts';
+import { addStand } from './modes/stand.ts';
+import type { ImageJobParams, OutputFormat } from './params.ts';
+import { renderBacklit } from './preview/backlit.ts';
+import { encodePng } from './preview/png.ts';
+import { renderPreview } from './preview/render.ts';
+import type { SolidReport } from './report.ts';
+import { roundedBox } from './report.ts';
+import { StageTimer } from './stage-timer.ts';
+import type { StageHooks } from './stage-timer.ts';
+import type { Triangulator } from './triangulate/triangulator.ts';
+import { validateSolid } from './validate.ts';
+
+export interface PipelineDeps extends StageHooks {
+  codec: ImageCodec;
+  manifold: ManifoldToplevel;
+  triangulate: Triangulator;
+  limits?: Partial<ImageLimits>;
+}
+
+export interface PipelineResult {
+  mesh: Mesh;
+  artifacts: Artifact[];
+  report: SolidReport;
+}
+
+/** Longest side traced for logos: outlines are sub-pixel already, more pixels only cost time. */
+const EXTRUDE_MAX_SIDE = 1600;
+
+export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams, deps: PipelineDeps): Promise<PipelineResult> {
+  const planned = 5 + params.formats.length + (params.previews ? 1 : 0);
+  const timer = new StageTimer(deps, planned);
+  const started = deps.clock();
+  const warnings: string[] = [];
+
+  const { heightmap: decoded } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits));
+
+  const widthMm = params.heightMm !== undefined ? (params.heightMm * decoded.width) / decoded.height : params.widthMm;
+  const cylinder = params.mode === 'lithophane' && params.shape === 'cylinder';
+  const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, widthMm, cylinder, warnings));
+
+  let surface: { heights?: Float32Array; achievedErrorMm?: number; grid?: SolidReport['grid']; thickness?: Heightmap } = {};
+  const mesh = await timer.run(`build-${params.mode}`, () => {
+    if (params.mode === 'extrude') {
+      return extrudeLogo(map, deps.manifold, {
+        widthMm,
+        heightMm: params.extrudeHeightMm,
+        basePlateMm: params.basePlateMm,
+        threshold: params.threshold,
+        invert: params.invert,
+        keychain: params.keychain ? { holeDiameterMm: params.keychainHoleMm, position: params.keychainPosition } : undefined,
+        cookieCutter: params.cookieCutter ? { wallMm: params.cutterWallMm, heightMm: params.cutterHeightMm } : undefined,
+      });
+    }
+    const built =
+      params.mode === 'relief'
+        ? buildRelief(map, pitchMm, deps.triangulate, {
+            minHeightMm: params.minHeightMm,
+            maxHeightMm: params.maxHeightMm,
+            baseMm: params.baseMm,
+            invert: params.invert,
+            maxErrorMm: params.maxErrorMm,
+            maxTriangles: params.maxTriangles,
+          })
+        : buildLithophane(params.invert ? invert(map) : map, pitchMm, deps.triangulate, {
+            shape: params.shape,
+            minThicknessMm: params.minThicknessMm,
+            maxThicknessMm: params.maxThicknessMm,
+            arcDegrees: params.arcDegrees,
+            frameMm: params.frameMm,
+            frameThicknessMm: params.frameThicknessMm,
+            maxErrorMm: params.maxErrorMm,
+            maxTriangles: params.maxTriangles,
+          });
+    surface = {
+      heights: built.heights,
+      achievedErrorMm: built.achievedErrorMm,
+      grid: { width: built.gridWidth, height: built.gridHeight, pitchMm: round(pitchMm, 4), fullGridTriangles: 2 * (built.gridWidth - 1) * (built.gridHeight - 1) },
+      thickness: (built as Partial<LithophaneResult>).thickness,
+    };
+    if (built.achievedErrorMm > params.maxErrorMm) {
+      warnings.push(`the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`);
+    }
+    return params.mode === 'lithophane' && params.stand ? addStand(built.mesh, deps.manifold) : built.mesh;
+  });
+
+  const check = await timer.run('validate', () => validateSolid(mesh, deps.manifold));
+  if (check.triangles > params.maxTriangles) {
+    warnings.push(`the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`);
+  }
+
+  const artifacts: Artifact[] = [];
+  for (const format of params.formats) {
+    artifacts.push(await timer.run(`export-${format}`, () => exportMesh(mesh, format)));
+  }
+  if (params.previews) {
+    await timer.run('preview', () => {
+      artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh))));
+      if (surface.thickness) artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness))));
+    });
+  }
+
+  const report: SolidReport = {
+    mode: params.mode,
+    shape: params.mode === 'lithophane' ? params.shape : undefined,
+    manifold: check.manifold,
+    triangles: check.triangles,
+    vertices: check.vertices,
+    volumeMm3: round(check.volumeMm3, 2),
+    genus: check.genus,
+    boundingBoxMm: roundedBox(boundingBox(mesh)),
+    grid: surface.grid,
+    requestedMaxErrorMm: params.mode === 'extrude' ? undefined : params.maxErrorMm,
+    achievedMaxErrorMm: surface.achievedErrorMm === undefined ? undefined : round(surface.achievedErrorMm, 4),
+    stagesMs: timer.stagesMs,
+    totalMs: Math.round(deps.clock() - started),
+    peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
+    outputs: artifacts.map((a) => ({ name: a.name, bytes: a.byteLength })),
+    warnings,
+  };
+  artifacts.push(bytesArtifact('report.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(report, null, 2))));
+  deps.onProgress?.({ stage: 'done', percent: 100 });
+  return { mesh, artifacts, report };
+}
+
+function prepare(
+  decoded: Heightmap,
+  params: ImageJobParams,
+  widthMm: number,
+  cylinder: boolean,
+  warnings: string[],
+): { map: Heightmap; pitchMm: number } {
+  let map = decoded;
+  let pitchMm: number;
+  if (params.mode === 'extrude') {
+    const scale = Math.min(1, EXTRUDE_MAX_SIDE / Math.max(map.width, map.height));
+    if (scale < 1) map = resample(map, { width: Math.round(map.width * scale), height: Math.round(map.height * scale) });
+    pitchMm = widthMm / map.width;
+  } else if (cylinder) {
+    // A ring of `columns` samples: the first is repeated at the end to close it.
+    const columns = Math.max(8, Math.min(map.width * 4, Math.round(widthMm / params.resolutionMm)));
+    pitchMm = widthMm / columns;
+    const rows = Math.max(2, Math.round(((map.height / map.width) * widthMm) / pitchMm) + 1);
+    map = resample(map, { width: columns, height: rows });
+  } else {
+    const grid = printGrid(map, widthMm, params.resolutionMm);
+    if (grid.width < Math.round(widthMm / params.resolutionMm) + 1) {
+      warnings.push(`the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`);
+    }
+    map = resample(map, grid);
+    pitchMm = grid.pitchMm;
+  }
+  if (params.autoLevel) map = autoLevel(map);
+  if (params.gamma !== 1) map = applyGamma(map, params.gamma);
+  if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
+  return { map, pitchMm };
+}
+
+async function exportMesh(mesh: Mesh, format: OutputFormat): Promise<Artifact> {
+  switch (format) {
+    case 'stl':
+      return { name: 'model.stl', contentType: CONTENT_TYPES.stl, byteLength: stlByteLength(mesh.indices.length / 3), chunks: () => stlChunks(mesh) };
+    case '3mf':
+      return bytesArtifact('model.3mf', CONTENT_TYPES['3mf'], writeThreeMf(mesh));
+    case 'glb':
+      return bytesArtifact('model.glb', CONTENT_TYPES.glb, await writeGlb(mesh));
+    case 'obj':
+      return bytesArtifact('model.obj', CONTENT_TYPES.obj, writeObj(mesh));
+    default:
+      throw new PipelineError('invalid_parameters', `export: unknown format ${String(format)}`, 'export');
+  }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
