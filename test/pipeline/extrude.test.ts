@@ -4,6 +4,8 @@ import { sharedManifold } from '../../wasm/manifold.ts';
 import { EXTRUDE_DEFAULTS, extrudeLogo } from '../../src/pipeline/extrude/extrude.ts';
 import type { ExtrudeOptions } from '../../src/pipeline/extrude/extrude.ts';
 import type { KeychainPosition } from '../../src/pipeline/extrude/keychain.ts';
+import { traceContours } from '../../src/pipeline/extrude/contours.ts';
+import { ringLength, ringsBounds, signedArea } from '../../src/pipeline/extrude/ring.ts';
 import { boundingBox, boxSize, signedVolume } from '../../src/pipeline/mesh.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
 import { isPipelineError } from '../../src/pipeline/errors.ts';
@@ -200,9 +202,17 @@ describe('cookie cutter', () => {
   });
 
   it('follows the outer outline only: an "8" gives one wall, ≈ perimeter × wall × height', () => {
-    const facts = extrude(figureEight(40), { widthMm: 30, cookieCutter: { flangeMm: 0 } });
+    const map = figureEight(40);
+    const wall = 0.8;
+    const facts = extrude(map, { widthMm: 30, cookieCutter: { wallMm: wall, flangeMm: 0 } });
     expect(facts.genus).toBe(1);
     expect(facts.components).toBe(1);
     expect(facts.size[2]).toBeCloseTo(12, 5);
+    // Steiner: a wall of width w outside a closed curve of length P covers P·w + π·w².
+    const rings = traceContours(map);
+    const outer = rings.reduce((a, b) => (signedArea(b) > signedArea(a) ? b : a));
+    const b = ringsBounds([outer]);
+    const perimeter = ringLength(outer) * (30 / (b.maxX - b.minX));
+    within(facts.volume, (perimeter * wall + Math.PI * wall * wall) * 12, 0.03);
   });
 });

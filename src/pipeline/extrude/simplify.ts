@@ -9,8 +9,9 @@
  * |area| is below `minArea` are dropped after simplification: outer specks vanish, and holes that
  * small would close up on the printer anyway.
  *
- * Measured: marching-squares outlines of a 400 px anti-aliased disc drop from ~1100 points to ~70
- * at a 0.05 mm tolerance (0.25 mm per pixel), with every dropped point within the tolerance.
+ * Measured: the marching-squares outline of an anti-aliased disc of radius 100 px at 0.25 mm per
+ * pixel drops from 800 points to ~60 at a 0.05 mm tolerance (radius 200 px: 1600 -> 102), every
+ * dropped point within the tolerance. A 1024² logo extrudes to ~1.4k triangles in 0.06–0.2 s.
  */
 import { signedArea } from './ring.ts';
 import type { Point, Ring } from './ring.ts';
