@@ -26,6 +26,10 @@ import { WasmScope } from './wasm-scope.ts';
 
 export { EXTRUDE_DEFAULTS } from './options.ts';
 export type { ExtrudeOptions } from './options.ts';
+export { KEYCHAIN_DEFAULTS } from './keychain.ts';
+export type { KeychainOptions, KeychainPosition } from './keychain.ts';
+export { COOKIE_CUTTER_DEFAULTS } from './cookie-cutter.ts';
+export type { CookieCutterOptions } from './cookie-cutter.ts';
 
 const STAGE = 'extrude';
 
