@@ -1,7 +1,7 @@
 /**
  * An orbiting orthographic camera for previews. Z is up; azimuth 0 puts the eye in front (-Y side)
- * looking towards +Y; positive azimuth turns the eye counter-clockwise seen from above, so -40
- * shows the front and the left (-X) side. Elevation lifts the eye above the bed. Orthographic
+ * looking towards +Y; negative azimuth swings the eye towards +X (clockwise seen from above), so
+ * the default -40 is the classic product 3/4 view showing the front and the right (+X) side. Elevation lifts the eye above the bed. Orthographic
  * because a product thumbnail should not distort proportions, and the fit to the frame is exact.
  */
 export type Vec3 = [number, number, number];
@@ -31,8 +31,8 @@ export function orbitCamera(target: Vec3, azimuthDeg: number, elevationDeg: numb
   const az = azimuthDeg * DEG;
   // Clamp just short of straight down so "right" stays defined.
   const el = Math.max(-89.5, Math.min(89.5, elevationDeg)) * DEG;
-  // Direction from the target to the eye: start at the front (-Y), rotate about Z by azimuth, lift by elevation.
-  const eye: Vec3 = [Math.cos(el) * Math.sin(az), -Math.cos(el) * Math.cos(az), Math.sin(el)];
+  // Direction from the target to the eye: start at the front (-Y), rotate about Z by -azimuth, lift by elevation.
+  const eye: Vec3 = [-Math.cos(el) * Math.sin(az), -Math.cos(el) * Math.cos(az), Math.sin(el)];
   const forward: Vec3 = [-eye[0], -eye[1], -eye[2]];
   // right = forward x Z, normalised (forward is never vertical thanks to the clamp).
   const rl = Math.hypot(forward[1], forward[0]);

@@ -25,7 +25,7 @@ import type { LightRig } from './shading.ts';
 export interface RenderOptions {
   width: number;
   height: number;
-  /** Degrees about +Z; 0 looks from the front (-Y), negative turns towards the left side. */
+  /** Degrees about Z; 0 looks from the front (-Y), negative swings the eye towards the right (+X). */
   azimuthDeg: number;
   /** Degrees above the bed. */
   elevationDeg: number;
@@ -56,7 +56,7 @@ export const RENDER_DEFAULTS: RenderOptions = {
   elevationDeg: 35,
   margin: 0.08,
   supersample: 2,
-  modelColor: [96, 150, 214],
+  modelColor: [100, 156, 222],
   backgroundTop: [248, 249, 251],
   backgroundBottom: [226, 230, 236],
   gridColor: [150, 160, 175],

@@ -25,12 +25,12 @@ export interface LightRig {
 }
 
 export const LIGHT_RIG_DEFAULTS: LightRig = {
-  ambient: 0.2,
-  key: 0.68,
-  keyDirection: [-0.55, 0.65, 0.55],
-  fill: 0.2,
-  fillDirection: [0.8, -0.15, 0.55],
-  sky: 0.16,
+  ambient: 0.27,
+  key: 0.7,
+  keyDirection: [-0.75, 0.55, 0.35],
+  fill: 0.24,
+  fillDirection: [0.8, 0, 0.6],
+  sky: 0.12,
 };
 
 /** Area-weighted unit normals per vertex (zero for vertices no valid triangle uses). */
