@@ -67,7 +67,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, widthMm, cylinder, warnings));
 
   let surface: { heights?: Float32Array; achievedErrorMm?: number; grid?: SolidReport['grid']; thickness?: Heightmap } = {};
-  const mesh = await timer.run(`build-${params.mode}`, () => {
+  const solid = await timer.run(`build-${params.mode}`, () => {
     if (params.mode === 'extrude') {
       return extrudeLogo(map, deps.manifold, {
         widthMm,
@@ -111,7 +111,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     return params.mode === 'lithophane' && params.stand ? addStand(built.mesh, deps.manifold) : built.mesh;
   });
 
-  const check = await timer.run('validate', () => validateSolid(mesh, deps.manifold));
+  const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
+  const mesh = check.mesh;
   if (check.triangles > params.maxTriangles) {
     warnings.push(`the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`);
   }

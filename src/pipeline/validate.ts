@@ -1,14 +1,17 @@
 /**
  * Stage "validate": every solid passes through manifold-3d before export. manifold-3d 3.5.4
  * throws NotManifold for open or inconsistently wound meshes, but may silently drop or split
- * faces around non-manifold edges; so we also require that it kept every triangle, and count
- * edge uses ourselves (each directed edge once, its reverse once).
+ * faces around non-manifold edges; so we count edge uses ourselves first (each directed edge
+ * once, its reverse once). When that passes and manifold-3d still removes triangles, they were
+ * degenerate slivers (booleans leave some): the cleaned mesh is returned and exported instead.
  */
 import type { ManifoldToplevel } from 'manifold-3d';
 import { PipelineError } from './errors.ts';
 import type { Mesh } from './mesh.ts';
 
 export interface SolidCheck {
+  /** The mesh to export: the input, or manifold-3d's copy without degenerate slivers. */
+  mesh: Mesh;
   manifold: boolean;
   volumeMm3: number;
   genus: number;
@@ -28,11 +31,20 @@ export function validateSolid(mesh: Mesh, wasm: ManifoldToplevel, stage = 'valid
   try {
     solid = new wasm.Manifold(input);
     const status = solid.status();
-    const kept = solid.numTri();
-    if (status !== 'NoError' || kept !== triangles) {
-      throw new PipelineError('not_manifold', `${stage}: manifold-3d rejected the solid (${status}, kept ${kept} of ${triangles} triangles)`, stage);
+    if (status !== 'NoError') throw new PipelineError('not_manifold', `${stage}: manifold-3d rejected the solid (${status})`, stage);
+    let out = mesh;
+    if (solid.numTri() !== triangles) {
+      const cleaned = solid.getMesh();
+      out = { positions: Float32Array.from(cleaned.vertProperties), indices: Uint32Array.from(cleaned.triVerts) };
     }
-    return { manifold: true, volumeMm3: solid.volume(), genus: solid.genus(), triangles, vertices: mesh.positions.length / 3 };
+    return {
+      mesh: out,
+      manifold: true,
+      volumeMm3: solid.volume(),
+      genus: solid.genus(),
+      triangles: out.indices.length / 3,
+      vertices: out.positions.length / 3,
+    };
   } catch (error) {
     if (error instanceof PipelineError) throw error;
     const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
