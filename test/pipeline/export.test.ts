@@ -1,5 +1,4 @@
 import { unzipSync, strFromU8 } from 'fflate';
-// @ts-expect-error gltf-validator ships no type declarations
 import validator from 'gltf-validator';
 import * as THREE from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
