@@ -134,67 +134,78 @@ function gridSpacing(extent: number, lines: number): number {
   return 10 * decade;
 }
 
-/** Shades the model samples, paints the background, bed shadow and grid, and box-filters down. */
+/**
+ * Shades the model samples, paints the background, bed shadow and grid, and box-filters down.
+ * The background is evaluated once per output pixel (at its centre) rather than per sample: it is
+ * smooth except for the grid lines, which get analytic anti-aliasing from their distance in pixels.
+ * That makes the background 4× cheaper at 2× supersampling, which matters because most of the
+ * frame is background.
+ */
 function compose(raster: RasterTarget, width: number, height: number, ss: number, opts: RenderOptions, look: BedLook | undefined): RgbaImage {
   const image = createImage(width, height);
   const out = image.data;
   const { depth, shade } = raster;
-  const W = raster.width, H = raster.height;
+  const W = raster.width;
   const [mr, mg, mb] = opts.modelColor;
   const [tr, tg, tb] = opts.backgroundTop;
   const [br, bg, bb] = opts.backgroundBottom;
   const [gr, gg, gb] = opts.gridColor;
   const inv = 1 / (ss * ss);
-
-  const spacing = look ? gridSpacing(look.extent, 8) : 1;
-  // Grid lines about one output pixel wide on the bed, measured across the screen.
-  const halfLine = look ? (0.55 * ss) / look.fit.scale : 0;
-  const fadeRadius = look ? look.extent * 1.1 : 0;
-  const drawGrid = look !== undefined && opts.grid;
   const shadowStrength = Math.max(0, Math.min(1, opts.shadowStrength));
 
+  const bed = look?.bed;
+  const drawGrid = look !== undefined && opts.grid;
+  const spacing = look ? gridSpacing(look.extent, 8) : 1;
+  // Grid coordinates (in cells) change by this much per output pixel, in the steepest direction.
+  const cellsPerPixelX = bed ? (Math.sqrt(bed.xPerSx ** 2 + bed.xPerSy ** 2) * ss) / spacing : 1;
+  const cellsPerPixelY = bed ? (Math.sqrt(bed.yPerSx ** 2 + bed.yPerSy ** 2) * ss) / spacing : 1;
+  const fadeRadius = look ? look.extent * 1.1 : 1;
+  const centreX = look ? look.centre[0] : 0, centreY = look ? look.centre[1] : 0;
+
   for (let oy = 0; oy < height; oy++) {
+    const rowT = (oy + 0.5) / height;
+    const rowR = tr + (br - tr) * rowT, rowG = tg + (bg - tg) * rowT, rowB = tb + (bb - tb) * rowT;
+    const py = (oy + 0.5) * ss;
     for (let ox = 0; ox < width; ox++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0, g = 0, b = 0, backgroundSamples = 0;
       for (let j = 0; j < ss; j++) {
-        const sy = oy * ss + j;
-        const rowT = (sy + 0.5) / H;
-        const rowBase = sy * W;
+        const rowBase = (oy * ss + j) * W + ox * ss;
         for (let i = 0; i < ss; i++) {
-          const sx = ox * ss + i;
-          const idx = rowBase + sx;
+          const idx = rowBase + i;
           if (depth[idx] < Infinity) {
             const s = shade[idx];
             r += Math.min(255, mr * s);
             g += Math.min(255, mg * s);
             b += Math.min(255, mb * s);
-            continue;
+          } else {
+            backgroundSamples++;
           }
-          let cr = tr + (br - tr) * rowT, cg = tg + (bg - tg) * rowT, cb = tb + (bb - tb) * rowT;
-          if (look) {
-            const px = sx + 0.5, py = sy + 0.5;
-            const bx = look.bed.x0 + look.bed.xPerSx * px + look.bed.xPerSy * py;
-            const by = look.bed.y0 + look.bed.yPerSx * px + look.bed.yPerSy * py;
-            if (drawGrid) {
-              const ddx = bx - look.centre[0], ddy = by - look.centre[1];
-              const dist = Math.sqrt(ddx * ddx + ddy * ddy);
-              const fade = Math.max(0, Math.min(1, (fadeRadius - dist) / (fadeRadius * 0.5)));
-              if (fade > 0) {
-                const dx = Math.abs(bx / spacing - Math.round(bx / spacing)) * spacing;
-                const dy = Math.abs(by / spacing - Math.round(by / spacing)) * spacing;
-                if (dx < halfLine || dy < halfLine) {
-                  const a = 0.35 * fade;
-                  cr += (gr - cr) * a; cg += (gg - cg) * a; cb += (gb - cb) * a;
-                }
-              }
-            }
-            if (look.shadow) {
-              const dark = 1 - shadowStrength * sampleShadow(look.shadow, bx, by);
-              cr *= dark; cg *= dark; cb *= dark;
-            }
-          }
-          r += cr; g += cg; b += cb;
         }
+      }
+      if (backgroundSamples > 0) {
+        let cr = rowR, cg = rowG, cb = rowB;
+        if (bed) {
+          const px = (ox + 0.5) * ss;
+          const bx = bed.x0 + bed.xPerSx * px + bed.xPerSy * py;
+          const by = bed.y0 + bed.yPerSx * px + bed.yPerSy * py;
+          if (drawGrid) {
+            const ddx = bx - centreX, ddy = by - centreY;
+            const fade = Math.max(0, Math.min(1, (fadeRadius - Math.sqrt(ddx * ddx + ddy * ddy)) / (fadeRadius * 0.5)));
+            if (fade > 0) {
+              const u = bx / spacing, v = by / spacing;
+              // Coverage of a one-pixel-wide line from the distance to it in pixels.
+              const lineX = Math.max(0, Math.min(1, 1 - Math.abs(u - Math.round(u)) / cellsPerPixelX));
+              const lineY = Math.max(0, Math.min(1, 1 - Math.abs(v - Math.round(v)) / cellsPerPixelY));
+              const a = 0.35 * fade * Math.max(lineX, lineY);
+              cr += (gr - cr) * a; cg += (gg - cg) * a; cb += (gb - cb) * a;
+            }
+          }
+          if (look.shadow) {
+            const dark = 1 - shadowStrength * sampleShadow(look.shadow, bx, by);
+            cr *= dark; cg *= dark; cb *= dark;
+          }
+        }
+        r += cr * backgroundSamples; g += cg * backgroundSamples; b += cb * backgroundSamples;
       }
       const o = (oy * width + ox) * 4;
       out[o] = Math.round(r * inv);
