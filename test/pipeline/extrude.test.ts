@@ -216,3 +216,23 @@ describe('cookie cutter', () => {
     within(facts.volume, (perimeter * wall + Math.PI * wall * wall) * 12, 0.03);
   });
 });
+
+describe('base plate joins separate letters', () => {
+  it('two discs far apart on an outline plate become one piece', async () => {
+    const wasm = await sharedManifold();
+    const width = 120, height = 40;
+    const values = new Float32Array(width * height).fill(1);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      if ((x - 20) ** 2 + (y - 20) ** 2 < 144 || (x - 100) ** 2 + (y - 20) ** 2 < 144) values[y * width + x] = 0;
+    }
+    const mesh = extrudeLogo({ width, height, values }, wasm, { widthMm: 60, basePlateMm: 1, basePlateMarginMm: 1 });
+    const solid = new wasm.Manifold(new wasm.Mesh({ numProp: 3, vertProperties: mesh.positions, triVerts: mesh.indices }));
+    try {
+      const parts = solid.decompose();
+      expect(parts.length).toBe(1);
+      for (const p of parts) p.delete();
+    } finally {
+      solid.delete();
+    }
+  });
+});

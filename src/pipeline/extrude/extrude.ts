@@ -89,7 +89,15 @@ function basePlate(logo: CrossSection, o: ResolvedExtrudeOptions, wasm: Manifold
     return scope.keep(square.translate([min[0] - margin, min[1] - margin]));
   }
   const grown = margin > 0 ? scope.keep(logo.offset(margin, 'Round')) : logo;
-  return fillHoles(grown, wasm, scope);
+  const filled = fillHoles(grown, wasm, scope);
+  // Letters far apart would leave separate plates (and a keychain tab on only one of them): a plate
+  // must make the logo one piece, so fall back to the outline's convex hull.
+  const pieces = filled.decompose();
+  const separate = pieces.length > 1;
+  for (const piece of pieces) piece.delete();
+  if (!separate) return filled;
+  const hull = scope.keep(logo.hull());
+  return margin > 0 ? scope.keep(hull.offset(margin, 'Round')) : hull;
 }
 
 /** The footprint with a keychain tab added and its hole punched, or unchanged without a keychain. */
