@@ -66,14 +66,14 @@ export function projectToView(positions: Float32Array, cam: OrbitCamera): Float3
 }
 
 /**
- * Scale and centre so every vertex a triangle uses fits the frame with `margin` (a fraction of
- * each side) to spare. Unreferenced and non-finite vertices are ignored. Undefined for no vertices.
+ * Scale and centre so every vertex a triangle uses (`used[v] === 1`) fits the frame with `margin`
+ * (a fraction of each side) to spare. Non-finite vertices are ignored. Undefined for no vertices.
  */
-export function fitToFrame(view: Float32Array, indices: Uint32Array, width: number, height: number, margin: number): FrameFit | undefined {
+export function fitToFrame(view: Float32Array, used: Uint8Array, width: number, height: number, margin: number): FrameFit | undefined {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-  for (let i = 0; i < indices.length; i++) {
-    const v = indices[i] * 3;
-    const x = view[v], y = view[v + 1];
+  for (let i = 0; i < used.length; i++) {
+    if (used[i] === 0) continue;
+    const x = view[i * 3], y = view[i * 3 + 1];
     // Comparisons with NaN/undefined are false, so corrupt vertices drop out here.
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;

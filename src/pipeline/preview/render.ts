@@ -7,8 +7,10 @@
  * with crease-aware normals (shading.ts), a bed with a soft contact shadow and a faint grid
  * (ground.ts), then a box filter down to the output size. Everything is typed arrays sized once per
  * call; nothing is allocated per triangle.
- * Measured (this machine, Node 20, 800×600, 2× supersampling): see bench/preview.bench.ts and the
- * numbers in the commit that added it — roughly 0.1 s for 100k triangles and 0.5 s for 1M.
+ * Measured (bench/preview.bench.ts, closed heightfield solids, 800×600, 2× supersampling, shared
+ * 2-core machine at load ~4): 100k triangles 70-150 ms, 1M triangles 200-370 ms. At 1M the time
+ * splits roughly into corner shading 45 ms, rasterising 40-75 ms, vertex normals 20-30 ms, compose
+ * ~40 ms, footprint shadow 15-40 ms; a cold JIT adds ~0.3 s to the first call in a process.
  */
 import type { Mesh } from '../mesh.ts';
 import { fitToFrame, orbitCamera, projectToView, viewToScreen } from './camera.ts';
@@ -73,13 +75,14 @@ export function renderPreview(mesh: Mesh, options: Partial<RenderOptions> = {}):
   const width = Math.max(1, Math.round(opts.width));
   const height = Math.max(1, Math.round(opts.height));
   const ss = Math.max(1, Math.min(4, Math.round(opts.supersample)));
-  const bounds = usedBounds(mesh.positions, mesh.indices);
+  const used = usedVertices(mesh.indices, mesh.positions.length / 3);
+  const bounds = usedBounds(mesh.positions, used);
   if (!bounds) return composeBackgroundOnly(width, height, opts);
 
   const target: Vec3 = [(bounds.min[0] + bounds.max[0]) / 2, (bounds.min[1] + bounds.max[1]) / 2, (bounds.min[2] + bounds.max[2]) / 2];
   const cam = orbitCamera(target, opts.azimuthDeg, opts.elevationDeg);
   const screen = projectToView(mesh.positions, cam);
-  const fit = fitToFrame(screen, mesh.indices, width * ss, height * ss, opts.margin);
+  const fit = fitToFrame(screen, used, width * ss, height * ss, opts.margin);
   if (!fit) return composeBackgroundOnly(width, height, opts);
   viewToScreen(screen, fit);
 
@@ -99,13 +102,23 @@ export function renderPreview(mesh: Mesh, options: Partial<RenderOptions> = {}):
 
 interface Bounds { min: Vec3; max: Vec3 }
 
-/** Bounds of the finite vertices that triangles actually use (stray vertices must not move the camera). */
-function usedBounds(positions: Float32Array, indices: Uint32Array): Bounds | undefined {
+/** 1 for each vertex some triangle uses (stray vertices must not move the camera). */
+function usedVertices(indices: Uint32Array, vertexCount: number): Uint8Array {
+  const used = new Uint8Array(vertexCount);
+  for (let i = 0; i < indices.length; i++) {
+    const v = indices[i];
+    if (v < vertexCount) used[v] = 1;
+  }
+  return used;
+}
+
+/** Bounds of the finite used vertices. */
+function usedBounds(positions: Float32Array, used: Uint8Array): Bounds | undefined {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (let i = 0; i < indices.length; i++) {
-    const v = indices[i] * 3;
-    const x = positions[v], y = positions[v + 1], z = positions[v + 2];
+  for (let v = 0; v < used.length; v++) {
+    if (used[v] === 0) continue;
+    const x = positions[v * 3], y = positions[v * 3 + 1], z = positions[v * 3 + 2];
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
     if (x < min[0]) min[0] = x;
     if (x > max[0]) max[0] = x;

@@ -98,25 +98,29 @@ export function cornerShades(
   }
   const p = positions;
   for (let t = 0; t < indices.length; t += 3) {
-    const a = indices[t] * 3, b = indices[t + 1] * 3, c = indices[t + 2] * 3;
+    const ia = indices[t], ib = indices[t + 1], ic = indices[t + 2];
+    const a = ia * 3, b = ib * 3, c = ic * 3;
     const e1x = p[b] - p[a], e1y = p[b + 1] - p[a + 1], e1z = p[b + 2] - p[a + 2];
     const e2x = p[c] - p[a], e2y = p[c + 1] - p[a + 1], e2z = p[c + 2] - p[a + 2];
-    let nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
-    const len = Math.sqrt(nx * nx + ny * ny + nz * nz);
-    if (!(len > 0) || !Number.isFinite(len)) continue; // degenerate: the rasteriser skips it too
-    nx /= len; ny /= len; nz /= len;
-    const facingAway = nx * fx + ny * fy + nz * fz > 0;
-    let flat = -1; // lazily computed face shade
-    for (let k = 0; k < 3; k++) {
-      const vi = indices[t + k];
-      const v = vi * 3;
-      if (normals[v] * nx + normals[v + 1] * ny + normals[v + 2] * nz >= creaseCos) {
-        out[t + k] = facingAway ? back[vi] : front[vi];
-      } else {
-        if (flat < 0) flat = facingAway ? shade(-nx, -ny, -nz) : shade(nx, ny, nz);
-        out[t + k] = flat;
-      }
+    const cx = e1y * e2z - e1z * e2y, cy = e1z * e2x - e1x * e2z, cz = e1x * e2y - e1y * e2x;
+    const len = Math.sqrt(cx * cx + cy * cy + cz * cz);
+    if (!(len > 0) || len === Infinity) continue; // degenerate or NaN: the rasteriser skips it too
+    // Crease test against the unnormalised face normal: compare with creaseCos · |n|.
+    const limit = creaseCos * len;
+    const facingAway = cx * fx + cy * fy + cz * fz > 0;
+    const lit = facingAway ? back : front;
+    const smoothA = normals[a] * cx + normals[a + 1] * cy + normals[a + 2] * cz >= limit;
+    const smoothB = normals[b] * cx + normals[b + 1] * cy + normals[b + 2] * cz >= limit;
+    const smoothC = normals[c] * cx + normals[c + 1] * cy + normals[c + 2] * cz >= limit;
+    if (smoothA && smoothB && smoothC) {
+      out[t] = lit[ia]; out[t + 1] = lit[ib]; out[t + 2] = lit[ic];
+      continue;
     }
+    const sign = facingAway ? -1 / len : 1 / len;
+    const flat = shade(cx * sign, cy * sign, cz * sign);
+    out[t] = smoothA ? lit[ia] : flat;
+    out[t + 1] = smoothB ? lit[ib] : flat;
+    out[t + 2] = smoothC ? lit[ic] : flat;
   }
   return out;
 }
