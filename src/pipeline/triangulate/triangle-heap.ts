@@ -24,6 +24,23 @@ export class TriangleHeap {
     return this.size === 0 ? 0 : this.keys[0];
   }
 
+  /** Removes triangle `t` if it is queued. */
+  delete(t: number): void {
+    if (t >= this.positionOf.length) return;
+    const i = this.positionOf[t];
+    if (i < 0) return;
+    this.positionOf[t] = -1;
+    const last = --this.size;
+    if (i === last) return;
+    const lastKey = this.keys[last];
+    const removedKey = this.keys[i];
+    this.slots[i] = this.slots[last];
+    this.keys[i] = lastKey;
+    this.positionOf[this.slots[i]] = i;
+    if (lastKey > removedKey) this.up(i);
+    else this.down(i);
+  }
+
   /** Inserts triangle `t` or, when it is already queued, changes its key. */
   set(t: number, key: number): void {
     if (t >= this.positionOf.length) this.grow(t + 1);
