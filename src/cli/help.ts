@@ -17,7 +17,7 @@ Size and quality
   --invert              swap dark and bright
   --auto-level          stretch contrast to the full range
   --gamma N             tone curve exponent (default 1)
-  --denoise N           Gaussian denoise, sigma in samples (default 0)
+  --denoise N           Gaussian denoise, sigma in samples (default 0.5; 0 = off)
 
 Lithophane
   --shape flat|arc|cylinder   (default flat; cylinder makes a closed lamp shade)

