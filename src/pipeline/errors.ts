@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   not_manifold: 422,
   nothing_to_extrude: 422,
   geometry_failed: 422,
+  /** Repair could not make a closed solid; the message says why (soup, nothing encloses a volume...). */
+  repair_failed: 422,
   // runtime
   out_of_memory: 503,
   timeout: 503,

@@ -12,6 +12,7 @@
 import { WebIO, type Node, type Primitive } from '@gltf-transform/core';
 import { GLB_GENERATOR, GLB_NODE_SCALE } from '../export/glb.ts';
 import { PipelineError } from '../errors.ts';
+import { alignGlbChunks } from './glb-align.ts';
 import { inspectGlb } from './glb-container.ts';
 import type { ImportedMesh } from './imported-mesh.ts';
 import { IMPORT_LIMITS_DEFAULTS, checkFileSize, checkTriangleCount, corrupt, empty, type ImportLimits } from './limits.ts';
@@ -35,7 +36,7 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
 
   let document;
   try {
-    document = await new WebIO().readBinary(bytes);
+    document = await new WebIO().readBinary(alignGlbChunks(bytes));
   } catch (error) {
     if (error instanceof PipelineError) throw error;
     throw corrupt(OP, `glTF-Transform could not read it: ${error instanceof Error ? error.message : String(error)}`);
