@@ -1,0 +1,54 @@
+/**
+ * The Hono app: request ids and logs, auth, one sub-app per resource, the OpenAPI document and
+ * JSON errors. Routes are thin: validate, call one service, shape the answer.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Services } from './compose.ts';
+import { authenticate } from './http/authenticate.ts';
+import type { AppEnv } from './http/env.ts';
+import { errorHandler, sendError } from './http/errors.ts';
+import { requestContext } from './http/request-context.ts';
+import { createRouter } from './http/router.ts';
+import { apiKeysRoutes } from './routes/api-keys.ts';
+import { creditsRoutes } from './routes/credits.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthRoutes } from './routes/health.ts';
+import type { HealthProbe } from './routes/health.ts';
+
+export interface AppExtras {
+  health: HealthProbe;
+  /** Resource routers the composition adds (uploads, jobs, artifacts...). */
+  routers: Array<OpenAPIHono<AppEnv>>;
+}
+
+export function createApp(services: Services, extras: AppExtras): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.onError(errorHandler(services.logger));
+  app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.use('*', requestContext(services.logger, services.clock));
+
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => services.auth.handler(c.req.raw));
+
+  const lookupUser = async (id: string) => {
+    const row = await services.db
+      .selectFrom('user' as never)
+      .select(['id', 'email', 'name'] as never[])
+      .where('id' as never, '=', id as never)
+      .executeTakeFirst();
+    return row as { id: string; email: string; name: string } | undefined;
+  };
+  app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser));
+
+  app.route('/', healthRoutes(extras.health));
+  app.route('/', docsRoutes());
+  app.route('/', apiKeysRoutes(services.apiKeys));
+  app.route('/', creditsRoutes(services.credits, services.db));
+  for (const router of extras.routers) app.route('/', router);
+
+  app.doc31('/api/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'image-to-stl API', version: '0.1.0', description: 'Photos, logos, prompts and broken 3D files to printable solids.' },
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
+  return app;
+}

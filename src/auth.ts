@@ -1,0 +1,43 @@
+/**
+ * Accounts through better-auth: email + password, sessions in a cookie, Google and GitHub when
+ * their keys are configured. It shares our Kysely instance (SQLite here, D1 on Workers).
+ */
+import { betterAuth } from 'better-auth';
+import type { Kysely } from 'kysely';
+import type { AppConfig } from './config.ts';
+
+export interface AuthHooks {
+  /** Called once per new user (sign-up grant, audit). */
+  onUserCreated(user: { id: string; email: string }): Promise<void>;
+}
+
+export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, hooks: AuthHooks) {
+  const socialProviders: Record<string, { clientId: string; clientSecret: string }> = {};
+  if (config.googleClientId && config.googleClientSecret) {
+    socialProviders.google = { clientId: config.googleClientId, clientSecret: config.googleClientSecret };
+  }
+  if (config.githubClientId && config.githubClientSecret) {
+    socialProviders.github = { clientId: config.githubClientId, clientSecret: config.githubClientSecret };
+  }
+  return betterAuth({
+    baseURL: config.baseUrl,
+    secret,
+    database: { db, type: 'sqlite' },
+    trustedOrigins: config.trustedOrigins,
+    telemetry: { enabled: false },
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    socialProviders,
+    rateLimit: { enabled: true, window: 60, max: 100, storage: 'database' },
+    databaseHooks: {
+      user: {
+        create: {
+          after: async (user) => {
+            await hooks.onUserCreated({ id: user.id, email: user.email });
+          },
+        },
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;

@@ -1,0 +1,73 @@
+/**
+ * Builds the services and the Hono app from infrastructure handed in (database, storage, clock,
+ * logger, secret). No Node imports: the Node server, the tests and, later, the Workers entry
+ * each bring their own infrastructure and call this.
+ */
+import type { Kysely } from 'kysely';
+import { getMigrations } from 'better-auth/db/migration';
+import { createApp } from './app.ts';
+import { createAuth } from './auth.ts';
+import type { Auth } from './auth.ts';
+import type { AppConfig } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database } from './db/schema.ts';
+import { createApiKeysService } from './services/api-keys.ts';
+import type { ApiKeysService } from './services/api-keys.ts';
+import { createCreditsService } from './services/credits.ts';
+import type { CreditsService } from './services/credits.ts';
+import type { Logger } from './services/logger.ts';
+import { createUrlSigner } from './services/signed-urls.ts';
+import type { UrlSigner } from './services/signed-urls.ts';
+import type { BlobStorage } from './services/storage.ts';
+
+export interface Infrastructure {
+  config: AppConfig;
+  db: Kysely<Database>;
+  storage: BlobStorage;
+  secret: string;
+  logger: Logger;
+  clock: () => number;
+}
+
+export interface Services {
+  config: AppConfig;
+  db: Kysely<Database>;
+  storage: BlobStorage;
+  logger: Logger;
+  clock: () => number;
+  auth: Auth;
+  credits: CreditsService;
+  apiKeys: ApiKeysService;
+  signer: UrlSigner;
+}
+
+export function composeServices(infra: Infrastructure): Services {
+  const { config, db, clock, logger } = infra;
+  const credits = createCreditsService(db, { signupGrant: config.signupGrantCredits, clock });
+  const auth = createAuth(config, db, infra.secret, {
+    async onUserCreated(user) {
+      await credits.grantSignup(user.id);
+      logger.info('audit', { event: 'user.created', userId: user.id });
+    },
+  });
+  return {
+    config,
+    db,
+    storage: infra.storage,
+    logger,
+    clock,
+    auth,
+    credits,
+    apiKeys: createApiKeysService(db, { perMinute: config.apiKeyRateLimitPerMinute, clock }),
+    signer: createUrlSigner(infra.secret, clock),
+  };
+}
+
+/** Our migrations, then better-auth's own tables. Safe to run at every start. */
+export async function migrateAll(services: Services): Promise<void> {
+  await migrateToLatest(services.db);
+  const plan = await getMigrations(services.auth.options);
+  await plan.runMigrations();
+}
+
+export { createApp };

@@ -1,0 +1,10 @@
+/**
+ * Migrations are imported statically (not read from a folder) so the same list runs on Node and
+ * on Workers. Names are `<epoch>-<Name>`; Kysely runs them in name order.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './1763700000000-Initial.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '1763700000000-Initial': initial,
+};

@@ -1,0 +1,130 @@
+/**
+ * Kysely types of our own tables (better-auth owns user/session/account/verification/apikey).
+ * Times are epoch milliseconds; JSON columns are text. Ids are random and url-safe.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type UploadKind = 'image' | 'mesh';
+export type UploadStatus = 'pending' | 'ready';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type CreditState = 'none' | 'held' | 'captured' | 'refunded';
+
+export interface UploadsTable {
+  id: string;
+  user_id: string;
+  kind: UploadKind;
+  /** Decided from the content: png, jpeg, webp, gif, tiff, avif, heif, stl, obj, ply, glb, 3mf. */
+  format: string;
+  status: UploadStatus;
+  original_name: string;
+  byte_size: number;
+  sha256: string | null;
+  width: number | null;
+  height: number | null;
+  triangles: number | null;
+  storage_key: string;
+  created_at: number;
+  /** Retention: purged after this time (null = kept). */
+  expires_at: number | null;
+}
+
+export interface JobsTable {
+  id: string;
+  user_id: string;
+  mode: string;
+  upload_id: string | null;
+  prompt: string | null;
+  /** Resolved parameters, JSON. */
+  params: string;
+  status: JobStatus;
+  progress: number;
+  stage: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  cost: number;
+  credit_state: CreditState;
+  attempts: number;
+  max_attempts: number;
+  idempotency_key: string | null;
+  /** Summary of the report (JSON) once succeeded. */
+  result: string | null;
+  provider: string | null;
+  provider_task_id: string | null;
+  provider_cost: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  heartbeat_at: number | null;
+  expires_at: number | null;
+}
+
+export interface JobEventsTable {
+  id: Generated<number>;
+  job_id: string;
+  type: string;
+  /** JSON */
+  data: string;
+  created_at: number;
+}
+
+export interface ArtifactsTable {
+  job_id: string;
+  name: string;
+  content_type: string;
+  byte_size: number;
+  etag: string;
+  storage_key: string;
+  created_at: number;
+}
+
+export interface CreditEntriesTable {
+  id: string;
+  user_id: string;
+  /** Positive grants, negative spends. */
+  amount: number;
+  reason: string;
+  /** What the movement is about: a job id, an order id, an operator note. */
+  reference: string | null;
+  /** Unique: the same movement can never be written twice. */
+  idempotency_key: string;
+  created_at: number;
+}
+
+export interface CreditBalancesTable {
+  user_id: string;
+  balance: number;
+  updated_at: number;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** The first characters of the key, shown so people can tell keys apart. */
+  prefix: string;
+  /** SHA-256 hex of the whole key; the key itself is shown once and never stored. */
+  key_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface Database {
+  api_keys: ApiKeysTable;
+  uploads: UploadsTable;
+  jobs: JobsTable;
+  job_events: JobEventsTable;
+  artifacts: ArtifactsTable;
+  credit_entries: CreditEntriesTable;
+  credit_balances: CreditBalancesTable;
+}
+
+export type Upload = Selectable<UploadsTable>;
+export type NewUpload = Insertable<UploadsTable>;
+export type Job = Selectable<JobsTable>;
+export type NewJob = Insertable<JobsTable>;
+export type JobUpdate = Updateable<JobsTable>;
+export type JobEvent = Selectable<JobEventsTable>;
+export type Artifact = Selectable<ArtifactsTable>;
+export type CreditEntry = Selectable<CreditEntriesTable>;
+export type ApiKey = Selectable<ApiKeysTable>;

@@ -1,0 +1,33 @@
+/**
+ * Who is calling: an API key (header x-api-key, for scripts) or a better-auth session cookie.
+ * Sets `user` (or leaves null); routes that need a user call requireUser.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Auth } from '../auth.ts';
+import type { ApiKeysService } from '../services/api-keys.ts';
+import { ServiceError } from '../services/service-error.ts';
+import type { AppEnv, SessionUser } from './env.ts';
+
+export function authenticate(auth: Auth, apiKeys: ApiKeysService, lookupUser: (id: string) => Promise<SessionUser | undefined>): MiddlewareHandler<AppEnv> {
+  return async function authenticateMiddleware(c, next) {
+    const key = c.req.header('x-api-key');
+    if (key) {
+      const found = await apiKeys.authenticate(key);
+      if (!found) throw new ServiceError('unauthorized', 401, 'the API key is not valid or was revoked');
+      const user = await lookupUser(found.userId);
+      if (!user) throw new ServiceError('unauthorized', 401, 'the API key belongs to a deleted account');
+      c.set('user', user);
+      c.set('apiKeyId', found.keyId);
+    } else if (c.req.header('cookie')) {
+      const session = await auth.api.getSession({ headers: c.req.raw.headers });
+      if (session) c.set('user', { id: session.user.id, email: session.user.email, name: session.user.name });
+    }
+    await next();
+  };
+}
+
+export function requireUser(c: Context<AppEnv>): SessionUser {
+  const user = c.get('user');
+  if (!user) throw new ServiceError('unauthorized', 401, 'sign in, or send an API key in the x-api-key header');
+  return user;
+}

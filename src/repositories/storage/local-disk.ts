@@ -1,0 +1,74 @@
+/** BlobStorage on local disk under DATA_DIR/files. Keys are validated so they cannot escape it. */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { dirname, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { ServiceError } from '../../services/service-error.ts';
+import type { BlobStorage, StoredObject } from '../../services/storage.ts';
+
+const KEY = /^[A-Za-z0-9_.\-/]+$/;
+
+export function createLocalDiskStorage(root: string): BlobStorage {
+  const base = resolve(root);
+  const pathOf = (key: string) => {
+    if (!KEY.test(key) || key.includes('..') || key.startsWith('/')) throw new Error(`storage: bad key ${key}`);
+    const full = resolve(join(base, key));
+    if (!full.startsWith(base + sep)) throw new Error(`storage: key escapes the root: ${key}`);
+    return full;
+  };
+
+  return {
+    async put(key, chunks, options = {}): Promise<StoredObject> {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      const temporary = `${path}.${process.pid}.${Date.now()}.part`;
+      const out = createWriteStream(temporary);
+      const hash = createHash('sha256');
+      let byteLength = 0;
+      try {
+        for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
+          byteLength += chunk.byteLength;
+          if (options.maxBytes !== undefined && byteLength > options.maxBytes) {
+            throw new ServiceError('payload_too_large', 413, `the file is larger than ${options.maxBytes} bytes`, { limit: options.maxBytes });
+          }
+          hash.update(chunk);
+          if (!out.write(chunk)) await once(out, 'drain');
+        }
+        out.end();
+        await once(out, 'finish');
+        await rename(temporary, path);
+        return { byteLength, sha256: hash.digest('hex') };
+      } catch (error) {
+        out.destroy();
+        await rm(temporary, { force: true });
+        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+          throw new ServiceError('service_unavailable', 503, 'storage is full; try again later', undefined, 60);
+        }
+        throw error;
+      }
+    },
+    async get(key) {
+      return new Uint8Array(await readFile(pathOf(key)));
+    },
+    stream(key, range) {
+      const nodeStream = createReadStream(pathOf(key), range ? { start: range.start, end: range.end } : {});
+      return Readable.toWeb(nodeStream) as ReadableStream<Uint8Array>;
+    },
+    async size(key) {
+      try {
+        return (await stat(pathOf(key))).size;
+      } catch {
+        return undefined;
+      }
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
+    },
+    async deletePrefix(prefix) {
+      const path = pathOf(prefix.replace(/\/$/, ''));
+      await rm(path, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The Node composition root (`npm start`): SQLite (WAL) and local disk under DATA_DIR, all
+ * migrations applied at start, the worker pool, the HTTP server, and a graceful shutdown.
+ * Nothing needs configuring to make a relief, lithophane, extrusion or repair.
+ */
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import { createApp, composeServices, migrateAll } from './compose.ts';
+import type { Services } from './compose.ts';
+import { loadConfig } from './config.ts';
+import type { AppConfig } from './config.ts';
+import { openSqlite } from './node/database.ts';
+import { loadOrCreateSecret } from './node/secret.ts';
+import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
+import { createJsonLogger } from './services/logger.ts';
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+  const config: AppConfig = loadConfig(env, { cores: availableParallelism() });
+  const dataDir = resolve(config.dataDir);
+  await mkdir(join(dataDir, 'files'), { recursive: true });
+  const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
+  const secret = await loadOrCreateSecret(dataDir, config.authSecret);
+  const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'));
+  const storage = createLocalDiskStorage(join(dataDir, 'files'));
+  const services = composeServices({ config, db, storage, secret, logger, clock: Date.now });
+  await migrateAll(services);
+
+  const health = async () => {
+    await sql`select 1`.execute(db);
+    return { database: true, pool: null };
+  };
+  const app = createApp(services, { health, routers: [] });
+
+  const server: ServerType = await new Promise((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info('listening', { url, dataDir });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down');
+      await new Promise<void>((done) => server.close(() => done()));
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    })());
+  return { url, services, close };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const running = await startServer();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}

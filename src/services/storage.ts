@@ -1,0 +1,26 @@
+/**
+ * The storage port services use, and the keys of everything we store: pure functions of ids
+ * (Immich's habit), so a user's files can be found, exported and deleted by prefix.
+ */
+export interface StoredObject {
+  byteLength: number;
+  sha256: string;
+}
+
+export interface BlobStorage {
+  /** Writes to a temporary name and renames into place: a reader never sees half a file. */
+  put(key: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredObject>;
+  get(key: string): Promise<Uint8Array>;
+  /** Bytes [start, end] inclusive, as a web stream. */
+  stream(key: string, range?: { start: number; end: number }): ReadableStream<Uint8Array>;
+  size(key: string): Promise<number | undefined>;
+  delete(key: string): Promise<void>;
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+export const storageKeys = {
+  userPrefix: (userId: string) => `users/${userId}/`,
+  upload: (userId: string, uploadId: string) => `users/${userId}/uploads/${uploadId}/original`,
+  jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
+  artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
+};
