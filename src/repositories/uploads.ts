@@ -1,0 +1,21 @@
+/** The uploads table. Every read that serves a user is scoped by user_id (ownership in the query). */
+import type { Kysely } from 'kysely';
+import type { Database, NewUpload, Upload } from '../db/schema.ts';
+
+export function uploadsRepository(db: Kysely<Database>) {
+  return {
+    insert: (row: NewUpload) => db.insertInto('uploads').values(row).execute(),
+    findOwned: (userId: string, id: string): Promise<Upload | undefined> =>
+      db.selectFrom('uploads').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    markReady: (id: string, fields: Partial<Pick<Upload, 'format' | 'kind' | 'byte_size' | 'sha256' | 'width' | 'height' | 'triangles'>>) =>
+      db.updateTable('uploads').set({ ...fields, status: 'ready' }).where('id', '=', id).execute(),
+    listOwned: (userId: string, limit: number, before?: { createdAt: number; id: string }) => {
+      let q = db.selectFrom('uploads').selectAll().where('user_id', '=', userId);
+      if (before) q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    },
+    deleteOwned: (userId: string, id: string) => db.deleteFrom('uploads').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+  };
+}
+
+export type UploadsRepository = ReturnType<typeof uploadsRepository>;
