@@ -17,6 +17,8 @@ import type { AppConfig } from './config.ts';
 import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
+import { buildRouters } from './routers.ts';
+import type { Runtime } from './routers.ts';
 import { createJsonLogger } from './services/logger.ts';
 
 export interface RunningServer {
@@ -40,7 +42,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
     await sql`select 1`.execute(db);
     return { database: true, pool: null };
   };
-  const app = createApp(services, { health, routers: [] });
+  const runtime: Runtime = {};
+  const app = createApp(services, { health, routers: buildRouters(services, runtime) });
 
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(s));
