@@ -31,7 +31,7 @@ export interface GlbSummary {
 }
 
 /** maxElements bounds accessors that have no buffer view: glTF-Transform fills those with zeros. */
-export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: number): GlbSummary {
+export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: number, decodable: readonly string[] = []): GlbSummary {
   if (bytes.length < 20) throw corrupt(operation, 'too short for a GLB');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== GLB_MAGIC) throw corrupt(operation, 'not a GLB (no glTF magic)');
@@ -48,8 +48,9 @@ export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: nu
     throw corrupt(operation, 'the GLB JSON chunk does not parse');
   }
   if (typeof json !== 'object' || json === null) throw corrupt(operation, 'the GLB JSON chunk is not an object');
-  if (json.extensionsRequired?.length) {
-    throw new PipelineError('unsupported_format', `${operation}: required extensions are not supported: ${json.extensionsRequired.join(', ')}`, 'import');
+  const unsupported = (json.extensionsRequired ?? []).filter((name) => !decodable.includes(name));
+  if (unsupported.length > 0) {
+    throw new PipelineError('unsupported_format', `${operation}: required extensions are not supported: ${unsupported.join(', ')}`, 'import');
   }
   const external = [...(json.buffers ?? []), ...(json.images ?? [])].some((r) => typeof r.uri === 'string' && !r.uri.startsWith('data:'));
   if (external) throw new PipelineError('unsupported_format', `${operation}: GLBs that reference external files are not supported`, 'import');

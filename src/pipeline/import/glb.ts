@@ -3,6 +3,9 @@
  * its node's world transform. Other primitive modes (points, lines, strips, fans) are skipped
  * with a note.
  *
+ * Compressed primitives (KHR_draco_mesh_compression, EXT_meshopt_compression) are decoded by
+ * glTF-Transform's extensions with decoders the host passes in (GlbDecoders).
+ *
  * Units: glTF says metres. A GLB that our exporter wrote (asset.generator starts with
  * GLB_GENERATOR) stores millimetres under a 0.001 node scale, so we multiply back and report
  * 'millimeter'. Anything else is returned in its raw units as 'meter' with a note, because many
@@ -10,6 +13,7 @@
  * the scale.
  */
 import { WebIO, type Node, type Primitive } from '@gltf-transform/core';
+import { EXTMeshoptCompression, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { GLB_GENERATOR, GLB_NODE_SCALE } from '../export/glb.ts';
 import { PipelineError } from '../errors.ts';
 import { alignGlbChunks } from './glb-align.ts';
@@ -17,8 +21,23 @@ import { inspectGlb } from './glb-container.ts';
 import type { ImportedMesh } from './imported-mesh.ts';
 import { IMPORT_LIMITS_DEFAULTS, checkFileSize, checkTriangleCount, corrupt, empty, type ImportLimits } from './limits.ts';
 
-export type ReadGlbOptions = ImportLimits;
+/**
+ * Decoders for compressed GLBs, created by the host (they need WASM set-up): the Draco decoder
+ * module from draco3dgltf's createDecoderModule(), meshoptimizer's MeshoptDecoder (after
+ * `await MeshoptDecoder.ready`). Without them such files are refused as unsupported.
+ */
+export interface GlbDecoders {
+  draco?: unknown;
+  meshopt?: unknown;
+}
+
+export interface ReadGlbOptions extends ImportLimits {
+  decoders?: GlbDecoders;
+}
 export const READ_GLB_DEFAULTS: Readonly<ReadGlbOptions> = IMPORT_LIMITS_DEFAULTS;
+
+const DRACO = 'KHR_draco_mesh_compression';
+const MESHOPT = 'EXT_meshopt_compression';
 
 const OP = 'readGlb';
 const TRIANGLES = 4;
@@ -31,12 +50,21 @@ interface Placed {
 export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions> = {}): Promise<ImportedMesh> {
   const limits = { ...READ_GLB_DEFAULTS, ...options };
   checkFileSize(bytes.length, limits, OP);
-  const summary = inspectGlb(bytes, OP, limits.maxTriangles * 3);
+  const decodable = [...(limits.decoders?.draco ? [DRACO] : []), ...(limits.decoders?.meshopt ? [MESHOPT] : [])];
+  const summary = inspectGlb(bytes, OP, limits.maxTriangles * 3, decodable);
   checkTriangleCount(summary.triangles, limits, OP);
 
   let document;
   try {
-    document = await new WebIO().readBinary(alignGlbChunks(bytes));
+    const io = new WebIO();
+    if (decodable.length > 0) {
+      io.registerExtensions([...(limits.decoders?.draco ? [KHRDracoMeshCompression] : []), ...(limits.decoders?.meshopt ? [EXTMeshoptCompression] : [])]);
+      io.registerDependencies({
+        ...(limits.decoders?.draco ? { 'draco3d.decoder': limits.decoders.draco } : {}),
+        ...(limits.decoders?.meshopt ? { 'meshopt.decoder': limits.decoders.meshopt } : {}),
+      });
+    }
+    document = await io.readBinary(alignGlbChunks(bytes));
   } catch (error) {
     if (error instanceof PipelineError) throw error;
     throw corrupt(OP, `glTF-Transform could not read it: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,0 +1,40 @@
+/**
+ * Units and placement: scale to millimetres (a unit or a target longest side), optionally rotate
+ * onto a flat base, then put the part on the bed (min z = 0) centred on x = y = 0.
+ */
+import type { Mesh } from '../mesh.ts';
+import { boundingBox, boxSize } from '../mesh.ts';
+
+export const MM_PER_UNIT = { mm: 1, cm: 10, m: 1000, in: 25.4 } as const;
+export type LengthUnit = keyof typeof MM_PER_UNIT;
+
+export function scaleMesh(mesh: Mesh, factor: number): Mesh {
+  if (factor === 1) return mesh;
+  const positions = new Float32Array(mesh.positions.length);
+  for (let i = 0; i < positions.length; i++) positions[i] = mesh.positions[i] * factor;
+  return { positions, indices: mesh.indices };
+}
+
+/** The factor that makes the longest bounding-box side `targetMm` long. */
+export function scaleForLongestSide(mesh: Mesh, targetMm: number): number {
+  const longest = Math.max(...boxSize(boundingBox(mesh)));
+  return longest > 0 ? targetMm / longest : 1;
+}
+
+export function placeOnBed(mesh: Mesh): Mesh {
+  const box = boundingBox(mesh);
+  const dx = -(box.min[0] + box.max[0]) / 2, dy = -(box.min[1] + box.max[1]) / 2, dz = -box.min[2];
+  const positions = new Float32Array(mesh.positions.length);
+  for (let i = 0; i < positions.length; i += 3) {
+    positions[i] = mesh.positions[i] + dx;
+    positions[i + 1] = mesh.positions[i + 1] + dy;
+    positions[i + 2] = mesh.positions[i + 2] + dz;
+  }
+  return { positions, indices: mesh.indices };
+}
+
+/** Whether the box fits the build volume, allowing a quarter turn about z. */
+export function fitsBuildVolume(size: readonly number[], volume: readonly number[]): boolean {
+  if (size[2] > volume[2]) return false;
+  return (size[0] <= volume[0] && size[1] <= volume[1]) || (size[1] <= volume[0] && size[0] <= volume[1]);
+}

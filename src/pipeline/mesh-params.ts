@@ -1,0 +1,105 @@
+/**
+ * What a user can ask of a mesh job (repair or convert an uploaded 3D file), with defaults and
+ * range checks; like params.ts, a closed vocabulary validated once for CLI, API and worker.
+ */
+import { PipelineError } from './errors.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from './params.ts';
+
+export const MESH_MODES = ['repair', 'convert'] as const;
+export type MeshMode = (typeof MESH_MODES)[number];
+export const MESH_UNITS = ['mm', 'cm', 'm', 'in'] as const;
+export const ORIENTATIONS = ['keep', 'flat-base'] as const;
+
+export interface MeshJobParams {
+  mode: MeshMode;
+  /** The unit the file's coordinates are in. Default: what the file declares (3MF, our GLB), metres for other GLBs, mm otherwise. */
+  units?: (typeof MESH_UNITS)[number];
+  /** Scale uniformly so the longest side is this long (applied after units). */
+  targetSizeMm?: number;
+  orient: (typeof ORIENTATIONS)[number];
+  /** Put the part on the bed (min z = 0) centred at x = y = 0. Default: true for repair, false for convert. */
+  placeOnBed?: boolean;
+  buildVolumeMm: [number, number, number];
+  /** Walls thinner than this at the 5th percentile make the verdict "not printable". */
+  minWallMm: number;
+  overhangDeg: number;
+  fillHoles: boolean;
+  /** Repaired shells under this fraction of the largest shell's volume are dropped. */
+  minPartFraction: number;
+  /** Boundary weld distance as a fraction of the bounding-box diagonal. */
+  weldTolerance: number;
+  formats: OutputFormat[];
+  previews: boolean;
+}
+
+export const MESH_JOB_DEFAULTS: MeshJobParams = {
+  mode: 'repair',
+  orient: 'keep',
+  buildVolumeMm: [220, 220, 250],
+  minWallMm: 0.4,
+  overhangDeg: 45,
+  fillHoles: true,
+  minPartFraction: 0.01,
+  weldTolerance: 1e-3,
+  formats: ['stl'],
+  previews: true,
+};
+
+type Range = readonly [number, number];
+const RANGES: Partial<Record<keyof MeshJobParams, Range>> = {
+  targetSizeMm: [0.1, 10_000],
+  minWallMm: [0, 50],
+  overhangDeg: [1, 89],
+  minPartFraction: [0, 1],
+  weldTolerance: [0, 0.05],
+};
+const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = { mode: MESH_MODES, units: MESH_UNITS, orient: ORIENTATIONS };
+const OPTIONAL = new Set(['units', 'targetSizeMm', 'placeOnBed']);
+
+export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...MESH_JOB_DEFAULTS };
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!(key in MESH_JOB_DEFAULTS) && !OPTIONAL.has(key)) {
+      problems.push(`unknown parameter "${key}"`);
+      continue;
+    }
+    const k = key as keyof MeshJobParams;
+    const range = RANGES[k], choices = ENUMS[k];
+    if (range) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
+        problems.push(`${key} must be a number from ${range[0]} to ${range[1]}`);
+        continue;
+      }
+    } else if (choices) {
+      if (typeof value !== 'string' || !choices.includes(value)) {
+        problems.push(`${key} must be one of ${choices.join(', ')}`);
+        continue;
+      }
+    } else if (k === 'formats') {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) {
+        problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
+        continue;
+      }
+    } else if (k === 'buildVolumeMm') {
+      if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number' && v > 0 && v <= 10_000)) {
+        problems.push('buildVolumeMm must be three sizes in mm (x, y, z), each up to 10000');
+        continue;
+      }
+    } else if (k === 'placeOnBed') {
+      if (typeof value !== 'boolean') {
+        problems.push('placeOnBed must be a boolean');
+        continue;
+      }
+    } else if (typeof value !== typeof MESH_JOB_DEFAULTS[k]) {
+      problems.push(`${key} must be a ${typeof MESH_JOB_DEFAULTS[k]}`);
+      continue;
+    }
+    out[key] = value;
+  }
+  if (problems.length > 0) throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
+  const params = out as unknown as MeshJobParams;
+  params.formats = [...new Set(params.formats)];
+  return params;
+}

@@ -1,0 +1,40 @@
+/** The printability report of a mesh job (repair or convert): before/after counts and a verdict. */
+import type { DefectCounts } from './repair/measure-defects.ts';
+import type { RepairLog } from './repair/repair-mesh.ts';
+import type { SolidReport } from './report.ts';
+
+export interface MeshMeasures extends DefectCounts {
+  volumeMm3: number;
+  boundingBoxMm: SolidReport['boundingBoxMm'];
+}
+
+export interface MeshReport {
+  mode: 'repair' | 'convert';
+  inputFormat: string;
+  inputUnit: string;
+  /** Factor applied to the file's coordinates to get millimetres. */
+  scaleToMm: number;
+  before: MeshMeasures;
+  after: MeshMeasures;
+  repairs?: RepairLog;
+  manifold: boolean;
+  /** Why manifold-3d or our edge count refused it (convert mode only; repair fails instead). */
+  notManifoldReason?: string;
+  genus?: number;
+  triangles: number;
+  vertices: number;
+  volumeMm3: number;
+  boundingBoxMm: SolidReport['boundingBoxMm'];
+  orientation?: { baseNormal: number[]; baseAreaMm2: number; rotated: boolean };
+  thinWall?: { sampledFaces: number; minMm: number; p5Mm: number; medianMm: number };
+  overhang: { thresholdDeg: number; areaMm2: number; fraction: number; bedContactMm2: number };
+  buildVolumeMm: number[];
+  fitsBuildVolume: boolean;
+  verdict: { printable: boolean; reasons: string[] };
+  stagesMs: Record<string, number>;
+  totalMs: number;
+  peakMemoryMb?: number;
+  outputs: Array<{ name: string; bytes: number }>;
+  notes: string[];
+  warnings: string[];
+}

@@ -1,0 +1,177 @@
+/**
+ * Uploaded 3D file -> repaired (or converted) solid, top to bottom as timed stages:
+ *   import (sniff + read) -> measure -> repair | pass through -> units/orient/place -> validate
+ *   -> analyse (thin walls, overhangs) -> export each format -> preview -> report.
+ * Pure: the WASM module, decoders, clock and memory probe are passed in.
+ */
+import type { ManifoldToplevel } from 'manifold-3d';
+import { flatBaseStage } from './analyze/flat-base-stage.ts';
+import { estimateThinWalls } from './analyze/thin-wall.ts';
+import { measureOverhang } from './analyze/overhang.ts';
+import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForLongestSide, scaleMesh } from './analyze/place.ts';
+import type { Artifact } from './artifacts.ts';
+import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
+import { PipelineError } from './errors.ts';
+import { exportMesh } from './export/export-mesh.ts';
+import type { GlbDecoders } from './import/glb.ts';
+import type { ImportLimits } from './import/limits.ts';
+import { readMesh } from './import/read-mesh.ts';
+import type { Mesh } from './mesh.ts';
+import { boundingBox, signedVolume } from './mesh.ts';
+import type { MeshMeasures, MeshReport } from './mesh-report.ts';
+import type { MeshJobParams } from './mesh-params.ts';
+import { encodePng } from './preview/png.ts';
+import { renderPreview } from './preview/render.ts';
+import { measureDefects } from './repair/measure-defects.ts';
+import { repairMesh, type RepairLog } from './repair/repair-mesh.ts';
+import { roundedBox } from './report.ts';
+import { StageTimer, type StageHooks } from './stage-timer.ts';
+import { validateSolid, type SolidCheck } from './validate.ts';
+
+export interface MeshPipelineDeps extends StageHooks {
+  manifold: ManifoldToplevel;
+  decoders?: GlbDecoders;
+  limits?: Partial<ImportLimits & { maxUncompressedBytes: number }>;
+}
+
+export interface MeshPipelineResult {
+  mesh: Mesh;
+  artifacts: Artifact[];
+  report: MeshReport;
+}
+
+export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, deps: MeshPipelineDeps): Promise<MeshPipelineResult> {
+  const timer = new StageTimer(deps, 7 + params.formats.length);
+  const started = deps.clock();
+  const warnings: string[] = [];
+
+  const imported = await timer.run('import', () => readMesh(bytes, { ...deps.limits, decoders: deps.decoders }));
+  const scaleToMm = unitScale(imported.unit, params, warnings);
+  const before = await timer.run('measure', () => measures(scaleMesh(imported.mesh, scaleToMm)));
+
+  let mesh = imported.mesh;
+  let repairs: RepairLog | undefined;
+  if (params.mode === 'repair') {
+    const repaired = await timer.run('repair', () =>
+      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }),
+    );
+    mesh = repaired.mesh;
+    repairs = repaired.log;
+  }
+
+  let orientation: MeshReport['orientation'];
+  mesh = await timer.run('place', () => {
+    let placed = scaleMesh(mesh, scaleToMm);
+    if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
+    if (params.orient === 'flat-base') {
+      const flat = flatBaseStage(placed);
+      placed = flat.mesh;
+      orientation = flat.orientation;
+    }
+    return params.placeOnBed ?? params.mode === 'repair' ? placeOnBed(placed) : placed;
+  });
+
+  let check: SolidCheck | undefined;
+  let notManifoldReason: string | undefined;
+  await timer.run('validate', () => {
+    try {
+      check = validateSolid(mesh, deps.manifold);
+      mesh = check.mesh;
+    } catch (error) {
+      // Repair promised a solid: failing here is a failed job. Convert reports it and carries on.
+      if (params.mode === 'repair' || !(error instanceof PipelineError)) throw error;
+      notManifoldReason = error.message;
+      warnings.push(`the converted mesh is not a closed solid: ${error.message}; run --mode repair to fix it`);
+    }
+  });
+
+  const analysis = await timer.run('analyse', () => ({
+    thinWall: check ? estimateThinWalls(mesh) : undefined,
+    overhang: measureOverhang(mesh, { thresholdDeg: params.overhangDeg }),
+  }));
+
+  const artifacts: Artifact[] = [];
+  for (const format of params.formats) artifacts.push(await timer.run(`export-${format}`, () => exportMesh(mesh, format)));
+  if (params.previews) {
+    await timer.run('preview', () => {
+      artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh), { filter: 'none' })));
+    });
+  }
+
+  const after = measures(mesh);
+  const box = roundedBox(boundingBox(mesh));
+  const fits = fitsBuildVolume(box.size, params.buildVolumeMm);
+  const report: MeshReport = {
+    mode: params.mode,
+    inputFormat: imported.format,
+    inputUnit: params.units ?? imported.unit,
+    scaleToMm,
+    before,
+    after,
+    repairs,
+    manifold: check !== undefined,
+    notManifoldReason,
+    genus: check?.genus,
+    triangles: mesh.indices.length / 3,
+    vertices: mesh.positions.length / 3,
+    volumeMm3: round(check?.volumeMm3 ?? signedVolume(mesh), 3),
+    boundingBoxMm: box,
+    orientation,
+    thinWall: analysis.thinWall && {
+      sampledFaces: analysis.thinWall.sampledFaces,
+      minMm: round(analysis.thinWall.minMm, 3),
+      p5Mm: round(analysis.thinWall.p5Mm, 3),
+      medianMm: round(analysis.thinWall.medianMm, 3),
+    },
+    overhang: {
+      thresholdDeg: analysis.overhang.thresholdDeg,
+      areaMm2: round(analysis.overhang.areaMm2, 2),
+      fraction: round(analysis.overhang.fraction, 4),
+      bedContactMm2: round(analysis.overhang.bedContactMm2, 2),
+    },
+    buildVolumeMm: params.buildVolumeMm,
+    fitsBuildVolume: fits,
+    verdict: verdict(check, fits, box.size, params, analysis.thinWall?.p5Mm),
+    stagesMs: timer.stagesMs,
+    totalMs: Math.round(deps.clock() - started),
+    peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
+    outputs: artifacts.map((a) => ({ name: a.name, bytes: a.byteLength })),
+    notes: imported.notes,
+    warnings,
+  };
+  artifacts.push(bytesArtifact('report.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(report, null, 2))));
+  deps.onProgress?.({ stage: 'done', percent: 100 });
+  return { mesh, artifacts, report };
+}
+
+/** mm per file unit: the user's --units, else the file's declaration (GLB: metres by the spec). */
+function unitScale(fileUnit: string, params: MeshJobParams, warnings: string[]): number {
+  if (params.units) {
+    if (fileUnit === 'millimeter') {
+      warnings.push(`the file declares its unit (converted to mm on import); --units ${params.units} was ignored`);
+      return 1;
+    }
+    return MM_PER_UNIT[params.units];
+  }
+  return fileUnit === 'meter' ? 1000 : 1;
+}
+
+function measures(mesh: Mesh): MeshMeasures {
+  return { ...measureDefects(mesh), volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
+}
+
+function verdict(check: SolidCheck | undefined, fits: boolean, size: number[], params: MeshJobParams, wallP5?: number): MeshReport['verdict'] {
+  const reasons: string[] = [];
+  if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
+  else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
+  if (!fits) reasons.push(`${size.map((v) => v.toFixed(1)).join(' x ')} mm does not fit the ${params.buildVolumeMm.join(' x ')} mm build volume`);
+  if (wallP5 !== undefined && wallP5 < params.minWallMm) {
+    reasons.push(`walls are thin: 5% of sampled walls are under ${round(wallP5, 3)} mm, below the ${params.minWallMm} mm minimum`);
+  }
+  return { printable: reasons.length === 0, reasons };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
