@@ -27,7 +27,7 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     socialProviders,
-    rateLimit: { enabled: true, window: 60, max: 100, storage: 'database' },
+    rateLimit: { enabled: config.authRateLimit, window: 60, max: 100, storage: 'database' },
     databaseHooks: {
       user: {
         create: {

@@ -19,6 +19,8 @@ export interface AppConfig {
   maxUploadBytes: number;
   signedUrlTtlSeconds: number;
   apiKeyRateLimitPerMinute: number;
+  /** better-auth's per-IP limits on sign-in and sign-up (AUTH_RATE_LIMIT=off turns them off, e.g. in tests). */
+  authRateLimit: boolean;
   googleClientId?: string;
   googleClientSecret?: string;
   githubClientId?: string;
@@ -51,6 +53,7 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 50 * 1024 * 1024),
     signedUrlTtlSeconds: int(env, 'SIGNED_URL_TTL_SECONDS', 15 * 60),
     apiKeyRateLimitPerMinute: int(env, 'API_KEY_RATE_LIMIT_PER_MINUTE', 120),
+    authRateLimit: env.AUTH_RATE_LIMIT !== 'off',
     googleClientId: env.GOOGLE_CLIENT_ID || undefined,
     googleClientSecret: env.GOOGLE_CLIENT_SECRET || undefined,
     githubClientId: env.GITHUB_CLIENT_ID || undefined,

@@ -20,7 +20,7 @@ export interface TestInfra {
 
 export async function createTestServices(env: Record<string, string> = {}): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', ...env }, { cores: 1 });
+  const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off', ...env }, { cores: 1 });
   const { db, sqlite } = openSqlite(join(dataDir, 'test.db'));
   const services = composeServices({
     config,
