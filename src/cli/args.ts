@@ -19,9 +19,11 @@ const NUMBER_FLAGS = [
   'width-mm', 'height-mm', 'resolution-mm', 'max-error-mm', 'max-triangles', 'gamma', 'denoise',
   'min-height-mm', 'max-height-mm', 'base-mm', 'min-thickness-mm', 'max-thickness-mm', 'arc-degrees',
   'frame-mm', 'frame-thickness-mm', 'extrude-height-mm', 'base-plate-mm', 'threshold', 'keychain-hole-mm',
-  'cutter-wall-mm', 'cutter-height-mm',
+  'cutter-wall-mm', 'cutter-height-mm', 'target-size-mm', 'min-wall-mm',
 ] as const;
-const STRING_FLAGS = ['mode', 'shape', 'keychain-position'] as const;
+const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient'] as const;
+/** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
+export const MESH_ONLY_PARAMS = ['units', 'orient', 'targetSizeMm', 'minWallMm'] as const;
 const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter'] as const;
 
 export function camel(flag: string): string {

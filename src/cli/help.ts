@@ -2,6 +2,7 @@ export const HELP = `image-to-stl: photos and logos to printable solids, offline
 
 Usage
   image-to-stl <image> -o <out.stl|out.3mf|out.glb|out.obj> [-o more...] [options]
+  image-to-stl <model.stl|.obj|.ply|.glb|.3mf> -o <out> [--mode repair|convert] [options]
 
 Modes
   --mode lithophane     thickness follows brightness, for a light behind it (default)
@@ -39,6 +40,14 @@ Extrude
   --keychain-position top|bottom|left|right|top-left|top-right
   --cookie-cutter       a cutter wall along the outline  --cutter-wall-mm N (0.8)  --cutter-height-mm N (12)
 
+3D files (recognised by content; default mode repair)
+  --mode repair         weld, fix winding, fill holes, drop debris, union overlaps; fails with a reason
+  --mode convert        change format only (geometry kept; report says if it is not a solid)
+  --units mm|cm|m|in    unit of the file's coordinates (default mm; GLB metres; 3MF declares its own)
+  --target-size-mm N    scale so the longest side is N mm
+  --orient flat-base    rotate so the largest flat face lies on the bed
+  --min-wall-mm N       thinner walls make the verdict "not printable" (default 0.4)
+
 Other outputs
   --preview FILE.png    shaded 3/4 render      --backlit FILE.png   lithophane against a light
   --report FILE.json    printability report    --quiet              no progress bar or summary
@@ -50,4 +59,5 @@ Examples
   image-to-stl photo.jpg -o lamp.stl --shape cylinder --width-mm 250 --preview lamp.png
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
+  image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json
 `;

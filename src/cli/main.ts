@@ -10,7 +10,10 @@ import { runImagePipeline } from '../pipeline/run-pipeline.ts';
 import { nodePipelineDeps } from '../node/pipeline-deps.ts';
 import { writeArtifactFile } from '../node/write-artifact.ts';
 import { IMAGE_LIMITS_DEFAULTS } from '../pipeline/image.ts';
-import { parseCli, UsageError } from './args.ts';
+import { MESH_ONLY_PARAMS, parseCli, UsageError } from './args.ts';
+import { sniffMeshFormat } from '../pipeline/import/sniff.ts';
+import { READ_MESH_DEFAULTS } from '../pipeline/import/read-mesh.ts';
+import { runMeshCli } from './mesh-command.ts';
 import { HELP } from './help.ts';
 import { createProgressBar } from './progress.ts';
 
@@ -38,13 +41,20 @@ export async function main(argv: string[]): Promise<number> {
 
   const progress = createProgressBar(process.stderr, !request.quiet && process.stderr.isTTY === true);
   try {
-    const params = resolveImageParams(request.params);
     const info = await stat(request.input).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`cannot read ${request.input}`);
-    if (info.size > IMAGE_LIMITS_DEFAULTS.maxBytes) {
-      throw new UsageError(`${request.input} is ${info.size} bytes; the limit is ${IMAGE_LIMITS_DEFAULTS.maxBytes}`);
-    }
+    const maxBytes = Math.max(IMAGE_LIMITS_DEFAULTS.maxBytes, READ_MESH_DEFAULTS.maxBytes);
+    if (info.size > maxBytes) throw new UsageError(`${request.input} is ${info.size} bytes; the limit is ${maxBytes}`);
     const bytes = new Uint8Array(await readFile(request.input));
+    // A 3D file (by content, not name) goes to the mesh pipeline: repair by default.
+    if (sniffMeshFormat(bytes) !== undefined) {
+      const code = await runMeshCli(request, bytes, progress);
+      progress.finish();
+      return code;
+    }
+    const meshOnly = MESH_ONLY_PARAMS.filter((k) => request.params[k] !== undefined);
+    if (meshOnly.length > 0) throw new UsageError(`${meshOnly.join(', ')} only apply to 3D-file input`);
+    const params = resolveImageParams(request.params);
     const deps = await nodePipelineDeps({ onProgress: (e) => progress.update(e.stage, e.percent) });
     const result = await runImagePipeline(bytes, params, deps);
     progress.update('writing files', 99);

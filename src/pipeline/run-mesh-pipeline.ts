@@ -24,6 +24,7 @@ import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
 import { measureDefects } from './repair/measure-defects.ts';
 import { repairMesh, type RepairLog } from './repair/repair-mesh.ts';
+import { weldExact } from './repair/weld-exact.ts';
 import { roundedBox } from './report.ts';
 import { StageTimer, type StageHooks } from './stage-timer.ts';
 import { validateSolid, type SolidCheck } from './validate.ts';
@@ -57,6 +58,9 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
+  } else {
+    // Welding bit-identical corners changes no coordinate; it lets validation see shared edges.
+    mesh = weldExact(mesh).mesh;
   }
 
   let orientation: MeshReport['orientation'];

@@ -1,0 +1,48 @@
+/** The CLI's 3D-file path: repair or convert, write the outputs and one summary line. */
+import { writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { sharedManifold } from '../../wasm/manifold.ts';
+import { sharedGlbDecoders } from '../node/mesh-decoders.ts';
+import { writeArtifactFile } from '../node/write-artifact.ts';
+import { resolveMeshParams } from '../pipeline/mesh-params.ts';
+import { runMeshPipeline } from '../pipeline/run-mesh-pipeline.ts';
+import type { CliRequest } from './args.ts';
+
+const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'targetSizeMm', 'minWallMm', 'formats', 'previews'];
+
+export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progress: { update(stage: string, percent: number): void }): Promise<number> {
+  const input: Record<string, unknown> = { mode: 'repair' };
+  for (const [key, value] of Object.entries(request.params)) {
+    if (MESH_PARAM_KEYS.includes(key)) input[key] = value;
+  }
+  input.previews = Boolean(request.preview);
+  const params = resolveMeshParams(input);
+  const result = await runMeshPipeline(bytes, params, {
+    manifold: await sharedManifold(),
+    decoders: await sharedGlbDecoders(),
+    clock: () => performance.now(),
+    memory: () => process.memoryUsage.rss(),
+    onProgress: (e) => progress.update(e.stage, e.percent),
+  });
+  const byName = new Map(result.artifacts.map((a) => [a.name, a]));
+  for (const output of request.outputs) {
+    const artifact = byName.get(`model.${output.format}`);
+    if (artifact) await writeArtifactFile(artifact, output.path);
+  }
+  if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
+  if (request.report) await writeFile(request.report, JSON.stringify(result.report, null, 2) + '\n');
+  if (!request.quiet) {
+    const r = result.report;
+    const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');
+    const fixed = r.repairs
+      ? `; open edges ${r.before.openEdges} -> ${r.after.openEdges}, holes filled ${r.repairs.holesFilled}, flipped ${r.repairs.flippedFacesFixed}`
+      : '';
+    process.stderr.write(
+      `${r.mode} ${r.inputFormat}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, ` +
+        `${r.manifold ? 'watertight' : 'NOT watertight'}${fixed}, ${r.verdict.printable ? 'printable' : 'not printable'}, ${r.totalMs} ms\n`,
+    );
+    for (const reason of r.verdict.reasons) process.stderr.write(`verdict: ${reason}\n`);
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  }
+  return 0;
+}
