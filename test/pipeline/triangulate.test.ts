@@ -4,6 +4,8 @@ import DelatinUntyped from 'delatin';
 import { triangulateGreedy } from '../../src/pipeline/triangulate/greedy.ts';
 import { triangulateGrid } from '../../src/pipeline/triangulate/grid.ts';
 import { measureMaxError } from '../../src/pipeline/triangulate/measure-error.ts';
+import { inlineTileExecutor, triangulateGreedyTiled } from '../../src/pipeline/triangulate/tiled.ts';
+import type { TileExecutor } from '../../src/pipeline/triangulate/tiled.ts';
 import type { SurfaceTriangulation, TriangulateOptions } from '../../src/pipeline/triangulate/types.ts';
 
 const Delatin = DelatinUntyped as new (data: Float32Array, w: number, h: number) => {
@@ -206,5 +208,39 @@ describe('triangulateGrid', () => {
     expect(mesh.triangles.length / 3).toBe(2 * 12 * 8);
     expect(measureMaxError(mesh, heights, 13, 9)).toBe(0);
     expectExactCover(mesh, 13, 9);
+  });
+});
+
+describe('triangulateGreedyTiled', () => {
+  it('meets the same bound with strips that share their seams vertex for vertex', async () => {
+    const [w, h] = [301, 97];
+    const heights = terrain(w, h, 4);
+    for (const strips of [2, 3]) {
+      const mesh = await triangulateGreedyTiled(heights, w, h, { maxError: 0.01 }, inlineTileExecutor, strips);
+      expect(measureMaxError(mesh, heights, w, h)).toBeLessThanOrEqual(0.01);
+      expect(mesh.maxError).toBeLessThanOrEqual(0.01);
+      expectExactCover(mesh, w, h);
+      const single = triangulateGreedy(heights, w, h, { maxError: 0.01 }).triangles.length;
+      expect(mesh.triangles.length).toBeLessThanOrEqual(1.05 * single);
+    }
+  });
+
+  it('works on a cylinder and falls back to one strip when strips would be coupled', async () => {
+    const [w, h] = [257, 60];
+    const heights = terrain(w, h, 9);
+    const metric = { kind: 'cylinder', radius: 25, radiansPerSample: (2 * Math.PI) / (w - 1) } as const;
+    const mesh = await triangulateGreedyTiled(heights, w, h, { maxError: 0.02, metric }, inlineTileExecutor);
+    expect(measureMaxError(mesh, heights, w, h, metric)).toBeLessThanOrEqual(0.02);
+    expectExactCover(mesh, w, h);
+    let calls = 0;
+    const counting: TileExecutor = async (jobs) => {
+      calls++;
+      return inlineTileExecutor(jobs);
+    };
+    const periodic = await triangulateGreedyTiled(heights, w, h, { maxError: 0.02, periodicX: true }, counting);
+    const budget = await triangulateGreedyTiled(heights, w, h, { maxError: 0, maxTriangles: 300 }, counting);
+    expect(calls).toBe(0);
+    expect(columnYs(periodic, 0)).toEqual(columnYs(periodic, w - 1));
+    expect(budget.triangles.length / 3).toBeLessThanOrEqual(300);
   });
 });
