@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ManifoldToplevel } from 'manifold-3d';
+import { sharedManifold } from '../../wasm/manifold.ts';
+import { isPipelineError } from '../../src/pipeline/errors.ts';
+import { writeStl } from '../../src/pipeline/export/stl.ts';
+import { readMesh } from '../../src/pipeline/import/read-mesh.ts';
+import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
+import { runMeshPipeline } from '../../src/pipeline/run-mesh-pipeline.ts';
+import type { Mesh } from '../../src/pipeline/mesh.ts';
+import { boundingBox } from '../../src/pipeline/mesh.ts';
+import { box, combine, removeFaces, sphere, volumeOf } from '../helpers/mesh-fixtures.ts';
+
+let wasm: ManifoldToplevel;
+beforeAll(async () => {
+  wasm = await sharedManifold();
+});
+
+const deps = () => ({ manifold: wasm, clock: () => performance.now() });
+const run = (mesh: Mesh, params: Record<string, unknown>) => runMeshPipeline(writeStl(mesh), resolveMeshParams({ previews: false, ...params }), deps());
+const bytesOf = async (artifact: { chunks: () => Iterable<Uint8Array> }) => {
+  const parts = [...artifact.chunks()];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+};
+
+describe('runMeshPipeline repair', () => {
+  it('reports before/after counts for a cube with a missing face and puts it on the bed', async () => {
+    const { report, mesh } = await run(removeFaces(box([5, 5, 5], [15, 15, 15]), [2]), { formats: ['3mf'] });
+    expect(report.before.openEdges).toBe(3);
+    expect(report.after.openEdges).toBe(0);
+    expect(report.repairs?.holesFilled).toBe(1);
+    expect(report.manifold).toBe(true);
+    expect(report.volumeMm3).toBeCloseTo(1000, 2);
+    const b = boundingBox(mesh);
+    expect(b.min[2]).toBe(0);
+    expect(b.min[0]).toBeCloseTo(-5, 5);
+    expect(report.verdict.printable).toBe(true);
+    expect(report.thinWall?.p5Mm).toBeCloseTo(10, 3);
+    expect(report.overhang.areaMm2).toBe(0);
+    expect(report.overhang.bedContactMm2).toBeCloseTo(100, 3);
+  });
+
+  it('scales by units and by a target size, and says when it does not fit the build volume', async () => {
+    const inches = await run(box([0, 0, 0], [1, 2, 3]), { units: 'in' });
+    expect(inches.report.boundingBoxMm.size).toEqual([25.4, 50.8, 76.2]);
+    const big = await run(box([0, 0, 0], [1, 2, 3]), { units: 'm' });
+    expect(big.report.fitsBuildVolume).toBe(false);
+    expect(big.report.verdict.printable).toBe(false);
+    const target = await run(box([0, 0, 0], [1, 2, 4]), { targetSizeMm: 100 });
+    expect(target.report.boundingBoxMm.size[2]).toBeCloseTo(100, 3);
+  });
+
+  it('flags thin walls and overhangs', async () => {
+    const plate = await run(box([0, 0, 0], [50, 50, 0.2]), {});
+    expect(plate.report.thinWall?.p5Mm).toBeLessThan(0.4);
+    expect(plate.report.verdict.printable).toBe(false);
+    // A T: the bar's underside overhangs the stem.
+    const t = await run(combine(box([4, 4, 0], [6, 6, 10]), box([0, 0, 10], [10, 10, 12])), {});
+    expect(t.report.overhang.areaMm2).toBeCloseTo(96, 0);
+  });
+
+  it('orients flat-base: a tilted cube lands on a face', async () => {
+    const cube = box([0, 0, 0], [10, 10, 10]);
+    const c = Math.cos(0.5), s = Math.sin(0.5);
+    const tilted = { positions: cube.positions.slice(), indices: cube.indices };
+    for (let i = 0; i < tilted.positions.length; i += 3) {
+      const x = cube.positions[i], z = cube.positions[i + 2];
+      tilted.positions[i] = c * x + s * z;
+      tilted.positions[i + 2] = -s * x + c * z;
+    }
+    const { report } = await run(tilted, { orient: 'flat-base' });
+    expect(report.orientation?.rotated).toBe(true);
+    expect(report.overhang.bedContactMm2).toBeCloseTo(100, 1);
+    expect(report.boundingBoxMm.size[2]).toBeCloseTo(10, 3);
+  });
+
+  it('fails a triangle soup with repair_failed and a reason', async () => {
+    const soup = { positions: Float32Array.from({ length: 90 }, (_, i) => Math.sin(i * 7.1) * 50), indices: Uint32Array.from({ length: 30 }, (_, i) => i) };
+    const error = await run(soup, {}).catch((e: unknown) => e);
+    expect(isPipelineError(error) && error.code).toBe('repair_failed');
+  });
+});
+
+describe('runMeshPipeline convert', () => {
+  it('keeps triangle count and volume through every format', async () => {
+    const input = sphere(10, 32, 16);
+    const { artifacts, report } = await run(input, { mode: 'convert', formats: ['stl', '3mf', 'glb', 'obj'] });
+    expect(report.manifold).toBe(true);
+    for (const name of ['model.stl', 'model.3mf', 'model.glb', 'model.obj']) {
+      const back = await readMesh(await bytesOf(artifacts.find((a) => a.name === name)!));
+      expect(back.mesh.indices.length).toBe(input.indices.length);
+      const scale = back.unit === 'meter' ? 1e9 : 1;
+      expect(Math.abs(volumeOf(back.mesh) * scale - volumeOf(input)) / volumeOf(input)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('reports an open mesh as not a solid instead of failing', async () => {
+    const { report } = await run(removeFaces(box([0, 0, 0], [1, 1, 1]), [0]), { mode: 'convert' });
+    expect(report.manifold).toBe(false);
+    expect(report.after.openEdges).toBe(3);
+    expect(report.verdict.printable).toBe(false);
+  });
+});
+
+describe('resolveMeshParams', () => {
+  it('rejects nonsense with invalid_parameters', () => {
+    for (const bad of [{ mode: 'fix' }, { units: 'furlong' }, { targetSizeMm: -1 }, { buildVolumeMm: [1, 2] }, { colour: 'red' }, { formats: ['fbx'] }]) {
+      expect(() => resolveMeshParams(bad)).toThrow(expect.objectContaining({ code: 'invalid_parameters' }));
+    }
+  });
+});
