@@ -102,7 +102,13 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     });
   }
 
-  const after = measures(mesh);
+  // After repair the mesh is indexed as exported (3MF, OBJ, GLB keep indices); parts that only
+  // touch at an edge or corner keep separate vertex copies there, which a position weld (an STL
+  // reader) would join again, so that case is measured both ways and warned about.
+  const after = measures(mesh, true);
+  if (check && measureDefects(mesh).nonManifoldEdges > 0) {
+    warnings.push('parts touch along an edge or at a corner; kept apart by separate vertices, which STL cannot record (use 3MF)');
+  }
   const box = roundedBox(boundingBox(mesh));
   const fits = fitsBuildVolume(box.size, params.buildVolumeMm);
   const report: MeshReport = {
@@ -160,8 +166,8 @@ function unitScale(fileUnit: string, params: MeshJobParams, warnings: string[]):
   return fileUnit === 'meter' ? 1000 : 1;
 }
 
-function measures(mesh: Mesh): MeshMeasures {
-  return { ...measureDefects(mesh), volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
+function measures(mesh: Mesh, indexed = false): MeshMeasures {
+  return { ...measureDefects(mesh, indexed), volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
 }
 
 function verdict(check: SolidCheck | undefined, fits: boolean, size: number[], params: MeshJobParams, wallP5?: number): MeshReport['verdict'] {
