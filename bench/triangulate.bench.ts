@@ -13,6 +13,7 @@
  * Env: TRI_BENCH_SIZES=512,1024  TRI_BENCH_INPUTS=terrain,logo  TRI_BENCH_QUICK=1 (one run each)
  */
 import { existsSync } from 'node:fs';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -24,12 +25,15 @@ import MartiniUntyped from '@mapbox/martini';
 import { triangulateGreedy } from '../src/pipeline/triangulate/greedy.ts';
 import { triangulateGrid } from '../src/pipeline/triangulate/grid.ts';
 import { measureMaxError } from '../src/pipeline/triangulate/measure-error.ts';
+import { triangulateGreedyTiled } from '../src/pipeline/triangulate/tiled.ts';
+import type { TileExecutor, TileJob } from '../src/pipeline/triangulate/tiled.ts';
+import type { SurfaceTriangulation } from '../src/pipeline/triangulate/types.ts';
 
 export interface Row {
   input: string;
   size: number;
   maxError: number;
-  method: 'ours' | 'delatin' | 'martini' | 'grid';
+  method: 'ours' | 'ours 2 threads' | 'delatin' | 'martini' | 'grid';
   triangles: number;
   achievedError: number;
   ms: number;
@@ -149,6 +153,31 @@ function runOurs(h: Float32Array, size: number, maxError: number): Mesh {
   return triangulateGreedy(h, size, size, { maxError });
 }
 
+/**
+ * Two strips: the first on this thread, the second on one warm worker thread (this file again).
+ * Executors live out here, never in src/pipeline.
+ */
+function createWorkerExecutor(): { executor: TileExecutor; close: () => Promise<number> } {
+  // Workers do not inherit tsx's loader hooks on Node 20: register them before importing this file.
+  const source = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const worker = new Worker(source, { eval: true });
+  let pending: ((result: SurfaceTriangulation) => void) | undefined;
+  worker.on('message', (result: SurfaceTriangulation) => pending?.(result));
+  const executor: TileExecutor = async (jobs) => {
+    const remote = jobs.slice(1).map(
+      (job) =>
+        new Promise<SurfaceTriangulation>((resolve) => {
+          pending = resolve;
+          worker.postMessage(job, [job.heights.buffer as ArrayBuffer]);
+        }),
+    );
+    if (remote.length > 1) throw new Error('bench executor: one worker, two strips');
+    const local = triangulateGreedy(jobs[0].heights, jobs[0].width, jobs[0].height, jobs[0].options);
+    return [local, ...(await Promise.all(remote))];
+  };
+  return { executor, close: () => worker.terminate() };
+}
+
 function runDelatin(h: Float32Array, size: number, maxError: number): Mesh {
   const d = new Delatin(h, size, size);
   d.run(maxError);
@@ -184,7 +213,7 @@ interface Timed {
  * hits all of them alike. Reports medians of wall time (what a user waits, and the basis of the
  * ratios) and of process CPU time (user + system, which includes GC and compiler threads).
  */
-function timedTogether<K extends string>(runs: number, methods: Record<K, () => Mesh>): Record<K, Timed> {
+async function timedTogether<K extends string>(runs: number, methods: Record<K, () => Mesh | Promise<Mesh>>): Promise<Record<K, Timed>> {
   const names = Object.keys(methods) as K[];
   const wall = new Map<K, number[]>();
   const cpu = new Map<K, number[]>();
@@ -192,7 +221,7 @@ function timedTogether<K extends string>(runs: number, methods: Record<K, () => 
   const rss = new Map<K, number>();
   const meshes = new Map<K, Mesh>();
   for (const name of names) {
-    methods[name]();
+    await methods[name]();
     wall.set(name, []);
     cpu.set(name, []);
     heap.set(name, 0);
@@ -204,7 +233,7 @@ function timedTogether<K extends string>(runs: number, methods: Record<K, () => 
       const before = process.memoryUsage();
       const cpuBefore = process.cpuUsage();
       const start = performance.now();
-      const mesh = methods[name]();
+      const mesh = await methods[name]();
       wall.get(name)!.push(performance.now() - start);
       const cpuUsed = process.cpuUsage(cpuBefore);
       cpu.get(name)!.push((cpuUsed.user + cpuUsed.system) / 1000);
@@ -245,6 +274,7 @@ export async function benchTriangulate(): Promise<Row[]> {
   const inputs = (process.env.TRI_BENCH_INPUTS ?? 'terrain,photo,logo').split(',');
   const errors = [0.05, 0.01];
   const rows: Row[] = [];
+  const pool = createWorkerExecutor();
 
   for (const input of inputs) {
     for (const size of sizes) {
@@ -258,7 +288,7 @@ export async function benchTriangulate(): Promise<Row[]> {
       const runs = runsFor(size);
 
       // The grid's error is 0 by construction (every sample is a vertex); not re-measured.
-      const grid = timedTogether(runs, { grid: () => runGrid(heights, size) }).grid;
+      const grid = (await timedTogether(runs, { grid: () => runGrid(heights, size) })).grid;
       rows.push(row(input, size, 0, 'grid', grid, 0));
 
       for (const maxError of errors) {
@@ -269,12 +299,17 @@ export async function benchTriangulate(): Promise<Row[]> {
           continue;
         }
         const r = input === 'photo' && size >= 2048 ? 1 : runs;
-        const t = timedTogether(r, {
+        const t = await timedTogether(r, {
           ours: () => runOurs(heights, size, maxError),
+          oursTwoThreads: () => triangulateGreedyTiled(heights, size, size, { maxError }, pool.executor, 2),
           delatin: () => runDelatin(heights, size, maxError),
           martini: () => runMartini(padded, size + 1, maxError),
         });
         rows.push(row(input, size, maxError, 'ours', t.ours, measureMaxError(t.ours.mesh, heights, size, size)));
+        rows.push({
+          ...row(input, size, maxError, 'ours 2 threads', t.oursTwoThreads, measureMaxError(t.oursTwoThreads.mesh, heights, size, size)),
+          note: '2 strips, 1 worker',
+        });
         rows.push(row(input, size, maxError, 'delatin', t.delatin, measureMaxError(t.delatin.mesh, heights, size, size)));
         rows.push({
           ...row(input, size, maxError, 'martini', t.martini, measureMaxError(t.martini.mesh, padded, size + 1, size + 1)),
@@ -284,6 +319,7 @@ export async function benchTriangulate(): Promise<Row[]> {
       }
     }
   }
+  await pool.close();
   return rows;
 }
 
@@ -318,7 +354,16 @@ export function formatRows(rows: Row[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+// Worker side of createWorkerExecutor.
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  port.on('message', (job: TileJob) => {
+    const result = triangulateGreedy(job.heights, job.width, job.height, job.options);
+    port.postMessage(result, [result.points.buffer as ArrayBuffer, result.triangles.buffer as ArrayBuffer]);
+  });
+}
+
+if (isMainThread && process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const started = performance.now();
   const rows = await benchTriangulate();
   console.log(formatRows(rows));
