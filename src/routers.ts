@@ -5,12 +5,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from './compose.ts';
 import type { AppEnv } from './http/env.ts';
+import { artifactsRoutes } from './routes/artifacts.ts';
 
 export interface Runtime {
   /** Filled by the job runner when it starts (pool stats for /healthz, cancel hooks, events). */
   [key: string]: unknown;
 }
 
-export function buildRouters(_services: Services, _runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [];
+export function buildRouters(services: Services, _runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
+  return [artifactsRoutes(services)];
 }

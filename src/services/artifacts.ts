@@ -1,0 +1,131 @@
+/**
+ * Who may read a finished job's files, and how they are named: the owner (signed in or with an
+ * API key), or anyone holding a short-lived signed link to exactly one file. Another user's job
+ * is "not found" — never "forbidden" — so job ids cannot be probed.
+ */
+import type { Kysely } from 'kysely';
+import type { Artifact, Database, Job } from '../db/schema.ts';
+import { artifactsRepository } from '../repositories/artifacts.ts';
+import type { ArtifactsRepository } from '../repositories/artifacts.ts';
+import { jobsRepository } from '../repositories/jobs.ts';
+import type { JobsRepository } from '../repositories/jobs.ts';
+import { notFound, ServiceError } from './service-error.ts';
+import type { UrlSigner } from './signed-urls.ts';
+import type { BlobStorage } from './storage.ts';
+
+export const ARTIFACT_NAMES = ['model.stl', 'model.3mf', 'model.glb', 'model.obj', 'preview.png', 'backlit.png', 'report.json'] as const;
+export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+
+/** The one path a signed link may open; the signature covers it, so it names one object. */
+export const signedArtifactPath = (jobId: string, name: string) => `/api/files/jobs/${jobId}/${name}`;
+
+/** Links are only ever for reading; HEAD is a GET without the body. */
+const SIGNED_METHOD = 'GET';
+
+export interface ArtifactSummary {
+  name: string;
+  contentType: string;
+  byteSize: number;
+  /** The strong ETag the download answers with, quoted as in the header. */
+  etag: string;
+}
+
+export interface ArtifactDownload {
+  jobId: string;
+  name: string;
+  contentType: string;
+  /** Current size in storage (what ranges are measured against). */
+  byteSize: number;
+  sha256: string;
+  storageKey: string;
+  /** A friendly file name such as `lithophane-k3x9q2ab.stl`. */
+  fileName: string;
+  /** PNG previews open in the browser (so an <img> works); meshes and reports download. */
+  disposition: 'attachment' | 'inline';
+}
+
+export interface ArtifactsService {
+  list(userId: string, jobId: string): Promise<ArtifactSummary[]>;
+  openOwned(userId: string, jobId: string, name: string): Promise<ArtifactDownload>;
+  /** Throws 403 invalid_signature unless `query` is a live signature for exactly this file. */
+  openSigned(jobId: string, name: string, query: { expires?: string; sig?: string }): Promise<ArtifactDownload>;
+  createLink(userId: string, jobId: string, name: string): Promise<{ path: string; expiresAt: number }>;
+  read(download: ArtifactDownload, range?: { start: number; end: number }): ReadableStream<Uint8Array>;
+}
+
+export interface ArtifactsDeps {
+  jobs: Pick<JobsRepository, 'find' | 'findOwned'>;
+  artifacts: Pick<ArtifactsRepository, 'find' | 'forJob'>;
+  storage: Pick<BlobStorage, 'stream' | 'size'>;
+  signer: UrlSigner;
+  signedUrlTtlSeconds: number;
+}
+
+export function createArtifactsService(deps: ArtifactsDeps): ArtifactsService {
+  const ownedJob = async (userId: string, jobId: string) => (await deps.jobs.findOwned(userId, jobId)) ?? throwNotFound('job');
+
+  const open = async (job: Job, name: string): Promise<ArtifactDownload> => {
+    const row = (await deps.artifacts.find(job.id, name)) ?? throwNotFound(`artifact ${name}`);
+    // The row is written after the file, but a purge may have removed the file since.
+    const byteSize = (await deps.storage.size(row.storage_key)) ?? throwNotFound(`artifact ${name}`);
+    return toDownload(job, row, byteSize);
+  };
+
+  return {
+    async list(userId, jobId) {
+      await ownedJob(userId, jobId);
+      const rows = await deps.artifacts.forJob(jobId);
+      return rows.map((r) => ({ name: r.name, contentType: r.content_type, byteSize: r.byte_size, etag: `"${r.etag}"` }));
+    },
+    async openOwned(userId, jobId, name) {
+      return open(await ownedJob(userId, jobId), name);
+    },
+    async openSigned(jobId, name, query) {
+      // Check the signature before touching the database: an unsigned caller learns nothing.
+      const valid = await deps.signer.verify(SIGNED_METHOD, signedArtifactPath(jobId, name), query);
+      if (!valid) throw new ServiceError('invalid_signature', 403, 'this link is not valid or has expired; ask for a new one');
+      return open((await deps.jobs.find(jobId)) ?? throwNotFound('job'), name);
+    },
+    async createLink(userId, jobId, name) {
+      await open(await ownedJob(userId, jobId), name);
+      const path = await deps.signer.sign(SIGNED_METHOD, signedArtifactPath(jobId, name), deps.signedUrlTtlSeconds);
+      const expires = Number(new URL(path, 'http://link').searchParams.get('expires'));
+      return { path, expiresAt: expires * 1000 };
+    },
+    read(download, range) {
+      return deps.storage.stream(download.storageKey, range);
+    },
+  };
+}
+
+function toDownload(job: Job, row: Artifact, byteSize: number): ArtifactDownload {
+  return {
+    jobId: job.id,
+    name: row.name,
+    contentType: row.content_type,
+    byteSize,
+    sha256: row.etag,
+    storageKey: row.storage_key,
+    fileName: friendlyFileName(job, row.name),
+    disposition: row.content_type.startsWith('image/') ? 'inline' : 'attachment',
+  };
+}
+
+/** `model.stl` of lithophane job `job_k3x9q2ab…` -> `lithophane-k3x9q2ab.stl`; `preview.png` -> `lithophane-k3x9q2ab-preview.png`. */
+export function friendlyFileName(job: Pick<Job, 'id' | 'mode'>, artifactName: string): string {
+  const mode = job.mode.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
+  const shortId = job.id.replace(/^[a-z]+_/, '').slice(0, 8);
+  const dot = artifactName.lastIndexOf('.');
+  const base = dot > 0 ? artifactName.slice(0, dot) : artifactName;
+  const ext = dot > 0 ? artifactName.slice(dot) : '';
+  return `${mode}-${shortId}${base === 'model' ? '' : `-${base}`}${ext}`;
+}
+
+function throwNotFound(what: string): never {
+  throw notFound(what);
+}
+
+/** The service on the real tables (the composition's one-liner). */
+export function artifactsServiceOn(db: Kysely<Database>, storage: BlobStorage, signer: UrlSigner, signedUrlTtlSeconds: number): ArtifactsService {
+  return createArtifactsService({ jobs: jobsRepository(db), artifacts: artifactsRepository(db), storage, signer, signedUrlTtlSeconds });
+}
