@@ -64,11 +64,11 @@ export function repairMesh(input: Mesh, wasm: ManifoldToplevel, options: Partial
   log.verticesWelded = exact.merged;
   let mesh = exact.mesh;
 
-  if (countEdgeDefects(mesh).open > 0) {
-    const near = weldBoundary(mesh, o);
-    log.verticesWeldedByTolerance = near.merged;
-    mesh = near.mesh;
-  }
+  // weldBoundary finds open edges itself and returns at once when there are none (a separate
+  // countEdgeDefects first cost 1.4 s at 1M triangles).
+  const near = weldBoundary(mesh, o);
+  log.verticesWeldedByTolerance = near.merged;
+  mesh = near.mesh;
   const cleaned = removeDegenerateFaces(mesh);
   log.degenerateFacesRemoved = cleaned.degenerate;
   log.duplicateFacesRemoved = cleaned.duplicate + cleaned.backToBack;

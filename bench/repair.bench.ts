@@ -1,0 +1,88 @@
+/**
+ * Repair bench: a tessellated sphere split into unwelded triangles (a soup, as STL stores it)
+ * with holes punched in it, repaired and validated by manifold-3d. Each case runs in its own
+ * child process so its peak memory (VmHWM from /proc/self/status) is its own.
+ * Targets (issue): 1M triangles under 10 s and 2 GB peak.
+ *   node --import tsx bench/repair.bench.ts           # table
+ *   node --import tsx bench/repair.bench.ts 1000000   # one case, JSON line
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sharedManifold } from '../wasm/manifold.ts';
+import { repairMesh } from '../src/pipeline/repair/repair-mesh.ts';
+import { validateSolid } from '../src/pipeline/validate.ts';
+import { removeFaces, sphere, toSoup } from '../test/helpers/mesh-fixtures.ts';
+
+export interface RepairBenchRow {
+  triangles: number;
+  holes: number;
+  repairMs: number;
+  validateMs: number;
+  holesFilled: number;
+  outTriangles: number;
+  volumeError: number;
+  peakMb: number;
+}
+
+const CASES = [100_000, 1_000_000];
+const HOLES = 20;
+
+async function runCase(target: number): Promise<RepairBenchRow> {
+  // 2 * segments * (rings - 1) triangles with rings = segments / 2 + 1.
+  const segments = Math.round(Math.sqrt(target));
+  const solid = sphere(50, segments, Math.round(segments / 2) + 1);
+  const faces = solid.indices.length / 3;
+  // Punch holes: a 2 x 2-quad patch (8 triangles) at evenly spaced band positions.
+  const removed: number[] = [];
+  for (let h = 0; h < HOLES; h++) {
+    const row = Math.round(((h + 1) / (HOLES + 1)) * (faces / (2 * segments) - 2));
+    const base = segments + row * 2 * segments + ((h * 37) % (segments - 2)) * 2;
+    for (let k = 0; k < 4; k++) removed.push(base + k, base + 2 * segments + k);
+  }
+  const soup = toSoup(removeFaces(solid, removed));
+  const wasm = await sharedManifold();
+  const t0 = performance.now();
+  const repaired = repairMesh(soup, wasm);
+  const t1 = performance.now();
+  const check = validateSolid(repaired.mesh, wasm);
+  const t2 = performance.now();
+  const exact = (4 / 3) * Math.PI * 50 ** 3;
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return {
+    triangles: soup.indices.length / 3,
+    holes: HOLES,
+    repairMs: Math.round(t1 - t0),
+    validateMs: Math.round(t2 - t1),
+    holesFilled: repaired.log.holesFilled,
+    outTriangles: check.triangles,
+    volumeError: Math.abs(check.volumeMm3 - exact) / exact,
+    peakMb: Math.round(peakKb / 1024),
+  };
+}
+
+/** Runs every case in a child process; returns the rows. */
+export function benchRepair(): RepairBenchRow[] {
+  const self = fileURLToPath(import.meta.url);
+  return CASES.map((n) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', self, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = run.stdout.trim().split('\n').pop() ?? '';
+    if (run.status !== 0 || !line.startsWith('{')) throw new Error(`repair bench ${n}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+    return JSON.parse(line) as RepairBenchRow;
+  });
+}
+
+export function formatRepairRows(rows: RepairBenchRow[]): string {
+  return [
+    '| soup triangles | holes | repair ms | validate ms | holes filled | out triangles | volume error | peak RSS MB |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.triangles} | ${r.holes} | ${r.repairMs} | ${r.validateMs} | ${r.holesFilled} | ${r.outTriangles} | ${(r.volumeError * 100).toFixed(3)}% | ${r.peakMb} |`),
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = process.argv[2];
+  if (arg) console.log(JSON.stringify(await runCase(Number(arg))));
+  else console.log(formatRepairRows(benchRepair()));
+}
