@@ -11,6 +11,8 @@ import type { Auth } from './auth.ts';
 import type { AppConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
+import type { ImageCodec } from './pipeline/image.ts';
+import { uploadsRepository } from './repositories/uploads.ts';
 import { createApiKeysService } from './services/api-keys.ts';
 import type { ApiKeysService } from './services/api-keys.ts';
 import { createCreditsService } from './services/credits.ts';
@@ -19,6 +21,9 @@ import type { Logger } from './services/logger.ts';
 import { createUrlSigner } from './services/signed-urls.ts';
 import type { UrlSigner } from './services/signed-urls.ts';
 import type { BlobStorage } from './services/storage.ts';
+import { uploadLimits } from './services/upload-limits.ts';
+import { createUploadsService } from './services/uploads.ts';
+import type { UploadsService } from './services/uploads.ts';
 
 export interface Infrastructure {
   config: AppConfig;
@@ -27,6 +32,8 @@ export interface Infrastructure {
   secret: string;
   logger: Logger;
   clock: () => number;
+  /** sharp in Node; uploads read only its headers. */
+  imageCodec: ImageCodec;
 }
 
 export interface Services {
@@ -39,6 +46,7 @@ export interface Services {
   credits: CreditsService;
   apiKeys: ApiKeysService;
   signer: UrlSigner;
+  uploads: UploadsService;
 }
 
 export function composeServices(infra: Infrastructure): Services {
@@ -50,6 +58,7 @@ export function composeServices(infra: Infrastructure): Services {
       logger.info('audit', { event: 'user.created', userId: user.id });
     },
   });
+  const signer = createUrlSigner(infra.secret, clock);
   return {
     config,
     db,
@@ -59,7 +68,17 @@ export function composeServices(infra: Infrastructure): Services {
     auth,
     credits,
     apiKeys: createApiKeysService(db, { perMinute: config.apiKeyRateLimitPerMinute, clock }),
-    signer: createUrlSigner(infra.secret, clock),
+    signer,
+    uploads: createUploadsService({
+      uploads: uploadsRepository(db),
+      storage: infra.storage,
+      signer,
+      readImageHeader: (bytes) => infra.imageCodec.readHeader(bytes),
+      clock,
+      limits: uploadLimits(config.maxUploadBytes),
+      signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+      publicOrigin: config.baseUrl,
+    }),
   };
 }
 

@@ -6,6 +6,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from './compose.ts';
 import type { AppEnv } from './http/env.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
+import { uploadsRoutes } from './routes/uploads.ts';
 
 export interface Runtime {
   /** Filled by the job runner when it starts (pool stats for /healthz, cancel hooks, events). */
@@ -13,5 +14,5 @@ export interface Runtime {
 }
 
 export function buildRouters(services: Services, _runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [artifactsRoutes(services)];
+  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services)];
 }

@@ -16,6 +16,7 @@ import { loadConfig } from './config.ts';
 import type { AppConfig } from './config.ts';
 import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
+import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
 import { buildRouters } from './routers.ts';
 import type { Runtime } from './routers.ts';
@@ -35,7 +36,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
   const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'));
   const storage = createLocalDiskStorage(join(dataDir, 'files'));
-  const services = composeServices({ config, db, storage, secret, logger, clock: Date.now });
+  const services = composeServices({ config, db, storage, secret, logger, clock: Date.now, imageCodec: sharpImageCodec });
   await migrateAll(services);
 
   const health = async () => {

@@ -7,6 +7,8 @@ export function uploadsRepository(db: Kysely<Database>) {
     insert: (row: NewUpload) => db.insertInto('uploads').values(row).execute(),
     findOwned: (userId: string, id: string): Promise<Upload | undefined> =>
       db.selectFrom('uploads').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    /** Unscoped: only for the signed-URL PUT, whose signature already names this upload. */
+    findById: (id: string): Promise<Upload | undefined> => db.selectFrom('uploads').selectAll().where('id', '=', id).executeTakeFirst(),
     markReady: (id: string, fields: Partial<Pick<Upload, 'format' | 'kind' | 'byte_size' | 'sha256' | 'width' | 'height' | 'triangles'>>) =>
       db.updateTable('uploads').set({ ...fields, status: 'ready' }).where('id', '=', id).execute(),
     listOwned: (userId: string, limit: number, before?: { createdAt: number; id: string }) => {

@@ -9,6 +9,7 @@ import { composeServices, migrateAll } from '../../src/compose.ts';
 import type { Services } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openSqlite } from '../../src/node/database.ts';
+import { sharpImageCodec } from '../../src/repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from '../../src/repositories/storage/local-disk.ts';
 import { silentLogger } from '../../src/services/logger.ts';
 
@@ -29,6 +30,7 @@ export async function createTestServices(env: Record<string, string> = {}): Prom
     secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
     logger: silentLogger,
     clock: Date.now,
+    imageCodec: sharpImageCodec,
   });
   await migrateAll(services);
   return {

@@ -1,0 +1,238 @@
+/**
+ * Uploads: a file is inspected (content sniffing, header limits) BEFORE it is accepted, stored
+ * once, unaltered, under a key computed from its id, and its sha256 recorded. Large files go
+ * through a short-lived signed PUT URL and are inspected on "complete"; a file that fails then
+ * is deleted with its row. Every read is scoped to the owner: someone else's upload is a 404.
+ */
+import type { Upload } from '../db/schema.ts';
+import type { UploadsRepository } from '../repositories/uploads.ts';
+import { newId, sha256Hex } from './ids.ts';
+import { inspectUpload } from './inspect-upload.ts';
+import type { ReadImageHeader } from './inspect-upload.ts';
+import { ServiceError, notFound } from './service-error.ts';
+import type { UrlSigner } from './signed-urls.ts';
+import { storageKeys } from './storage.ts';
+import type { BlobStorage } from './storage.ts';
+import { fileTooLarge } from './upload-limits.ts';
+import type { UploadLimits } from './upload-limits.ts';
+
+export interface UploadsServiceDeps {
+  uploads: UploadsRepository;
+  storage: BlobStorage;
+  signer: UrlSigner;
+  readImageHeader: ReadImageHeader;
+  clock: () => number;
+  limits: UploadLimits;
+  signedUrlTtlSeconds: number;
+  /** Origin put in front of signed paths (BASE_URL). */
+  publicOrigin: string;
+}
+
+export interface UploadView {
+  id: string;
+  status: 'pending' | 'ready';
+  /** null while a signed-URL upload is pending: nothing has been inspected yet. */
+  kind: 'image' | 'mesh' | null;
+  format: string | null;
+  originalName: string;
+  byteSize: number;
+  sha256: string | null;
+  width: number | null;
+  height: number | null;
+  triangles: number | null;
+  createdAt: number;
+}
+
+export interface SignedUpload {
+  uploadId: string;
+  uploadUrl: string;
+  method: 'PUT';
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface UploadPage {
+  uploads: UploadView[];
+  /** The last row of this page when there are more. */
+  next: { createdAt: number; id: string } | undefined;
+}
+
+/** The path a signed PUT goes to; the signature covers exactly this path and method. */
+export const uploadContentPath = (id: string) => `/api/v1/uploads/${id}/content`;
+
+/** Pending rows need a kind and format (NOT NULL); these placeholders are never shown. */
+const PENDING_KIND = 'image';
+const PENDING_FORMAT = 'pending';
+
+export function createUploadsService(deps: UploadsServiceDeps) {
+  const { uploads, storage, limits, clock } = deps;
+
+  async function findOwned(userId: string, id: string): Promise<Upload> {
+    const row = await uploads.findOwned(userId, id);
+    if (!row) throw notFound('upload');
+    return row;
+  }
+
+  return {
+    /** A file that arrived whole (multipart): inspect, then store, then record. */
+    async create(userId: string, file: { name: string; bytes: Uint8Array }): Promise<UploadView> {
+      if (file.bytes.byteLength > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
+      const inspection = await inspectUpload(file.bytes, deps.readImageHeader, limits);
+      const id = newId('upl');
+      const key = storageKeys.upload(userId, id);
+      const stored = await storage.put(key, [file.bytes], { maxBytes: limits.maxBytes });
+      const row: Upload = {
+        id,
+        user_id: userId,
+        kind: inspection.kind,
+        format: inspection.format,
+        status: 'ready',
+        original_name: cleanName(file.name),
+        byte_size: stored.byteLength,
+        sha256: stored.sha256,
+        width: inspection.width,
+        height: inspection.height,
+        triangles: inspection.triangles,
+        storage_key: key,
+        created_at: clock(),
+        expires_at: null,
+      };
+      try {
+        await uploads.insert(row);
+      } catch (error) {
+        await storage.delete(key); // never leave a file no row points to
+        throw error;
+      }
+      return toView(row);
+    },
+
+    /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */
+    async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }): Promise<SignedUpload> {
+      if (request.byteSize > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
+      const id = newId('upl');
+      await uploads.insert({
+        id,
+        user_id: userId,
+        kind: PENDING_KIND,
+        format: PENDING_FORMAT,
+        status: 'pending',
+        original_name: cleanName(request.filename ?? ''),
+        byte_size: request.byteSize,
+        sha256: null,
+        width: null,
+        height: null,
+        triangles: null,
+        storage_key: storageKeys.upload(userId, id),
+        created_at: clock(),
+        expires_at: null,
+      });
+      const signedPath = await deps.signer.sign('PUT', uploadContentPath(id), deps.signedUrlTtlSeconds);
+      const expires = Number(new URL(signedPath, 'http://x').searchParams.get('expires'));
+      return { uploadId: id, uploadUrl: deps.publicOrigin.replace(/\/$/, '') + signedPath, method: 'PUT', expiresAt: expires * 1000 };
+    },
+
+    /** Step 2: the signed PUT. No session: the signature is the permission. Streamed to storage under the declared size. */
+    async receiveSignedPut(id: string, query: { expires?: string; sig?: string }, body: ReadableStream<Uint8Array> | null, contentLength?: number): Promise<void> {
+      if (!(await deps.signer.verify('PUT', uploadContentPath(id), query))) {
+        throw ServiceError.of('forbidden', 'the upload URL is not valid or has expired; ask for a new one');
+      }
+      const row = await uploads.findById(id);
+      if (!row) throw notFound('upload');
+      if (row.status === 'ready') throw ServiceError.of('conflict', 'this upload is already complete');
+      const maxBytes = Math.min(row.byte_size, limits.maxBytes);
+      if (contentLength !== undefined && contentLength > maxBytes) throw fileTooLarge(maxBytes);
+      if (!body) throw ServiceError.of('invalid_request', 'the PUT has no body');
+      try {
+        await storage.put(row.storage_key, readChunks(body), { maxBytes });
+      } catch (error) {
+        if (error instanceof ServiceError && error.status === 413) throw fileTooLarge(maxBytes);
+        throw error;
+      }
+    },
+
+    /** Step 3: inspect what arrived. A file we cannot take is deleted, row and all. */
+    async complete(userId: string, id: string): Promise<UploadView> {
+      const row = await findOwned(userId, id);
+      if (row.status === 'ready') return toView(row);
+      const size = await storage.size(row.storage_key);
+      if (size === undefined) throw ServiceError.of('upload_not_ready', 'nothing has been PUT to the upload URL yet');
+      try {
+        if (size > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
+        const bytes = await storage.get(row.storage_key);
+        const inspection = await inspectUpload(bytes, deps.readImageHeader, limits);
+        const fields = {
+          kind: inspection.kind,
+          format: inspection.format,
+          byte_size: bytes.byteLength,
+          sha256: await sha256Hex(bytes),
+          width: inspection.width,
+          height: inspection.height,
+          triangles: inspection.triangles,
+        };
+        await uploads.markReady(id, fields);
+        return toView({ ...row, ...fields, status: 'ready' });
+      } catch (error) {
+        await storage.delete(row.storage_key);
+        await uploads.deleteOwned(userId, id);
+        throw error;
+      }
+    },
+
+    async get(userId: string, id: string): Promise<UploadView> {
+      return toView(await findOwned(userId, id));
+    },
+
+    async list(userId: string, limit: number, after?: { createdAt: number; id: string }): Promise<UploadPage> {
+      const rows = await uploads.listOwned(userId, limit + 1, after);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { uploads: page.map(toView), next: rows.length > limit && last ? { createdAt: last.created_at, id: last.id } : undefined };
+    },
+
+    /** Removes the file, then the row (a row without its file would be a lost upload). */
+    async remove(userId: string, id: string): Promise<void> {
+      const row = await findOwned(userId, id);
+      await storage.delete(row.storage_key);
+      await uploads.deleteOwned(userId, id);
+    },
+  };
+}
+
+export type UploadsService = ReturnType<typeof createUploadsService>;
+
+function toView(row: Upload): UploadView {
+  const pending = row.status === 'pending';
+  return {
+    id: row.id,
+    status: row.status,
+    kind: pending ? null : row.kind,
+    format: pending ? null : row.format,
+    originalName: row.original_name,
+    byteSize: row.byte_size,
+    sha256: row.sha256,
+    width: row.width,
+    height: row.height,
+    triangles: row.triangles,
+    createdAt: row.created_at,
+  };
+}
+
+/** A web stream as an async iterable (the storage port's input), releasing the reader however it ends. */
+async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // Stops the sender when storage gives up early (over the limit).
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Only the last path segment, no control characters, at most 255 characters: it is shown, never used as a path. */
+function cleanName(name: string): string {
+  return (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
+}
