@@ -21,7 +21,7 @@ const UploadSchema = z
     sha256: z.string().nullable(),
     width: z.number().nullable(),
     height: z.number().nullable(),
-    triangles: z.number().nullable(),
+    triangles: z.number().nullable().openapi({ description: 'As the file declares it, before the job parses it: PLY counts faces (polygons fan out to more), 3MF counts before instancing' }),
     createdAt: z.number(),
   })
   .openapi('Upload');
