@@ -1,0 +1,40 @@
+/**
+ * Wires the job pieces together for a composition root: the event bus, the lifecycle, the HTTP
+ * service and the runner over one executor. No Node imports: the executor is handed in (the piscina
+ * pool on Node, a fake in tests).
+ */
+import type { Services } from '../compose.ts';
+import { artifactsRepository } from '../repositories/artifacts.ts';
+import { jobEventsRepository } from '../repositories/job-events.ts';
+import { jobsRepository } from '../repositories/jobs.ts';
+import { uploadsRepository } from '../repositories/uploads.ts';
+import { createJobLifecycle } from '../services/job-lifecycle.ts';
+import { createJobsService } from '../services/jobs.ts';
+import type { JobsService } from '../services/jobs.ts';
+import { createJobEventBus } from './event-bus.ts';
+import type { JobEventBus } from './event-bus.ts';
+import type { JobExecutor } from './executor.ts';
+import { createJobRunner } from './runner.ts';
+import type { JobRunner } from './runner.ts';
+
+export interface JobsRuntime {
+  service: JobsService;
+  bus: JobEventBus;
+  runner: JobRunner;
+  executor: JobExecutor;
+  /** Milliseconds between SSE heartbeat comments. */
+  heartbeatMs: number;
+}
+
+export function createJobsRuntime(services: Services, executor: JobExecutor, options: { pollMs?: number; heartbeatMs?: number } = {}): JobsRuntime {
+  const { db, clock, logger, storage, credits, config } = services;
+  const jobs = jobsRepository(db);
+  const uploads = uploadsRepository(db);
+  const artifacts = artifactsRepository(db);
+  const events = jobEventsRepository(db);
+  const bus = createJobEventBus();
+  const lifecycle = createJobLifecycle({ db, jobs, events, artifacts, credits, bus, clock });
+  const runner = createJobRunner({ jobs, uploads, storage, lifecycle, executor, config, clock, logger, pollMs: options.pollMs });
+  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock });
+  return { service, bus, runner, executor, heartbeatMs: options.heartbeatMs ?? 15_000 };
+}

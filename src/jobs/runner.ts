@@ -1,0 +1,231 @@
+/**
+ * The durable queue's consumer. The jobs table is the queue: the runner claims rows (claimNext,
+ * atomic, per-user cap in the same statement) while the executor has capacity, hands each to the
+ * executor, and settles it through the job lifecycle. All database writes happen here, on the main
+ * thread; workers only compute.
+ *
+ * Failure handling, in one place:
+ * - pipeline error (a coded outcome)    -> failed with that code, refunded
+ * - timeout (config.jobTimeoutMs)        -> task aborted, failed `timeout`, refunded
+ * - cancel (the API moved the row first) -> task aborted, nothing more to write
+ * - worker crash (execute threw)         -> back to queued until max_attempts, then failed + refunded
+ * - shutdown after the grace period      -> task aborted, back to queued, the attempt given back
+ * - process died (rows left running)     -> recover() at start: queued again, or failed + refunded
+ *                                           once max_attempts is used up
+ * Refunds are idempotent by ledger key, so no path can refund (or charge) twice.
+ */
+import type { Job } from '../db/schema.ts';
+import type { JobsRepository } from '../repositories/jobs.ts';
+import type { UploadsRepository } from '../repositories/uploads.ts';
+import type { JobLifecycle } from '../services/job-lifecycle.ts';
+import type { Logger } from '../services/logger.ts';
+import type { BlobStorage } from '../services/storage.ts';
+import { storageKeys } from '../services/storage.ts';
+import type { JobExecutor } from './executor.ts';
+import type { ExecutionOutcome, ProgressMessage, WorkerMode } from './protocol.ts';
+
+export interface RunnerDeps {
+  jobs: JobsRepository;
+  uploads: UploadsRepository;
+  storage: BlobStorage;
+  lifecycle: JobLifecycle;
+  executor: JobExecutor;
+  config: { perUserConcurrency: number; jobTimeoutMs: number };
+  clock: () => number;
+  logger: Logger;
+  /** The slow poll behind the wake-up signal (another process may have queued work). */
+  pollMs?: number;
+  /** Least time between two progress writes of the same stage. */
+  progressThrottleMs?: number;
+}
+
+type AbortWhy = 'cancel' | 'timeout' | 'shutdown';
+
+interface ActiveTask {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export function createJobRunner(deps: RunnerDeps) {
+  const { jobs, lifecycle, executor, clock, logger } = deps;
+  const active = new Map<string, ActiveTask>();
+  let started = false;
+  let stopping = false;
+  let pumping = false;
+  let pumpAgain = false;
+  let poll: ReturnType<typeof setInterval> | undefined;
+
+  /** Claims and launches until the pool is full or nothing is claimable. One pump at a time. */
+  async function pump(): Promise<void> {
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        pumpAgain = false;
+        while (!stopping && active.size < executor.capacity) {
+          const job = await jobs.claimNext(clock(), deps.config.perUserConcurrency);
+          if (!job) break;
+          launch(job);
+        }
+      } while (pumpAgain && !stopping);
+    } catch (error) {
+      logger.error('runner: claim failed', { error: (error as Error).message });
+    } finally {
+      pumping = false;
+    }
+  }
+
+  function wake(): void {
+    // Before start() nothing is claimed: recover() must see the rows a dead process left running first.
+    if (started && !stopping) void pump();
+  }
+
+  function launch(job: Job): void {
+    const controller = new AbortController();
+    const done = runJob(job, controller)
+      .catch(async (error: Error) => {
+        logger.error('runner: settling a job failed', { jobId: job.id, error: error.message });
+        await lifecycle.fail(job, { code: 'internal', message: 'the job could not be completed; it has been logged' }).catch(() => undefined);
+      })
+      .finally(() => {
+        active.delete(job.id);
+        wake();
+      });
+    active.set(job.id, { controller, done });
+  }
+
+  async function runJob(job: Job, controller: AbortController): Promise<void> {
+    await lifecycle.started(job);
+    const input = await loadInput(job);
+    if (!input) {
+      await lifecycle.fail(job, { code: 'upload_missing', message: 'the uploaded file of this job no longer exists' });
+      return;
+    }
+
+    const progress = progressWriter(job);
+    const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortWhy), deps.config.jobTimeoutMs);
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await executor.execute(
+        { jobId: job.id, mode: job.mode as WorkerMode, params: JSON.parse(job.params) as Record<string, unknown>, input },
+        { signal: controller.signal, onProgress: progress.report },
+      );
+    } catch (error) {
+      await progress.flushed();
+      await settleThrown(job, controller.signal, error as Error, progress.lastStage());
+      return;
+    } finally {
+      clearTimeout(timeout);
+    }
+    await progress.flushed();
+    if (outcome.ok) await storeSuccess(job, outcome);
+    else await lifecycle.fail(job, outcome.error);
+  }
+
+  async function loadInput(job: Job): Promise<Uint8Array | undefined> {
+    const upload = job.upload_id ? await deps.uploads.findOwned(job.user_id, job.upload_id) : undefined;
+    if (!upload) return undefined;
+    return deps.storage.get(upload.storage_key).catch(() => undefined);
+  }
+
+  async function settleThrown(job: Job, signal: AbortSignal, error: Error, stage: string): Promise<void> {
+    const why = signal.aborted ? (signal.reason as AbortWhy) : undefined;
+    if (why === 'cancel') return; // the API already moved the row to cancelled and refunded
+    if (why === 'shutdown') {
+      await lifecycle.requeue(job, 'shutdown', false);
+      return;
+    }
+    if (why === 'timeout') {
+      await lifecycle.fail(job, { code: 'timeout', message: `the job ran longer than ${Math.round(deps.config.jobTimeoutMs / 1000)} s and was stopped`, stage });
+      return;
+    }
+    logger.warn('runner: worker failed', { jobId: job.id, attempt: job.attempts, error: error.message });
+    if (job.attempts < job.max_attempts) await lifecycle.requeue(job, 'worker_crashed', true);
+    else await lifecycle.fail(job, { code: 'internal', message: `the worker failed ${job.attempts} times on this job; it was stopped and refunded`, stage });
+  }
+
+  async function storeSuccess(job: Job, outcome: Extract<ExecutionOutcome, { ok: true }>): Promise<void> {
+    const rows = [];
+    for (const artifact of outcome.artifacts) {
+      const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
+      const stored = await deps.storage.put(key, [artifact.bytes]);
+      rows.push({ job_id: job.id, name: artifact.name, content_type: artifact.contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: clock() });
+    }
+    const recorded = await lifecycle.succeed(job, outcome.report, rows);
+    // Cancelled or deleted while the worker ran: its files must not outlive the row.
+    if (!recorded) await deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
+  }
+
+  /** Stage changes are written (and streamed) at once; repeats within a stage at most every throttle. */
+  function progressWriter(job: Job) {
+    const throttle = deps.progressThrottleMs ?? 500;
+    let stage = 'started';
+    let lastWrite = 0;
+    let chain: Promise<unknown> = Promise.resolve();
+    return {
+      report(p: ProgressMessage) {
+        const now = clock();
+        if (p.stage === stage && now - lastWrite < throttle) return;
+        stage = p.stage;
+        lastWrite = now;
+        chain = chain.then(() => lifecycle.stage(job, p.stage, p.percent)).catch((e: Error) => logger.warn('runner: progress write failed', { jobId: job.id, error: e.message }));
+      },
+      flushed: () => chain,
+      lastStage: () => stage,
+    };
+  }
+
+  return {
+    start(): void {
+      started = true;
+      stopping = false;
+      poll = setInterval(wake, deps.pollMs ?? 2000);
+      poll.unref?.();
+      wake();
+    },
+    wake,
+    /** The API cancelled or deleted a running job: stop its task. */
+    abort(jobId: string): void {
+      active.get(jobId)?.controller.abort('cancel' satisfies AbortWhy);
+    },
+    /** Rows left running by a previous process: back to the queue, or failed + refunded when out of attempts. */
+    async recover(): Promise<{ requeued: number; failed: number }> {
+      let requeued = 0;
+      let failed = 0;
+      for (const job of await jobs.running()) {
+        if (active.has(job.id)) continue;
+        if (job.attempts < job.max_attempts) {
+          if (await lifecycle.requeue(job, 'restart', true)) requeued++;
+        } else if (await lifecycle.fail(job, { code: 'internal', message: `the server stopped while this job ran (${job.attempts} attempts); it was refunded`, stage: job.stage ?? undefined })) {
+          failed++;
+        }
+      }
+      if (requeued + failed > 0) logger.info('runner: recovered jobs', { requeued, failed });
+      return { requeued, failed };
+    },
+    /** Stop claiming; let running jobs finish for up to `graceMs`, then put the rest back in the queue. */
+    async stop(graceMs: number): Promise<void> {
+      stopping = true;
+      if (poll) clearInterval(poll);
+      const tasks = [...active.values()];
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const finished = await Promise.race([
+        Promise.allSettled(tasks.map((t) => t.done)).then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+      ]);
+      clearTimeout(timer);
+      if (!finished) for (const task of tasks) task.controller.abort('shutdown' satisfies AbortWhy);
+      await Promise.allSettled(tasks.map((t) => t.done));
+    },
+    stats: () => ({ ...executor.stats(), running: active.size }),
+    /** Resolves when no task is in flight (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (active.size > 0) await Promise.allSettled([...active.values()].map((t) => t.done));
+    },
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,0 +1,59 @@
+/**
+ * The Node executor: a piscina pool of worker threads running workers/mesh.worker.ts. Input bytes
+ * go in the transferList (no copy), progress comes back on a MessagePort handed over with the task,
+ * the result comes back as one moved ArrayBuffer. Aborting a running task terminates its thread and
+ * piscina starts a fresh one, so a cancelled or timed-out job cannot keep a core busy.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { JobExecutor } from '../jobs/executor.ts';
+import { replyToOutcome } from '../jobs/protocol.ts';
+import type { ProgressMessage, WorkerReply, WorkerTask } from '../jobs/protocol.ts';
+
+export interface WorkerPoolOptions {
+  size: number;
+  /** V8 heap cap per thread. manifold's WASM heap is outside it (up to 4 GB), so keep it modest. */
+  maxOldGenerationSizeMb?: number;
+  /** Worker module; tests may point at a stand-in. */
+  filename?: URL;
+}
+
+const DEFAULT_WORKER = new URL('../../workers/mesh.worker.mjs', import.meta.url);
+
+export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
+  const pool = new Piscina({
+    filename: (options.filename ?? DEFAULT_WORKER).href,
+    minThreads: options.size,
+    maxThreads: options.size,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: 60_000,
+    resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 1536 },
+  });
+  let busy = 0;
+
+  return {
+    capacity: options.size,
+    async execute(request, { signal, onProgress }) {
+      const { port1, port2 } = new MessageChannel();
+      port1.on('message', (message: ProgressMessage) => onProgress(message));
+      const input = ownedBuffer(request.input);
+      const task: WorkerTask = { jobId: request.jobId, mode: request.mode, params: request.params, input, progress: port2 };
+      busy++;
+      try {
+        const reply = (await pool.run(task, { transferList: [input, port2], signal })) as WorkerReply;
+        return replyToOutcome(reply);
+      } finally {
+        busy--;
+        port1.close();
+      }
+    },
+    stats: () => ({ size: options.size, busy, queued: pool.queueSize }),
+    close: () => pool.close({ force: true }),
+  };
+}
+
+/** A buffer that is exactly the input: a Node Buffer may be a slice of a shared pool we must not detach. */
+function ownedBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}

@@ -1,0 +1,186 @@
+/**
+ * Job rules for the HTTP API: create (validated, priced, idempotent, the row and the credit hold in
+ * one transaction), read, list, cancel, delete. Running jobs are the runner's business; this service
+ * only nudges it (wake) or stops a task (abort) through the JobControl it is given.
+ */
+import type { Kysely } from 'kysely';
+import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
+import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../jobs/protocol.ts';
+import { resolveMeshParams } from '../pipeline/mesh-params.ts';
+import { resolveImageParams } from '../pipeline/params.ts';
+import type { ArtifactsRepository } from '../repositories/artifacts.ts';
+import type { JobEventsRepository } from '../repositories/job-events.ts';
+import type { JobsRepository } from '../repositories/jobs.ts';
+import type { UploadsRepository } from '../repositories/uploads.ts';
+import type { CreditsService } from './credits.ts';
+import { newId } from './ids.ts';
+import type { JobLifecycle } from './job-lifecycle.ts';
+import { priceJob } from './pricing.ts';
+import { notFound, ServiceError } from './service-error.ts';
+import type { BlobStorage } from './storage.ts';
+import { storageKeys } from './storage.ts';
+
+export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...AI_JOB_MODES] as const;
+export type JobMode = (typeof JOB_MODES)[number];
+const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The runner's controls, as far as the API needs them. */
+export interface JobControl {
+  /** A job became claimable. */
+  wake(): void;
+  /** Stop the worker task of a running job (its row was already moved). */
+  abort(jobId: string): void;
+}
+
+export interface CreateJobInput {
+  mode: JobMode;
+  uploadId?: string;
+  prompt?: string;
+  params?: Record<string, unknown>;
+  dryRun?: boolean;
+}
+
+export type CreateJobOutcome = { kind: 'dry-run'; cost: number; balance: number; params: Record<string, unknown> } | { kind: 'job'; job: Job; created: boolean };
+
+export interface JobsServiceDeps {
+  db: Kysely<Database>;
+  jobs: JobsRepository;
+  uploads: UploadsRepository;
+  artifacts: ArtifactsRepository;
+  events: JobEventsRepository;
+  credits: CreditsService;
+  storage: BlobStorage;
+  lifecycle: JobLifecycle;
+  control: JobControl;
+  clock: () => number;
+}
+
+export function createJobsService(deps: JobsServiceDeps) {
+  const { jobs, lifecycle, control, clock } = deps;
+
+  async function owned(userId: string, id: string): Promise<Job> {
+    const job = await jobs.findOwned(userId, id);
+    if (!job) throw notFound('the job');
+    return job;
+  }
+
+  return {
+    async create(userId: string, input: CreateJobInput, idempotencyKey?: string): Promise<CreateJobOutcome> {
+      if ((AI_JOB_MODES as readonly string[]).includes(input.mode)) {
+        throw new ServiceError('provider_not_configured', 503, `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); none is configured on this server`);
+      }
+      const params = resolveParams(input.mode, input.params ?? {});
+      const cost = priceJob(input.mode, params as { maxTriangles?: number });
+      if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
+      if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
+      await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
+
+      if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params };
+
+      const fingerprint = { mode: input.mode, upload_id: input.uploadId, prompt: input.prompt ?? null, params: JSON.stringify(params) };
+      const replay = async () => {
+        if (!idempotencyKey) return undefined;
+        const existing = await jobs.findByIdempotencyKey(deps.db, userId, idempotencyKey);
+        if (!existing) return undefined;
+        const same = existing.mode === fingerprint.mode && existing.upload_id === fingerprint.upload_id && existing.prompt === fingerprint.prompt && existing.params === fingerprint.params;
+        if (!same) throw ServiceError.of('idempotency_conflict', 'this Idempotency-Key was already used with a different request body', { jobId: existing.id });
+        return existing;
+      };
+      const earlier = await replay();
+      if (earlier) return { kind: 'job', job: earlier, created: false };
+
+      const id = newId('job');
+      const row = {
+        id,
+        user_id: userId,
+        mode: input.mode,
+        upload_id: input.uploadId,
+        prompt: input.prompt ?? null,
+        params: fingerprint.params,
+        status: 'queued' as const,
+        progress: 0,
+        cost,
+        credit_state: cost > 0 ? ('held' as const) : ('none' as const),
+        attempts: 0,
+        max_attempts: 3,
+        idempotency_key: idempotencyKey ?? null,
+        created_at: clock(),
+      };
+      try {
+        await lifecycle.withEvents(id, async (trx, emit) => {
+          await jobs.insert(trx, row);
+          await deps.credits.holdForJob(trx, userId, id, cost);
+          await emit('queued', { cost });
+        });
+      } catch (error) {
+        // Two requests with one key raced: the unique index let one through; answer with it.
+        if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
+          const winner = await replay();
+          if (winner) return { kind: 'job', job: winner, created: false };
+        }
+        throw error;
+      }
+      // Read before waking the runner, so the answer shows the job as created (queued).
+      const job = await jobs.find(id);
+      if (!job) throw new Error('jobs: a job vanished right after it was created');
+      control.wake();
+      return { kind: 'job', job, created: true };
+    },
+
+    get: owned,
+
+    async withArtifacts(userId: string, id: string) {
+      const job = await owned(userId, id);
+      return { job, artifacts: await deps.artifacts.forJob(job.id) };
+    },
+
+    list: (userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) => jobs.listOwned(userId, opts),
+
+    async cancel(userId: string, id: string): Promise<Job> {
+      const job = await owned(userId, id);
+      if (TERMINAL.has(job.status)) throw ServiceError.of('conflict', `the job already ${job.status === 'cancelled' ? 'was cancelled' : job.status}`, { status: job.status });
+      const moved = await lifecycle.cancel(job);
+      if (job.status === 'running') control.abort(job.id);
+      const now = await owned(userId, id);
+      if (!moved && now.status !== 'cancelled') throw ServiceError.of('conflict', `the job already ${now.status}`, { status: now.status });
+      return now;
+    },
+
+    /** Cancels if needed (refunding), then removes the row, its events, its artifacts and their files. */
+    async remove(userId: string, id: string): Promise<void> {
+      const job = await owned(userId, id);
+      if (!TERMINAL.has(job.status)) {
+        await lifecycle.cancel(job);
+        if (job.status === 'running') control.abort(job.id);
+      }
+      await deps.artifacts.deleteForJob(job.id);
+      await deps.events.deleteForJob(job.id);
+      await jobs.deleteOwned(userId, job.id);
+      await deps.storage.deletePrefix(storageKeys.jobPrefix(userId, job.id));
+    },
+
+    /** Events after `afterId`, for an SSE replay; ownership checked by the caller's get(). */
+    eventsAfter: (jobId: string, afterId: number) => deps.events.after(jobId, afterId),
+  };
+}
+
+export type JobsService = ReturnType<typeof createJobsService>;
+
+function resolveParams(mode: JobMode, input: Record<string, unknown>): Record<string, unknown> {
+  if ((IMAGE_JOB_MODES as readonly string[]).includes(mode)) return { ...resolveImageParams({ ...input, mode }) };
+  return { ...resolveMeshParams({ ...input, mode }) };
+}
+
+async function usableUpload(uploads: UploadsRepository, userId: string, uploadId: string, mode: JobMode): Promise<Upload> {
+  const upload = await uploads.findOwned(userId, uploadId);
+  if (!upload) throw notFound('the upload');
+  if (upload.status !== 'ready') throw ServiceError.of('upload_not_ready', 'the upload has not finished processing', { status: upload.status });
+  const wanted = (MESH_JOB_MODES as readonly string[]).includes(mode) ? 'mesh' : 'image';
+  if (upload.kind !== wanted) {
+    throw new ServiceError('upload_kind_mismatch', 422, `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`, {
+      uploadKind: upload.kind,
+      wanted,
+    });
+  }
+  return upload;
+}
