@@ -10,6 +10,8 @@ import { errorHandler, sendError } from './http/errors.ts';
 import { requestContext } from './http/request-context.ts';
 import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
+import { billingRoutes } from './routes/billing.ts';
+import { pricingRoutes } from './routes/pricing.ts';
 import { creditsRoutes } from './routes/credits.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -42,7 +44,9 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.route('/', healthRoutes(extras.health));
   app.route('/', docsRoutes());
   app.route('/', apiKeysRoutes(services.apiKeys));
-  app.route('/', creditsRoutes(services.credits, services.db));
+  app.route('/', creditsRoutes(services.credits, services.db, services.billing));
+  app.route('/', billingRoutes(services.billing));
+  app.route('/', pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-')));
   for (const router of extras.routers) app.route('/', router);
 
   app.doc31('/api/v1/openapi.json', {

@@ -13,7 +13,14 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import type { ImageCodec } from './pipeline/image.ts';
 import { uploadsRepository } from './repositories/uploads.ts';
+import { billingRepository } from './repositories/billing.ts';
+import { createCreemGateway } from './repositories/creem-gateway.ts';
 import { createApiKeysService } from './services/api-keys.ts';
+import { createBillingService } from './services/billing/billing-service.ts';
+import type { BillingService } from './services/billing/billing-service.ts';
+import { parseCatalog } from './services/billing/catalog.ts';
+import { parsePriceTable } from './services/pricing.ts';
+import type { PriceTable } from './services/pricing.ts';
 import type { ApiKeysService } from './services/api-keys.ts';
 import { createCreditsService } from './services/credits.ts';
 import type { CreditsService } from './services/credits.ts';
@@ -46,6 +53,8 @@ export interface Services {
   credits: CreditsService;
   apiKeys: ApiKeysService;
   signer: UrlSigner;
+  billing: BillingService;
+  prices: PriceTable;
   uploads: UploadsService;
 }
 
@@ -59,6 +68,15 @@ export function composeServices(infra: Infrastructure): Services {
     },
   });
   const signer = createUrlSigner(infra.secret, clock);
+  const billing = createBillingService(db, billingRepository(db), {
+    gateway: config.creemApiKey ? createCreemGateway({ apiKey: config.creemApiKey, serverUrl: config.creemApiUrl }) : undefined,
+    catalog: parseCatalog(config.creemProducts),
+    webhookSecret: config.creemWebhookSecret,
+    apiKey: config.creemApiKey,
+    baseUrl: config.baseUrl,
+    clock,
+    logger,
+  });
   return {
     config,
     db,
@@ -69,6 +87,8 @@ export function composeServices(infra: Infrastructure): Services {
     credits,
     apiKeys: createApiKeysService(db, { perMinute: config.apiKeyRateLimitPerMinute, clock }),
     signer,
+    billing,
+    prices: parsePriceTable(config.pricingJson),
     uploads: createUploadsService({
       uploads: uploadsRepository(db),
       storage: infra.storage,

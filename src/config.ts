@@ -26,6 +26,14 @@ export interface AppConfig {
   githubClientId?: string;
   githubClientSecret?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Creem: API key (creem_test_… = test mode), webhook secret, optional server override (tests). */
+  creemApiKey?: string;
+  creemWebhookSecret?: string;
+  creemApiUrl?: string;
+  /** Products: `key=productId:credits:pack|plan`, comma separated. */
+  creemProducts: string;
+  /** Optional JSON price table overriding the defaults. */
+  pricingJson?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -59,5 +67,10 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     githubClientId: env.GITHUB_CLIENT_ID || undefined,
     githubClientSecret: env.GITHUB_CLIENT_SECRET || undefined,
     logLevel: (env.LOG_LEVEL as AppConfig['logLevel']) ?? 'info',
+    creemApiKey: env.CREEM_API_KEY || undefined,
+    creemWebhookSecret: env.CREEM_WEBHOOK_SECRET || undefined,
+    creemApiUrl: env.CREEM_API_URL || undefined,
+    creemProducts: env.CREEM_PRODUCTS ?? '',
+    pricingJson: env.PRICING_JSON || undefined,
   };
 }

@@ -109,7 +109,33 @@ export interface ApiKeysTable {
   revoked_at: number | null;
 }
 
+export interface CreemEventsTable {
+  id: string;
+  type: string;
+  payload: string;
+  subject: string | null;
+  event_created_at: number;
+  received_at: number;
+  processed_at: number | null;
+  outcome: string | null;
+}
+
+export interface BillingAccountsTable {
+  user_id: string;
+  creem_customer_id: string | null;
+  plan_product_id: string | null;
+  plan_subscription_id: string | null;
+  plan_status: string | null;
+  plan_status_at: number | null;
+  plan_period_end: number | null;
+  flagged: number;
+  flag_reason: string | null;
+  updated_at: number;
+}
+
 export interface Database {
+  creem_events: CreemEventsTable;
+  billing_accounts: BillingAccountsTable;
   api_keys: ApiKeysTable;
   uploads: UploadsTable;
   jobs: JobsTable;
@@ -128,3 +154,4 @@ export type JobEvent = Selectable<JobEventsTable>;
 export type Artifact = Selectable<ArtifactsTable>;
 export type CreditEntry = Selectable<CreditEntriesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
+export type BillingAccount = Selectable<BillingAccountsTable>;

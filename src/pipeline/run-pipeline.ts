@@ -123,7 +123,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   }
   if (params.previews) {
     await timer.run('preview', () => {
-      artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh))));
+      // Renders compress better and 4x faster unfiltered; the backlit photo-like image wants adaptive filters.
+      artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh), { filter: 'none' })));
       if (surface.thickness) artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness))));
     });
   }

@@ -3,12 +3,21 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
+import type { BillingService } from '../services/billing/billing-service.ts';
 import type { CreditsService } from '../services/credits.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const EntrySchema = z.object({ id: z.string(), amount: z.number(), reason: z.string(), reference: z.string().nullable(), createdAt: z.number() }).openapi('CreditEntry');
 
-export function creditsRoutes(credits: CreditsService, db: Kysely<Database>) {
+const PlanSchema = z
+  .object({
+    plan: z.object({ product: z.string().nullable(), key: z.string().nullable(), status: z.string().nullable(), periodEnd: z.number().nullable() }).nullable(),
+    flagged: z.boolean(),
+    flagReason: z.string().nullable(),
+  })
+  .openapi('PlanStatus');
+
+export function creditsRoutes(credits: CreditsService, db: Kysely<Database>, billing: BillingService) {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -20,7 +29,7 @@ export function creditsRoutes(credits: CreditsService, db: Kysely<Database>) {
       responses: {
         200: {
           description: 'Balance',
-          content: { 'application/json': { schema: z.object({ balance: z.number(), entries: z.array(EntrySchema), nextCursor: z.string().nullable() }) } },
+          content: { 'application/json': { schema: z.object({ balance: z.number(), entries: z.array(EntrySchema), nextCursor: z.string().nullable(), billing: PlanSchema }) } },
         },
         ...errorResponses(400, 401),
       },
@@ -36,9 +45,25 @@ export function creditsRoutes(credits: CreditsService, db: Kysely<Database>) {
           balance: await credits.balance(user.id),
           entries: page.map((e) => ({ id: e.id, amount: e.amount, reason: e.reason, reference: e.reference, createdAt: e.created_at })),
           nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+          billing: await billing.planStatus(user.id),
         },
         200,
       );
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/credits/export.csv',
+      tags: ['credits'],
+      summary: 'The whole transaction history as CSV',
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(401) },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      c.header('Content-Type', 'text/csv; charset=utf-8');
+      c.header('Content-Disposition', 'attachment; filename="credits.csv"');
+      return c.body(await billing.ledgerCsv(user.id), 200);
     },
   );
   return app;

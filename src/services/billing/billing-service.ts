@@ -1,0 +1,160 @@
+/**
+ * Billing rules: checkouts and the portal through the payment gateway, webhook events verified,
+ * stored and applied once, plan status and the ledger as CSV. Webhooks are the only thing that
+ * grants credits; the success redirect only tells the browser what happened.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { BillingRepository } from '../../repositories/billing.ts';
+import { listEntries } from '../../repositories/credits.ts';
+import { newId } from '../ids.ts';
+import type { Logger } from '../logger.ts';
+import { ServiceError } from '../service-error.ts';
+import { applyCreemEvent } from './apply-event.ts';
+import type { CatalogItem } from './catalog.ts';
+import { EnvelopeSchema } from './creem-events.ts';
+import type { PaymentGateway } from './gateway.ts';
+import { verifyCreemSignature } from './signature.ts';
+
+export interface BillingOptions {
+  gateway?: PaymentGateway;
+  catalog: CatalogItem[];
+  webhookSecret?: string;
+  /** Used to check the signed success redirect (Creem signs it with the API key). */
+  apiKey?: string;
+  baseUrl: string;
+  clock: () => number;
+  logger: Logger;
+}
+
+export interface PlanStatus {
+  plan: { product: string | null; key: string | null; status: string | null; periodEnd: number | null } | null;
+  flagged: boolean;
+  flagReason: string | null;
+}
+
+export function createBillingService(db: Kysely<Database>, billing: BillingRepository, o: BillingOptions) {
+  const requireGateway = (): PaymentGateway => {
+    if (!o.gateway || o.catalog.length === 0) {
+      throw new ServiceError('billing_not_configured', 503, 'payments are not set up on this server (CREEM_API_KEY and CREEM_PRODUCTS)');
+    }
+    return o.gateway;
+  };
+
+  return {
+    catalog: () => o.catalog,
+    mode: () => o.gateway?.mode ?? null,
+
+    async checkout(user: { id: string; email: string }, productKey: string) {
+      const gateway = requireGateway();
+      const item = o.catalog.find((p) => p.key === productKey);
+      if (!item) throw ServiceError.of('invalid_request', `unknown product "${productKey}"; one of ${o.catalog.map((p) => p.key).join(', ')}`);
+      const account = await billing.account(db, user.id);
+      if (account?.flagged) throw new ServiceError('account_flagged', 403, 'this account is on hold; contact support');
+      const requestId = newId('chk');
+      const checkout = await gateway.createCheckout({
+        productId: item.productId,
+        requestId,
+        successUrl: `${o.baseUrl}/billing/success`,
+        customerEmail: user.email,
+        metadata: { userId: user.id, product: item.key },
+      });
+      o.logger.info('audit', { event: 'billing.checkout', userId: user.id, product: item.key, checkoutId: checkout.id });
+      return { checkoutId: checkout.id, url: checkout.url, product: item.key };
+    },
+
+    async portal(userId: string) {
+      const gateway = requireGateway();
+      const account = await billing.account(db, userId);
+      if (!account?.creem_customer_id) throw new ServiceError('no_billing_account', 409, 'there is nothing to manage yet: buy a pack or a plan first');
+      return { url: await gateway.customerPortal(account.creem_customer_id) };
+    },
+
+    /** Verify, store, apply once. Returns what happened; throws 400 for a bad signature or body. */
+    async handleWebhook(rawBody: string, signature: string | undefined): Promise<{ eventId: string; duplicate: boolean; outcome: string }> {
+      if (!o.webhookSecret) throw new ServiceError('billing_not_configured', 503, 'webhooks are not set up on this server (CREEM_WEBHOOK_SECRET)');
+      if (!(await verifyCreemSignature(rawBody, signature, o.webhookSecret))) {
+        throw new ServiceError('invalid_signature', 400, 'the creem-signature header does not match the body');
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(rawBody);
+      } catch {
+        throw ServiceError.of('invalid_request', 'the webhook body is not JSON');
+      }
+      const envelope = EnvelopeSchema.safeParse(parsed);
+      if (!envelope.success) throw ServiceError.of('invalid_request', 'the webhook body is not a Creem event');
+      const event = envelope.data;
+      const order = (event.object as { order?: { id?: unknown } }).order;
+      const subject = typeof order?.id === 'string' ? order.id : undefined;
+      const now = o.clock();
+      const pending = await billing.recordEvent({ id: event.id, type: event.eventType, payload: rawBody, createdAt: event.created_at, subject }, now);
+      if (!pending) return { eventId: event.id, duplicate: true, outcome: 'already applied' };
+      const outcome = await db.transaction().execute(async (trx) => {
+        const result = await applyCreemEvent({ trx, billing, catalog: o.catalog, now }, event);
+        const marked = await billing.markProcessed(trx, event.id, result, now);
+        // A concurrent delivery of the same event got there first: roll this one back.
+        if (Number(marked.numUpdatedRows) === 0) throw new DuplicateDelivery();
+        return result;
+      }).catch((error) => {
+        if (error instanceof DuplicateDelivery) return 'already applied';
+        throw error;
+      });
+      o.logger.info('audit', { event: 'billing.webhook', creemEvent: event.eventType, eventId: event.id, outcome });
+      return { eventId: event.id, duplicate: outcome === 'already applied', outcome };
+    },
+
+    async planStatus(userId: string): Promise<PlanStatus> {
+      const account = await billing.account(db, userId);
+      return {
+        plan: account?.plan_product_id
+          ? {
+              product: account.plan_product_id,
+              key: o.catalog.find((p) => p.productId === account.plan_product_id)?.key ?? null,
+              status: account.plan_status,
+              periodEnd: account.plan_period_end,
+            }
+          : null,
+        flagged: Boolean(account?.flagged),
+        flagReason: account?.flag_reason ?? null,
+      };
+    },
+
+    async ledgerCsv(userId: string): Promise<string> {
+      const lines = ['date,amount,reason,reference,id'];
+      let before: { createdAt: number; id: string } | undefined;
+      for (;;) {
+        const page = await listEntries(db, userId, 500, before);
+        for (const e of page) lines.push([new Date(e.created_at).toISOString(), e.amount, csvField(e.reason), csvField(e.reference ?? ''), e.id].join(','));
+        if (page.length < 500) break;
+        const last = page[page.length - 1];
+        before = { createdAt: last.created_at, id: last.id };
+      }
+      return lines.join('\n') + '\n';
+    },
+
+    /** The success redirect's query is signed with the API key (sorted k=v&…, nulls left out). */
+    async verifyReturn(query: Record<string, string>): Promise<boolean> {
+      if (!o.apiKey || !query.signature) return false;
+      const payload = Object.keys(query)
+        .filter((k) => k !== 'signature' && query[k] !== '' && query[k] !== 'null')
+        .sort()
+        .map((k) => `${k}=${query[k]}`)
+        .join('&');
+      const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(o.apiKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      if (!/^[0-9a-f]{64}$/i.test(query.signature)) return false;
+      const sig = new Uint8Array(query.signature.match(/../g)!.map((h) => parseInt(h, 16)));
+      return crypto.subtle.verify('HMAC', key, sig, new TextEncoder().encode(payload));
+    },
+  };
+}
+
+class DuplicateDelivery extends Error {}
+
+/** Quote for CSV and defuse spreadsheet formulas. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export type BillingService = ReturnType<typeof createBillingService>;

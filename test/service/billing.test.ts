@@ -1,0 +1,279 @@
+/**
+ * Billing end to end with the real `creem` SDK pointed at a loopback Creem, and webhook
+ * deliveries signed exactly as Creem signs them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/compose.ts';
+import { buildRouters } from '../../src/routers.ts';
+import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
+import { ServiceError } from '../../src/services/service-error.ts';
+import { startFakeCreem } from '../helpers/fake-creem.ts';
+import type { CreemEventBody, FakeCreem } from '../helpers/fake-creem.ts';
+import { createTestServices, signUp } from '../helpers/test-services.ts';
+import type { TestInfra } from '../helpers/test-services.ts';
+import { mulberry32 } from '../helpers/grids.ts';
+
+let creem: FakeCreem;
+let infra: TestInfra;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  creem = await startFakeCreem();
+  infra = await createTestServices({
+    CREEM_API_KEY: creem.apiKey,
+    CREEM_WEBHOOK_SECRET: creem.webhookSecret,
+    CREEM_API_URL: creem.url,
+    CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack,plan-300=prod_plan300:300:plan',
+    SIGNUP_GRANT_CREDITS: '0',
+  });
+  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+});
+afterAll(async () => {
+  await infra.close();
+  await creem.close();
+});
+
+const json = (res: Response) => res.json() as Promise<any>;
+
+async function deliver(event: CreemEventBody, signature?: string): Promise<Response> {
+  const body = JSON.stringify(event);
+  return app.request('/api/v1/webhooks/creem', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'creem-signature': signature ?? (await creem.sign(body)) },
+    body,
+  });
+}
+
+async function userIdOf(cookie: string): Promise<string> {
+  const res = await app.request('/api/auth/get-session', { headers: { cookie } });
+  return (await json(res)).user.id;
+}
+
+async function credits(cookie: string) {
+  return json(await app.request('/api/v1/credits', { headers: { cookie } }));
+}
+
+async function startCheckout(cookie: string, product: string) {
+  const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ product }) });
+  expect(res.status).toBe(200);
+  const body = await json(res);
+  const checkout = creem.checkouts.find((c) => c.id === body.checkoutId)!;
+  return { body, checkout };
+}
+
+describe('purchase flow', () => {
+  it('checkout -> Creem completes -> signed webhook -> credits visible -> spent by a job', async () => {
+    const cookie = await signUp(app, 'buyer@example.com');
+    const userId = await userIdOf(cookie);
+    const { body, checkout } = await startCheckout(cookie, 'pack-100');
+    expect(body.url).toMatch(/^https:\/\/checkout\.creem\.test\//);
+    const seen = creem.requests.find((r) => r.path === '/v1/checkouts' && (r.body as any).request_id === checkout.requestId)!;
+    expect(seen.apiKey).toBe(creem.apiKey);
+    expect(seen.body).toMatchObject({ product_id: 'prod_pack100', customer: { email: 'buyer@example.com' }, metadata: { userId, product: 'pack-100' } });
+    expect((await credits(cookie)).balance).toBe(0);
+
+    const event = creem.checkoutCompleted(checkout);
+    const delivered = await deliver(event);
+    expect(delivered.status).toBe(200);
+    expect((await json(delivered)).duplicate).toBe(false);
+    const after = await credits(cookie);
+    expect(after.balance).toBe(100);
+    expect(after.entries[0]).toMatchObject({ amount: 100, reason: 'purchase' });
+
+    // Creem retries: the same event again changes nothing.
+    const replay = await deliver(event);
+    expect((await json(replay)).duplicate).toBe(true);
+    expect((await credits(cookie)).balance).toBe(100);
+
+    // A job spends them (through the credit rules the jobs service uses).
+    await infra.services.db.transaction().execute((trx) => infra.services.credits.holdForJob(trx, userId, 'job_flow', 7));
+    expect((await credits(cookie)).balance).toBe(93);
+
+    const csv = await app.request('/api/v1/credits/export.csv', { headers: { cookie } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\n');
+    expect(lines[0]).toBe('date,amount,reason,reference,id');
+    expect(lines).toHaveLength(3);
+
+    const portal = await app.request('/api/v1/billing/portal', { method: 'POST', headers: { cookie } });
+    expect(portal.status).toBe(200);
+    expect((await json(portal)).url).toBe(`https://portal.creem.test/cust_${userId}`);
+  });
+
+  it('a bad or missing signature is a 400 and grants nothing', async () => {
+    const cookie = await signUp(app, 'forger@example.com');
+    const { checkout } = await startCheckout(cookie, 'pack-100');
+    const event = creem.checkoutCompleted(checkout);
+    expect((await deliver(event, 'ab'.repeat(32))).status).toBe(400);
+    const noSignature = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    expect(noSignature.status).toBe(400);
+    expect((await json(noSignature)).error.code).toBe('invalid_signature');
+    // Signed for a different body (amount tampered after signing).
+    const signed = await creem.sign(JSON.stringify(event));
+    const tampered = { ...event, object: { ...event.object, units: 50 } };
+    expect((await deliver(tampered, signed)).status).toBe(400);
+    expect((await credits(cookie)).balance).toBe(0);
+  });
+
+  it('unknown products and missing configuration answer clearly', async () => {
+    const cookie = await signUp(app, 'curious@example.com');
+    const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"gold"}' });
+    expect(res.status).toBe(400);
+    const portal = await app.request('/api/v1/billing/portal', { method: 'POST', headers: { cookie } });
+    expect(portal.status).toBe(409);
+    const pricing = await json(await app.request('/api/v1/pricing'));
+    expect(pricing.products.map((p: { key: string }) => p.key)).toEqual(['pack-100', 'plan-300']);
+    expect(pricing.modes.find((m: { mode: string }) => m.mode === 'ai-image').available).toBe(false);
+  });
+});
+
+describe('plans, refunds and disputes', () => {
+  it('a plan grants its credits each paid period, once per transaction, and stops after it ends', async () => {
+    const cookie = await signUp(app, 'subscriber@example.com');
+    const userId = await userIdOf(cookie);
+    const sub = { id: 'sub_a', productId: 'prod_plan300', customerId: 'cust_sub_a', userId };
+    const t0 = Date.now();
+    const paid1 = creem.subscriptionEvent('subscription.paid', { ...sub, transactionId: 'tran_1' }, t0);
+    await deliver(paid1);
+    await deliver(creem.subscriptionEvent('subscription.paid', { ...sub, transactionId: 'tran_1' }, t0 + 5)); // another event, same transaction
+    expect((await credits(cookie)).balance).toBe(300);
+    await deliver(creem.subscriptionEvent('subscription.paid', { ...sub, transactionId: 'tran_2' }, t0 + 1000));
+    expect((await credits(cookie)).balance).toBe(600);
+    await deliver(creem.subscriptionEvent('subscription.canceled', sub, t0 + 2000));
+    // A payment event dated after the cancellation grants nothing.
+    await deliver(creem.subscriptionEvent('subscription.paid', { ...sub, transactionId: 'tran_3' }, t0 + 3000));
+    const status = await credits(cookie);
+    expect(status.balance).toBe(600);
+    expect(status.billing.plan).toMatchObject({ key: 'plan-300', status: 'canceled' });
+  });
+
+  it('out of order: a cancellation delivered before an earlier payment still lets that payment grant', async () => {
+    const cookie = await signUp(app, 'reorder@example.com');
+    const userId = await userIdOf(cookie);
+    const sub = { id: 'sub_b', productId: 'prod_plan300', customerId: 'cust_sub_b', userId };
+    const t0 = Date.now();
+    await deliver(creem.subscriptionEvent('subscription.canceled', sub, t0 + 2000));
+    await deliver(creem.subscriptionEvent('subscription.paid', { ...sub, transactionId: 'tran_b1' }, t0));
+    const status = await credits(cookie);
+    expect(status.balance).toBe(300);
+    expect(status.billing.plan.status).toBe('canceled');
+  });
+
+  it('a refund takes the credits back; one larger than the balance flags the account instead of going negative', async () => {
+    const cookie = await signUp(app, 'refund@example.com');
+    const userId = await userIdOf(cookie);
+    const { checkout } = await startCheckout(cookie, 'pack-100');
+    const order = { id: 'ord_refund_1', amount: 1000 };
+    await deliver(creem.checkoutCompleted(checkout, order));
+    await deliver(creem.refundCreated(order, 500, userId)); // half
+    expect((await credits(cookie)).balance).toBe(50);
+    await infra.services.db.transaction().execute((trx) => infra.services.credits.holdForJob(trx, userId, 'job_r', 40));
+    await deliver(creem.refundCreated(order, 500, userId)); // the other half: 50 wanted, 10 left
+    const after = await credits(cookie);
+    expect(after.balance).toBe(0);
+    expect(after.billing.flagged).toBe(true);
+    const blocked = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"pack-100"}' });
+    expect(blocked.status).toBe(403);
+  });
+
+  it('a refund delivered before its purchase is settled when the purchase arrives', async () => {
+    const cookie = await signUp(app, 'early-refund@example.com');
+    const userId = await userIdOf(cookie);
+    const { checkout } = await startCheckout(cookie, 'pack-100');
+    const order = { id: 'ord_early', amount: 1000 };
+    await deliver(creem.refundCreated(order, 1000, userId));
+    await deliver(creem.checkoutCompleted(checkout, order));
+    expect((await credits(cookie)).balance).toBe(0);
+  });
+
+  it('a dispute flags the account', async () => {
+    const cookie = await signUp(app, 'dispute@example.com');
+    const userId = await userIdOf(cookie);
+    await deliver(creem.disputeCreated({ id: 'ord_disputed' }, userId));
+    expect((await credits(cookie)).billing).toMatchObject({ flagged: true });
+  });
+});
+
+describe('property: random interleavings', () => {
+  it('balance = sum of entries >= 0; each event applied once; each job charged and refunded at most once', async () => {
+    const rand = mulberry32(2026);
+    const cookie = await signUp(app, 'chaos@example.com');
+    const userId = await userIdOf(cookie);
+    const { db, credits: creditRules } = infra.services;
+    const delivered: CreemEventBody[] = [];
+    const pending: CreemEventBody[] = [];
+    const orders: Array<{ id: string; amount: number }> = [];
+    const jobs = new Map<string, 'held' | 'refunded' | 'captured'>();
+
+    for (let step = 0; step < 250; step++) {
+      const r = rand();
+      if (r < 0.15) {
+        const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"pack-100"}' });
+        // Once a refund or dispute has flagged the account, no new purchase may start.
+        const flagged = (await credits(cookie)).billing.flagged;
+        expect(res.status).toBe(flagged ? 403 : 200);
+        if (res.status !== 200) continue;
+        const { checkoutId } = (await json(res)) as { checkoutId: string };
+        const checkout = creem.checkouts.find((c) => c.id === checkoutId)!;
+        const order = { id: `ord_p${step}`, amount: 1000 };
+        orders.push(order);
+        pending.push(creem.checkoutCompleted(checkout, order));
+      } else if (r < 0.22) {
+        pending.push(creem.subscriptionEvent('subscription.paid', { id: 'sub_p', productId: 'prod_plan300', customerId: 'c', userId, transactionId: `tran_p${step}` }));
+      } else if (r < 0.27 && orders.length > 0) {
+        pending.push(creem.refundCreated(orders[Math.floor(rand() * orders.length)], Math.ceil(rand() * 1000), userId));
+      } else if (r < 0.29 && orders.length > 0) {
+        pending.push(creem.disputeCreated(orders[Math.floor(rand() * orders.length)], userId));
+      } else if (r < 0.45 && pending.length > 0) {
+        // Deliver a random pending event (reordering).
+        const [event] = pending.splice(Math.floor(rand() * pending.length), 1);
+        expect((await deliver(event)).status).toBe(200);
+        delivered.push(event);
+      } else if (r < 0.52 && delivered.length > 0) {
+        // Replay something already delivered.
+        const res = await deliver(delivered[Math.floor(rand() * delivered.length)]);
+        expect((await json(res)).duplicate).toBe(true);
+      } else if (r < 0.56 && delivered.length > 0) {
+        // A forged delivery.
+        const event = delivered[Math.floor(rand() * delivered.length)];
+        expect((await deliver({ ...event, id: `${event.id}_forged` }, 'ff'.repeat(32))).status).toBe(400);
+      } else if (r < 0.8) {
+        const jobId = `job_p${step}`;
+        try {
+          await db.transaction().execute((trx) => creditRules.holdForJob(trx, userId, jobId, 1 + Math.floor(rand() * 5)));
+          jobs.set(jobId, 'held');
+        } catch (error) {
+          expect((error as ServiceError).status).toBe(402);
+        }
+      } else {
+        const held = [...jobs].filter(([, s]) => s === 'held');
+        if (held.length > 0) {
+          const [jobId] = held[Math.floor(rand() * held.length)];
+          const fails = rand() < 0.5;
+          if (fails) {
+            // Failure or cancel refunds; a second refund attempt must be a no-op.
+            await db.transaction().execute((trx) => creditRules.refundJob(trx, userId, jobId, 1, 'job_refund'));
+            await db.transaction().execute((trx) => creditRules.refundJob(trx, userId, jobId, 1, 'job_refund'));
+            jobs.set(jobId, 'refunded');
+          } else {
+            jobs.set(jobId, 'captured');
+          }
+        }
+      }
+      const balance = await balanceOf(db, userId);
+      expect(balance).toBeGreaterThanOrEqual(0);
+      expect(balance).toBe(await sumOfEntries(db, userId));
+    }
+
+    const entries = await db.selectFrom('credit_entries').select(['idempotency_key', 'reason']).where('user_id', '=', userId).execute();
+    const keys = entries.map((e) => e.idempotency_key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const jobId of jobs.keys()) {
+      expect(keys.filter((k) => k === `job:${jobId}:hold`).length).toBeLessThanOrEqual(1);
+      expect(keys.filter((k) => k === `job:${jobId}:refund`).length).toBeLessThanOrEqual(1);
+    }
+    const events = await db.selectFrom('creem_events').select(['id', 'processed_at']).execute();
+    expect(events.every((e) => e.processed_at !== null)).toBe(true);
+    expect(events.some((e) => e.id.endsWith('_forged'))).toBe(false);
+  });
+});
