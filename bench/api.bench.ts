@@ -103,7 +103,7 @@ async function submit(api: ReturnType<typeof client>, uploadId: string, count: n
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const res = await api.post('/api/v1/jobs', { mode: 'lithophane', uploadId });
-    if (res.status === 404 && res.json?.error?.code === 'not_found' && !res.json?.error?.message?.includes('upload')) {
+    if (res.status === 404 && String(res.json?.error?.message).startsWith('no route')) {
       throw new Blocked('POST /api/v1/jobs is not mounted yet (jobs routes not in src/routers.ts)');
     }
     if (res.status !== 201) throw new Blocked(`POST /api/v1/jobs answered ${res.status}: ${JSON.stringify(res.json)}`);
@@ -187,7 +187,9 @@ async function main(): Promise<Row[]> {
     const needed = Math.min(60, POOL_SIZE * Math.ceil((LOAD_SECONDS + 10) / Math.max(1, meanJobSeconds)) + POOL_SIZE);
     const backlog = await submit(api, uploadId, needed);
     leftovers.push(...backlog);
-    while ((await statuses(api, backlog)).filter((j) => j.status === 'running').length < POOL_SIZE) {
+    for (;;) {
+      const now = await statuses(api, backlog);
+      if (now.filter((j) => j.status === 'running').length >= POOL_SIZE || !now.some((j) => j.status === 'queued')) break;
       checkDeadline();
       await sleep(100);
     }
