@@ -5,14 +5,18 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from './compose.ts';
 import type { AppEnv } from './http/env.ts';
+import type { JobsRuntime } from './jobs/jobs-runtime.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
+import { jobsRoutes } from './routes/jobs.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
 
 export interface Runtime {
   /** Filled by the job runner when it starts (pool stats for /healthz, cancel hooks, events). */
   [key: string]: unknown;
+  /** The job runner's service, event bus and controls; without it the jobs routes are absent. */
+  jobs?: JobsRuntime;
 }
 
-export function buildRouters(services: Services, _runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services)];
+export function buildRouters(services: Services, runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
+  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : [])];
 }

@@ -14,8 +14,10 @@ import { createApp, composeServices, migrateAll } from './compose.ts';
 import type { Services } from './compose.ts';
 import { loadConfig } from './config.ts';
 import type { AppConfig } from './config.ts';
+import { createJobsRuntime } from './jobs/jobs-runtime.ts';
 import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
+import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
 import { buildRouters } from './routers.ts';
@@ -28,7 +30,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string | undefined> = process.env): Promise<RunningServer> {
+/** How long a SIGTERM waits for running jobs before putting them back in the queue. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+export async function startServer(env: Record<string, string | undefined> = process.env, options: { shutdownGraceMs?: number } = {}): Promise<RunningServer> {
   const config: AppConfig = loadConfig(env, { cores: availableParallelism() });
   const dataDir = resolve(config.dataDir);
   await mkdir(join(dataDir, 'files'), { recursive: true });
@@ -39,11 +44,18 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const services = composeServices({ config, db, storage, secret, logger, clock: Date.now, imageCodec: sharpImageCodec });
   await migrateAll(services);
 
+  // The queue survives restarts: rows a previous process left running are settled before claiming.
+  const pool = createWorkerPool({ size: config.poolSize });
+  const jobs = createJobsRuntime(services, pool);
+  await jobs.runner.recover();
+  jobs.runner.start();
+
   const health = async () => {
     await sql`select 1`.execute(db);
-    return { database: true, pool: null };
+    const { size, busy, queued } = pool.stats();
+    return { database: true, pool: { size, busy, queued } };
   };
-  const runtime: Runtime = {};
+  const runtime: Runtime = { jobs };
   const app = createApp(services, { health, routers: buildRouters(services, runtime) });
 
   const server: ServerType = await new Promise((resolveServer) => {
@@ -58,7 +70,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
-      await new Promise<void>((done) => server.close(() => done()));
+      const stopped = new Promise<void>((done) => server.close(() => done()));
+      // Stop claiming; running jobs get the grace period, then go back to the queue for the next start.
+      await jobs.runner.stop(options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+      await pool.close();
+      // Open event streams would hold server.close() forever.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await stopped;
       await db.destroy();
       if (sqlite.open) sqlite.close();
     })());
