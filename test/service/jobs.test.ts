@@ -211,3 +211,54 @@ describe('another user', () => {
     await waitForStatus(app, cookie, job.id, ['succeeded', 'failed']);
   });
 });
+
+describe('on the real pool', () => {
+  it('cancelling a running job terminates its worker, refunds, and the replaced worker runs the next job', async () => {
+    const before = await balance(app, cookie);
+    const big = await insertUpload(infra.services, userId, await gradientPng(400, 300));
+    const res = await postJob(app, cookie, { mode: 'relief', uploadId: big, params: { widthMm: 200, resolutionMm: 0.1, maxErrorMm: 0.01, formats: ['stl', '3mf', 'glb', 'obj'] } });
+    const { job } = (await res.json()) as { job: JobBody };
+    await waitForStatus(app, cookie, job.id, ['running']);
+    const cancel = await app.request(`/api/v1/jobs/${job.id}/cancel`, { method: 'POST', headers: { cookie } });
+    expect(cancel.status).toBe(200);
+    await jobs.runner.idle();
+    expect(await getJob(app, cookie, job.id)).toMatchObject({ status: 'cancelled', creditState: 'refunded', artifacts: [] });
+    expect(await balance(app, cookie)).toBe(before);
+
+    const uploadId = await insertUpload(infra.services, userId, png);
+    const next = ((await (await postJob(app, cookie, { mode: 'lithophane', uploadId, params: LITHOPHANE })).json()) as { job: JobBody }).job;
+    expect((await waitForStatus(app, cookie, next.id, ['succeeded', 'failed'])).status).toBe('succeeded');
+  });
+
+  it('runs a repair job on an uploaded 3D file', async () => {
+    const uploadId = await insertUpload(infra.services, userId, cubeStl(), 'mesh');
+    const res = await postJob(app, cookie, { mode: 'repair', uploadId, params: { formats: ['stl'], previews: false } });
+    expect(res.status).toBe(201);
+    const { job } = (await res.json()) as { job: JobBody };
+    const done = await waitForStatus(app, cookie, job.id, ['succeeded', 'failed']);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.artifacts!.map((a) => a.name)).toContain('model.stl');
+  });
+});
+
+/** A 10 mm cube as ASCII STL triangle soup (the repair pipeline welds it). */
+function cubeStl(): Uint8Array {
+  const v = (x: number, y: number, z: number) => [x * 10, y * 10, z * 10];
+  const quads = [
+    [v(0, 0, 0), v(0, 1, 0), v(1, 1, 0), v(1, 0, 0)],
+    [v(0, 0, 1), v(1, 0, 1), v(1, 1, 1), v(0, 1, 1)],
+    [v(0, 0, 0), v(1, 0, 0), v(1, 0, 1), v(0, 0, 1)],
+    [v(0, 1, 0), v(0, 1, 1), v(1, 1, 1), v(1, 1, 0)],
+    [v(0, 0, 0), v(0, 0, 1), v(0, 1, 1), v(0, 1, 0)],
+    [v(1, 0, 0), v(1, 1, 0), v(1, 1, 1), v(1, 0, 1)],
+  ];
+  let out = 'solid cube\n';
+  for (const [a, b, c, d] of quads) {
+    for (const tri of [[a, b, c], [a, c, d]]) {
+      out += ' facet normal 0 0 0\n  outer loop\n';
+      for (const p of tri) out += `   vertex ${p.join(' ')}\n`;
+      out += '  endloop\n endfacet\n';
+    }
+  }
+  return new TextEncoder().encode(out + 'endsolid cube\n');
+}
