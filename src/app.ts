@@ -3,11 +3,14 @@
  * JSON errors. Routes are thin: validate, call one service, shape the answer.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -21,6 +24,8 @@ export interface AppExtras {
   health: HealthProbe;
   /** Resource routers the composition adds (uploads, jobs, artifacts...). */
   routers: Array<OpenAPIHono<AppEnv>>;
+  /** The peer address, from the host (Node's socket); unknown in app.request() tests. */
+  remoteAddress?: (c: Context) => string | undefined;
 }
 
 export function createApp(services: Services, extras: AppExtras): OpenAPIHono<AppEnv> {
@@ -28,6 +33,17 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.onError(errorHandler(services.logger));
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
+  app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
+
+  const clientIp = (c: Context<AppEnv>): string => {
+    if (services.config.trustProxy) {
+      const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (forwarded) return forwarded;
+    }
+    return extras.remoteAddress?.(c) ?? 'unknown';
+  };
+  const { clock, config } = services;
+  app.use('/api/v1/*', rateLimitPerIp(createRateLimiter('API', config.apiPerIpPerMinute, clock), clientIp));
 
   app.on(['GET', 'POST'], '/api/auth/*', (c) => services.auth.handler(c.req.raw));
 
@@ -40,10 +56,15 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     return row as { id: string; email: string; name: string } | undefined;
   };
   app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser));
+  // Per caller (user, or IP when anonymous), after authentication so users are told apart.
+  const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);
+  const jobLimiter = createRateLimiter('job', config.jobsPerMinute, clock);
+  app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url'], rateLimitPerCaller(uploadLimiter, clientIp));
+  app.on('POST', '/api/v1/jobs', rateLimitPerCaller(jobLimiter, clientIp));
 
   app.route('/', healthRoutes(extras.health));
   app.route('/', docsRoutes());
-  app.route('/', apiKeysRoutes(services.apiKeys));
+  app.route('/', apiKeysRoutes(services.apiKeys, services.audit));
   app.route('/', creditsRoutes(services.credits, services.db, services.billing));
   app.route('/', billingRoutes(services.billing));
   app.route('/', pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-')));

@@ -9,6 +9,8 @@ import type { AppConfig } from './config.ts';
 export interface AuthHooks {
   /** Called once per new user (sign-up grant, audit). */
   onUserCreated(user: { id: string; email: string }): Promise<void>;
+  /** Called for every new session (a sign-in). */
+  onSessionCreated(session: { userId: string; ipAddress?: string | null }): Promise<void>;
 }
 
 export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, hooks: AuthHooks) {
@@ -33,6 +35,13 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
         create: {
           after: async (user) => {
             await hooks.onUserCreated({ id: user.id, email: user.email });
+          },
+        },
+      },
+      session: {
+        create: {
+          after: async (session) => {
+            await hooks.onSessionCreated({ userId: session.userId, ipAddress: session.ipAddress });
           },
         },
       },

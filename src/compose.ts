@@ -16,6 +16,8 @@ import { uploadsRepository } from './repositories/uploads.ts';
 import { billingRepository } from './repositories/billing.ts';
 import { createCreemGateway } from './repositories/creem-gateway.ts';
 import { createApiKeysService } from './services/api-keys.ts';
+import { createAuditLog } from './services/audit.ts';
+import type { AuditLog } from './services/audit.ts';
 import { createBillingService } from './services/billing/billing-service.ts';
 import type { BillingService } from './services/billing/billing-service.ts';
 import { parseCatalog } from './services/billing/catalog.ts';
@@ -55,16 +57,21 @@ export interface Services {
   signer: UrlSigner;
   billing: BillingService;
   prices: PriceTable;
+  audit: AuditLog;
   uploads: UploadsService;
 }
 
 export function composeServices(infra: Infrastructure): Services {
   const { config, db, clock, logger } = infra;
   const credits = createCreditsService(db, { signupGrant: config.signupGrantCredits, clock });
+  const audit = createAuditLog(db, logger, clock);
   const auth = createAuth(config, db, infra.secret, {
     async onUserCreated(user) {
       await credits.grantSignup(user.id);
-      logger.info('audit', { event: 'user.created', userId: user.id });
+      await audit.record('user.created', { userId: user.id });
+    },
+    async onSessionCreated(session) {
+      await audit.record('auth.sign_in', { userId: session.userId, ip: session.ipAddress ?? undefined });
     },
   });
   const signer = createUrlSigner(infra.secret, clock);
@@ -76,6 +83,7 @@ export function composeServices(infra: Infrastructure): Services {
     baseUrl: config.baseUrl,
     clock,
     logger,
+    audit,
   });
   return {
     config,
@@ -89,6 +97,7 @@ export function composeServices(infra: Infrastructure): Services {
     signer,
     billing,
     prices: parsePriceTable(config.pricingJson),
+    audit,
     uploads: createUploadsService({
       uploads: uploadsRepository(db),
       storage: infra.storage,

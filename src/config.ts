@@ -34,6 +34,15 @@ export interface AppConfig {
   creemProducts: string;
   /** Optional JSON price table overriding the defaults. */
   pricingJson?: string;
+  /** Days uploads and job outputs are kept: without a plan, and with an active plan (0 = kept). */
+  retentionDaysFree: number;
+  retentionDaysPlan: number;
+  /** Requests a minute per caller (user, else IP) on uploads and on job creation; per IP on the whole API. */
+  uploadsPerMinute: number;
+  jobsPerMinute: number;
+  apiPerIpPerMinute: number;
+  /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -72,5 +81,11 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     creemApiUrl: env.CREEM_API_URL || undefined,
     creemProducts: env.CREEM_PRODUCTS ?? '',
     pricingJson: env.PRICING_JSON || undefined,
+    retentionDaysFree: Math.max(0, int(env, 'RETENTION_DAYS_FREE', 30)),
+    retentionDaysPlan: Math.max(0, int(env, 'RETENTION_DAYS_PLAN', 365)),
+    uploadsPerMinute: int(env, 'RATE_LIMIT_UPLOADS_PER_MINUTE', 30),
+    jobsPerMinute: int(env, 'RATE_LIMIT_JOBS_PER_MINUTE', 30),
+    apiPerIpPerMinute: int(env, 'RATE_LIMIT_API_PER_IP_PER_MINUTE', 600),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   };
 }

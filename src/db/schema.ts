@@ -133,7 +133,18 @@ export interface BillingAccountsTable {
   updated_at: number;
 }
 
+export interface AuditEventsTable {
+  id: Generated<number>;
+  user_id: string | null;
+  event: string;
+  ip: string | null;
+  /** JSON, never secrets. */
+  details: string;
+  created_at: number;
+}
+
 export interface Database {
+  audit_events: AuditEventsTable;
   creem_events: CreemEventsTable;
   billing_accounts: BillingAccountsTable;
   api_keys: ApiKeysTable;

@@ -2,12 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireUser } from '../http/authenticate.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
 import type { ApiKeysService } from '../services/api-keys.ts';
+import type { AuditLog } from '../services/audit.ts';
 
 const ApiKeySchema = z
   .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable(), revokedAt: z.number().nullable() })
   .openapi('ApiKey');
 
-export function apiKeysRoutes(apiKeys: ApiKeysService) {
+export function apiKeysRoutes(apiKeys: ApiKeysService, audit: AuditLog) {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -24,6 +25,7 @@ export function apiKeysRoutes(apiKeys: ApiKeysService) {
     async (c) => {
       const user = requireUser(c);
       const { key, record } = await apiKeys.create(user.id, c.req.valid('json').name);
+      await audit.record('api_key.created', { userId: user.id, details: { keyId: record.id, prefix: record.prefix } });
       return c.json({ key, apiKey: record }, 201);
     },
   );
@@ -47,7 +49,10 @@ export function apiKeysRoutes(apiKeys: ApiKeysService) {
       responses: { 204: { description: 'Revoked' }, ...errorResponses(401, 404) },
     }),
     async (c) => {
-      await apiKeys.revoke(requireUser(c).id, c.req.valid('param').id);
+      const user = requireUser(c);
+      const { id } = c.req.valid('param');
+      await apiKeys.revoke(user.id, id);
+      await audit.record('api_key.revoked', { userId: user.id, details: { keyId: id } });
       return c.body(null, 204);
     },
   );

@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import { listEntries } from '../../repositories/credits.ts';
 import { newId } from '../ids.ts';
+import type { AuditLog } from '../audit.ts';
 import type { Logger } from '../logger.ts';
 import { ServiceError } from '../service-error.ts';
 import { applyCreemEvent } from './apply-event.ts';
@@ -25,6 +26,7 @@ export interface BillingOptions {
   baseUrl: string;
   clock: () => number;
   logger: Logger;
+  audit?: AuditLog;
 }
 
 export interface PlanStatus {
@@ -59,7 +61,7 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
         customerEmail: user.email,
         metadata: { userId: user.id, product: item.key },
       });
-      o.logger.info('audit', { event: 'billing.checkout', userId: user.id, product: item.key, checkoutId: checkout.id });
+      await o.audit?.record('billing.checkout', { userId: user.id, details: { product: item.key, checkoutId: checkout.id } });
       return { checkoutId: checkout.id, url: checkout.url, product: item.key };
     },
 
@@ -100,7 +102,7 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
         if (error instanceof DuplicateDelivery) return 'already applied';
         throw error;
       });
-      o.logger.info('audit', { event: 'billing.webhook', creemEvent: event.eventType, eventId: event.id, outcome });
+      await o.audit?.record('billing.webhook', { details: { creemEvent: event.eventType, eventId: event.id, outcome } });
       return { eventId: event.id, duplicate: outcome === 'already applied', outcome };
     },
 
