@@ -57,7 +57,7 @@ let userId: string;
 let uploadId: string;
 
 async function setUp(env: Record<string, string> = {}, capacity = 3) {
-  infra = await createTestServices({ PER_USER_CONCURRENCY: '1', SIGNUP_GRANT_CREDITS: '20', ...env });
+  infra = await createTestServices({ PER_USER_CONCURRENCY: '1', SIGNUP_GRANT_CREDITS: '20', RATE_LIMIT_JOBS_PER_MINUTE: '10000', ...env });
   executor = new ScriptedExecutor(capacity);
   ({ app, jobs } = jobsApp(infra.services, executor));
   cookie = await signUp(app, 'maker@example.com');

@@ -23,7 +23,7 @@ let userId: string;
 let png: Uint8Array;
 
 beforeAll(async () => {
-  infra = await createTestServices({ PER_USER_CONCURRENCY: '1', SIGNUP_GRANT_CREDITS: '20' });
+  infra = await createTestServices({ PER_USER_CONCURRENCY: '1', SIGNUP_GRANT_CREDITS: '20', RATE_LIMIT_JOBS_PER_MINUTE: '10000' });
   pool = createWorkerPool({ size: 1 });
   ({ app, jobs } = jobsApp(infra.services, pool));
   await jobs.runner.recover();
