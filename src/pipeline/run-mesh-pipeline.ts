@@ -22,8 +22,9 @@ import type { MeshMeasures, MeshReport } from './mesh-report.ts';
 import type { MeshJobParams } from './mesh-params.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
-import { measureDefects } from './repair/measure-defects.ts';
-import { repairMesh, type RepairLog } from './repair/repair-mesh.ts';
+import { buildEdgeTopology } from './repair/edge-topology.ts';
+import { measureDefects, measureWeldedDefects, type DefectCounts } from './repair/measure-defects.ts';
+import { repairMesh, type RepairLog, type WeldedInput } from './repair/repair-mesh.ts';
 import { weldExact } from './repair/weld-exact.ts';
 import { roundedBox } from './report.ts';
 import { StageTimer, type StageHooks } from './stage-timer.ts';
@@ -48,20 +49,32 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
 
   const imported = await timer.run('import', () => readMesh(bytes, { ...deps.limits, decoders: deps.decoders }));
   const scaleToMm = unitScale(imported.unit, params, warnings);
-  const before = await timer.run('measure', () => measures(scaleMesh(imported.mesh, scaleToMm)));
+  // The exact weld and edge topology measured here are the ones repair starts from (when no unit
+  // scale changed the coordinates), so they are handed on instead of computed twice.
+  let prepared: WeldedInput | undefined;
+  const before = await timer.run('measure', () => {
+    const scaled = scaleMesh(imported.mesh, scaleToMm);
+    const welded = weldExact(scaled);
+    const topology = buildEdgeTopology(welded.mesh.indices);
+    if (scaled === imported.mesh) prepared = { welded, topology };
+    return withGeometry(measureWeldedDefects(welded.mesh, topology), scaled);
+  });
 
   let mesh = imported.mesh;
   let repairs: RepairLog | undefined;
+  let edgeCheckedIndices: Uint32Array | undefined;
   if (params.mode === 'repair') {
     const repaired = await timer.run('repair', () =>
-      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }),
+      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }, prepared),
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
+    edgeCheckedIndices = repaired.edgeCheckedIndices;
   } else {
     // Welding bit-identical corners changes no coordinate; it lets validation see shared edges.
-    mesh = weldExact(mesh).mesh;
+    mesh = (prepared?.welded ?? weldExact(mesh)).mesh;
   }
+  prepared = undefined;
 
   let orientation: MeshReport['orientation'];
   mesh = await timer.run('place', () => {
@@ -79,7 +92,8 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   let notManifoldReason: string | undefined;
   await timer.run('validate', () => {
     try {
-      check = validateSolid(mesh, deps.manifold);
+      // Placement moves vertices but keeps the index array, so repair's edge count still holds.
+      check = validateSolid(mesh, deps.manifold, 'validate', { edgeCheckedIndices });
       mesh = check.mesh;
     } catch (error) {
       // Repair promised a solid: failing here is a failed job. Convert reports it and carries on.
@@ -167,7 +181,11 @@ function unitScale(fileUnit: string, params: MeshJobParams, warnings: string[]):
 }
 
 function measures(mesh: Mesh, indexed = false): MeshMeasures {
-  return { ...measureDefects(mesh, indexed), volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
+  return withGeometry(measureDefects(mesh, indexed), mesh);
+}
+
+function withGeometry(defects: DefectCounts, mesh: Mesh): MeshMeasures {
+  return { ...defects, volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
 }
 
 function verdict(check: SolidCheck | undefined, fits: boolean, size: number[], params: MeshJobParams, wallP5?: number): MeshReport['verdict'] {

@@ -26,10 +26,10 @@ export interface FillHolesResult {
   trianglesAdded: number;
 }
 
-export function fillHoles(mesh: Mesh, options: Partial<FillHolesOptions> = {}): FillHolesResult {
+/** `topology`, when given, must be the edge topology of mesh.indices. Added faces come after the old ones. */
+export function fillHoles(mesh: Mesh, options: Partial<FillHolesOptions> = {}, topology = buildEdgeTopology(mesh.indices)): FillHolesResult {
   const { maxEarClipVertices } = { ...FILL_HOLES_DEFAULTS, ...options };
   const t = mesh.indices;
-  const topology = buildEdgeTopology(t);
   const outgoing = new Map<number, number[]>(); // vertex -> boundary half-edges starting there
   for (let h = 0; h < t.length; h++) {
     if (edgeUses(topology, topology.edgeOfHalf[h]) !== 1) continue;

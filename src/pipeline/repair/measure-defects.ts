@@ -6,7 +6,7 @@
  *   shells: face groups connected through shared edges (any use count).
  */
 import type { Mesh } from '../mesh.ts';
-import { buildEdgeTopology } from './edge-topology.ts';
+import { buildEdgeTopology, type EdgeTopology } from './edge-topology.ts';
 import { UnionFind } from './union-find.ts';
 import { weldExact } from './weld-exact.ts';
 
@@ -22,9 +22,13 @@ export interface DefectCounts {
 
 export function measureDefects(mesh: Mesh, alreadyWelded = false): DefectCounts {
   const welded = alreadyWelded ? mesh : weldExact(mesh).mesh;
+  return measureWeldedDefects(welded, buildEdgeTopology(welded.indices));
+}
+
+/** measureDefects for a mesh already welded, with its edge topology (the mesh pipeline shares both with repair). */
+export function measureWeldedDefects(welded: Mesh, topology: EdgeTopology): DefectCounts {
   const t = welded.indices;
   const faces = t.length / 3;
-  const topology = buildEdgeTopology(t);
   let openEdges = 0, nonManifoldEdges = 0, flippedEdges = 0;
   const sets = new UnionFind(faces);
   for (let e = 0; e < topology.edgeCount; e++) {

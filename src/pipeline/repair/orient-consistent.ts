@@ -14,12 +14,14 @@ export interface OrientResult {
   mesh: Mesh;
   flippedFaces: number;
   shells: number;
+  /** Per face, 1 when it was flipped (all zero when nothing was). */
+  flip: Uint8Array;
 }
 
-export function orientConsistently(mesh: Mesh): OrientResult {
+/** `topology`, when given, must be the edge topology of mesh.indices. */
+export function orientConsistently(mesh: Mesh, topology = buildEdgeTopology(mesh.indices)): OrientResult {
   const t = mesh.indices;
   const faceCount = t.length / 3;
-  const topology = buildEdgeTopology(t);
   const shells = findShells(faceCount, topology);
   const { start, faces } = facesByShell(shells);
   const flip = new Uint8Array(faceCount);
@@ -54,8 +56,8 @@ export function orientConsistently(mesh: Mesh): OrientResult {
     }
     flippedFaces += flippedHere;
   }
-  if (flippedFaces === 0) return { mesh, flippedFaces, shells: shells.count };
-  return { mesh: { positions: mesh.positions, indices: flipFaces(t, flip) }, flippedFaces, shells: shells.count };
+  if (flippedFaces === 0) return { mesh, flippedFaces, shells: shells.count, flip };
+  return { mesh: { positions: mesh.positions, indices: flipFaces(t, flip) }, flippedFaces, shells: shells.count, flip };
 }
 
 export function flipFaces(t: Uint32Array, flip: Uint8Array): Uint32Array {

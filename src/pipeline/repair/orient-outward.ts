@@ -20,11 +20,14 @@ export interface OutwardResult {
   invertedShells: number;
   shells: ShellGeometry[];
   roles: ShellRole[];
+  /** Per face, 1 when its shell was inverted. */
+  flip: Uint8Array;
 }
 
-export function orientOutward(mesh: Mesh): OutwardResult {
+/** `topology`, when given, must be the edge topology of mesh.indices. */
+export function orientOutward(mesh: Mesh, topology = buildEdgeTopology(mesh.indices)): OutwardResult {
   const faceCount = mesh.indices.length / 3;
-  const shells = listShells(mesh);
+  const shells = listShells(mesh, topology);
   const depth = shells.map((shell, s) => {
     const q = Array.from(mesh.positions.subarray(mesh.indices[shell.faces[0] * 3] * 3, mesh.indices[shell.faces[0] * 3] * 3 + 3));
     let count = 0;
@@ -48,11 +51,11 @@ export function orientOutward(mesh: Mesh): OutwardResult {
     return odd ? 'nested-solid' : 'solid';
   });
   const out = invertedShells > 0 ? { positions: mesh.positions, indices: flipFaces(mesh.indices, flip) } : mesh;
-  return { mesh: out, invertedShells, shells, roles };
+  return { mesh: out, invertedShells, shells, roles, flip };
 }
 
-export function listShells(mesh: Mesh): ShellGeometry[] {
-  const shells = findShells(mesh.indices.length / 3, buildEdgeTopology(mesh.indices));
+export function listShells(mesh: Mesh, topology = buildEdgeTopology(mesh.indices)): ShellGeometry[] {
+  const shells = findShells(mesh.indices.length / 3, topology);
   const { start, faces } = facesByShell(shells);
   const out: ShellGeometry[] = [];
   for (let s = 0; s < shells.count; s++) out.push(measureShell(mesh, faces.subarray(start[s], start[s + 1])));

@@ -27,11 +27,10 @@ export function measureShell(mesh: Mesh, faces: Uint32Array): ShellGeometry {
     volume += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
     const ux = bx - ax, uy = by - ay, uz = bz - az, vx = cx - ax, vy = cy - ay, vz = cz - az;
     area += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 2;
-    for (const v of [a, b, c]) {
-      for (let k = 0; k < 3; k++) {
-        if (p[v + k] < min[k]) min[k] = p[v + k];
-        if (p[v + k] > max[k]) max[k] = p[v + k];
-      }
+    for (let k = 0; k < 3; k++) {
+      const lo = Math.min(p[a + k], p[b + k], p[c + k]), hi = Math.max(p[a + k], p[b + k], p[c + k]);
+      if (lo < min[k]) min[k] = lo;
+      if (hi > max[k]) max[k] = hi;
     }
   }
   return { faces, volume: volume / 6, area, min, max };

@@ -11,7 +11,7 @@
  * caller measures again and falls back to a boolean union.
  */
 import type { Mesh } from '../mesh.ts';
-import { buildEdgeTopology, edgeUses, nextHalf, prevHalf, twinHalf } from './edge-topology.ts';
+import { buildEdgeTopology, edgeUses, nextHalf, prevHalf, twinHalf, type EdgeTopology } from './edge-topology.ts';
 import { UnionFind } from './union-find.ts';
 
 export interface SplitResult {
@@ -21,9 +21,9 @@ export interface SplitResult {
   splitVertices: number;
 }
 
-export function splitNonManifold(mesh: Mesh): SplitResult {
+/** `topology`, when given, must be the edge topology of mesh.indices. */
+export function splitNonManifold(mesh: Mesh, topology = buildEdgeTopology(mesh.indices)): SplitResult {
   const t = mesh.indices;
-  const topology = buildEdgeTopology(t);
   let nonManifoldEdges = 0;
   for (let e = 0; e < topology.edgeCount; e++) if (edgeUses(topology, e) > 2) nonManifoldEdges++;
 
@@ -31,14 +31,8 @@ export function splitNonManifold(mesh: Mesh): SplitResult {
   // half-edge c (t[c] -> t[next]) and prev(c) (t[prev] -> t[c]).
   const corners = new UnionFind(t.length);
   for (let c = 0; c < t.length; c++) {
-    const v = t[c];
-    for (const h of [c, prevHalf(c)]) {
-      const twin = twinHalf(topology, h);
-      if (twin < 0) continue;
-      // The twin face's corner at v: either the twin's start or its end.
-      const other = t[twin] === v ? twin : nextHalf(twin);
-      if (t[other] === v) corners.union(c, other);
-    }
+    joinAcross(t, topology, corners, c, c);
+    joinAcross(t, topology, corners, c, prevHalf(c));
   }
 
   const vertexCount = mesh.positions.length / 3;
@@ -69,4 +63,14 @@ export function splitNonManifold(mesh: Mesh): SplitResult {
     positions.set(mesh.positions.subarray(extra[i] * 3, extra[i] * 3 + 3), (vertexCount + i) * 3);
   }
   return { mesh: { positions, indices }, nonManifoldEdges, splitVertices: extra.length };
+}
+
+/** Joins corner c with the corner at the same vertex across half-edge h, when h has a twin. */
+function joinAcross(t: Uint32Array, topology: EdgeTopology, corners: UnionFind, c: number, h: number): void {
+  const twin = twinHalf(topology, h);
+  if (twin < 0) return;
+  // The twin face's corner at t[c]: either the twin's start or its end.
+  const v = t[c];
+  const other = t[twin] === v ? twin : nextHalf(twin);
+  if (t[other] === v) corners.union(c, other);
 }

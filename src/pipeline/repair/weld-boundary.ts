@@ -20,18 +20,15 @@ export interface WeldBoundaryOptions {
 
 export const WELD_BOUNDARY_DEFAULTS: Readonly<WeldBoundaryOptions> = { relativeTolerance: 1e-3 };
 
-export function weldBoundary(mesh: Mesh, options: Partial<WeldBoundaryOptions> = {}): { mesh: Mesh; merged: number } {
+/** `topology`, when given, must be the edge topology of mesh.indices (repair passes its own). */
+export function weldBoundary(mesh: Mesh, options: Partial<WeldBoundaryOptions> = {}, topology = buildEdgeTopology(mesh.indices)): { mesh: Mesh; merged: number } {
   const { relativeTolerance } = { ...WELD_BOUNDARY_DEFAULTS, ...options };
-  const topology = buildEdgeTopology(mesh.indices);
   const vertexCount = mesh.positions.length / 3;
   const onBoundary = new Uint8Array(vertexCount);
   let boundaryCount = 0;
   for (let h = 0; h < mesh.indices.length; h++) {
     if (edgeUses(topology, topology.edgeOfHalf[h]) !== 1) continue;
-    for (const v of [mesh.indices[h], mesh.indices[nextHalf(h)]]) {
-      if (!onBoundary[v]) boundaryCount++;
-      onBoundary[v] = 1;
-    }
+    boundaryCount += mark(onBoundary, mesh.indices[h]) + mark(onBoundary, mesh.indices[nextHalf(h)]);
   }
   if (boundaryCount < 2) return { mesh, merged: 0 };
 
@@ -82,4 +79,11 @@ export function weldBoundary(mesh: Mesh, options: Partial<WeldBoundaryOptions> =
   }
   if (out === vertexCount) return { mesh, merged: 0 };
   return { mesh: compact(mesh, remap, kept, out), merged: vertexCount - out };
+}
+
+/** Sets flags[v]; 1 when it was not set before. */
+function mark(flags: Uint8Array, v: number): number {
+  if (flags[v]) return 0;
+  flags[v] = 1;
+  return 1;
 }
