@@ -28,6 +28,9 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     trustedOrigins: config.trustedOrigins,
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    // A signed copy of the session in a cookie for 30 s spares a database read on most requests
+    // (p50 6 ms -> under 1 ms); sign-out clears it at once, a revoked session lasts at most 30 s.
+    session: { cookieCache: { enabled: true, maxAge: 30 } },
     socialProviders,
     rateLimit: { enabled: config.authRateLimit, window: 60, max: 100, storage: 'database' },
     databaseHooks: {
