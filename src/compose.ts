@@ -12,6 +12,10 @@ import type { AppConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import type { ImageCodec } from './pipeline/image.ts';
+import { MeshoptEncoder } from 'meshoptimizer';
+import { artifactsRepository } from './repositories/artifacts.ts';
+import { jobsRepository } from './repositories/jobs.ts';
+import { sharesRepository } from './repositories/shares.ts';
 import { uploadsRepository } from './repositories/uploads.ts';
 import { billingRepository } from './repositories/billing.ts';
 import { createCreemGateway } from './repositories/creem-gateway.ts';
@@ -31,6 +35,8 @@ import { createUrlSigner } from './services/signed-urls.ts';
 import type { UrlSigner } from './services/signed-urls.ts';
 import type { BlobStorage } from './services/storage.ts';
 import { uploadLimits } from './services/upload-limits.ts';
+import { createSharesService } from './services/shares.ts';
+import type { SharesService } from './services/shares.ts';
 import { createUploadsService } from './services/uploads.ts';
 import type { UploadsService } from './services/uploads.ts';
 
@@ -59,6 +65,7 @@ export interface Services {
   prices: PriceTable;
   audit: AuditLog;
   uploads: UploadsService;
+  shares: SharesService;
 }
 
 export function composeServices(infra: Infrastructure): Services {
@@ -106,6 +113,17 @@ export function composeServices(infra: Infrastructure): Services {
       clock,
       limits: uploadLimits(config.maxUploadBytes),
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
+      publicOrigin: config.baseUrl,
+    }),
+    shares: createSharesService({
+      shares: sharesRepository(db),
+      jobs: jobsRepository(db),
+      artifacts: artifactsRepository(db),
+      uploads: uploadsRepository(db),
+      storage: infra.storage,
+      // meshoptimizer's encoder is WASM inlined in its JS: fine on Node and Workers alike.
+      meshoptEncoder: () => MeshoptEncoder.ready.then(() => MeshoptEncoder),
+      clock,
       publicOrigin: config.baseUrl,
     }),
   };

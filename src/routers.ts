@@ -9,6 +9,7 @@ import type { JobsRuntime } from './jobs/jobs-runtime.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
+import { sharesRoutes } from './routes/shares.ts';
 
 export interface Runtime {
   /** Filled by the job runner when it starts (pool stats for /healthz, cancel hooks, events). */
@@ -18,5 +19,5 @@ export interface Runtime {
 }
 
 export function buildRouters(services: Services, runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : [])];
+  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), sharesRoutes(services.shares), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : [])];
 }

@@ -143,6 +143,17 @@ export interface AuditEventsTable {
   created_at: number;
 }
 
+export interface SharesTable {
+  /** 128 random bits, base64url: the whole credential of the public preview. */
+  token: string;
+  job_id: string;
+  user_id: string;
+  /** Title the owner gave, if any. */
+  name: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
 export interface Database {
   audit_events: AuditEventsTable;
   creem_events: CreemEventsTable;
@@ -152,6 +163,7 @@ export interface Database {
   jobs: JobsTable;
   job_events: JobEventsTable;
   artifacts: ArtifactsTable;
+  shares: SharesTable;
   credit_entries: CreditEntriesTable;
   credit_balances: CreditBalancesTable;
 }
@@ -166,3 +178,4 @@ export type Artifact = Selectable<ArtifactsTable>;
 export type CreditEntry = Selectable<CreditEntriesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type BillingAccount = Selectable<BillingAccountsTable>;
+export type Share = Selectable<SharesTable>;

@@ -6,9 +6,11 @@ import type { Migration } from 'kysely';
 import * as initial from './1763700000000-Initial.ts';
 import * as billing from './1763800000000-Billing.ts';
 import * as audit from './1763900000000-Audit.ts';
+import * as shares from './1795282737152-Shares.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
   '1763800000000-Billing': billing,
   '1763900000000-Audit': audit,
+  '1795282737152-Shares': shares,
 };

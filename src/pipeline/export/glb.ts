@@ -33,8 +33,13 @@ export const GLB_GENERATOR = 'image-to-stl';
 export const GLB_NODE_SCALE = 0.001;
 
 export async function writeGlb(mesh: Mesh, options: Partial<GlbOptions> = {}): Promise<Uint8Array> {
-  const { name, baseColor } = { ...GLB_DEFAULTS, ...options };
   assertExportableMesh(mesh, 'writeGlb');
+  return new WebIO().writeBinary(glbDocument(mesh, options));
+}
+
+/** The glTF document writeGlb writes (writeMeshoptGlb compresses the same document). */
+export function glbDocument(mesh: Mesh, options: Partial<GlbOptions> = {}): Document {
+  const { name, baseColor } = { ...GLB_DEFAULTS, ...options };
 
   const doc = new Document();
   doc.getRoot().getAsset().generator = `${GLB_GENERATOR} (vertices in mm, node scale ${GLB_NODE_SCALE})`;
@@ -64,8 +69,7 @@ export async function writeGlb(mesh: Mesh, options: Partial<GlbOptions> = {}): P
   const node = doc.createNode(name).setMesh(gltfMesh).setScale([GLB_NODE_SCALE, GLB_NODE_SCALE, GLB_NODE_SCALE]);
   doc.createScene('scene').addChild(node);
   doc.getRoot().setDefaultScene(doc.getRoot().listScenes()[0]);
-
-  return new WebIO().writeBinary(doc);
+  return doc;
 }
 
 function compactIndices(mesh: Mesh): Uint16Array | Uint32Array {
