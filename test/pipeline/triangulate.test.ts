@@ -54,27 +54,34 @@ function expectExactCover(mesh: SurfaceTriangulation, width: number, height: num
   expect(areas.reduce((s, a) => s + a, 0)).toBe(2 * (width - 1) * (height - 1));
 
   const { points: p, triangles: t } = mesh;
-  const directed = new Set<string>();
+  const n = p.length / 2;
+  const directed = new Set<number>();
+  let repeatedEdges = 0;
   for (let i = 0; i < t.length; i += 3) {
     for (let k = 0; k < 3; k++) {
-      const key = `${t[i + k]}>${t[i + ((k + 1) % 3)]}`;
-      expect(directed.has(key)).toBe(false);
+      const key = t[i + k] * n + t[i + ((k + 1) % 3)];
+      if (directed.has(key)) repeatedEdges++;
       directed.add(key);
     }
   }
+  expect(repeatedEdges).toBe(0);
+  let unpairedInnerEdges = 0;
   for (const key of directed) {
-    const [a, b] = key.split('>').map(Number);
-    if (directed.has(`${b}>${a}`)) continue;
+    const a = Math.floor(key / n);
+    const b = key % n;
+    if (directed.has(b * n + a)) continue;
     const onBorder = (axis: 0 | 1, value: number): boolean => p[2 * a + axis] === value && p[2 * b + axis] === value;
-    expect(onBorder(0, 0) || onBorder(0, width - 1) || onBorder(1, 0) || onBorder(1, height - 1)).toBe(true);
+    if (!(onBorder(0, 0) || onBorder(0, width - 1) || onBorder(1, 0) || onBorder(1, height - 1))) unpairedInnerEdges++;
   }
+  expect(unpairedInnerEdges).toBe(0);
   const seen = new Set<number>();
+  let outside = 0;
   for (let i = 0; i < p.length; i += 2) {
-    expect(p[i]).toBeLessThan(width);
-    expect(p[i + 1]).toBeLessThan(height);
+    if (p[i] >= width || p[i + 1] >= height) outside++;
     seen.add(p[i + 1] * width + p[i]);
   }
-  expect(seen.size).toBe(p.length / 2);
+  expect(outside).toBe(0);
+  expect(seen.size).toBe(n);
 }
 
 function columnYs(mesh: SurfaceTriangulation, column: number): number[] {
@@ -213,7 +220,7 @@ describe('triangulateGrid', () => {
 
 describe('triangulateGreedyTiled', () => {
   it('meets the same bound with strips that share their seams vertex for vertex', async () => {
-    const [w, h] = [301, 97];
+    const [w, h] = [201, 81];
     const heights = terrain(w, h, 4);
     for (const strips of [2, 3]) {
       const mesh = await triangulateGreedyTiled(heights, w, h, { maxError: 0.01 }, inlineTileExecutor, strips);
