@@ -5,9 +5,10 @@
  * at 512/1024/2048 and max errors 0.05 / 0.01 mm over a 3 mm relief.
  *
  * Every mesh's max error is re-measured by the same independent rasteriser (measureMaxError).
- * Time is the median of a few runs after one warm-up run, wall and CPU; memory is the growth of
- * heap + ArrayBuffers across one run (result still alive, so roughly the run's peak allocation)
- * and the process peak RSS so far (it only ever rises, so it is an upper bound per row).
+ * Time is the median of a few interleaved runs after one warm-up run (none for photos >= 1024²,
+ * whose runs take seconds), wall and CPU; memory is the growth of heap + ArrayBuffers across one
+ * run (result still alive, so roughly the run's peak allocation) and the process peak RSS so far
+ * (it only ever rises, so it is an upper bound per row).
  *
  * Standalone: node --import tsx --expose-gc bench/triangulate.bench.ts
  * Env: TRI_BENCH_SIZES=512,1024  TRI_BENCH_INPUTS=terrain,logo  TRI_BENCH_QUICK=1 (one run each)
@@ -213,7 +214,11 @@ interface Timed {
  * hits all of them alike. Reports medians of wall time (what a user waits, and the basis of the
  * ratios) and of process CPU time (user + system, which includes GC and compiler threads).
  */
-async function timedTogether<K extends string>(runs: number, methods: Record<K, () => Mesh | Promise<Mesh>>): Promise<Record<K, Timed>> {
+async function timedTogether<K extends string>(
+  runs: number,
+  methods: Record<K, () => Mesh | Promise<Mesh>>,
+  warmUp = true,
+): Promise<Record<K, Timed>> {
   const names = Object.keys(methods) as K[];
   const wall = new Map<K, number[]>();
   const cpu = new Map<K, number[]>();
@@ -221,7 +226,7 @@ async function timedTogether<K extends string>(runs: number, methods: Record<K, 
   const rss = new Map<K, number>();
   const meshes = new Map<K, Mesh>();
   for (const name of names) {
-    await methods[name]();
+    if (warmUp) await methods[name]();
     wall.set(name, []);
     cpu.set(name, []);
     heap.set(name, 0);
@@ -300,12 +305,14 @@ export async function benchTriangulate(): Promise<Row[]> {
         }
         // Photos make ~0.2-2M triangles; one timed run each keeps the whole bench near 3 minutes.
         const r = input === 'photo' ? 1 : runs;
+        // Runs of several seconds warm the JIT up by themselves; skipping the warm-up saves ~1 min.
+        const warmUp = !(input === 'photo' && size >= 1024);
         const t = await timedTogether(r, {
           ours: () => runOurs(heights, size, maxError),
           oursTwoThreads: () => triangulateGreedyTiled(heights, size, size, { maxError }, pool.executor, 2),
           delatin: () => runDelatin(heights, size, maxError),
           martini: () => runMartini(padded, size + 1, maxError),
-        });
+        }, warmUp);
         rows.push(row(input, size, maxError, 'ours', t.ours, measureMaxError(t.ours.mesh, heights, size, size)));
         rows.push({
           ...row(input, size, maxError, 'ours 2 threads', t.oursTwoThreads, measureMaxError(t.oursTwoThreads.mesh, heights, size, size)),
