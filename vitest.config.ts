@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/corpus/**'],
+    exclude: ['test/corpus/**', 'test/web/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

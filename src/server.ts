@@ -17,6 +17,7 @@ import type { AppConfig } from './config.ts';
 import { createJobsRuntime } from './jobs/jobs-runtime.ts';
 import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
+import { webAppRoutes } from './node/web-static.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
@@ -57,6 +58,8 @@ export async function startServer(env: Record<string, string | undefined> = proc
   };
   const runtime: Runtime = { jobs };
   const app = createApp(services, { health, routers: buildRouters(services, runtime) });
+  // The web app (web/dist) answers the GETs no API route took; registered last so it shadows none.
+  app.route('/', webAppRoutes());
 
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(s));

@@ -1,0 +1,92 @@
+/**
+ * Serves the built web app (`npm run build:web` writes web/dist) at `/`: files by path, hashed
+ * `/assets/*` cached for a year, and index.html for app routes (paths without a file extension),
+ * so the history-API router in the page takes over. Register it LAST: it only answers GETs no
+ * other router took, and never shadows the server's own paths (/api, /healthz, /embed, /s,
+ * /widget.js, /widget-chunks), which get the app's JSON 404 instead. Node only (fs).
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRouter } from '../http/router.ts';
+import { sendStoredFile } from '../http/send-file.ts';
+
+export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Paths the web app must never answer. */
+export const SERVER_PATHS = [/^\/api(\/|$)/, /^\/healthz(\/|$)/, /^\/embed(\/|$)/, /^\/s(\/|$)/, /^\/widget\.js$/, /^\/widget-chunks(\/|$)/];
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+interface Cached {
+  mtimeMs: number;
+  size: number;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+export function webAppRoutes(dir: string = WEB_DIST_DIR) {
+  const root = resolve(dir);
+  const cache = new Map<string, Cached>();
+
+  /** Reads a file once per modification, so a rebuild is served without a restart. */
+  const load = async (path: string): Promise<Cached | undefined> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    const hit = cache.get(path);
+    if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return hit;
+    const bytes = new Uint8Array(await readFile(path));
+    const entry = { mtimeMs: info.mtimeMs, size: info.size, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+    cache.set(path, entry);
+    return entry;
+  };
+
+  const serve = async (request: Request, path: string, cacheControl: string) => {
+    const file = await load(path);
+    if (!file) return undefined;
+    return sendStoredFile(request, {
+      size: file.bytes.byteLength,
+      sha256: file.sha256,
+      contentType: TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+      disposition: 'inline',
+      cacheControl,
+      open: (range) => {
+        const part = range ? file.bytes.subarray(range.start, range.end + 1) : file.bytes;
+        return new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(part);
+            controller.close();
+          },
+        });
+      },
+    });
+  };
+
+  const app = createRouter();
+  app.get('*', async (c) => {
+    const path = c.req.path;
+    if (SERVER_PATHS.some((re) => re.test(path)) || path.includes('\0')) return c.notFound();
+    const file = normalize(join(root, path));
+    if (file !== root && !file.startsWith(root + sep)) return c.notFound();
+    if (extname(path)) {
+      const immutable = path.startsWith('/assets/');
+      return (await serve(c.req.raw, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache')) ?? c.notFound();
+    }
+    // An app route: the single page, revalidated each time so a new build is picked up.
+    return (await serve(c.req.raw, join(root, 'index.html'), 'no-cache')) ?? c.notFound();
+  });
+  return app;
+}

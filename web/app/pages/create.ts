@@ -1,0 +1,394 @@
+/**
+ * Create: upload (drag and drop, file picker or camera), choose what to make, adjust parameters
+ * with a live 3D preview computed in the browser, see the cost (a dry run), submit.
+ */
+import { api, ApiError, uploadFile } from '../api.ts';
+import type { Job, Upload } from '../api.ts';
+import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
+import { CHOICES, FORMATS, PARAMS } from '../modes.ts';
+import type { Choice, ChoiceInfo, ParamSpec } from '../modes.ts';
+import { decodePicture } from '../picture.ts';
+import type { Picture } from '../picture.ts';
+import type { PageContext } from '../router.ts';
+import { navigate } from '../router.ts';
+
+type Runtime = typeof import('../three/runtime.ts');
+type ViewerInstance = InstanceType<Runtime['Viewer']>;
+
+const MESH_EXTENSIONS = ['stl', 'obj', 'ply', '3mf', 'glb', 'gltf'];
+const ACCEPT = ['image/*', ...MESH_EXTENSIONS.map((e) => `.${e}`)].join(',');
+
+function inputKind(file: File): 'image' | 'mesh' {
+  if (file.type.startsWith('image/')) return 'image';
+  const ext = file.name.toLowerCase().split('.').pop() ?? '';
+  return MESH_EXTENSIONS.includes(ext) ? 'mesh' : 'image';
+}
+
+export async function createPage(ctx: PageContext) {
+  const values: Record<string, unknown> = Object.fromEntries(Object.entries(PARAMS).map(([k, spec]) => [k, spec.value]));
+  let choice: ChoiceInfo = CHOICES.find((c) => c.id === ctx.query.get('mode')) ?? CHOICES[0];
+  let file: File | null = null;
+  let upload: Upload | null = null;
+  let picture: Picture | null = null;
+  let meshObjectFile: File | null = null;
+  let runtime: Runtime | null = null;
+  let viewer: ViewerInstance | null = null;
+  const formats = new Set(['stl', '3mf']);
+  let disposed = false;
+
+  // ---- upload
+  const fileError = errorBox();
+  const uploadStatus = h('p', { class: 'upload-status', 'aria-live': 'polite' });
+  const uploadProgress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
+  const fileInput = h('input', { type: 'file', accept: ACCEPT, class: 'visually-hidden', id: nextId('file'), 'data-testid': 'file-input' });
+  const cameraInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', id: nextId('camera') });
+  const drop = h(
+    'div',
+    { class: 'dropzone' },
+    h('label', { for: fileInput.id, class: 'dropzone-label' },
+      h('strong', {}, 'Drop a photo, logo or 3D file here'),
+      h('span', {}, ' or choose one'),
+      h('small', {}, 'JPEG, PNG, WebP, HEIC · STL, OBJ, PLY, 3MF, GLB'),
+    ),
+    fileInput,
+    h('label', { for: cameraInput.id, class: 'button secondary camera-button' }, 'Take a photo'),
+    cameraInput,
+  );
+  drop.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    drop.classList.add('dragging');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('dragging');
+    const f = e.dataTransfer?.files?.[0];
+    if (f) void takeFile(f);
+  });
+  for (const input of [fileInput, cameraInput]) {
+    input.addEventListener('change', () => {
+      const f = input.files?.[0];
+      if (f) void takeFile(f);
+    });
+  }
+
+  // ---- mode
+  const modeGroup = h('div', { class: 'choices', role: 'radiogroup', 'aria-labelledby': 'mode-legend' });
+  const modeFieldset = h('fieldset', { class: 'card mode-card' }, h('legend', { id: 'mode-legend' }, '2. What to make'), modeGroup);
+  const modeRadios = new Map<Choice, HTMLInputElement>();
+  for (const c of CHOICES) {
+    const radio = h('input', { type: 'radio', name: 'choice', value: c.id, checked: c.id === choice.id, id: `choice-${c.id}` });
+    radio.addEventListener('change', () => {
+      if (!radio.checked) return;
+      choice = c;
+      renderParams();
+      schedulePreview();
+      scheduleCost();
+    });
+    modeRadios.set(c.id, radio);
+    modeGroup.append(h('div', { class: 'choice' }, radio, h('label', { for: radio.id }, h('strong', {}, c.title), h('small', {}, c.blurb))));
+  }
+
+  // ---- parameters
+  const paramsBody = h('div', { class: 'params' });
+  const formatsBox = h('div', { class: 'formats' });
+  for (const [value, label] of FORMATS) {
+    const box = h('input', { type: 'checkbox', value, checked: formats.has(value), id: `format-${value}` });
+    box.addEventListener('change', () => {
+      if (box.checked) formats.add(value);
+      else formats.delete(value);
+      scheduleCost();
+    });
+    formatsBox.append(h('span', { class: 'check' }, box, h('label', { for: box.id }, label)));
+  }
+  const paramsFieldset = h(
+    'fieldset',
+    { class: 'card params-card' },
+    h('legend', {}, '3. Adjust'),
+    paramsBody,
+    h('fieldset', { class: 'inline' }, h('legend', {}, 'Files'), formatsBox, h('small', { class: 'hint' }, 'A GLB for the 3D viewer, a preview picture and the printability report come with every job.')),
+  );
+
+  function control(key: string, spec: ParamSpec): HTMLElement {
+    const id = `param-${key}`;
+    const hintId = spec.hint ? `${id}-hint` : undefined;
+    const hint = spec.hint ? h('small', { class: 'hint', id: hintId }, spec.hint) : null;
+    const changed = () => {
+      schedulePreview();
+      scheduleCost();
+    };
+    if (spec.kind === 'boolean') {
+      const box = h('input', { type: 'checkbox', id, checked: Boolean(values[key]), 'aria-describedby': hintId });
+      box.addEventListener('change', () => {
+        values[key] = box.checked;
+        changed();
+      });
+      return h('div', { class: 'field check' }, box, h('label', { for: id }, spec.label), hint);
+    }
+    if (spec.kind === 'select') {
+      const select = h('select', { id, 'aria-describedby': hintId }, spec.options.map(([v, label]) => h('option', { value: v, selected: values[key] === v }, label)));
+      select.addEventListener('change', () => {
+        values[key] = select.value;
+        changed();
+      });
+      return h('div', { class: 'field' }, h('label', { for: id }, spec.label), select, hint);
+    }
+    const current = values[key] as number;
+    const labelId = `${id}-label`;
+    const number = h('input', {
+      type: 'number',
+      id,
+      min: spec.min,
+      max: spec.max,
+      step: spec.step,
+      value: spec.optional && !current ? '' : current,
+      inputmode: 'decimal',
+      'aria-describedby': hintId,
+      placeholder: spec.optional ? 'keep' : undefined,
+    });
+    const range = h('input', {
+      type: 'range',
+      min: spec.min,
+      max: spec.max,
+      step: spec.step,
+      value: current || spec.min,
+      'aria-labelledby': labelId,
+      tabindex: '-1',
+      'aria-hidden': 'true',
+    });
+    number.addEventListener('input', () => {
+      if (number.value === '' && spec.optional) values[key] = 0;
+      else if (Number.isFinite(number.valueAsNumber)) {
+        values[key] = number.valueAsNumber;
+        range.value = number.value;
+      } else return;
+      changed();
+    });
+    range.addEventListener('input', () => {
+      number.value = range.value;
+      values[key] = Number(range.value);
+      changed();
+    });
+    return h(
+      'div',
+      { class: 'field number' },
+      h('label', { for: id, id: labelId }, spec.label, spec.unit ? h('span', { class: 'unit' }, ` (${spec.unit})`) : null),
+      h('div', { class: 'number-row' }, range, number),
+      hint,
+    );
+  }
+
+  function renderParams(): void {
+    paramsBody.replaceChildren(...choice.params.map((key) => control(key, PARAMS[key])));
+  }
+
+  // ---- preview
+  const viewerBox = h('div', { class: 'viewer', 'data-testid': 'preview' });
+  const previewEmpty = h('p', { class: 'viewer-empty' }, 'Your preview appears here.');
+  viewerBox.append(previewEmpty);
+  const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
+  const previewNote = h('small', { class: 'hint' }, 'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.');
+
+  let previewFrame = 0;
+  function schedulePreview(): void {
+    if (previewFrame) return;
+    previewFrame = requestAnimationFrame(() => {
+      previewFrame = 0;
+      void updatePreview();
+    });
+  }
+
+  async function ensureViewer(): Promise<ViewerInstance> {
+    runtime ??= await import('../three/runtime.ts');
+    if (!viewer && !disposed) {
+      previewEmpty.remove();
+      viewer = new runtime.Viewer(viewerBox, { label: 'Live 3D preview of the model' });
+    }
+    return viewer!;
+  }
+
+  async function updatePreview(): Promise<void> {
+    if (choice.input === 'image' && picture) {
+      const v = await ensureViewer();
+      if (disposed) return;
+      const params = { ...values, ...choice.fixed, mode: choice.mode } as unknown as Parameters<Runtime['previewObject']>[1];
+      const { object, sizeMm } = runtime!.previewObject(picture, params);
+      v.setModel(object);
+      v.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
+      dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)`;
+    } else if (choice.input === 'mesh' && file && inputKind(file) === 'mesh') {
+      const v = await ensureViewer();
+      if (disposed || meshObjectFile === file) return;
+      meshObjectFile = file;
+      try {
+        const object = await runtime!.loadMeshFile(file);
+        const { size } = v.setModel(object, { reframe: true });
+        dims.textContent = `As the file is: ${size.x.toFixed(1)} × ${size.y.toFixed(1)} × ${size.z.toFixed(1)} units`;
+      } catch {
+        dims.textContent = 'This file cannot be previewed in the browser; the server will still read it.';
+      }
+    } else if (viewer) {
+      viewer.setModel(null);
+      dims.textContent = file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '';
+    }
+  }
+
+  // ---- cost and submit
+  const cost = h('p', { class: 'cost', 'aria-live': 'polite', 'data-testid': 'cost' }, 'Upload a file to see the cost.');
+  const submitError = errorBox();
+  const submit = h('button', { type: 'submit', class: 'primary big', disabled: true }, 'Make it');
+  let costSeq = 0;
+  let costTimer = 0;
+  let costOk = false;
+  const priced = new Map<string, { cost: number; balance: number }>();
+
+  function jobParams(): Record<string, unknown> {
+    const params: Record<string, unknown> = { ...choice.fixed };
+    for (const key of choice.params) {
+      const spec = PARAMS[key];
+      const value = values[key];
+      if (spec.kind === 'number' && spec.optional && !value) continue;
+      if (spec.kind === 'select' && value === '') continue;
+      params[key] = value;
+    }
+    params.formats = [...formats, 'glb'];
+    return params;
+  }
+
+  function scheduleCost(): void {
+    window.clearTimeout(costTimer);
+    costOk = false;
+    updateSubmit();
+    if (!upload) return;
+    costTimer = window.setTimeout(() => void priceIt(), 500);
+  }
+
+  async function priceIt(): Promise<void> {
+    if (!upload) return;
+    if (upload.kind !== choice.input) {
+      cost.textContent = `${choice.title} needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}; this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'a picture'}.`;
+      return;
+    }
+    const seq = ++costSeq;
+    const request = { mode: choice.mode, uploadId: upload.id, params: jobParams(), dryRun: true };
+    const key = JSON.stringify(request);
+    if (!priced.has(key)) cost.textContent = 'Working out the cost…';
+    try {
+      const body = priced.get(key) ?? (await api.post<{ cost: number; balance: number }>('/api/v1/jobs', request));
+      priced.set(key, body);
+      if (seq !== costSeq) return;
+      const enough = body.balance >= body.cost;
+      cost.replaceChildren(
+        h('strong', {}, `${body.cost} credit${body.cost === 1 ? '' : 's'}`),
+        ` · you have ${body.balance}. `,
+        ...(enough ? [] : [h('a', { href: '/credits', 'data-link': true }, 'Buy credits')]),
+      );
+      costOk = enough;
+      submit.textContent = `Make it (${body.cost} credit${body.cost === 1 ? '' : 's'})`;
+    } catch (err) {
+      if (seq !== costSeq) return;
+      cost.textContent = err instanceof ApiError ? err.message : 'The cost could not be worked out.';
+      costOk = false;
+    }
+    updateSubmit();
+  }
+
+  function updateSubmit(): void {
+    submit.disabled = !(upload && costOk && upload.kind === choice.input);
+  }
+
+  const form = h(
+    'form',
+    {
+      class: 'create-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        if (!upload) return;
+        submitError.show(null);
+        submit.disabled = true;
+        submit.setAttribute('aria-busy', 'true');
+        try {
+          const body = await api.post<{ job: Job }>(
+            '/api/v1/jobs',
+            { mode: choice.mode, uploadId: upload.id, params: jobParams() },
+            { headers: { 'idempotency-key': crypto.randomUUID() } },
+          );
+          announce('Job started');
+          navigate(`/jobs/${body.job.id}`);
+        } catch (err) {
+          submitError.show(err instanceof ApiError ? err.message : 'The job could not be started.');
+          submit.removeAttribute('aria-busy');
+          updateSubmit();
+        }
+      },
+    },
+    h('div', { class: 'create-controls' },
+      h('section', { class: 'card upload-card', 'aria-labelledby': 'upload-heading' }, h('h2', { id: 'upload-heading' }, '1. Your file'), drop, uploadProgress, uploadStatus, fileError),
+      modeFieldset,
+      paramsFieldset,
+    ),
+    h('div', { class: 'create-preview sticky' },
+      h('section', { class: 'card preview-card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, 'Preview'), viewerBox, dims, previewNote),
+      h('section', { class: 'card submit-card', 'aria-labelledby': 'cost-heading' }, h('h2', { id: 'cost-heading' }, '4. Cost'), cost, submitError, submit),
+    ),
+  );
+
+  async function takeFile(f: File): Promise<void> {
+    file = f;
+    upload = null;
+    picture = null;
+    fileError.show(null);
+    costOk = false;
+    updateSubmit();
+    const kind = inputKind(f);
+    const wanted = CHOICES.find((c) => c.input === kind && c.id === choice.id) ?? CHOICES.find((c) => c.input === kind)!;
+    if (wanted.id !== choice.id) {
+      choice = wanted;
+      modeRadios.get(wanted.id)!.checked = true;
+      renderParams();
+    }
+    for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== kind;
+    uploadStatus.textContent = `Uploading ${f.name} (${formatBytes(f.size)})…`;
+    uploadProgress.hidden = false;
+    uploadProgress.value = 0;
+    const decoding = kind === 'image' ? decodePicture(f).then((p) => (picture = p), () => null) : Promise.resolve(null);
+    void decoding.then(() => file === f && schedulePreview());
+    try {
+      const result = await uploadFile(f, (fraction) => (uploadProgress.value = fraction));
+      if (file !== f) return;
+      upload = result;
+      uploadProgress.hidden = true;
+      const size = result.width && result.height ? `, ${result.width} × ${result.height} px` : result.triangles ? `, ${result.triangles.toLocaleString()} triangles` : '';
+      uploadStatus.textContent = `Uploaded ${result.originalName} (${formatBytes(result.byteSize)}${size}).`;
+      announce('Upload finished');
+      if (result.kind && result.kind !== kind) {
+        for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== result.kind;
+        const first = CHOICES.find((c) => c.input === result.kind)!;
+        choice = first;
+        modeRadios.get(first.id)!.checked = true;
+        renderParams();
+      }
+      schedulePreview();
+      scheduleCost();
+    } catch (err) {
+      if (file !== f) return;
+      uploadProgress.hidden = true;
+      uploadStatus.textContent = '';
+      fileError.show(err instanceof ApiError ? `The upload failed: ${err.message}` : 'The upload failed.');
+      cost.textContent = 'Upload a file to see the cost.';
+    }
+  }
+
+  renderParams();
+  ctx.main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, 'Make something printable'), h('p', { class: 'lede' }, 'Upload a picture or a 3D file, pick what to make, and watch the preview as you adjust it.')),
+    form,
+  );
+
+  return () => {
+    disposed = true;
+    cancelAnimationFrame(previewFrame);
+    window.clearTimeout(costTimer);
+    viewer?.dispose();
+  };
+}
