@@ -18,6 +18,7 @@ import { createJobsRuntime } from './jobs/jobs-runtime.ts';
 import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
 import { webAppRoutes } from './node/web-static.ts';
+import { widgetAssetsRoutes } from './node/widget-assets.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
@@ -57,7 +58,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
     return { database: true, pool: { size, busy, queued } };
   };
   const runtime: Runtime = { jobs };
-  const app = createApp(services, { health, routers: buildRouters(services, runtime) });
+  const app = createApp(services, { health, routers: [...buildRouters(services, runtime), widgetAssetsRoutes()] });
   // The web app (web/dist) answers the GETs no API route took; registered last so it shadows none.
   app.route('/', webAppRoutes());
 
