@@ -246,6 +246,9 @@ describe('triangulateGreedyTiled', () => {
     };
     const periodic = await triangulateGreedyTiled(heights, w, h, { maxError: 0.02, periodicX: true }, counting);
     const budget = await triangulateGreedyTiled(heights, w, h, { maxError: 0, maxTriangles: 300 }, counting);
+    await expect(
+      triangulateGreedyTiled(heights, w, h, { seedPoints: new Uint32Array([w, 0]) }, counting),
+    ).rejects.toThrow(/outside/);
     expect(calls).toBe(0);
     expect(columnYs(periodic, 0)).toEqual(columnYs(periodic, w - 1));
     expect(budget.triangles.length / 3).toBeLessThanOrEqual(300);

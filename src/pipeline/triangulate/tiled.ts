@@ -41,7 +41,10 @@ export async function triangulateGreedyTiled(
 ): Promise<SurfaceTriangulation> {
   const opts: TriangulateOptions = { ...TRIANGULATE_DEFAULTS, ...options };
   const count = Math.min(strips, Math.floor((width - 1) / MIN_STRIP_WIDTH));
-  if (count < 2 || height < 2 || opts.periodicX || Number.isFinite(opts.maxTriangles) || heights.length !== width * height) {
+  const seedsOutside = opts.seedPoints?.some((v, i) => v >= (i % 2 === 0 ? width : height)) ?? false;
+  const coupled = opts.periodicX || Number.isFinite(opts.maxTriangles);
+  // Invalid input goes the single-strip way too, so it fails with triangulateGreedy's message.
+  if (count < 2 || height < 2 || coupled || seedsOutside || heights.length !== width * height) {
     return triangulateGreedy(heights, width, height, options);
   }
 
