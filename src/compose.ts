@@ -18,6 +18,8 @@ import { jobsRepository } from './repositories/jobs.ts';
 import { sharesRepository } from './repositories/shares.ts';
 import { uploadsRepository } from './repositories/uploads.ts';
 import { billingRepository } from './repositories/billing.ts';
+import { accountDataRepository } from './repositories/account-data.ts';
+import { retentionRepository } from './repositories/retention.ts';
 import { createCreemGateway } from './repositories/creem-gateway.ts';
 import { createApiKeysService } from './services/api-keys.ts';
 import { createAuditLog } from './services/audit.ts';
@@ -31,6 +33,10 @@ import type { ApiKeysService } from './services/api-keys.ts';
 import { createCreditsService } from './services/credits.ts';
 import type { CreditsService } from './services/credits.ts';
 import type { Logger } from './services/logger.ts';
+import { createPrivacyService } from './services/privacy.ts';
+import type { PrivacyService } from './services/privacy.ts';
+import { createRetentionService } from './services/retention.ts';
+import type { RetentionService } from './services/retention.ts';
 import { createUrlSigner } from './services/signed-urls.ts';
 import type { UrlSigner } from './services/signed-urls.ts';
 import type { BlobStorage } from './services/storage.ts';
@@ -66,6 +72,10 @@ export interface Services {
   audit: AuditLog;
   uploads: UploadsService;
   shares: SharesService;
+  /** Per-plan expiry dates and the purge the composition root runs hourly. */
+  retention: RetentionService;
+  /** Account export and deletion. */
+  privacy: PrivacyService;
 }
 
 export function composeServices(infra: Infrastructure): Services {
@@ -82,6 +92,14 @@ export function composeServices(infra: Infrastructure): Services {
     },
   });
   const signer = createUrlSigner(infra.secret, clock);
+  const retention = createRetentionService({
+    repo: retentionRepository(db),
+    billingAccount: (userId) => billingRepository(db).account(db, userId),
+    storage: infra.storage,
+    days: { free: config.retentionDaysFree, plan: config.retentionDaysPlan },
+    clock,
+    logger,
+  });
   const billing = createBillingService(db, billingRepository(db), {
     gateway: config.creemApiKey ? createCreemGateway({ apiKey: config.creemApiKey, serverUrl: config.creemApiUrl }) : undefined,
     catalog: parseCatalog(config.creemProducts),
@@ -114,6 +132,7 @@ export function composeServices(infra: Infrastructure): Services {
       limits: uploadLimits(config.maxUploadBytes),
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       publicOrigin: config.baseUrl,
+      expiresAt: retention.expiresAt,
     }),
     shares: createSharesService({
       shares: sharesRepository(db),
@@ -125,6 +144,15 @@ export function composeServices(infra: Infrastructure): Services {
       meshoptEncoder: () => MeshoptEncoder.ready.then(() => MeshoptEncoder),
       clock,
       publicOrigin: config.baseUrl,
+    }),
+    retention,
+    privacy: createPrivacyService({
+      repo: accountDataRepository(db),
+      storage: infra.storage,
+      verifyPassword: async (hash, password) => (await auth.$context).password.verify({ hash, password }),
+      secret: infra.secret,
+      clock,
+      logger,
     }),
   };
 }

@@ -6,6 +6,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from './compose.ts';
 import type { AppEnv } from './http/env.ts';
 import type { JobsRuntime } from './jobs/jobs-runtime.ts';
+import { accountRoutes } from './routes/account.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
@@ -19,5 +20,11 @@ export interface Runtime {
 }
 
 export function buildRouters(services: Services, runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), sharesRoutes(services.shares), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : [])];
+  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), sharesRoutes(services.shares), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : []), accountRoutes(services.privacy, runtime.jobs?.service, () => sessionCookieNames(services))];
+}
+
+/** better-auth's cookies for a session, cleared when the account is deleted. */
+async function sessionCookieNames(services: Services): Promise<string[]> {
+  const { authCookies } = await services.auth.$context;
+  return [authCookies.sessionToken.name, authCookies.sessionData.name, authCookies.dontRememberToken.name];
 }

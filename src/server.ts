@@ -34,6 +34,8 @@ export interface RunningServer {
 
 /** How long a SIGTERM waits for running jobs before putting them back in the queue. */
 const SHUTDOWN_GRACE_MS = 20_000;
+/** How often uploads and job outputs past their plan's retention are purged. */
+const RETENTION_PURGE_MS = 60 * 60_000;
 
 export async function startServer(env: Record<string, string | undefined> = process.env, options: { shutdownGraceMs?: number } = {}): Promise<RunningServer> {
   const config: AppConfig = loadConfig(env, { cores: availableParallelism() });
@@ -51,6 +53,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const jobs = createJobsRuntime(services, pool);
   await jobs.runner.recover();
   jobs.runner.start();
+
+  // Retention: every hour, files past their plan's period go; the timer never keeps the process alive.
+  let purging: Promise<unknown> = Promise.resolve();
+  const retentionTimer = setInterval(() => {
+    purging = services.retention.purgeExpired(Date.now()).catch((error: unknown) => logger.error('retention purge failed', { error: (error as Error).message }));
+  }, RETENTION_PURGE_MS);
+  retentionTimer.unref();
 
   const health = async () => {
     await sql`select 1`.execute(db);
@@ -74,6 +83,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const close = () =>
     (closing ??= (async () => {
       logger.info('shutting down');
+      clearInterval(retentionTimer);
       const stopped = new Promise<void>((done) => server.close(() => done()));
       // Stop claiming; running jobs get the grace period, then go back to the queue for the next start.
       await jobs.runner.stop(options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
@@ -81,6 +91,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       // Open event streams would hold server.close() forever.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await stopped;
+      await purging;
       await db.destroy();
       if (sqlite.open) sqlite.close();
     })());

@@ -55,7 +55,10 @@ export interface JobsTable {
   started_at: number | null;
   finished_at: number | null;
   heartbeat_at: number | null;
+  /** Retention: outputs purged after this time (null = kept). */
   expires_at: number | null;
+  /** Set when the retention purge removed the outputs; the row and its ledger entries stay. */
+  purged_at: number | null;
 }
 
 export interface JobEventsTable {

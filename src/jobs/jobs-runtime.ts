@@ -35,6 +35,6 @@ export function createJobsRuntime(services: Services, executor: JobExecutor, opt
   const bus = createJobEventBus();
   const lifecycle = createJobLifecycle({ db, jobs, events, artifacts, credits, bus, clock });
   const runner = createJobRunner({ jobs, uploads, storage, lifecycle, executor, config, clock, logger, pollMs: options.pollMs });
-  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock });
+  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock, expiresAt: services.retention?.expiresAt });
   return { service, bus, runner, executor, heartbeatMs: options.heartbeatMs ?? 15_000 };
 }

@@ -38,6 +38,8 @@ const JobSchema = z
     createdAt: z.number(),
     startedAt: z.number().nullable(),
     finishedAt: z.number().nullable(),
+    expiresAt: z.number().nullable().openapi({ description: "When the outputs are deleted under your plan's retention (epoch ms); null = kept" }),
+    purgedAt: z.number().nullable().openapi({ description: 'Set once retention deleted the outputs; the job and its ledger entries stay' }),
     artifacts: z.array(ArtifactSchema).optional(),
   })
   .openapi('Job');
@@ -244,6 +246,8 @@ export function jobView(job: Job, artifacts?: Artifact[]) {
     createdAt: job.created_at,
     startedAt: job.started_at,
     finishedAt: job.finished_at,
+    expiresAt: job.expires_at,
+    purgedAt: job.purged_at ?? null,
     ...(artifacts
       ? {
           artifacts: artifacts.map((a) => ({

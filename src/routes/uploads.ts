@@ -23,6 +23,7 @@ const UploadSchema = z
     height: z.number().nullable(),
     triangles: z.number().nullable().openapi({ description: 'As the file declares it, before the job parses it: PLY counts faces (polygons fan out to more), 3MF counts before instancing' }),
     createdAt: z.number(),
+    expiresAt: z.number().nullable().openapi({ description: 'When the file is deleted under your plan\'s retention (epoch ms); null = kept' }),
   })
   .openapi('Upload');
 

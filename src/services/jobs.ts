@@ -53,6 +53,8 @@ export interface JobsServiceDeps {
   lifecycle: JobLifecycle;
   control: JobControl;
   clock: () => number;
+  /** Retention: when a job's outputs made now will be purged (null = kept). Without it they are kept. */
+  expiresAt?: (userId: string, createdAt: number) => Promise<number | null>;
 }
 
 export function createJobsService(deps: JobsServiceDeps) {
@@ -90,6 +92,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (earlier) return { kind: 'job', job: earlier, created: false };
 
       const id = newId('job');
+      const createdAt = clock();
       const row = {
         id,
         user_id: userId,
@@ -104,7 +107,8 @@ export function createJobsService(deps: JobsServiceDeps) {
         attempts: 0,
         max_attempts: 3,
         idempotency_key: idempotencyKey ?? null,
-        created_at: clock(),
+        created_at: createdAt,
+        expires_at: deps.expiresAt ? await deps.expiresAt(userId, createdAt) : null,
       };
       try {
         await lifecycle.withEvents(id, async (trx, emit) => {

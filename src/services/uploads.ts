@@ -26,6 +26,8 @@ export interface UploadsServiceDeps {
   signedUrlTtlSeconds: number;
   /** Origin put in front of signed paths (BASE_URL). */
   publicOrigin: string;
+  /** Retention: when an upload made now will be purged (null = kept). Without it uploads are kept. */
+  expiresAt?: (userId: string, createdAt: number) => Promise<number | null>;
 }
 
 export interface UploadView {
@@ -41,6 +43,8 @@ export interface UploadView {
   height: number | null;
   triangles: number | null;
   createdAt: number;
+  /** When the retention purge deletes it (epoch ms); null = kept. */
+  expiresAt: number | null;
 }
 
 export interface SignedUpload {
@@ -66,6 +70,7 @@ const PENDING_FORMAT = 'pending';
 
 export function createUploadsService(deps: UploadsServiceDeps) {
   const { uploads, storage, limits, clock } = deps;
+  const expiry = async (userId: string, createdAt: number) => (deps.expiresAt ? deps.expiresAt(userId, createdAt) : null);
 
   async function findOwned(userId: string, id: string): Promise<Upload> {
     const row = await uploads.findOwned(userId, id);
@@ -81,6 +86,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       const id = newId('upl');
       const key = storageKeys.upload(userId, id);
       const stored = await storage.put(key, [file.bytes], { maxBytes: limits.maxBytes });
+      const createdAt = clock();
       const row: Upload = {
         id,
         user_id: userId,
@@ -94,8 +100,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         height: inspection.height,
         triangles: inspection.triangles,
         storage_key: key,
-        created_at: clock(),
-        expires_at: null,
+        created_at: createdAt,
+        expires_at: await expiry(userId, createdAt),
       };
       try {
         await uploads.insert(row);
@@ -110,6 +116,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }): Promise<SignedUpload> {
       if (request.byteSize > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
       const id = newId('upl');
+      const createdAt = clock();
       await uploads.insert({
         id,
         user_id: userId,
@@ -123,8 +130,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         height: null,
         triangles: null,
         storage_key: storageKeys.upload(userId, id),
-        created_at: clock(),
-        expires_at: null,
+        created_at: createdAt,
+        expires_at: await expiry(userId, createdAt),
       });
       const signedPath = await deps.signer.sign('PUT', uploadContentPath(id), deps.signedUrlTtlSeconds);
       const expires = Number(new URL(signedPath, 'http://x').searchParams.get('expires'));
@@ -214,6 +221,7 @@ function toView(row: Upload): UploadView {
     height: row.height,
     triangles: row.triangles,
     createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }
 

@@ -7,10 +7,12 @@ import * as initial from './1763700000000-Initial.ts';
 import * as billing from './1763800000000-Billing.ts';
 import * as audit from './1763900000000-Audit.ts';
 import * as shares from './1795282737152-Shares.ts';
+import * as retention from './1795283000000-Retention.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
   '1763800000000-Billing': billing,
   '1763900000000-Audit': audit,
   '1795282737152-Shares': shares,
+  '1795283000000-Retention': retention,
 };

@@ -72,7 +72,7 @@ async function checkoutCompleted(ctx: EventContext, event: CreemEvent): Promise<
 
 async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<string> {
   const sub = SubscriptionObject.parse(event.object);
-  const userId = userIdFrom(sub.metadata) ?? (await ctx.billing.userForSubscription(ctx.trx, sub.id));
+  const userId = await subscriber(ctx, sub);
   if (!userId) return 'ignored: no user for this subscription';
   const item = ctx.catalog.find((p) => p.productId === idOf(sub.product));
   if (!item) return `ignored: product ${idOf(sub.product)} is not in the catalog`;
@@ -90,10 +90,19 @@ async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<s
 
 async function subscriptionStatus(ctx: EventContext, event: CreemEvent, status: string): Promise<string> {
   const sub = SubscriptionObject.parse(event.object);
-  const userId = userIdFrom(sub.metadata) ?? (await ctx.billing.userForSubscription(ctx.trx, sub.id));
+  const userId = await subscriber(ctx, sub);
   if (!userId) return 'ignored: no user for this subscription';
   await recordPlan(ctx, userId, sub, status, event.created_at);
   return `plan ${status}`;
+}
+
+/**
+ * The account a subscription belongs to: the one that recorded it first, else the checkout's
+ * metadata. The stored link wins so that events after an account deletion land on the
+ * pseudonymised billing row instead of recreating the deleted user id.
+ */
+async function subscriber(ctx: EventContext, sub: ReturnType<typeof SubscriptionObject.parse>): Promise<string | undefined> {
+  return (await ctx.billing.userForSubscription(ctx.trx, sub.id)) ?? userIdFrom(sub.metadata);
 }
 
 async function recordPlan(ctx: EventContext, userId: string, sub: ReturnType<typeof SubscriptionObject.parse>, status: string, at: number): Promise<void> {

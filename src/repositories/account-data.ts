@@ -1,0 +1,211 @@
+/**
+ * Everything one user owns, across our tables and better-auth's: paged reads for the export, and
+ * the deletion as one transaction (rows deleted; the payment records billing law requires kept
+ * under a pseudonym). Tables another feature may not have created yet (shares, audit_events) are
+ * looked up in sqlite_master first and skipped when absent.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } from '../db/schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+/** better-auth's tables are not in our schema type. */
+type Loose = Kysely<any>;
+
+export interface UserProfile {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  createdAt: number;
+}
+
+export interface CreemEventRow {
+  id: string;
+  type: string;
+  payload: string;
+}
+
+/** What the deletion writes, decided by the service before the transaction. */
+export interface DeletionPlan {
+  userId: string;
+  email: string;
+  pseudonym: string;
+  /** Ledger reasons kept (pseudonymised); every other entry of the user is deleted. */
+  keptReasons: readonly string[];
+  /** Brings the pseudonymous ledger to zero (the balance row goes); omitted when it already is. */
+  closingEntry?: { id: string; amount: number; reason: string; idempotencyKey: string; createdAt: number };
+  /** New payloads of the user's Creem events (pseudonymised, or reduced to a tombstone). */
+  creemEvents: Array<{ id: string; payload: string }>;
+}
+
+export interface DeletionCounts {
+  jobs: number;
+  jobEvents: number;
+  artifacts: number;
+  uploads: number;
+  apiKeys: number;
+  shares: number;
+  creditEntriesDeleted: number;
+  creditEntriesKept: number;
+  sessions: number;
+  accounts: number;
+  auditEventsPseudonymised: number;
+}
+
+const after = <T extends { created_at: number; id: string }>(page: T[]) => {
+  const last = page[page.length - 1];
+  return last ? { createdAt: last.created_at, id: last.id } : undefined;
+};
+
+export function accountDataRepository(db: Kysely<Database>) {
+  const loose = db as unknown as Loose;
+
+  async function hasTable(trx: Db, name: string): Promise<boolean> {
+    const r = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`.execute(trx);
+    return Number(r.rows[0]?.n ?? 0) > 0;
+  }
+
+  /** Oldest first, `limit` rows after the cursor. */
+  function page<T extends 'uploads' | 'jobs' | 'credit_entries'>(table: T, userId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+    let q = (db as Kysely<any>).selectFrom(table).selectAll().where('user_id', '=', userId);
+    if (cursor) q = q.where((eb: any) => eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]));
+    return q.orderBy('created_at').orderBy('id').limit(limit).execute();
+  }
+
+  return {
+    nextCursor: after,
+
+    async profile(userId: string): Promise<UserProfile | undefined> {
+      const row = await loose.selectFrom('user').select(['id', 'email', 'name', 'emailVerified', 'createdAt']).where('id', '=', userId).executeTakeFirst();
+      if (!row) return undefined;
+      return { id: row.id, email: row.email, name: row.name, emailVerified: Boolean(row.emailVerified), createdAt: new Date(row.createdAt).getTime() };
+    },
+
+    /** The hash of the email/password login, or undefined for accounts that only sign in with Google/GitHub. */
+    async passwordHash(userId: string): Promise<string | undefined> {
+      const row = await loose.selectFrom('account').select('password').where('userId', '=', userId).where('providerId', '=', 'credential').executeTakeFirst();
+      return (row?.password as string | null | undefined) ?? undefined;
+    },
+
+    loginProviders: async (userId: string): Promise<string[]> =>
+      (await loose.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map((r: { providerId: string }) => r.providerId),
+
+    uploadsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('uploads', userId, limit, cursor) as Promise<Upload[]>,
+    jobsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('jobs', userId, limit, cursor) as Promise<Job[]>,
+    entriesPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('credit_entries', userId, limit, cursor) as Promise<CreditEntry[]>,
+
+    artifactsOf: async (jobIds: string[]): Promise<Artifact[]> =>
+      jobIds.length === 0 ? [] : db.selectFrom('artifacts').selectAll().where('job_id', 'in', jobIds).orderBy('job_id').orderBy('name').execute(),
+
+    apiKeys: (userId: string) =>
+      db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
+
+    billingAccount: (userId: string): Promise<BillingAccount | undefined> => db.selectFrom('billing_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+
+    /** Queued or running jobs: these go through the jobs service (refund, runner stop). */
+    activeJobs: (userId: string) => db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
+
+    /** Sum of the ledger entries with these reasons. */
+    async sumOf(userId: string, reasons: readonly string[]): Promise<number> {
+      if (reasons.length === 0) return 0;
+      const row = await db
+        .selectFrom('credit_entries')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.val(0)).as('total'))
+        .where('user_id', '=', userId)
+        .where('reason', 'in', [...reasons])
+        .executeTakeFirst();
+      return Number(row?.total ?? 0);
+    },
+
+    balance: async (userId: string): Promise<number> =>
+      (await db.selectFrom('credit_balances').select('balance').where('user_id', '=', userId).executeTakeFirst())?.balance ?? 0,
+
+    /** Distinct `reference`s of the entries with these reasons (order ids of purchases). */
+    referencesOf: async (userId: string, reasons: readonly string[]): Promise<string[]> =>
+      (
+        await db
+          .selectFrom('credit_entries')
+          .select('reference')
+          .distinct()
+          .where('user_id', '=', userId)
+          .where('reason', 'in', [...reasons])
+          .where('reference', 'is not', null)
+          .execute()
+      ).map((r) => r.reference as string),
+
+    /** Creem events that name the user: by user id or email in the payload, by customer id, or about one of their orders. */
+    async creemEventsOf(userId: string, email: string, customerId: string | null, orderIds: string[]): Promise<CreemEventRow[]> {
+      return db
+        .selectFrom('creem_events')
+        .select(['id', 'type', 'payload'])
+        .where((eb) =>
+          eb.or([
+            sql<boolean>`instr(payload, ${userId}) > 0`,
+            sql<boolean>`instr(lower(payload), ${email.toLowerCase()}) > 0`,
+            ...(customerId ? [sql<boolean>`instr(payload, ${customerId}) > 0`] : []),
+            ...(orderIds.length > 0 ? [eb('subject', 'in', orderIds)] : []),
+          ]),
+        )
+        .execute();
+    },
+
+    /** One transaction: afterwards no row holds the user's id or email (see DeletionPlan for what is rewritten). */
+    async deleteAccount(plan: DeletionPlan): Promise<DeletionCounts> {
+      const { userId, pseudonym } = plan;
+      return db.transaction().execute(async (trx) => {
+        const t = trx as unknown as Loose;
+        const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint } | undefined) => Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
+        const jobIds = trx.selectFrom('jobs').select('id').where('user_id', '=', userId);
+        let shares = 0;
+        if (await hasTable(trx, 'shares')) {
+          shares = n(await t.deleteFrom('shares').where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)])).executeTakeFirst());
+        }
+        const jobEvents = n(await trx.deleteFrom('job_events').where('job_id', 'in', jobIds).executeTakeFirst());
+        const artifacts = n(await trx.deleteFrom('artifacts').where('job_id', 'in', jobIds).executeTakeFirst());
+        const jobs = n(await trx.deleteFrom('jobs').where('user_id', '=', userId).executeTakeFirst());
+        const uploads = n(await trx.deleteFrom('uploads').where('user_id', '=', userId).executeTakeFirst());
+        const apiKeys = n(await trx.deleteFrom('api_keys').where('user_id', '=', userId).executeTakeFirst());
+
+        const kept = [...plan.keptReasons];
+        const creditEntriesDeleted = n(
+          await trx
+            .deleteFrom('credit_entries')
+            .where('user_id', '=', userId)
+            .$if(kept.length > 0, (q) => q.where('reason', 'not in', kept))
+            .executeTakeFirst(),
+        );
+        const creditEntriesKept = kept.length === 0 ? 0 : n(await trx.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).executeTakeFirst());
+        if (plan.closingEntry) {
+          const c = plan.closingEntry;
+          await trx
+            .insertInto('credit_entries')
+            .values({ id: c.id, user_id: pseudonym, amount: c.amount, reason: c.reason, reference: null, idempotency_key: c.idempotencyKey, created_at: c.createdAt })
+            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .execute();
+        }
+        await trx.deleteFrom('credit_balances').where('user_id', '=', userId).execute();
+        await trx.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).execute();
+        for (const e of plan.creemEvents) await trx.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).execute();
+
+        let auditEventsPseudonymised = 0;
+        if (await hasTable(trx, 'audit_events')) {
+          // Security history stays (who did what, when) but no longer points at a person.
+          auditEventsPseudonymised = n(await t.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).executeTakeFirst());
+        }
+
+        const sessions = n(await t.deleteFrom('session').where('userId', '=', userId).executeTakeFirst());
+        const accounts = n(await t.deleteFrom('account').where('userId', '=', userId).executeTakeFirst());
+        // Pending e-mail verifications and password resets name the user by e-mail or id.
+        await t
+          .deleteFrom('verification')
+          .where((eb: any) => eb.or([sql`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`, sql`instr(lower(value), ${plan.email.toLowerCase()}) > 0`, sql`instr(value, ${userId}) > 0`, sql`instr(identifier, ${userId}) > 0`]))
+          .execute();
+        await t.deleteFrom('user').where('id', '=', userId).execute();
+        return { jobs, jobEvents, artifacts, uploads, apiKeys, shares, creditEntriesDeleted, creditEntriesKept, sessions, accounts, auditEventsPseudonymised };
+      });
+    },
+  };
+}
+
+export type AccountDataRepository = ReturnType<typeof accountDataRepository>;
