@@ -15,6 +15,7 @@ import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
 import { pricingRoutes } from './routes/pricing.ts';
+import { availableAiModes } from './services/ai/availability.ts';
 import { creditsRoutes } from './routes/credits.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -67,7 +68,8 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.route('/', apiKeysRoutes(services.apiKeys, services.audit));
   app.route('/', creditsRoutes(services.credits, services.db, services.billing));
   app.route('/', billingRoutes(services.billing));
-  app.route('/', pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-')));
+  const aiModes: ReadonlySet<string> = availableAiModes(config.ai);
+  app.route('/', pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-') || aiModes.has(mode)));
   for (const router of extras.routers) app.route('/', router);
 
   app.doc31('/api/v1/openapi.json', {

@@ -43,6 +43,38 @@ export interface AppConfig {
   apiPerIpPerMinute: number;
   /** Take the client IP from X-Forwarded-For (only behind a proxy you run). */
   trustProxy: boolean;
+  /** AI generation (ai-image, ai-text): provider keys, preference, URLs and limits. See src/services/ai/. */
+  ai: AiConfig;
+}
+
+export type AiProviderName = 'meshy' | 'tripo' | 'fal';
+export const AI_PROVIDER_NAMES: readonly AiProviderName[] = ['meshy', 'tripo', 'fal'];
+
+export interface AiConfig {
+  meshyApiKey?: string;
+  tripoApiKey?: string;
+  falKey?: string;
+  /** AI_PROVIDER: which configured provider to use when several keys are present. */
+  preferred?: AiProviderName;
+  meshyApiUrl: string;
+  tripoApiUrl: string;
+  falQueueUrl: string;
+  /** FAL_MODEL: fal-ai/trellis (default), fal-ai/hunyuan3d/v2 or fal-ai/triposr. */
+  falModel: string;
+  /** Hard limit on the remote part of one AI job (create, poll, download), ms. */
+  timeoutMs: number;
+  /** Largest result file we download, bytes. */
+  maxResultBytes: number;
+  /** Shortest and longest wait between two status polls, ms (providers' hints are honoured in between). */
+  pollMinMs: number;
+  pollMaxMs: number;
+  /** First backoff after a 429/5xx, ms (doubles, with jitter), and how many attempts one request gets. */
+  retryBaseMs: number;
+  retryAttempts: number;
+  /** AI_RESULT_HOSTS: replaces every provider's result-host allow-list (tests). Entries: host or *.domain. */
+  resultHosts?: string[];
+  /** AI_TEST_INSECURE_HOSTS: hosts a download may reach over http and at a loopback/private address (tests only). */
+  insecureHosts: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -87,5 +119,36 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     jobsPerMinute: int(env, 'RATE_LIMIT_JOBS_PER_MINUTE', 30),
     apiPerIpPerMinute: int(env, 'RATE_LIMIT_API_PER_IP_PER_MINUTE', 600),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    ai: loadAiConfig(env),
+  };
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+}
+
+function loadAiConfig(env: Env): AiConfig {
+  const preferred = env.AI_PROVIDER?.trim().toLowerCase() || undefined;
+  if (preferred !== undefined && !(AI_PROVIDER_NAMES as readonly string[]).includes(preferred)) {
+    throw new Error(`AI_PROVIDER must be one of ${AI_PROVIDER_NAMES.join(', ')}, not "${preferred}"`);
+  }
+  const resultHosts = list(env.AI_RESULT_HOSTS);
+  return {
+    meshyApiKey: env.MESHY_API_KEY || undefined,
+    tripoApiKey: env.TRIPO_API_KEY || undefined,
+    falKey: env.FAL_KEY || undefined,
+    preferred: preferred as AiProviderName | undefined,
+    meshyApiUrl: env.MESHY_API_URL || 'https://api.meshy.ai',
+    tripoApiUrl: env.TRIPO_API_URL || 'https://api.tripo3d.ai/v2/openapi',
+    falQueueUrl: env.FAL_QUEUE_URL || 'https://queue.fal.run',
+    falModel: env.FAL_MODEL || 'fal-ai/trellis',
+    timeoutMs: int(env, 'AI_JOB_TIMEOUT_MS', 15 * 60_000),
+    maxResultBytes: int(env, 'AI_MAX_RESULT_BYTES', 200 * 1024 * 1024),
+    pollMinMs: int(env, 'AI_POLL_MIN_MS', 2000),
+    pollMaxMs: int(env, 'AI_POLL_MAX_MS', 30_000),
+    retryBaseMs: int(env, 'AI_RETRY_BASE_MS', 1000),
+    retryAttempts: Math.max(1, int(env, 'AI_RETRY_ATTEMPTS', 6)),
+    resultHosts: resultHosts.length > 0 ? resultHosts : undefined,
+    insecureHosts: list(env.AI_TEST_INSECURE_HOSTS),
   };
 }

@@ -4,14 +4,18 @@
  * verdict (success or a coded PipelineError); a thrown error means the worker itself failed
  * (crash, exit, abort) and the runner decides whether to retry.
  */
-import type { ExecutionOutcome, ProgressMessage, WorkerMode } from './protocol.ts';
+import type { ExecutionOutcome, JobExecutionMode, ProgressMessage } from './protocol.ts';
 
 export interface ExecutionRequest {
   jobId: string;
-  mode: WorkerMode;
+  /** Worker modes for the pool; AI modes only for an executor that handles them (src/jobs/ai-executor.ts). */
+  mode: JobExecutionMode;
   params: Record<string, unknown>;
-  /** Ownership passes to the executor (the pool transfers the buffer to the worker). */
+  /** Ownership passes to the executor (the pool transfers the buffer to the worker). Empty for jobs without an upload (ai-text). */
   input: Uint8Array;
+  /** The job's owner and prompt (AI jobs read their extra views and prompt from these). */
+  userId?: string;
+  prompt?: string | null;
 }
 
 export interface PoolStats {
@@ -23,6 +27,8 @@ export interface PoolStats {
 export interface JobExecutor {
   /** How many tasks may run at once. */
   readonly capacity: number;
+  /** The time limit for a job of this mode, when it differs from the runner's (AI jobs wait on a provider). */
+  timeoutMs?(mode: string): number | undefined;
   execute(request: ExecutionRequest, options: { signal: AbortSignal; onProgress: (progress: ProgressMessage) => void }): Promise<ExecutionOutcome>;
   stats(): PoolStats;
   close(): Promise<void>;

@@ -12,6 +12,9 @@ export const IMAGE_JOB_MODES = ['relief', 'lithophane', 'extrude'] as const;
 export const MESH_JOB_MODES = ['repair', 'convert'] as const;
 export const AI_JOB_MODES = ['ai-image', 'ai-text'] as const;
 export type WorkerMode = (typeof IMAGE_JOB_MODES)[number] | (typeof MESH_JOB_MODES)[number];
+export type AiJobMode = (typeof AI_JOB_MODES)[number];
+/** What the runner hands an executor: a worker mode, or an AI mode (remote stage, then a worker repair). */
+export type JobExecutionMode = WorkerMode | AiJobMode;
 
 /** Progress the worker posts on the port it was given. */
 export interface ProgressMessage {

@@ -22,7 +22,7 @@ import type { Logger } from '../services/logger.ts';
 import type { BlobStorage } from '../services/storage.ts';
 import { storageKeys } from '../services/storage.ts';
 import type { JobExecutor } from './executor.ts';
-import type { ExecutionOutcome, ProgressMessage, WorkerMode } from './protocol.ts';
+import type { ExecutionOutcome, JobExecutionMode, ProgressMessage } from './protocol.ts';
 
 export interface RunnerDeps {
   jobs: JobsRepository;
@@ -106,11 +106,12 @@ export function createJobRunner(deps: RunnerDeps) {
     }
 
     const progress = progressWriter(job);
-    const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortWhy), deps.config.jobTimeoutMs);
+    const timeoutMs = timeLimit(job);
+    const timeout = setTimeout(() => controller.abort('timeout' satisfies AbortWhy), timeoutMs);
     let outcome: ExecutionOutcome;
     try {
       outcome = await executor.execute(
-        { jobId: job.id, mode: job.mode as WorkerMode, params: JSON.parse(job.params) as Record<string, unknown>, input },
+        { jobId: job.id, mode: job.mode as JobExecutionMode, params: JSON.parse(job.params) as Record<string, unknown>, input, userId: job.user_id, prompt: job.prompt },
         { signal: controller.signal, onProgress: progress.report },
       );
     } catch (error) {
@@ -125,8 +126,14 @@ export function createJobRunner(deps: RunnerDeps) {
     else await lifecycle.fail(job, outcome.error);
   }
 
+  function timeLimit(job: Job): number {
+    return executor.timeoutMs?.(job.mode) ?? deps.config.jobTimeoutMs;
+  }
+
   async function loadInput(job: Job): Promise<Uint8Array | undefined> {
-    const upload = job.upload_id ? await deps.uploads.findOwned(job.user_id, job.upload_id) : undefined;
+    // Jobs made from a prompt alone (ai-text) have no upload: their input is empty.
+    if (!job.upload_id) return new Uint8Array(0);
+    const upload = await deps.uploads.findOwned(job.user_id, job.upload_id);
     if (!upload) return undefined;
     return deps.storage.get(upload.storage_key).catch(() => undefined);
   }
@@ -139,7 +146,7 @@ export function createJobRunner(deps: RunnerDeps) {
       return;
     }
     if (why === 'timeout') {
-      await lifecycle.fail(job, { code: 'timeout', message: `the job ran longer than ${Math.round(deps.config.jobTimeoutMs / 1000)} s and was stopped`, stage });
+      await lifecycle.fail(job, { code: 'timeout', message: `the job ran longer than ${Math.round(timeLimit(job) / 1000)} s and was stopped`, stage });
       return;
     }
     logger.warn('runner: worker failed', { jobId: job.id, attempt: job.attempts, error: error.message });

@@ -7,8 +7,8 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JobExecutor } from '../jobs/executor.ts';
-import { replyToOutcome } from '../jobs/protocol.ts';
-import type { ProgressMessage, WorkerReply, WorkerTask } from '../jobs/protocol.ts';
+import { AI_JOB_MODES, replyToOutcome } from '../jobs/protocol.ts';
+import type { ProgressMessage, WorkerMode, WorkerReply, WorkerTask } from '../jobs/protocol.ts';
 
 export interface WorkerPoolOptions {
   size: number;
@@ -34,10 +34,13 @@ export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
   return {
     capacity: options.size,
     async execute(request, { signal, onProgress }) {
+      if ((AI_JOB_MODES as readonly string[]).includes(request.mode)) {
+        return { ok: false, error: { code: 'provider_unavailable', message: 'AI jobs need an AI provider; none is configured on this server' } };
+      }
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: ProgressMessage) => onProgress(message));
       const input = ownedBuffer(request.input);
-      const task: WorkerTask = { jobId: request.jobId, mode: request.mode, params: request.params, input, progress: port2 };
+      const task: WorkerTask = { jobId: request.jobId, mode: request.mode as WorkerMode, params: request.params, input, progress: port2 };
       busy++;
       try {
         const reply = (await pool.run(task, { transferList: [input, port2], signal })) as WorkerReply;

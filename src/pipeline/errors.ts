@@ -25,6 +25,17 @@ export const ERROR_CODES = {
   timeout: 503,
   cancelled: 409,
   internal: 500,
+  // AI generation (the remote part of ai-image / ai-text jobs)
+  /** The provider could not make a model (its task failed, expired or answered an error). */
+  provider_failed: 502,
+  /** The provider refused the prompt or image (content policy). */
+  content_refused: 422,
+  /** The provider did not finish within the AI job time limit. */
+  provider_timeout: 504,
+  /** The provider is unreachable, over its limits or refused our credentials. */
+  provider_unavailable: 503,
+  /** The provider's result could not be fetched safely (host, size, redirect or timeout rules). */
+  result_rejected: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

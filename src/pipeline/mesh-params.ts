@@ -9,6 +9,7 @@ export const MESH_MODES = ['repair', 'convert'] as const;
 export type MeshMode = (typeof MESH_MODES)[number];
 export const MESH_UNITS = ['mm', 'cm', 'm', 'in'] as const;
 export const ORIENTATIONS = ['keep', 'flat-base'] as const;
+export const UP_AXES = ['z', 'y'] as const;
 
 export interface MeshJobParams {
   mode: MeshMode;
@@ -16,6 +17,10 @@ export interface MeshJobParams {
   units?: (typeof MESH_UNITS)[number];
   /** Scale uniformly so the longest side is this long (applied after units). */
   targetSizeMm?: number;
+  /** Scale uniformly so the height (z after upAxis) is this long; wins over targetSizeMm. */
+  targetHeightMm?: number;
+  /** The file's up axis: 'y' (glTF convention, AI generators) is turned to z before placing. Default z. */
+  upAxis?: (typeof UP_AXES)[number];
   orient: (typeof ORIENTATIONS)[number];
   /** Put the part on the bed (min z = 0) centred at x = y = 0. Default: true for repair, false for convert. */
   placeOnBed?: boolean;
@@ -48,13 +53,14 @@ export const MESH_JOB_DEFAULTS: MeshJobParams = {
 type Range = readonly [number, number];
 const RANGES: Partial<Record<keyof MeshJobParams, Range>> = {
   targetSizeMm: [0.1, 10_000],
+  targetHeightMm: [0.1, 10_000],
   minWallMm: [0, 50],
   overhangDeg: [1, 89],
   minPartFraction: [0, 1],
   weldTolerance: [0, 0.05],
 };
-const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = { mode: MESH_MODES, units: MESH_UNITS, orient: ORIENTATIONS };
-const OPTIONAL = new Set(['units', 'targetSizeMm', 'placeOnBed']);
+const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = { mode: MESH_MODES, units: MESH_UNITS, orient: ORIENTATIONS, upAxis: UP_AXES };
+const OPTIONAL = new Set(['units', 'targetSizeMm', 'targetHeightMm', 'upAxis', 'placeOnBed']);
 
 export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams {
   const problems: string[] = [];

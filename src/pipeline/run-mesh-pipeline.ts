@@ -8,7 +8,7 @@ import type { ManifoldToplevel } from 'manifold-3d';
 import { flatBaseStage } from './analyze/flat-base-stage.ts';
 import { estimateThinWalls } from './analyze/thin-wall.ts';
 import { measureOverhang } from './analyze/overhang.ts';
-import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForLongestSide, scaleMesh } from './analyze/place.ts';
+import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForHeight, scaleForLongestSide, scaleMesh, yUpToZUp } from './analyze/place.ts';
 import type { Artifact } from './artifacts.ts';
 import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
 import { PipelineError } from './errors.ts';
@@ -79,7 +79,9 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   let orientation: MeshReport['orientation'];
   mesh = await timer.run('place', () => {
     let placed = scaleMesh(mesh, scaleToMm);
-    if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
+    if (params.upAxis === 'y') placed = yUpToZUp(placed);
+    if (params.targetHeightMm !== undefined) placed = scaleMesh(placed, scaleForHeight(placed, params.targetHeightMm));
+    else if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
     if (params.orient === 'flat-base') {
       const flat = flatBaseStage(placed);
       placed = flat.mesh;

@@ -8,6 +8,7 @@ import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
 import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../jobs/protocol.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
+import { resolveAiParams } from './ai/ai-params.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import type { JobEventsRepository } from '../repositories/job-events.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
@@ -55,6 +56,8 @@ export interface JobsServiceDeps {
   clock: () => number;
   /** Retention: when a job's outputs made now will be purged (null = kept). Without it they are kept. */
   expiresAt?: (userId: string, createdAt: number) => Promise<number | null>;
+  /** AI modes a configured provider can run (src/services/ai/availability.ts); without it none. */
+  aiModes?: ReadonlySet<string>;
 }
 
 export function createJobsService(deps: JobsServiceDeps) {
@@ -68,18 +71,30 @@ export function createJobsService(deps: JobsServiceDeps) {
 
   return {
     async create(userId: string, input: CreateJobInput, idempotencyKey?: string): Promise<CreateJobOutcome> {
-      if ((AI_JOB_MODES as readonly string[]).includes(input.mode)) {
-        throw new ServiceError('provider_not_configured', 503, `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); none is configured on this server`);
+      const ai = isAiMode(input.mode);
+      if (ai && !deps.aiModes?.has(input.mode)) {
+        const why = deps.aiModes?.size ? 'the configured AI provider does not do text-to-3D' : 'none is configured on this server';
+        throw new ServiceError('provider_not_configured', 503, `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); ${why}`);
       }
       const params = resolveParams(input.mode, input.params ?? {});
       const cost = priceJob(input.mode, params as { maxTriangles?: number });
       if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
-      if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
-      await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
+      if (input.mode === 'ai-text') {
+        if (!input.prompt?.trim()) throw ServiceError.of('invalid_request', 'mode ai-text needs a prompt');
+        if (input.prompt.length > AI_PROMPT_MAX) throw ServiceError.of('invalid_request', `the prompt is longer than ${AI_PROMPT_MAX} characters`);
+        if (input.uploadId) throw ServiceError.of('invalid_request', 'mode ai-text takes a prompt, not an upload');
+      } else {
+        if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
+        const upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
+        if (ai) {
+          aiImageFormat(upload);
+          for (const viewId of (params as { views?: string[] }).views ?? []) aiImageFormat(await usableUpload(deps.uploads, userId, viewId, input.mode));
+        }
+      }
 
       if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params };
 
-      const fingerprint = { mode: input.mode, upload_id: input.uploadId, prompt: input.prompt ?? null, params: JSON.stringify(params) };
+      const fingerprint = { mode: input.mode, upload_id: input.uploadId ?? null, prompt: input.prompt ?? null, params: JSON.stringify(params) };
       const replay = async () => {
         if (!idempotencyKey) return undefined;
         const existing = await jobs.findByIdempotencyKey(deps.db, userId, idempotencyKey);
@@ -97,7 +112,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         id,
         user_id: userId,
         mode: input.mode,
-        upload_id: input.uploadId,
+        upload_id: fingerprint.upload_id,
         prompt: input.prompt ?? null,
         params: fingerprint.params,
         status: 'queued' as const,
@@ -170,8 +185,20 @@ export function createJobsService(deps: JobsServiceDeps) {
 
 export type JobsService = ReturnType<typeof createJobsService>;
 
+const isAiMode = (mode: string) => (AI_JOB_MODES as readonly string[]).includes(mode);
+/** Meshy takes prompts of up to 600 characters; the others less strictly. */
+const AI_PROMPT_MAX = 600;
+
+/** Providers take PNG or JPEG (Meshy: only these). */
+function aiImageFormat(upload: Upload): void {
+  if (upload.format !== 'png' && upload.format !== 'jpeg') {
+    throw new ServiceError('unsupported_media_type', 415, `AI modes take PNG or JPEG images; this upload is ${upload.format ?? 'of an unknown format'}`, { format: upload.format });
+  }
+}
+
 function resolveParams(mode: JobMode, input: Record<string, unknown>): Record<string, unknown> {
   if ((IMAGE_JOB_MODES as readonly string[]).includes(mode)) return { ...resolveImageParams({ ...input, mode }) };
+  if (isAiMode(mode)) return { ...resolveAiParams({ ...input, mode }) };
   return { ...resolveMeshParams({ ...input, mode }) };
 }
 

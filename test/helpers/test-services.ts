@@ -12,6 +12,7 @@ import { openSqlite } from '../../src/node/database.ts';
 import { sharpImageCodec } from '../../src/repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from '../../src/repositories/storage/local-disk.ts';
 import { silentLogger } from '../../src/services/logger.ts';
+import type { Logger } from '../../src/services/logger.ts';
 
 export interface TestInfra {
   services: Services;
@@ -19,7 +20,7 @@ export interface TestInfra {
   close(): Promise<void>;
 }
 
-export async function createTestServices(env: Record<string, string> = {}): Promise<TestInfra> {
+export async function createTestServices(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off', ...env }, { cores: 1 });
   const { db, sqlite } = openSqlite(join(dataDir, 'test.db'));
@@ -28,7 +29,7 @@ export async function createTestServices(env: Record<string, string> = {}): Prom
     db,
     storage: createLocalDiskStorage(join(dataDir, 'files')),
     secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     clock: Date.now,
     imageCodec: sharpImageCodec,
   });

@@ -21,6 +21,24 @@ export function scaleForLongestSide(mesh: Mesh, targetMm: number): number {
   return longest > 0 ? targetMm / longest : 1;
 }
 
+/** Scale that makes the height (z extent) `targetMm`. */
+export function scaleForHeight(mesh: Mesh, targetMm: number): number {
+  const height = boxSize(boundingBox(mesh))[2];
+  return height > 0 ? targetMm / height : 1;
+}
+
+/** Y-up (glTF) to Z-up: (x, y, z) -> (x, -z, y), a proper rotation, so the winding stays outward. */
+export function yUpToZUp(mesh: Mesh): Mesh {
+  const p = mesh.positions;
+  const positions = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i += 3) {
+    positions[i] = p[i];
+    positions[i + 1] = -p[i + 2];
+    positions[i + 2] = p[i + 1];
+  }
+  return { positions, indices: mesh.indices };
+}
+
 export function placeOnBed(mesh: Mesh): Mesh {
   const box = boundingBox(mesh);
   const dx = -(box.min[0] + box.max[0]) / 2, dy = -(box.min[1] + box.max[1]) / 2, dz = -box.min[2];
