@@ -89,7 +89,7 @@ export class HttpClient {
 
   async upload(bytes: Uint8Array, name: string): Promise<{ id: string }> {
     const form = new FormData();
-    form.set('file', new Blob([bytes]), name);
+    form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
     const { status, body } = await this.json('/api/v1/uploads', { method: 'POST', body: form });
     if (status !== 201) throw new Error(`upload ${status}: ${JSON.stringify(body)}`);
     return body;

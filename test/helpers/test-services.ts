@@ -22,7 +22,12 @@ export interface TestInfra {
 
 export async function createTestServices(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off', ...env }, { cores: 1 });
+  const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off',
+    // Generous limits unless a test sets its own: most tests are not about rate limiting.
+    RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
+    RATE_LIMIT_JOBS_PER_MINUTE: '100000',
+    RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
+    ...env }, { cores: 1 });
   const { db, sqlite } = openSqlite(join(dataDir, 'test.db'));
   const services = composeServices({
     config,
