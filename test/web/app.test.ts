@@ -88,6 +88,7 @@ describe('web app', () => {
     await page.getByLabel(/Flat lithophane/).check();
     await expect.poll(() => page.locator('.dims').first().textContent()).toMatch(/40 mm × 30 mm × [23]\.\d mm/);
     await expect.poll(() => page.getByTestId('cost').textContent()).toMatch(/1 credit/);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'create-desktop');
 
     await page.getByRole('button', { name: /Make it \(1 credit\)/ }).click();
@@ -200,12 +201,63 @@ describe('web app', () => {
     await page.getByTestId('file-input').setInputFiles(PHOTO);
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credit/);
     await expect.poll(() => distinctColours(page.locator('[data-testid=preview] canvas')), { timeout: 20_000 }).toBeGreaterThan(200);
-    await page.getByLabel(/Keychain/).check();
-    await expect.poll(() => page.getByTestId('cost').textContent()).toMatch(/credit/);
+    // Every kind of result previews from the same picture.
+    const preview = page.locator('[data-testid=preview] canvas');
+    for (const kind of [/Cylinder lithophane/, /Relief/, /Cookie cutter/, /Keychain/]) {
+      await page.getByLabel(kind).check();
+      await expect.poll(() => page.getByTestId('cost').textContent()).toMatch(/credit ·/);
+      await expect.poll(() => distinctColours(preview), { timeout: 10_000 }).toBeGreaterThan(100);
+    }
+    await page.locator('.preview-card').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -60));
     await screenshot(page, 'create-keychain-phone');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
     await screenshot(page, 'sign-in-phone');
+    expect(errors).toEqual([]);
+  });
+
+  it('repairs an uploaded STL with holes: mesh preview, cost, result with the before/after report', async () => {
+    const { page, errors } = await newPage(h, DESKTOP, context);
+    // The phone test signed out: sign in again, and land where we were going.
+    await page.goto('/create');
+    await page.waitForURL(/\/sign-in\?next=%2Fcreate/);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.error[role=alert]').first().textContent()).toMatch(/invalid/i);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/create$/);
+    // A 20 mm cube with its top face missing, as binary STL.
+    const v = (x: number, y: number, z: number) => [x * 20, y * 20, z * 20];
+    const quads = [
+      [v(0, 0, 0), v(0, 1, 0), v(1, 1, 0), v(1, 0, 0)],
+      [v(0, 0, 0), v(1, 0, 0), v(1, 0, 1), v(0, 0, 1)],
+      [v(1, 0, 0), v(1, 1, 0), v(1, 1, 1), v(1, 0, 1)],
+      [v(1, 1, 0), v(0, 1, 0), v(0, 1, 1), v(1, 1, 1)],
+      [v(0, 1, 0), v(0, 0, 0), v(0, 0, 1), v(0, 1, 1)],
+    ];
+    const tris = quads.flatMap(([a, b, c, d]) => [[a, b, c], [a, c, d]]);
+    const stl = Buffer.alloc(84 + 50 * tris.length);
+    stl.writeUInt32LE(tris.length, 80);
+    tris.forEach((t, i) => t.flat().forEach((n, j) => stl.writeFloatLE(n, 84 + 50 * i + 12 + 4 * j)));
+    await page.getByTestId('file-input').setInputFiles({ name: 'open-box.stl', mimeType: 'model/stl', buffer: stl });
+    await expect.poll(() => page.locator('.upload-status').textContent(), { timeout: 20_000 }).toContain('Uploaded open-box.stl');
+    expect(await page.getByLabel(/Repair a 3D file/).isChecked()).toBe(true);
+    expect(await page.getByLabel(/Flat lithophane/).isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('.dims').first().textContent(), { timeout: 10_000 }).toMatch(/20\.0 × 20\.0 × 20\.0/);
+    await expect.poll(() => distinctColours(page.locator('[data-testid=preview] canvas')), { timeout: 10_000 }).toBeGreaterThan(100);
+    await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/1 credit ·/);
+    await page.getByRole('button', { name: /Make it/ }).click();
+    await page.waitForURL(/\/jobs\/job_/);
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 120_000 }).toBe('succeeded');
+    await page.locator('[data-testid=result-viewer][data-loaded=true]').waitFor({ timeout: 30_000 });
+    const report = await page.locator('#report-heading + dl').textContent();
+    expect(report).toContain('Watertight solid (manifold)Yes');
+    expect(report).toMatch(/before → after/);
+    expect(await page.getByTestId('dims').textContent()).toMatch(/20 mm × 20 mm × 20 mm/);
+    await screenshot(page, 'result-repair-desktop');
     expect(errors).toEqual([]);
   });
 });

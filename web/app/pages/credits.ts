@@ -95,12 +95,12 @@ export async function creditsPage(ctx: PageContext) {
       h('section', { class: 'card', 'aria-labelledby': 'prices-heading' },
         h('h2', { id: 'prices-heading' }, 'Prices'),
         h('div', { class: 'table-scroll' },
-          h('table', {},
-            h('caption', { class: 'hint' }, `Size S: up to ${pricing.sizeClasses.S.toLocaleString()} triangles; M: up to ${pricing.sizeClasses.M.toLocaleString()}; L: more.`),
+          h('table', { class: 'prices' },
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Kind'), classes.map((c) => h('th', { scope: 'col' }, c)))),
             h('tbody', {}, pricing.modes.map((m) => h('tr', { class: m.available ? '' : 'muted' }, h('th', { scope: 'row' }, `${MODE_LABELS[m.mode] ?? m.mode}${m.available ? '' : ' (not available here)'}`), classes.map((c) => h('td', {}, String(m.prices[c] ?? '—')))))),
           ),
         ),
+        h('p', { class: 'hint' }, `Credits per job by size: S up to ${pricing.sizeClasses.S.toLocaleString()} triangles, M up to ${pricing.sizeClasses.M.toLocaleString()}, L above. The create page shows the exact cost before you start.`),
       ),
     );
   }

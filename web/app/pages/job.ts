@@ -12,12 +12,14 @@ import { navigate } from '../router.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const STAGE_NAMES: Record<string, string> = {
+  queued: 'Waiting in the queue',
+  started: 'Starting',
   decode: 'Reading the picture',
-  heightmap: 'Making the height map',
-  triangulate: 'Meshing the surface',
-  solidify: 'Closing the solid',
+  prepare: 'Preparing the height map',
+  import: 'Reading the 3D file',
+  repair: 'Repairing the mesh',
   validate: 'Checking it is a valid solid',
-  export: 'Writing the files',
+  analyze: 'Checking printability',
   preview: 'Rendering previews',
   done: 'Finishing',
 };
@@ -31,7 +33,14 @@ const FILE_LABELS: Record<string, string> = {
   'report.json': 'Printability report (JSON)',
 };
 
-const stageLabel = (stage: string | null) => (stage ? (STAGE_NAMES[stage] ?? stage.replace(/[-_]/g, ' ')) : 'Waiting in the queue');
+function stageLabel(stage: string | null): string {
+  if (!stage) return 'Waiting in the queue';
+  if (STAGE_NAMES[stage]) return STAGE_NAMES[stage];
+  if (stage.startsWith('build-')) return 'Building the solid';
+  if (stage.startsWith('export-')) return `Writing the ${stage.slice(7).toUpperCase()} file`;
+  const words = stage.replace(/[-_]/g, ' ');
+  return words[0].toUpperCase() + words.slice(1);
+}
 
 export async function jobPage(ctx: PageContext) {
   const id = ctx.params.id;
@@ -46,6 +55,10 @@ export async function jobPage(ctx: PageContext) {
   if (ctx.signal.aborted) return;
 
   const status = h('span', { class: `badge status-${job.status}`, 'data-testid': 'job-status' }, job.status);
+  const meta = h('p', { class: 'meta' });
+  const CREDIT_STATES: Record<string, string> = { held: 'held until it finishes', captured: 'charged', refunded: 'refunded', none: 'free' };
+  const renderMeta = () => (meta.textContent = `Created ${formatDate(job.createdAt)} · ${job.cost} credit${job.cost === 1 ? '' : 's'}, ${CREDIT_STATES[job.creditState] ?? job.creditState}${job.finishedAt && job.startedAt ? ` · took ${((job.finishedAt - job.startedAt) / 1000).toFixed(1)} s` : ''}`);
+  renderMeta();
   const body = h('div', { class: 'job-body' });
   const actions = h('div', { class: 'actions' });
   const actionError = errorBox();
@@ -53,7 +66,7 @@ export async function jobPage(ctx: PageContext) {
     h('div', { class: 'page-head' },
       h('p', { class: 'crumbs' }, h('a', { href: '/history', 'data-link': true }, 'History'), ' / ', job.id),
       h('h1', {}, describeJob(job.mode, job.params), ' ', status),
-      h('p', { class: 'meta' }, `Started ${formatDate(job.createdAt)} · ${job.cost} credit${job.cost === 1 ? '' : 's'} (${job.creditState})`),
+      meta,
     ),
     body,
     actions,
@@ -107,6 +120,7 @@ export async function jobPage(ctx: PageContext) {
   async function renderFinished(): Promise<void> {
     job = (await api.get<{ job: Job }>(`/api/v1/jobs/${job.id}`)).job;
     setStatus(job.status);
+    renderMeta();
     renderActions();
     if (job.status === 'failed') {
       body.replaceChildren(

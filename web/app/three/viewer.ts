@@ -45,6 +45,7 @@ export class Viewer {
   private readonly resize: ResizeObserver;
   private frame = 0;
   private framedSize = 0;
+  private bedHalf = 0;
   private readonly dark: boolean;
 
   constructor(
@@ -63,10 +64,11 @@ export class Viewer {
     this.renderer.outputColorSpace = SRGBColorSpace;
     this.scene.background = new Color(options.background ?? (this.dark ? 0x1b2330 : 0xeef2f7));
     this.camera.up.set(0, 0, 1);
-    this.scene.add(new HemisphereLight(0xffffff, 0x667788, 1.6));
-    this.scene.add(new AmbientLight(0xffffff, 0.25));
-    const key = new DirectionalLight(0xffffff, 2.2);
-    key.position.set(-0.6, -1, 1.4);
+    this.scene.add(new HemisphereLight(0xffffff, 0x667788, 1.1));
+    this.scene.add(new AmbientLight(0xffffff, 0.2));
+    // A low key light rakes across the surface, so a 0.8-3 mm relief reads as relief.
+    const key = new DirectionalLight(0xffffff, 2.6);
+    key.position.set(-1, -0.45, 0.7);
     this.scene.add(key);
     const rim = new DirectionalLight(0xffffff, 0.8);
     rim.position.set(1, 1, 0.6);
@@ -93,7 +95,10 @@ export class Viewer {
       const box = new Box3().setFromObject(object);
       box.getSize(size);
       const longest = Math.max(size.x, size.y, size.z, 1);
-      if (options.reframe || Math.abs(longest - this.framedSize) / longest > 0.25 || this.framedSize === 0) {
+      // Keep the view while a parameter nudges the size; reframe when the bed would change or
+      // the model grew or shrank a lot (a new kind of result).
+      const changed = bedHalfFor(size) !== this.bedHalf || Math.abs(longest - this.framedSize) / longest > 0.2;
+      if (options.reframe || changed || this.framedSize === 0) {
         this.buildBed(size);
         this.frameCamera(box);
         this.framedSize = longest;
@@ -106,8 +111,8 @@ export class Viewer {
   private buildBed(size: Vector3): void {
     disposeTree(this.bed);
     this.bed.clear();
-    const extent = Math.max(size.x, size.y);
-    const half = Math.max(30, Math.ceil((extent * 0.75) / 10) * 10);
+    const half = bedHalfFor(size);
+    this.bedHalf = half;
     const step = half > 120 ? 50 : half > 60 ? 20 : 10;
     const minor: number[] = [];
     const major: number[] = [];
@@ -130,9 +135,9 @@ export class Viewer {
     const ticks: number[] = [];
     for (let v = -half; v <= half + 1e-6; v += step) {
       ticks.push(v, -half, 0, v, -half - half * 0.03, 0, -half, v, 0, -half - half * 0.03, v, 0);
-      const labelX = this.label(`${v + half}`, half * 0.07);
+      const labelX = this.label(`${v + half}`, half * 0.06);
       labelX.position.set(v, -half - half * 0.09, 0);
-      const labelY = this.label(`${v + half}`, half * 0.07);
+      const labelY = this.label(`${v + half}`, half * 0.06);
       labelY.position.set(-half - half * 0.1, v, 0);
       this.bed.add(labelX, labelY);
     }
@@ -161,13 +166,18 @@ export class Viewer {
     return sprite;
   }
 
+  /** Frames the model and most of the bed (so the mm labels are in view), from the front left. */
   private frameCamera(box: Box3): void {
     const centre = box.getCenter(new Vector3());
     const size = box.getSize(new Vector3());
-    const radius = Math.max(size.length() / 2, 10);
-    const distance = radius / Math.sin((this.camera.fov * Math.PI) / 360);
-    const dir = new Vector3(0.35, -1, 0.85).normalize();
-    this.camera.position.copy(centre).addScaledVector(dir, distance * 1.05);
+    const radius = Math.max(size.length() / 2, this.bedHalf * 0.95, 10);
+    const fov = (this.camera.fov * Math.PI) / 180;
+    const fitHeight = radius / Math.sin(fov / 2);
+    const fitWidth = radius / Math.sin(Math.atan(Math.tan(fov / 2) * this.camera.aspect));
+    const distance = Math.max(fitHeight, fitWidth);
+    const dir = new Vector3(0.3, -1, 1.05).normalize();
+    centre.z = Math.min(centre.z, size.z / 2);
+    this.camera.position.copy(centre).addScaledVector(dir, distance * 0.92);
     this.camera.near = distance / 100;
     this.camera.far = distance * 20;
     this.camera.updateProjectionMatrix();
@@ -202,6 +212,11 @@ export class Viewer {
     this.renderer.forceContextLoss();
     this.canvas.remove();
   }
+}
+
+/** Half the bed's side in mm: the model's footprint with a margin, in 10 mm steps, at least 30. */
+function bedHalfFor(size: Vector3): number {
+  return Math.max(30, Math.ceil((Math.max(size.x, size.y) * 0.7) / 10) * 10);
 }
 
 export function disposeTree(root: Object3D): void {
