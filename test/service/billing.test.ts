@@ -194,6 +194,19 @@ describe('plans, refunds and disputes', () => {
   });
 });
 
+describe('events about accounts that do not exist', () => {
+  it('are kept as tombstones only: no payload, no credits', async () => {
+    const event = creem.checkoutCompleted({ id: 'ch_ghost', productId: 'prod_pack100', requestId: 'r', units: 1, email: 'ghost@example.com', metadata: { userId: 'deleted-or-unknown' }, successUrl: '' });
+    expect((await deliver(event)).status).toBe(200);
+    const row = await infra.services.db.selectFrom('creem_events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow();
+    expect(row.payload).not.toContain('ghost@example.com');
+    expect(row.outcome).toBe('ignored: no such account');
+    expect((await json(await deliver(event))).duplicate).toBe(true);
+    const credited = await infra.services.db.selectFrom('credit_entries').selectAll().where('user_id', '=', 'deleted-or-unknown').execute();
+    expect(credited).toHaveLength(0);
+  });
+});
+
 describe('property: random interleavings', () => {
   it('balance = sum of entries >= 0; each event applied once; each job charged and refunded at most once', async () => {
     const rand = mulberry32(2026);

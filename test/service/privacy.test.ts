@@ -324,7 +324,8 @@ describe('export, then delete the account', () => {
     await infra.services.db.updateTable('billing_accounts').set({ plan_status: 'scheduled_cancel', plan_period_end: Date.now() + DAY_MS }).where('user_id', '=', id).execute();
     expect((await deleteAccount(cookie, { confirm: 'Delete my account' })).status).toBe(204);
     expect(await rowsMentioning([id, 'social.privacy@example.com'])).toEqual({});
-    // Creem's later "expired" event still names the deleted id in its metadata: it lands on the pseudonymous row.
+    // Creem's later "expired" event still names the deleted id and e-mail: it is kept only as a
+    // tombstone (id and type), so nothing about the person comes back after deletion.
     const event = {
       id: 'evt_social_expired',
       eventType: 'subscription.expired',
@@ -334,10 +335,10 @@ describe('export, then delete the account', () => {
     const body = JSON.stringify(event);
     const res = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, WEBHOOK_SECRET) }, body });
     expect(res.status).toBe(200);
-    // Known gap: the raw delivery itself is stored as received (Creem put the id and e-mail in it); nothing else names the user.
-    expect(await rowsMentioning([id, 'social.privacy@example.com'])).toEqual({ creem_events: 1 });
+    expect(await rowsMentioning([id, 'social.privacy@example.com'])).toEqual({});
+    const tombstone = await infra.services.db.selectFrom('creem_events').selectAll().where('id', '=', 'evt_social_expired').executeTakeFirstOrThrow();
+    expect(tombstone.outcome).toBe('ignored: no such account');
     const row = await infra.services.db.selectFrom('billing_accounts').selectAll().where('plan_subscription_id', '=', 'sub_social_1').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ plan_status: 'expired' });
     expect(row.user_id).toMatch(/^deleted:/);
   });
 });

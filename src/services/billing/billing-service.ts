@@ -90,6 +90,14 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       const order = (event.object as { order?: { id?: unknown } }).order;
       const subject = typeof order?.id === 'string' ? order.id : undefined;
       const now = o.clock();
+      // An event about an account that no longer exists (deleted, or never ours) is kept only as a
+      // tombstone: redeliveries stay recognisable, and no personal data comes back after deletion.
+      const claimed = claimedUserId(event.object);
+      if (claimed && !(await userExists(db, claimed))) {
+        const fresh = await billing.recordEvent({ id: event.id, type: event.eventType, payload: JSON.stringify({ id: event.id, eventType: event.eventType, tombstone: true }), createdAt: event.created_at }, now);
+        if (fresh) await billing.markProcessed(db, event.id, 'ignored: no such account', now);
+        return { eventId: event.id, duplicate: !fresh, outcome: 'ignored: no such account' };
+      }
       const pending = await billing.recordEvent({ id: event.id, type: event.eventType, payload: rawBody, createdAt: event.created_at, subject }, now);
       if (!pending) return { eventId: event.id, duplicate: true, outcome: 'already applied' };
       const outcome = await db.transaction().execute(async (trx) => {
@@ -152,6 +160,17 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
 }
 
 class DuplicateDelivery extends Error {}
+
+/** The user id we put in checkout metadata, wherever this event type carries it. */
+function claimedUserId(object: Record<string, unknown>): string | undefined {
+  const fromMeta = (m: unknown) => (m && typeof m === 'object' && typeof (m as { userId?: unknown }).userId === 'string' ? (m as { userId: string }).userId : undefined);
+  return fromMeta(object.metadata) ?? fromMeta((object.checkout as { metadata?: unknown } | undefined)?.metadata);
+}
+
+async function userExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db.selectFrom('user' as never).select('id' as never).where('id' as never, '=', id as never).executeTakeFirst();
+  return row !== undefined;
+}
 
 /** Quote for CSV and defuse spreadsheet formulas. */
 function csvField(value: string): string {
