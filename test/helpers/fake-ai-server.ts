@@ -23,6 +23,8 @@ export interface FakeScript {
   /** Polls a task spends queued and running before it settles. */
   queuedPolls: number;
   runningPolls: number;
+  /** While true, tasks stay running however often they are polled. */
+  hold: boolean;
 }
 
 export interface RequestLog {
@@ -53,7 +55,7 @@ export class FakeProviderState {
   private seq = 0;
 
   static defaults(): FakeScript {
-    return { outcome: { kind: 'ok', glb: 'holes' }, createRateLimits: 0, pollRateLimits: 0, pollServerErrors: 0, queuedPolls: 1, runningPolls: 2 };
+    return { outcome: { kind: 'ok', glb: 'holes' }, createRateLimits: 0, pollRateLimits: 0, pollServerErrors: 0, queuedPolls: 1, runningPolls: 2, hold: false };
   }
 
   /** A new script and clean counters (tasks, requests, creates, cancels). */
@@ -78,7 +80,7 @@ export class FakeProviderState {
     if (task.cancelled) return 'settled';
     if (task.outcome.kind === 'never') return task.polls <= this.script.queuedPolls ? 'queued' : 'running';
     if (task.polls <= this.script.queuedPolls) return 'queued';
-    if (task.polls <= this.script.queuedPolls + this.script.runningPolls) return 'running';
+    if (task.polls <= this.script.queuedPolls + this.script.runningPolls || this.script.hold) return 'running';
     return 'settled';
   }
 

@@ -64,13 +64,16 @@ export async function runRemoteGeneration(deps: AiStageDeps, jobId: string, stor
   if (!provider) return fail('provider_unavailable', `no configured AI provider can do ${request.kind === 'text' ? 'text' : 'image'}-to-3D`);
 
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new StageTimeout()), deps.config.timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const signal = AbortSignal.any([hooks.signal, timeout.signal]);
   let taskId = resumeWith ? stored.taskId! : undefined;
   let release: (() => void) | undefined;
   try {
+    // Waiting for a slot (the provider's concurrency limit) is bounded by the job's own limit;
+    // the hard remote limit starts once we hold a slot.
     hooks.onProgress('ai-waiting', 0);
-    release = await deps.slots(provider).acquire(signal);
+    release = await deps.slots(provider).acquire(hooks.signal);
+    timer = setTimeout(() => timeout.abort(new StageTimeout()), deps.config.timeoutMs);
     if (!taskId) {
       const created = await provider.create(request, signal);
       taskId = created.taskId;
