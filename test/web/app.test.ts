@@ -166,18 +166,23 @@ describe('web app', () => {
     await expect.poll(() => page.getByTestId('key-list').textContent()).toContain('No API keys');
     expect((await fetch(`${h.url}/api/v1/credits`, { headers: { 'x-api-key': key } })).status).toBe(401);
 
-    // Export and delete: whatever the API answers is shown (the endpoints may not exist yet).
-    await page.getByRole('button', { name: 'Export my data' }).click();
+    // Export my data: a zip download.
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export my data' }).click()]);
+    const zip = await readFile((await exported.path())!);
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    // The delete dialog: nothing happens without the password; Escape or "Keep" closes it.
     await page.getByRole('button', { name: 'Delete my account…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
     const confirm = dialog.getByRole('button', { name: 'Delete my account' });
     expect(await confirm.isDisabled()).toBe(true);
-    await dialog.getByLabel(/Type your email/).fill(EMAIL);
-    expect(await confirm.isDisabled()).toBe(false);
+    await dialog.getByLabel('Your password').fill('not my password');
+    await confirm.click();
+    await expect.poll(() => dialog.locator('.error').textContent()).toMatch(/not deleted: the password is not right/);
     await screenshot(page, 'account-delete-desktop');
     await dialog.getByRole('button', { name: 'Keep my account' }).click();
-    expect(errors.filter((e) => !/\b(404|501)\b/.test(e))).toEqual([]);
+    expect(await dialog.isVisible()).toBe(false);
+    expect(errors.filter((e) => !/\b403\b/.test(e))).toEqual([]);
   });
 
   it('fits a phone: every page at 390 px without sideways scrolling, with the 3D views drawn', async () => {
@@ -259,5 +264,19 @@ describe('web app', () => {
     expect(await page.getByTestId('dims').textContent()).toMatch(/20 mm × 20 mm × 20 mm/);
     await screenshot(page, 'result-repair-desktop');
     expect(errors).toEqual([]);
+  });
+
+  it('deletes the account after the password, and the session with it', async () => {
+    const { page } = await newPage(h, DESKTOP, context);
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Delete my account…' }).click();
+    await page.getByRole('dialog').getByLabel('Your password').fill(PASSWORD);
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete my account' }).click();
+    await page.waitForURL(/\/sign-up\?deleted=1/);
+    await expect.poll(() => page.locator('.notice[role=status]').textContent()).toContain('were deleted');
+    await page.goto('/history');
+    await page.waitForURL(/\/sign-in/);
+    const signIn = await fetch(`${h.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: h.url }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+    expect(signIn.status).toBe(401);
   });
 });

@@ -3,7 +3,7 @@
  * confirmation in a modal dialog). Export and delete call GET /api/v1/account/export and
  * DELETE /api/v1/account and show the API's answer, whatever it is.
  */
-import { api, ApiError } from '../api.ts';
+import { api, ApiError, request } from '../api.ts';
 import type { ApiKey } from '../api.ts';
 import { announce, errorBox, field, formatDate, h } from '../dom.ts';
 import type { PageContext } from '../router.ts';
@@ -33,6 +33,7 @@ export async function accountPage(ctx: PageContext) {
                 if (!window.confirm(`Revoke “${k.name}”? Scripts using it stop working at once.`)) return;
                 try {
                   await api.del(`/api/v1/account/api-keys/${encodeURIComponent(k.id)}`);
+                  created.replaceChildren();
                   announce(`Key ${k.name} revoked`);
                   await loadKeys();
                 } catch (err) {
@@ -82,7 +83,9 @@ export async function accountPage(ctx: PageContext) {
         throw new ApiError(res.status, 'export', body?.error?.message ?? `the export failed (${res.status})`);
       }
       const blob = await res.blob();
-      const name = /filename="?([^";]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'image-to-stl-export.json';
+      const disposition = res.headers.get('content-disposition') ?? '';
+      const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+      const name = star ? decodeURIComponent(star) : (/filename="?([^";]+)/.exec(disposition)?.[1] ?? 'image-to-stl-export.zip');
       const href = URL.createObjectURL(blob);
       const a = h('a', { href, download: name, hidden: true });
       document.body.append(a);
@@ -97,32 +100,37 @@ export async function accountPage(ctx: PageContext) {
     }
   } }, 'Export my data');
 
-  // ---- delete
+  // ---- delete (DELETE /api/v1/account wants the password, or a phrase for accounts without one)
+  const PHRASE = 'delete my account';
   const deleteError = errorBox();
-  const confirmInput = h('input', { type: 'text', autocomplete: 'off', spellcheck: 'false' });
+  const confirmInput = h('input', { type: 'password', autocomplete: 'current-password', spellcheck: 'false', required: true });
   const confirmButton = h('button', { type: 'submit', class: 'danger', disabled: true }, 'Delete my account');
-  confirmInput.addEventListener('input', () => (confirmButton.disabled = confirmInput.value.trim() !== user.email));
+  confirmInput.addEventListener('input', () => (confirmButton.disabled = confirmInput.value.trim() === ''));
   const dialog = h(
     'dialog',
-    { class: 'dialog', 'aria-labelledby': 'delete-title' },
+    { class: 'dialog', 'aria-labelledby': 'delete-title', 'aria-describedby': 'delete-what' },
     h('form', { method: 'dialog', onsubmit: async (e: Event) => {
       e.preventDefault();
       deleteError.show(null);
       confirmButton.disabled = true;
+      confirmButton.setAttribute('aria-busy', 'true');
       try {
-        await api.del('/api/v1/account');
+        // The server checks the password when the account has one, else the phrase.
+        await request('DELETE', '/api/v1/account', { password: confirmInput.value, confirm: confirmInput.value });
         dialog.close();
         session.clear();
         announce('Your account was deleted');
-        navigate('/sign-up');
+        navigate('/sign-up?deleted=1');
       } catch (err) {
         deleteError.show(`Your account was not deleted: ${err instanceof ApiError ? err.message : 'unknown error'}.`);
         confirmButton.disabled = false;
+      } finally {
+        confirmButton.removeAttribute('aria-busy');
       }
     } },
       h('h2', { id: 'delete-title' }, 'Delete your account?'),
-      h('p', {}, 'Your uploads, jobs, files, API keys and credits are deleted for good. This cannot be undone.'),
-      field(`Type your email (${user.email}) to confirm`, confirmInput),
+      h('p', { id: 'delete-what' }, 'Your uploads, jobs, files, API keys and credits are deleted for good; running jobs are stopped. Payment records are kept without your name, as billing law requires. This cannot be undone.'),
+      field('Your password', confirmInput, `If you only sign in with Google or GitHub, type “${PHRASE}” instead.`),
       deleteError,
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Keep my account'), confirmButton),
     ),
@@ -136,7 +144,7 @@ export async function accountPage(ctx: PageContext) {
     ),
     h('section', { class: 'card', 'aria-labelledby': 'data-heading' },
       h('h2', { id: 'data-heading' }, 'Your data'),
-      h('p', {}, 'Download everything we hold about you: account, uploads, jobs, files and transactions.'),
+      h('p', {}, 'Download everything we hold about you as one zip: account, jobs, transactions and billing as JSON, with your original uploads and every file your jobs made.'),
       exportButton, exportError,
     ),
     h('section', { class: 'card danger-zone', 'aria-labelledby': 'delete-heading' },

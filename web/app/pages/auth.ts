@@ -60,10 +60,12 @@ function authForm(ctx: PageContext, kind: 'sign-in' | 'sign-up'): void {
     kind === 'sign-in'
       ? h('p', {}, 'New here? ', h('a', { href: `/sign-up${location.search}`, 'data-link': true }, 'Create an account'), ' — it comes with free credits.')
       : h('p', {}, 'Already have an account? ', h('a', { href: `/sign-in${location.search}`, 'data-link': true }, 'Sign in'));
+  const deleted = kind === 'sign-up' && ctx.query.get('deleted') === '1' ? h('p', { class: 'notice', role: 'status' }, 'Your account and everything in it were deleted.') : null;
   ctx.main.append(
     h(
       'section',
       { class: 'auth' },
+      deleted,
       h('div', { class: 'auth-intro' },
         h('h1', {}, kind === 'sign-in' ? 'Sign in' : 'Create an account'),
         h('p', { class: 'lede' }, 'Turn photos into lithophanes and reliefs, logos into keychains and cookie cutters, and broken 3D files into printable solids.'),
