@@ -82,6 +82,12 @@ describe('web app', () => {
     // Live: a smaller print (and a faster job) changes the preview's size at once.
     await page.getByRole('spinbutton', { name: 'Width (mm)', exact: true }).fill('40');
     await expect.poll(() => page.locator('.dims').first().textContent()).toMatch(/40 mm × 30 mm/);
+    // The live backlit view of the plate.
+    await page.getByRole('button', { name: 'Backlit', exact: true }).click();
+    await expect.poll(() => distinctColours(page.getByTestId('backlit-preview')), { timeout: 10_000 }).toBeGreaterThan(50);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'create-backlit-desktop');
+    await page.getByRole('button', { name: '3D', exact: true }).click();
     // An arc wraps the picture: the preview becomes a standing curve, deeper than a flat plate.
     await page.getByLabel(/Arc lithophane/).check();
     await expect.poll(() => page.locator('.dims').first().textContent()).toMatch(/× 30 mm \(width/);

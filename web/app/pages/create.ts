@@ -7,6 +7,7 @@ import type { Job, Upload } from '../api.ts';
 import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
 import { CHOICES, FORMATS, PARAMS } from '../modes.ts';
 import type { Choice, ChoiceInfo, ParamSpec } from '../modes.ts';
+import { drawBacklit } from '../backlit.ts';
 import { decodePicture } from '../picture.ts';
 import type { Picture } from '../picture.ts';
 import type { PageContext } from '../router.ts';
@@ -184,6 +185,21 @@ export async function createPage(ctx: PageContext) {
 
   // ---- preview
   const viewerBox = h('div', { class: 'viewer', 'data-testid': 'preview' });
+  // Lithophanes: a second view, the plate lit from behind.
+  const backlitCanvas = h('canvas', { class: 'backlit-canvas', role: 'img', 'aria-label': 'The lithophane lit from behind', 'data-testid': 'backlit-preview' });
+  const backlitBox = h('div', { class: 'viewer backlit-live', hidden: true }, backlitCanvas);
+  let showBacklit = false;
+  const viewToggle = h('div', { class: 'tabs view-toggle', role: 'group', 'aria-label': 'Preview view', hidden: true });
+  const viewButtons = (['3D', 'Backlit'] as const).map((label) => {
+    const b = h('button', { type: 'button', 'aria-pressed': String(label === '3D') }, label);
+    b.addEventListener('click', () => {
+      showBacklit = label === 'Backlit';
+      viewButtons.forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
+      schedulePreview();
+    });
+    viewToggle.append(b);
+    return b;
+  });
   const previewEmpty = h('p', { class: 'viewer-empty' }, 'Your preview appears here.');
   viewerBox.append(previewEmpty);
   const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
@@ -208,6 +224,11 @@ export async function createPage(ctx: PageContext) {
   }
 
   async function updatePreview(): Promise<void> {
+    const litho = choice.mode === 'lithophane' && choice.input === 'image' && Boolean(picture);
+    viewToggle.hidden = !litho;
+    backlitBox.hidden = !(litho && showBacklit);
+    viewerBox.hidden = litho && showBacklit;
+    if (litho && showBacklit) drawBacklit(backlitCanvas, picture!, values as unknown as Parameters<typeof drawBacklit>[2]);
     if (choice.input === 'image' && picture) {
       const v = await ensureViewer();
       if (disposed) return;
@@ -328,7 +349,7 @@ export async function createPage(ctx: PageContext) {
       paramsFieldset,
     ),
     h('div', { class: 'create-preview sticky' },
-      h('section', { class: 'card preview-card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, 'Preview'), viewerBox, dims, previewNote),
+      h('section', { class: 'card preview-card', 'aria-labelledby': 'preview-heading' }, h('div', { class: 'section-head' }, h('h2', { id: 'preview-heading' }, 'Preview'), viewToggle), viewerBox, backlitBox, dims, previewNote),
       h('section', { class: 'card submit-card', 'aria-labelledby': 'cost-heading' }, h('h2', { id: 'cost-heading' }, '4. Cost'), cost, submitError, submit),
     ),
   );
