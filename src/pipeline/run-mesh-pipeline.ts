@@ -122,7 +122,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   // touch at an edge or corner keep separate vertex copies there, which a position weld (an STL
   // reader) would join again, so that case is measured both ways and warned about.
   const after = measures(mesh, true);
-  if (check && measureDefects(mesh).nonManifoldEdges > 0) {
+  if (check && positionWeldedNonManifoldEdges(mesh, after) > 0) {
     warnings.push('parts touch along an edge or at a corner; kept apart by separate vertices, which STL cannot record (use 3MF)');
   }
   const box = roundedBox(boundingBox(mesh));
@@ -184,6 +184,16 @@ function unitScale(fileUnit: string, params: MeshJobParams, warnings: string[]):
 
 function measures(mesh: Mesh, indexed = false): MeshMeasures {
   return withGeometry(measureDefects(mesh, indexed), mesh);
+}
+
+/**
+ * Non-manifold edges once equal positions are welded (as an STL reader would). When no two
+ * vertices share a position the weld changes nothing (same ids, same indices), so the indexed
+ * count already measured is the answer and its edge topology is not built a second time.
+ */
+function positionWeldedNonManifoldEdges(mesh: Mesh, indexed: DefectCounts): number {
+  const welded = weldExact(mesh);
+  return welded.merged === 0 ? indexed.nonManifoldEdges : measureDefects(welded.mesh, true).nonManifoldEdges;
 }
 
 function withGeometry(defects: DefectCounts, mesh: Mesh): MeshMeasures {
