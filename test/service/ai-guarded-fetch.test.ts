@@ -116,8 +116,8 @@ describe('guardedFetch', () => {
 describe('provider HTTP errors are scrubbed', () => {
   it('removes the key, the base URL and any URL from messages', async () => {
     const key = 'msy_secret_key_value_123';
-    const fetch = (async () => new Response(JSON.stringify({ message: `bad key ${key} for https://api.meshy.ai/openapi/v1/x see http://10.0.0.1/` }), { status: 400 })) as typeof fetch;
-    const http = createProviderHttp({ label: 'Meshy', baseUrl: 'https://api.meshy.ai', authorization: `Bearer ${key}`, fetch, retryAttempts: 1, retryBaseMs: 1 });
+    const answer = (async () => new Response(JSON.stringify({ message: `bad key ${key} for https://api.meshy.ai/openapi/v1/x see http://10.0.0.1/` }), { status: 400 })) as typeof globalThis.fetch;
+    const http = createProviderHttp({ label: 'Meshy', baseUrl: 'https://api.meshy.ai', authorization: `Bearer ${key}`, fetch: answer, retryAttempts: 1, retryBaseMs: 1 });
     const error = await http.get('/openapi/v1/x', { signal: new AbortController().signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderHttpError);
     const message = (error as Error).message;
@@ -135,7 +135,7 @@ describe('without any provider key', () => {
     infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '50' });
     const executor: JobExecutor = { capacity: 1, execute: async () => ({ ok: false, error: { code: 'internal', message: 'unused' } }), stats: () => ({ size: 1, busy: 0, queued: 0 }), close: async () => undefined };
     const jobs = createJobsRuntime(infra.services, executor);
-    app = createApp(infra.services, { health: async () => ({ database: true }), routers: [jobsRoutes(jobs)] });
+    app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: [jobsRoutes(jobs)] });
   });
   afterAll(async () => infra?.close());
 
