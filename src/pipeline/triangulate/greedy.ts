@@ -14,10 +14,11 @@
  * (x1-x0)(y2-y0) - (x2-x0)(y1-y0) > 0, i.e. counter-clockwise with y pointing up.
  *
  * Measured (bench/triangulate.bench.ts, Node 20, 2 cores shared with other jobs at load 8-14, so
- * wall times are noisy; delatin 0.2.0 in the same run, interleaved): the same triangle count as
- * delatin on terrain and photos (identical meshes up to ties) and 0.99-1.01x on logos; time
- * 0.34-0.8x delatin's, typically ~0.5x (terrain 2048² at 0.01 mm: 0.40x; photo 1024² at 0.05 mm:
- * 0.34x). The 0.25x target is not reached.
+ * wall times are mostly waiting for a core and the CPU-time ratios are the ones to trust; delatin
+ * 0.2.0 in the same run, interleaved): the same triangle count as delatin on terrain and photos
+ * (identical meshes up to ties), 0.989-1.013x on logos; CPU time 0.42-0.85x delatin's, median
+ * ~0.52x (terrain 1024² at 0.01 mm 0.49x, 2048² 0.55x; photo 1024² at 0.05 mm 0.68x; logo 2048²
+ * 0.42-0.52x). The 0.25x target is not reached.
  *
  * What each idea gave:
  * - exact per-row spans instead of delatin's per-sample edge tests over the bounding box, plane
@@ -65,7 +66,7 @@ export function triangulateGreedy(
 
   // Equal errors are common (quantised input, flat logos). Among them the triangle with the longest
   // edge goes first: coarse before fine. Logo triangle counts vs delatin at 512/1024/2048: longest
-  // edge 1.006/0.988/1.015; larger area 1.006/1.011/1.020; plain heap order 1.031/1.019 (512/1024);
+  // edge 1.004/0.989/1.013; larger area 1.006/1.011/1.020; plain heap order 1.031/1.019 (512/1024);
   // oldest first 1.009/1.037; newest first 1.069/1.044. The relative nudge stays below 1e-9.
   const tieBreak = 1e-9 / (width * width + height * height);
   const measureRewrittenTriangles = (): void => {
