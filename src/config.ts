@@ -13,6 +13,12 @@ export interface AppConfig {
   trustedOrigins: string[];
   signupGrantCredits: number;
   poolSize: number;
+  /** V8 heap cap per worker thread (WORKER_HEAP_MB); a job past it fails out_of_memory and the thread is replaced. */
+  workerHeapMb: number;
+  /** How long a SIGTERM waits for running jobs before putting them back in the queue (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
+  /** How long a write waits for another SQLite writer before the API answers 503 (SQLITE_BUSY_TIMEOUT_MS). */
+  sqliteBusyTimeoutMs: number;
   jobTimeoutMs: number;
   /** Jobs a user may have running at once. */
   perUserConcurrency: number;
@@ -97,6 +103,9 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     trustedOrigins: (env.TRUSTED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     signupGrantCredits: int(env, 'SIGNUP_GRANT_CREDITS', 50),
     poolSize: Math.max(1, int(env, 'POOL_SIZE', defaults.cores)),
+    workerHeapMb: Math.max(16, int(env, 'WORKER_HEAP_MB', 1536)),
+    shutdownGraceMs: Math.max(0, int(env, 'SHUTDOWN_GRACE_MS', 20_000)),
+    sqliteBusyTimeoutMs: Math.max(0, int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000)),
     jobTimeoutMs: int(env, 'JOB_TIMEOUT_MS', 5 * 60_000),
     perUserConcurrency: Math.max(1, int(env, 'PER_USER_CONCURRENCY', 2)),
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 50 * 1024 * 1024),

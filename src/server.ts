@@ -32,8 +32,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How long a SIGTERM waits for running jobs before putting them back in the queue. */
-const SHUTDOWN_GRACE_MS = 20_000;
 /** How often uploads and job outputs past their plan's retention are purged. */
 const RETENTION_PURGE_MS = 60 * 60_000;
 
@@ -43,13 +41,13 @@ export async function startServer(env: Record<string, string | undefined> = proc
   await mkdir(join(dataDir, 'files'), { recursive: true });
   const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
-  const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'));
+  const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const storage = createLocalDiskStorage(join(dataDir, 'files'));
   const services = composeServices({ config, db, storage, secret, logger, clock: Date.now, imageCodec: sharpImageCodec });
   await migrateAll(services);
 
   // The queue survives restarts: rows a previous process left running are settled before claiming.
-  const pool = createWorkerPool({ size: config.poolSize });
+  const pool = createWorkerPool({ size: config.poolSize, maxOldGenerationSizeMb: config.workerHeapMb });
   const jobs = createJobsRuntime(services, pool);
   await jobs.runner.recover();
   jobs.runner.start();
@@ -86,7 +84,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
       clearInterval(retentionTimer);
       const stopped = new Promise<void>((done) => server.close(() => done()));
       // Stop claiming; running jobs get the grace period, then go back to the queue for the next start.
-      await jobs.runner.stop(options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS);
+      await jobs.runner.stop(options.shutdownGraceMs ?? config.shutdownGraceMs);
       await pool.close();
       // Open event streams would hold server.close() forever.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

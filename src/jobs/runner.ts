@@ -12,6 +12,11 @@
  * - shutdown after the grace period      -> task aborted, back to queued, the attempt given back
  * - process died (rows left running)     -> recover() at start: queued again, or failed + refunded
  *                                           once max_attempts is used up
+ * - worker out of memory                 -> the pool's outcome `out_of_memory`: failed, refunded
+ * - storing an output failed (disk full)  -> every file of the attempt removed, failed `storage_full`
+ *                                           (or `internal`), refunded; no artifact rows were written
+ * - database busy while settling          -> the write is retried with backoff (SQLITE_BUSY is
+ *                                           transient), so a busy spell cannot strand a running row
  * Refunds are idempotent by ledger key, so no path can refund (or charge) twice.
  */
 import type { Job } from '../db/schema.ts';
@@ -46,8 +51,13 @@ interface ActiveTask {
   done: Promise<void>;
 }
 
+/** Retries of one settling write that met SQLITE_BUSY, with backoff from 100 ms up to 2 s (each also waits busy_timeout). */
+const BUSY_RETRIES = 10;
+const BUSY = /SQLITE_BUSY|database is locked/i;
+
 export function createJobRunner(deps: RunnerDeps) {
-  const { jobs, lifecycle, executor, clock, logger } = deps;
+  const { jobs, executor, clock, logger } = deps;
+  const lifecycle = retryingWhenBusy(deps.lifecycle, logger);
   const active = new Map<string, ActiveTask>();
   let started = false;
   let stopping = false;
@@ -155,15 +165,31 @@ export function createJobRunner(deps: RunnerDeps) {
   }
 
   async function storeSuccess(job: Job, outcome: Extract<ExecutionOutcome, { ok: true }>): Promise<void> {
+    const discardFiles = () => deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
     const rows = [];
-    for (const artifact of outcome.artifacts) {
-      const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
-      const stored = await deps.storage.put(key, [artifact.bytes]);
-      rows.push({ job_id: job.id, name: artifact.name, content_type: artifact.contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: clock() });
+    try {
+      for (const artifact of outcome.artifacts) {
+        const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
+        const stored = await deps.storage.put(key, [artifact.bytes]);
+        rows.push({ job_id: job.id, name: artifact.name, content_type: artifact.contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: clock() });
+      }
+    } catch (error) {
+      // Some outputs may be stored already: none may outlive the attempt (no row will point at them).
+      await discardFiles().catch((e: Error) => logger.warn('runner: removing partial outputs failed', { jobId: job.id, error: e.message }));
+      if (!isStorageFull(error)) throw error;
+      logger.warn('runner: storage full while storing outputs', { jobId: job.id });
+      await lifecycle.fail(job, { code: 'storage_full', message: 'the server ran out of storage while saving the results; the job was refunded, try again later', stage: 'store' });
+      return;
     }
-    const recorded = await lifecycle.succeed(job, outcome.report, rows);
+    let recorded: boolean;
+    try {
+      recorded = await lifecycle.succeed(job, outcome.report, rows);
+    } catch (error) {
+      await discardFiles().catch(() => undefined);
+      throw error;
+    }
     // Cancelled or deleted while the worker ran: its files must not outlive the row.
-    if (!recorded) await deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
+    if (!recorded) await discardFiles();
   }
 
   /** Stage changes are written (and streamed) at once; repeats within a stage at most every throttle. */
@@ -236,3 +262,33 @@ export function createJobRunner(deps: RunnerDeps) {
 }
 
 export type JobRunner = ReturnType<typeof createJobRunner>;
+
+/** ENOSPC from the disk, or the 503 a storage adapter made of it. */
+function isStorageFull(error: unknown): boolean {
+  const e = error as { code?: unknown; status?: unknown };
+  return e?.code === 'ENOSPC' || (e?.code === 'service_unavailable' && e?.status === 503);
+}
+
+/** The lifecycle's settling writes, each retried while SQLite answers busy (another writer holds the lock). */
+function retryingWhenBusy(lifecycle: JobLifecycle, logger: Logger): JobLifecycle {
+  const retry =
+    <A extends unknown[], R>(name: string, write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await write(...args);
+        } catch (error) {
+          if (!BUSY.test((error as Error).message ?? '') || attempt >= BUSY_RETRIES) throw error;
+          logger.warn('runner: database busy, retrying', { write: name, attempt: attempt + 1 });
+          await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+        }
+      }
+    };
+  return {
+    ...lifecycle,
+    started: retry('started', lifecycle.started),
+    succeed: retry('succeed', lifecycle.succeed),
+    fail: retry('fail', lifecycle.fail),
+    requeue: retry('requeue', lifecycle.requeue),
+  };
+}

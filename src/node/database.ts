@@ -8,13 +8,13 @@ export interface OpenedDatabase {
   sqlite: Sqlite.Database;
 }
 
-export function openSqlite(path: string): OpenedDatabase {
+export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): OpenedDatabase {
   const sqlite = new Sqlite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  // Wait for a competing writer instead of failing at once ("database is locked").
-  sqlite.pragma('busy_timeout = 5000');
+  // Wait for a competing writer instead of failing at once ("database is locked"); past it the API answers 503.
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, sqlite };
 }

@@ -2,7 +2,8 @@
  * The Node executor: a piscina pool of worker threads running workers/mesh.worker.ts. Input bytes
  * go in the transferList (no copy), progress comes back on a MessagePort handed over with the task,
  * the result comes back as one moved ArrayBuffer. Aborting a running task terminates its thread and
- * piscina starts a fresh one, so a cancelled or timed-out job cannot keep a core busy.
+ * piscina starts a fresh one, so a cancelled or timed-out job cannot keep a core busy. A thread that
+ * runs past its heap cap is replaced the same way, and its job gets the outcome `out_of_memory`.
  */
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -21,13 +22,14 @@ export interface WorkerPoolOptions {
 const DEFAULT_WORKER = new URL('../../workers/mesh.worker.mjs', import.meta.url);
 
 export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
+  const heapMb = options.maxOldGenerationSizeMb ?? 1536;
   const pool = new Piscina({
     filename: (options.filename ?? DEFAULT_WORKER).href,
     minThreads: options.size,
     maxThreads: options.size,
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxOldGenerationSizeMb ?? 1536 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
   let busy = 0;
 
@@ -45,6 +47,13 @@ export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
       try {
         const reply = (await pool.run(task, { transferList: [input, port2], signal })) as WorkerReply;
         return replyToOutcome(reply);
+      } catch (error) {
+        // The thread hit its heap cap: piscina already replaced it. The same input would do it again,
+        // so this is the job's verdict (failed, refunded), not a crash worth another attempt.
+        if (!signal.aborted && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          return { ok: false, error: { code: 'out_of_memory', message: `the job needed more than the worker's ${heapMb} MB of memory; try a coarser resolution or fewer triangles` } };
+        }
+        throw error;
       } finally {
         busy--;
         port1.close();

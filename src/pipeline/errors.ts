@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   // runtime
   out_of_memory: 503,
   timeout: 503,
+  /** The server's storage was full while the results were saved (nothing of them was kept). */
+  storage_full: 503,
   cancelled: 409,
   internal: 500,
   // AI generation (the remote part of ai-image / ai-text jobs)

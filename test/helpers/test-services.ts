@@ -13,6 +13,7 @@ import { sharpImageCodec } from '../../src/repositories/media/sharp-image-codec.
 import { createLocalDiskStorage } from '../../src/repositories/storage/local-disk.ts';
 import { silentLogger } from '../../src/services/logger.ts';
 import type { Logger } from '../../src/services/logger.ts';
+import type { BlobStorage } from '../../src/services/storage.ts';
 
 export interface TestInfra {
   services: Services;
@@ -20,7 +21,7 @@ export interface TestInfra {
   close(): Promise<void>;
 }
 
-export async function createTestServices(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestInfra> {
+export async function createTestServices(env: Record<string, string> = {}, options: { logger?: Logger; /** Wraps the real disk storage (fault injection). */ storage?: (disk: BlobStorage) => BlobStorage } = {}): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
   const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off',
     // Generous limits unless a test sets its own: most tests are not about rate limiting.
@@ -28,11 +29,12 @@ export async function createTestServices(env: Record<string, string> = {}, optio
     RATE_LIMIT_JOBS_PER_MINUTE: '100000',
     RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
     ...env }, { cores: 1 });
-  const { db, sqlite } = openSqlite(join(dataDir, 'test.db'));
+  const { db, sqlite } = openSqlite(join(dataDir, 'test.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const disk = createLocalDiskStorage(join(dataDir, 'files'));
   const services = composeServices({
     config,
     db,
-    storage: createLocalDiskStorage(join(dataDir, 'files')),
+    storage: options.storage ? options.storage(disk) : disk,
     secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
     logger: options.logger ?? silentLogger,
     clock: Date.now,
