@@ -372,7 +372,16 @@ export async function createPage(ctx: PageContext) {
     uploadStatus.textContent = `Uploading ${f.name} (${formatBytes(f.size)})…`;
     uploadProgress.hidden = false;
     uploadProgress.value = 0;
-    const decoding = kind === 'image' ? decodePicture(f).then((p) => (picture = p), () => null) : Promise.resolve(null);
+    const decoding =
+      kind === 'image'
+        ? decodePicture(f).then(
+            (p) => (picture = p),
+            () => {
+              if (file === f) dims.textContent = 'This browser cannot decode the picture for a preview (HEIC, say); the server will still read it.';
+              return null;
+            },
+          )
+        : Promise.resolve(null);
     void decoding.then(() => file === f && schedulePreview());
     try {
       const result = await uploadFile(f, (fraction) => (uploadProgress.value = fraction));
