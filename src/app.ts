@@ -11,6 +11,7 @@ import { errorHandler, sendError } from './http/errors.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { createSessionCache, sessionTokenOf } from './http/session-cache.ts';
 import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -46,7 +47,13 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   const { clock, config } = services;
   app.use('/api/v1/*', rateLimitPerIp(createRateLimiter('API', config.apiPerIpPerMinute, clock), clientIp));
 
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => services.auth.handler(c.req.raw));
+  const sessions = createSessionCache(10_000, services.clock);
+  app.on(['GET', 'POST'], '/api/auth/*', (c) => {
+    // Any auth action (sign-out above all) forgets what we remembered about this cookie.
+    const token = sessionTokenOf(c.req.header('cookie'));
+    if (token && c.req.method === 'POST') sessions.drop(token);
+    return services.auth.handler(c.req.raw);
+  });
 
   const lookupUser = async (id: string) => {
     const row = await services.db
@@ -56,7 +63,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
       .executeTakeFirst();
     return row as { id: string; email: string; name: string } | undefined;
   };
-  app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser));
+  app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser, sessions));
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
   const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);
   const jobLimiter = createRateLimiter('job', config.jobsPerMinute, clock);

@@ -7,8 +7,15 @@ import type { Auth } from '../auth.ts';
 import type { ApiKeysService } from '../services/api-keys.ts';
 import { ServiceError } from '../services/service-error.ts';
 import type { AppEnv, SessionUser } from './env.ts';
+import type { SessionCache } from './session-cache.ts';
+import { sessionTokenOf } from './session-cache.ts';
 
-export function authenticate(auth: Auth, apiKeys: ApiKeysService, lookupUser: (id: string) => Promise<SessionUser | undefined>): MiddlewareHandler<AppEnv> {
+export function authenticate(
+  auth: Auth,
+  apiKeys: ApiKeysService,
+  lookupUser: (id: string) => Promise<SessionUser | undefined>,
+  sessions: SessionCache,
+): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
     const key = c.req.header('x-api-key');
     if (key) {
@@ -18,9 +25,17 @@ export function authenticate(auth: Auth, apiKeys: ApiKeysService, lookupUser: (i
       if (!user) throw new ServiceError('unauthorized', 401, 'the API key belongs to a deleted account');
       c.set('user', user);
       c.set('apiKeyId', found.keyId);
-    } else if (c.req.header('cookie')) {
-      const session = await auth.api.getSession({ headers: c.req.raw.headers });
-      if (session) c.set('user', { id: session.user.id, email: session.user.email, name: session.user.name });
+    } else {
+      const token = sessionTokenOf(c.req.header('cookie'));
+      if (token) {
+        let user = sessions.get(token);
+        if (user === undefined) {
+          const session = await auth.api.getSession({ headers: c.req.raw.headers });
+          user = session ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
+          sessions.set(token, user);
+        }
+        if (user) c.set('user', user);
+      }
     }
     await next();
   };

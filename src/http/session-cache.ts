@@ -1,0 +1,42 @@
+/**
+ * Resolved sessions, remembered for a few seconds per signed session cookie. better-auth's
+ * getSession costs 1.4-2.2 ms a call (measured at load 12 on 2 cores) and an API answer should cost
+ * well under one; the cookie value is signed, so it cannot be forged to hit another user's entry.
+ * Sign-out drops the entry at once; a session revoked elsewhere lasts at most `ttlMs`.
+ */
+import type { SessionUser } from './env.ts';
+
+export interface SessionCache {
+  get(cookie: string): SessionUser | null | undefined;
+  set(cookie: string, user: SessionUser | null): void;
+  drop(cookie: string): void;
+}
+
+const SESSION_COOKIE = /(?:^|;\s*)((?:__Secure-)?better-auth\.session_token)=([^;]+)/;
+
+/** The signed session token in a Cookie header, or undefined. */
+export function sessionTokenOf(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? SESSION_COOKIE.exec(cookieHeader)?.[2] : undefined;
+}
+
+export function createSessionCache(ttlMs: number, clock: () => number, maxEntries = 10_000): SessionCache {
+  const entries = new Map<string, { user: SessionUser | null; until: number }>();
+  return {
+    get(cookie) {
+      const hit = entries.get(cookie);
+      if (!hit) return undefined;
+      if (hit.until < clock()) {
+        entries.delete(cookie);
+        return undefined;
+      }
+      return hit.user;
+    },
+    set(cookie, user) {
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
+      entries.set(cookie, { user, until: clock() + ttlMs });
+    },
+    drop(cookie) {
+      entries.delete(cookie);
+    },
+  };
+}
