@@ -64,6 +64,11 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     return row as { id: string; email: string; name: string } | undefined;
   };
   app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser, sessions));
+  app.use('/api/v1/account', async function forgetDeletedSessions(c, next) {
+    await next();
+    const user = c.get('user');
+    if (c.req.method === 'DELETE' && c.res.status === 204 && user) sessions.dropUser(user.id);
+  });
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
   const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);
   const jobLimiter = createRateLimiter('job', config.jobsPerMinute, clock);

@@ -10,6 +10,8 @@ export interface SessionCache {
   get(cookie: string): SessionUser | null | undefined;
   set(cookie: string, user: SessionUser | null): void;
   drop(cookie: string): void;
+  /** Forgets every session of a user (account deleted): all their devices, not just this one. */
+  dropUser(userId: string): void;
 }
 
 const SESSION_COOKIE = /(?:^|;\s*)((?:__Secure-)?better-auth\.session_token)=([^;]+)/;
@@ -37,6 +39,9 @@ export function createSessionCache(ttlMs: number, clock: () => number, maxEntrie
     },
     drop(cookie) {
       entries.delete(cookie);
+    },
+    dropUser(userId) {
+      for (const [cookie, entry] of entries) if (entry.user?.id === userId) entries.delete(cookie);
     },
   };
 }
