@@ -4,6 +4,8 @@
  * faces around non-manifold edges; so we count edge uses ourselves first (each directed edge
  * once, its reverse once). When that passes and manifold-3d still removes triangles, they were
  * degenerate slivers (booleans leave some): the cleaned mesh is returned and exported instead.
+ * After repair the count is not repeated: repair counted the same index array (edgeCheckedIndices).
+ * At 1M triangles what remains is manifold-3d building the solid, ~1.5 s of CPU (November 2026).
  */
 import type { ManifoldToplevel } from 'manifold-3d';
 import { PipelineError } from './errors.ts';
