@@ -54,6 +54,6 @@ export function createJobsRuntime(services: Services, executor: JobExecutor, opt
     timeoutMs: config.ai.timeoutMs + config.jobTimeoutMs,
   });
   const runner = createJobRunner({ jobs, uploads, storage, lifecycle, executor, config, clock, logger, pollMs: options.pollMs });
-  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock, aiModes, expiresAt: services.retention?.expiresAt });
+  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock, aiModes, expiresAt: services.retention?.expiresAt, prices: services.prices });
   return { service, bus, runner, executor, heartbeatMs: options.heartbeatMs ?? 15_000 };
 }

@@ -17,6 +17,7 @@ import type { CreditsService } from './credits.ts';
 import { newId } from './ids.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
 import { priceJob } from './pricing.ts';
+import type { PriceTable } from './pricing.ts';
 import { notFound, ServiceError } from './service-error.ts';
 import type { BlobStorage } from './storage.ts';
 import { storageKeys } from './storage.ts';
@@ -58,6 +59,8 @@ export interface JobsServiceDeps {
   expiresAt?: (userId: string, createdAt: number) => Promise<number | null>;
   /** AI modes a configured provider can run (src/services/ai/availability.ts); without it none. */
   aiModes?: ReadonlySet<string>;
+  /** The configured price table (PRICING_JSON); the built-in one without it. */
+  prices?: PriceTable;
 }
 
 export function createJobsService(deps: JobsServiceDeps) {
@@ -77,8 +80,8 @@ export function createJobsService(deps: JobsServiceDeps) {
         throw new ServiceError('provider_not_configured', 503, `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); ${why}`);
       }
       const params = resolveParams(input.mode, input.params ?? {});
-      const cost = priceJob(input.mode, params as { maxTriangles?: number });
-      if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
+      // Repair and convert are priced by the triangles they read, everything else by what it makes.
+      let inputTriangles: number | undefined;
       if (input.mode === 'ai-text') {
         if (!input.prompt?.trim()) throw ServiceError.of('invalid_request', 'mode ai-text needs a prompt');
         if (input.prompt.length > AI_PROMPT_MAX) throw ServiceError.of('invalid_request', `the prompt is longer than ${AI_PROMPT_MAX} characters`);
@@ -86,12 +89,15 @@ export function createJobsService(deps: JobsServiceDeps) {
       } else {
         if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
         const upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
+        if (input.mode === 'repair' || input.mode === 'convert') inputTriangles = upload.triangles ?? undefined;
         if (ai) {
           aiImageFormat(upload);
           for (const viewId of (params as { views?: string[] }).views ?? []) aiImageFormat(await usableUpload(deps.uploads, userId, viewId, input.mode));
         }
       }
 
+      const cost = priceJob(input.mode, params as { maxTriangles?: number; targetPolycount?: number }, deps.prices, inputTriangles);
+      if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
       if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params };
 
       const fingerprint = { mode: input.mode, upload_id: input.uploadId ?? null, prompt: input.prompt ?? null, params: JSON.stringify(params) };

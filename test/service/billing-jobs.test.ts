@@ -98,3 +98,24 @@ describe('purchase flow', () => {
     expect(done.artifacts?.map((a) => a.name)).toContain('model.stl');
   });
 });
+
+describe('configured prices', () => {
+  it('PRICING_JSON sets what a job costs, shown by a dry run before anything is created', async () => {
+    const priced = await createTestServices({ SIGNUP_GRANT_CREDITS: '10', PRICING_JSON: JSON.stringify({ prices: { lithophane: { S: 3, M: 5, L: 8 } } }) });
+    const runtime = jobsApp(priced.services, pool);
+    try {
+      const cookie = await signUp(runtime.app, 'priced@example.com');
+      const uploadId = await insertUpload(priced.services, await userIdOf(runtime.app, cookie), png);
+      const dry = await postJob(runtime.app, cookie, { mode: 'lithophane', uploadId, params: SMALL, dryRun: true });
+      expect(dry.status).toBe(200);
+      expect(((await dry.json()) as { cost: number }).cost).toBe(3);
+      const big = await postJob(runtime.app, cookie, { mode: 'lithophane', uploadId, params: { ...SMALL, maxTriangles: 2_000_000 }, dryRun: true });
+      expect(((await big.json()) as { cost: number }).cost).toBe(8);
+      expect(await balance(runtime.app, cookie)).toBe(10);
+      const pricing = (await (await runtime.app.request('/api/v1/pricing')).json()) as { modes: Array<{ mode: string; prices: Record<string, number> }> };
+      expect(pricing.modes.find((m) => m.mode === 'lithophane')!.prices).toEqual({ S: 3, M: 5, L: 8 });
+    } finally {
+      await priced.close();
+    }
+  });
+});
