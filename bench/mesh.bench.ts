@@ -4,13 +4,15 @@
  *  2. End to end, each case in its own process so its peak RSS is its own: a 1024² photo
  *     lithophane (full resolution and defaults), a 4096² 16-bit relief, the largest corpus photo
  *     as a 150 mm lithophane.
- *  3. Preview rendering.
- * BENCH_ONLY=triangulate|pipeline|preview runs one part.
+ *  3. Repair of 100k and 1M-triangle soups with holes (each in its own process).
+ *  4. Preview rendering.
+ * BENCH_ONLY=triangulate|pipeline|repair|preview runs one part.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchTriangulate, formatRows } from './triangulate.bench.ts';
 import { benchPreview } from './preview.bench.ts';
+import { benchRepair, formatRepairRows } from './repair.bench.ts';
 
 const only = process.env.BENCH_ONLY;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -40,6 +42,12 @@ if (!only || only === 'pipeline') {
       .join(', ');
     console.log(`| ${name} | ${r.ms} | ${r.triangles} | ${r.fullGridTriangles} | ${r.achievedMaxErrorMm} | ${r.stlMB} | ${r.peakRssMb} | ${slowest} |`);
   }
+  console.log();
+}
+
+if (!only || only === 'repair') {
+  console.log('## Repair (soups with punched holes; repair + validate)\n');
+  console.log(formatRepairRows(benchRepair()));
   console.log();
 }
 
