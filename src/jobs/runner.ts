@@ -10,8 +10,8 @@
  * - cancel (the API moved the row first) -> task aborted, nothing more to write
  * - worker crash (execute threw)         -> back to queued until max_attempts, then failed + refunded
  * - shutdown after the grace period      -> task aborted, back to queued, the attempt given back
- * - process died (rows left running)     -> recover() at start: queued again, or failed + refunded
- *                                           once max_attempts is used up
+ * - process died (rows left running)     -> recover() at start: the dead attempt's files removed, then
+ *                                           queued again, or failed + refunded once max_attempts is used up
  * - worker out of memory                 -> the pool's outcome `out_of_memory`: failed, refunded
  * - storing an output failed (disk full)  -> every file of the attempt removed, failed `storage_full`
  *                                           (or `internal`), refunded; no artifact rows were written
@@ -230,6 +230,9 @@ export function createJobRunner(deps: RunnerDeps) {
       let failed = 0;
       for (const job of await jobs.running()) {
         if (active.has(job.id)) continue;
+        // The dead process may have been writing this job's outputs: a running row has no artifact
+        // rows, so any file in its folder (half-written .part files included) belongs to no one.
+        await deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id)).catch((e: Error) => logger.warn('runner: removing a dead attempt\'s files failed', { jobId: job.id, error: e.message }));
         if (job.attempts < job.max_attempts) {
           if (await lifecycle.requeue(job, 'restart', true)) requeued++;
         } else if (await lifecycle.fail(job, { code: 'internal', message: `the server stopped while this job ran (${job.attempts} attempts); it was refunded`, stage: job.stage ?? undefined })) {
