@@ -4,6 +4,7 @@
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { sql } from 'kysely';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
@@ -48,11 +49,17 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.use('/api/v1/*', rateLimitPerIp(createRateLimiter('API', config.apiPerIpPerMinute, clock), clientIp));
 
   const sessions = createSessionCache(10_000, services.clock);
-  app.on(['GET', 'POST'], '/api/auth/*', (c) => {
+  app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     // Any auth action (sign-out above all) forgets what we remembered about this cookie.
     const token = sessionTokenOf(c.req.header('cookie'));
     if (token && c.req.method === 'POST') sessions.drop(token);
-    return services.auth.handler(c.req.raw);
+    const res = await services.auth.handler(c.req.raw);
+    // better-auth turns a locked database into a 500 (sign-in) or a 422 "failed to create user"
+    // (sign-up). When a write cannot get the lock now either, say what it is: busy, try again.
+    if ((res.status >= 500 || res.status === 422) && (await databaseBusy(services))) {
+      return sendError(c, 503, 'service_unavailable', 'the database is busy; try again shortly', undefined, 2);
+    }
+    return res;
   });
 
   const lookupUser = async (id: string) => {
@@ -90,4 +97,17 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   return app;
+}
+
+/** True when a write lock cannot be had within the database's busy timeout (SQLite: SQLITE_BUSY). */
+async function databaseBusy(services: Services): Promise<boolean> {
+  try {
+    await services.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      await sql`rollback`.execute(conn);
+    });
+    return false;
+  } catch (error) {
+    return /SQLITE_BUSY|database is locked/i.test((error as Error).message);
+  }
 }

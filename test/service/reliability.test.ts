@@ -3,7 +3,8 @@
  * - disk full: a storage wrapper (handed in through the composition) that writes part of a file
  *   and then throws ENOSPC, on an upload and on a finishing job's outputs;
  * - database busy: a second better-sqlite3 connection holding BEGIN EXCLUSIVE on the same file for
- *   longer than busy_timeout (SQLITE_BUSY_TIMEOUT_MS lowered for the test);
+ *   longer than busy_timeout (SQLITE_BUSY_TIMEOUT_MS lowered for the test): API writes and
+ *   better-auth's sign-up/sign-in answer 503 + Retry-After, a job finishing meanwhile settles after;
  * - a worker out of memory: a real, huge input (an OBJ of millions of triangles) on a pool whose
  *   heap cap is small (WORKER_HEAP_MB), then an ordinary job on the same pool.
  * Process-level faults (kill -9 at random points, SIGTERM) are in test/e2e/.
@@ -108,6 +109,10 @@ afterEach(async () => {
   }
 });
 
+function signUpAgain(app: TestApp): Promise<Response> {
+  return Promise.resolve(app.request('/api/auth/sign-up/email', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' }, body: JSON.stringify({ email: 'late@example.com', password: 'correct horse battery', name: 'late' }) }));
+}
+
 function uploadForm(bytes: Uint8Array, name: string): FormData {
   const form = new FormData();
   form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
@@ -200,6 +205,13 @@ describe('database busy', () => {
       const upload = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
       expect(upload.status).toBe(503);
       expect(upload.headers.get('retry-after')).toBeTruthy();
+      // Sign-up and sign-in go through better-auth, which would answer 422 / 500 for a locked database.
+      const auth = (path: string, body: unknown) => h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' }, body: JSON.stringify(body) });
+      const signUpBusy = await auth('/api/auth/sign-up/email', { email: 'late@example.com', password: 'correct horse battery', name: 'late' });
+      expect(signUpBusy.status).toBe(503);
+      expect(signUpBusy.headers.get('retry-after')).toBeTruthy();
+      const signInBusy = await auth('/api/auth/sign-in/email', { email: `user-${opened.length}@example.com`, password: 'correct horse battery' });
+      expect(signInBusy.status).toBe(503);
       // WAL: readers are not blocked by a writer.
       expect((await getJob(h.app, h.cookie, pending.id)).status).toBe('running');
       expect(await balance(h.app, h.cookie)).toBe(before - pending.cost);
@@ -223,6 +235,7 @@ describe('database busy', () => {
     expect(after.status).toBe(201);
     const upload = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
     expect(upload.status).toBe(201);
+    expect((await signUpAgain(h.app)).status).toBe(200);
     expect((await waitForStatus(h.app, h.cookie, ((await after.json()) as { job: { id: string } }).job.id, ['succeeded', 'failed'], 10_000)).status).toBe('succeeded');
   });
 });
