@@ -123,9 +123,10 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   }
   if (params.previews) {
     await timer.run('preview', () => {
-      // Renders compress better and 4x faster unfiltered; the backlit photo-like image wants adaptive filters.
+      // Unfiltered PNGs came out smallest and 1.5-4x faster for both pictures (measured: render
+      // 131 KB in 64 ms vs 156 KB in 96 ms adaptive; backlit 165 KB in 24 ms vs 185 KB in 96 ms).
       artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh), { filter: 'none' })));
-      if (surface.thickness) artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness))));
+      if (surface.thickness) artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness), { filter: 'none' })));
     });
   }
 
