@@ -5,6 +5,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { sql } from 'kysely';
+import { CLIENT_IP_HEADER } from './auth.ts';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
@@ -53,7 +54,11 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     // Any auth action (sign-out above all) forgets what we remembered about this cookie.
     const token = sessionTokenOf(c.req.header('cookie'));
     if (token && c.req.method === 'POST') sessions.drop(token);
-    const res = await services.auth.handler(c.req.raw);
+    // better-auth limits sign-in per client IP; it reads the address only from a header, so hand
+    // it ours (a value a client sends under that name is overwritten, never trusted).
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(CLIENT_IP_HEADER, clientIp(c));
+    const res = await services.auth.handler(new Request(c.req.raw, { headers }));
     // better-auth turns a locked database into a 500 (sign-in) or a 422 "failed to create user"
     // (sign-up). When a write cannot get the lock now either, say what it is: busy, try again.
     if ((res.status >= 500 || res.status === 422) && (await databaseBusy(services))) {

@@ -6,6 +6,9 @@ import { betterAuth } from 'better-auth';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.ts';
 
+/** The header through which the app hands better-auth the peer address (set by us, never trusted from clients). */
+export const CLIENT_IP_HEADER = 'x-image-to-stl-client-ip';
+
 export interface AuthHooks {
   /** Called once per new user (sign-up grant, audit). */
   onUserCreated(user: { id: string; email: string }): Promise<void>;
@@ -33,6 +36,7 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     session: { cookieCache: { enabled: true, maxAge: 30 } },
     socialProviders,
     rateLimit: { enabled: config.authRateLimit, window: 60, max: 100, storage: 'database' },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
     databaseHooks: {
       user: {
         create: {

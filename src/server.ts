@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { createApp, composeServices, migrateAll } from './compose.ts';
@@ -65,7 +66,11 @@ export async function startServer(env: Record<string, string | undefined> = proc
     return { database: true, pool: { size, busy, queued } };
   };
   const runtime: Runtime = { jobs };
-  const app = createApp(services, { health, routers: [...buildRouters(services, runtime), widgetAssetsRoutes()] });
+  const app = createApp(services, {
+    health,
+    routers: [...buildRouters(services, runtime), widgetAssetsRoutes()],
+    remoteAddress: (c) => getConnInfo(c).remote.address,
+  });
   // The web app (web/dist) answers the GETs no API route took; registered last so it shadows none.
   app.route('/', webAppRoutes());
 

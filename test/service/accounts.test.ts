@@ -107,6 +107,25 @@ describe('accounts', () => {
     }
   });
 
+  it('tells clients apart: one address hitting the sign-in limit does not lock out another', async () => {
+    const limited = await createTestServices({ AUTH_RATE_LIMIT: 'on', TRUST_PROXY: '1' });
+    try {
+      const limitedApp = createApp(limited.services, { health: async () => ({ database: true, pool: null }), routers: [] });
+      const attempt = (ip: string) =>
+        limitedApp.request('/api/auth/sign-in/email', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'http://localhost:3000', 'x-forwarded-for': ip },
+          body: JSON.stringify({ email: 'nobody@example.com', password: 'guessing-password' }),
+        });
+      const first: number[] = [];
+      for (let i = 0; i < 6; i++) first.push((await attempt('203.0.113.7')).status);
+      expect(first).toContain(429);
+      expect((await attempt('198.51.100.9')).status).toBe(401);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('rejects invalid query parameters with a 400 in the error shape', async () => {
     const cookie = await signUp(app, 'query@example.com');
     const res = await app.request('/api/v1/credits?limit=5000', { headers: { cookie } });
