@@ -8,11 +8,7 @@ import type { ManifoldToplevel } from 'manifold-3d';
 import type { Artifact } from './artifacts.ts';
 import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
 import { decodeImage } from './decode.ts';
-import { PipelineError } from './errors.ts';
-import { writeGlb } from './export/glb.ts';
-import { writeObj } from './export/obj.ts';
-import { stlByteLength, stlChunks } from './export/stl.ts';
-import { writeThreeMf } from './export/threemf.ts';
+import { exportMesh } from './export/export-mesh.ts';
 import { extrudeLogo } from './extrude/extrude.ts';
 import type { Heightmap } from './heightmap.ts';
 import { applyGamma } from './heightmap-ops/gamma.ts';
@@ -27,7 +23,7 @@ import { buildLithophane } from './modes/lithophane.ts';
 import type { LithophaneResult } from './modes/lithophane.ts';
 import { buildRelief } from './modes/relief.ts';
 import { addStand } from './modes/stand.ts';
-import type { ImageJobParams, OutputFormat } from './params.ts';
+import type { ImageJobParams } from './params.ts';
 import { renderBacklit } from './preview/backlit.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
@@ -184,21 +180,6 @@ function prepare(
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
   return { map, pitchMm };
-}
-
-async function exportMesh(mesh: Mesh, format: OutputFormat): Promise<Artifact> {
-  switch (format) {
-    case 'stl':
-      return { name: 'model.stl', contentType: CONTENT_TYPES.stl, byteLength: stlByteLength(mesh.indices.length / 3), chunks: () => stlChunks(mesh) };
-    case '3mf':
-      return bytesArtifact('model.3mf', CONTENT_TYPES['3mf'], writeThreeMf(mesh));
-    case 'glb':
-      return bytesArtifact('model.glb', CONTENT_TYPES.glb, await writeGlb(mesh));
-    case 'obj':
-      return bytesArtifact('model.obj', CONTENT_TYPES.obj, writeObj(mesh));
-    default:
-      throw new PipelineError('invalid_parameters', `export: unknown format ${String(format)}`, 'export');
-  }
 }
 
 function round(v: number, digits: number): number {

@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../helpers/grids.ts';
 import { HttpClient, freePort, startServerProcess } from './server-process.ts';
 import type { ServerProcess } from './server-process.ts';
 
@@ -36,17 +37,6 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-/** mulberry32: small, seeded, good enough to pick moments. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function readDb<T>(read: (db: Sqlite.Database) => T): T {
   const db = new Sqlite(join(dataDir, 'image-to-stl.db'), { readonly: true });
@@ -64,7 +54,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 describe('kill -9 at random points', () => {
   it(`leaves every job terminal, charged once, refunded at most once, outputs readable (seed ${SEED})`, async () => {
-    const rand = random(SEED);
+    const rand = mulberry32(SEED);
     const port = await freePort();
     const env = { SIGNUP_GRANT_CREDITS: '1000', PER_USER_CONCURRENCY: '2', RATE_LIMIT_JOBS_PER_MINUTE: '1000' };
     server = await startServerProcess(dataDir, port, env);

@@ -3,7 +3,7 @@
  * onto a flat base, then put the part on the bed (min z = 0) centred on x = y = 0.
  */
 import type { Mesh } from '../mesh.ts';
-import { boundingBox, boxSize } from '../mesh.ts';
+import { boundingBox, boxSize, translateMesh } from '../mesh.ts';
 
 export const MM_PER_UNIT = { mm: 1, cm: 10, m: 1000, in: 25.4 } as const;
 export type LengthUnit = keyof typeof MM_PER_UNIT;
@@ -41,14 +41,7 @@ export function yUpToZUp(mesh: Mesh): Mesh {
 
 export function placeOnBed(mesh: Mesh): Mesh {
   const box = boundingBox(mesh);
-  const dx = -(box.min[0] + box.max[0]) / 2, dy = -(box.min[1] + box.max[1]) / 2, dz = -box.min[2];
-  const positions = new Float32Array(mesh.positions.length);
-  for (let i = 0; i < positions.length; i += 3) {
-    positions[i] = mesh.positions[i] + dx;
-    positions[i + 1] = mesh.positions[i + 1] + dy;
-    positions[i + 2] = mesh.positions[i + 2] + dz;
-  }
-  return { positions, indices: mesh.indices };
+  return translateMesh(mesh, -(box.min[0] + box.max[0]) / 2, -(box.min[1] + box.max[1]) / 2, -box.min[2]);
 }
 
 /** Whether the box fits the build volume, allowing a quarter turn about z. */
