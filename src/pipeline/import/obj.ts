@@ -39,7 +39,8 @@ export function readObj(bytes: Uint8Array, options: Partial<ReadObjOptions> = {}
       const parts = words(line);
       for (let k = 0; k < 3; k++) {
         const value = Number(parts[k + 1]);
-        if (parts[k + 1] === undefined || !Number.isFinite(value)) throw corrupt(OP, `line ${lineNumber}: a vertex needs three numbers`);
+        // Checked as float32 (what the mesh stores): 1e39 is a finite double but Infinity there.
+        if (parts[k + 1] === undefined || !Number.isFinite(Math.fround(value))) throw corrupt(OP, `line ${lineNumber}: a vertex needs three numbers (within float32 range)`);
         positions[vertexCount * 3 + k] = value;
       }
       vertexCount++;

@@ -50,8 +50,10 @@ export function readPly(bytes: Uint8Array, options: Partial<ReadPlyOptions> = {}
   if (listIndex < 0) throw corrupt(OP, 'the face element has no vertex_indices list');
 
   const body = bytes.length - bodyStart;
+  // An ASCII element is at least its line break, so even a property-less one costs a byte (a
+  // header claiming 2^31 empty elements was a 12 s loop); binary property-less ones are skipped.
   const minBytesPer = (e: Element) =>
-    format === 'ascii' ? 2 * e.properties.length : e.properties.reduce((n, p) => n + TYPE_BYTES[p.countType ?? p.type], 0);
+    format === 'ascii' ? Math.max(1, 2 * e.properties.length) : e.properties.reduce((n, p) => n + TYPE_BYTES[p.countType ?? p.type], 0);
   for (const e of elements) {
     if (e.count * minBytesPer(e) > body) {
       throw corrupt(OP, `the header claims ${e.count} ${e.name} elements, more than the ${body} bytes after it can hold`, { element: e.name, count: e.count });
@@ -64,6 +66,7 @@ export function readPly(bytes: Uint8Array, options: Partial<ReadPlyOptions> = {}
   const triangles: number[] = [];
   let badFaces = 0;
   for (const element of elements) {
+    if (format !== 'ascii' && element.properties.length === 0) continue; // nothing to read
     for (let i = 0; i < element.count; i++) {
       for (let p = 0; p < element.properties.length; p++) {
         const property = element.properties[p];
@@ -87,7 +90,8 @@ export function readPly(bytes: Uint8Array, options: Partial<ReadPlyOptions> = {}
           if (element === vertexElement) {
             const axis = axes.indexOf(p);
             if (axis >= 0) {
-              if (!Number.isFinite(value)) throw corrupt(OP, `vertex ${i} has a coordinate that is not a number`);
+              // As float32 (what the mesh stores): a double of 1e300 is finite but Infinity there.
+              if (!Number.isFinite(Math.fround(value))) throw corrupt(OP, `vertex ${i} has a coordinate that is not a number within float32 range`);
               positions[i * 3 + axis] = value;
             }
           }

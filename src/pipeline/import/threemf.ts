@@ -134,7 +134,7 @@ function parseModel(text: string, limits: ImportLimits): ParsedModel {
         if (!current) break;
         const attributes = xmlAttributes(tag.attributes);
         const x = Number(attributes.get('x')), y = Number(attributes.get('y')), z = Number(attributes.get('z'));
-        if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) throw corrupt(OP, `vertex ${current.vertexCount} is not three numbers`);
+        if (![x, y, z].every((v) => Number.isFinite(Math.fround(v)))) throw corrupt(OP, `vertex ${current.vertexCount} is not three numbers within float32 range`);
         model.positions.push3(x, y, z);
         current.vertexCount++;
         break;
@@ -209,6 +209,10 @@ function assemble(model: ParsedModel, limits: ImportLimits): ImportedMesh {
       positions[out] = (x * m[0] + y * m[3] + z * m[6] + m[9]) * scale;
       positions[out + 1] = (x * m[1] + y * m[4] + z * m[7] + m[10]) * scale;
       positions[out + 2] = (x * m[2] + y * m[5] + z * m[8] + m[11]) * scale;
+      // Nested transforms (1e38 scales, 1e308 * 1e308 * 0) can overflow float32 or make NaN.
+      if (!Number.isFinite(positions[out]) || !Number.isFinite(positions[out + 1]) || !Number.isFinite(positions[out + 2])) {
+        throw corrupt(OP, "a build or component transform places a vertex outside float32 range");
+      }
     }
     // A mirroring transform turns the surface inside out; swap two corners to keep CCW outside.
     const mirrored = determinant(m) < 0;
