@@ -10,10 +10,12 @@ import { corrupt } from './limits.ts';
 const GLB_MAGIC = 0x46546c67; // "glTF"
 const JSON_CHUNK = 0x4e4f534a; // "JSON"
 const TRIANGLES = 4;
+export const MAX_GLB_NODES = 20_000;
 const COMPONENT_BYTES: Record<number, number> = { 5120: 1, 5121: 1, 5122: 2, 5123: 2, 5125: 4, 5126: 4 };
 const ELEMENT_SIZE: Record<string, number> = { SCALAR: 1, VEC2: 2, VEC3: 3, VEC4: 4, MAT2: 4, MAT3: 9, MAT4: 16 };
 
 interface GltfJson {
+  scenes?: { nodes?: number[] }[];
   asset?: { generator?: string };
   extensionsRequired?: string[];
   buffers?: { uri?: string; byteLength?: number }[];
@@ -47,7 +49,14 @@ export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: nu
   } catch {
     throw corrupt(operation, 'the GLB JSON chunk does not parse');
   }
-  if (typeof json !== 'object' || json === null) throw corrupt(operation, 'the GLB JSON chunk is not an object');
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw corrupt(operation, 'the GLB JSON chunk is not an object');
+  checkShapes(json, operation);
+  // glTF-Transform spends ~20 us per node (a 3 MB GLB of 100k nodes instancing one mesh took 2 s
+  // to read), and the triangle cap alone lets a small file ask for that; real models have far fewer.
+  const nodes = json.nodes?.length ?? 0;
+  if (nodes > MAX_GLB_NODES) {
+    throw new PipelineError('file_too_large', `${operation}: the GLB has ${nodes} nodes, the limit is ${MAX_GLB_NODES}`, 'import', { nodes, maxNodes: MAX_GLB_NODES });
+  }
   const unsupported = (json.extensionsRequired ?? []).filter((name) => !decodable.includes(name));
   if (unsupported.length > 0) {
     throw new PipelineError('unsupported_format', `${operation}: required extensions are not supported: ${unsupported.join(', ')}`, 'import');
@@ -55,29 +64,127 @@ export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: nu
   const external = [...(json.buffers ?? []), ...(json.images ?? [])].some((r) => typeof r.uri === 'string' && !r.uri.startsWith('data:'));
   if (external) throw new PipelineError('unsupported_format', `${operation}: GLBs that reference external files are not supported`, 'import');
   checkAccessorsFit(json, operation, maxElements);
-  return { generator: json.asset?.generator ?? '', triangles: countTriangles(json) };
+  return { generator: typeof json.asset?.generator === 'string' ? json.asset.generator : '', triangles: countTriangles(json) };
+}
+
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The members this file and the reader rely on must have their JSON types (found by fuzzing:
+ * `"accessors": {}` or `"extensionsRequired": "x"` were TypeErrors, not mesh_corrupt).
+ */
+function checkShapes(json: GltfJson, operation: string): void {
+  const bad = (what: string) => corrupt(operation, `the GLB JSON is malformed (${what})`);
+  for (const key of ['buffers', 'bufferViews', 'accessors', 'images', 'meshes', 'nodes', 'scenes'] as const) {
+    const list = (json as Record<string, unknown>)[key];
+    if (list !== undefined && (!Array.isArray(list) || !list.every(isRecord))) throw bad(`${key} is not a list of objects`);
+  }
+  const required = json.extensionsRequired as unknown;
+  if (required !== undefined && (!Array.isArray(required) || !required.every((e) => typeof e === 'string'))) throw bad('extensionsRequired is not a list of names');
+  if (json.asset !== undefined && !isRecord(json.asset)) throw bad('asset is not an object');
+  for (const [m, mesh] of (json.meshes ?? []).entries()) {
+    const primitives = mesh.primitives as unknown;
+    if (primitives !== undefined && (!Array.isArray(primitives) || !primitives.every(isRecord))) throw bad(`mesh ${m} primitives`);
+    for (const primitive of mesh.primitives ?? []) {
+      if (primitive.attributes !== undefined && !isRecord(primitive.attributes)) throw bad(`mesh ${m} attributes`);
+      const refs = [primitive.indices, ...Object.values(primitive.attributes ?? {})];
+      if (refs.some((r) => r !== undefined && !(isIndex(r) && r < (json.accessors?.length ?? 0)))) throw bad(`mesh ${m} refers to a missing accessor`);
+      if (primitive.mode !== undefined && !isIndex(primitive.mode)) throw bad(`mesh ${m} mode`);
+    }
+  }
+  const roots = checkNodes(json.nodes ?? [], json.meshes?.length ?? 0, bad);
+  // A scene lists root nodes, each once: a 480 KB file listing one big subtree 200,000 times hung
+  // the reader (glTF-Transform adds, and we traverse, every entry).
+  let listed = 0;
+  for (const [s, scene] of (json.scenes ?? []).entries()) {
+    const list = (scene as { nodes?: unknown }).nodes;
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw bad(`scene ${s} nodes`);
+    listed += list.length;
+    if (listed > MAX_GLB_NODES) throw new PipelineError('file_too_large', `${operation}: the GLB's scenes list more than ${MAX_GLB_NODES} nodes`, 'import', { maxNodes: MAX_GLB_NODES });
+    const seen = new Set<number>();
+    for (const n of list) {
+      if (!(isIndex(n) && n < roots.length && roots[n]) || seen.has(n)) throw bad(`scene ${s} lists a node that is missing, repeated or not a root`);
+      seen.add(n);
+    }
+  }
+}
+
+const TRS_LENGTHS = { matrix: 16, translation: 3, rotation: 4, scale: 3 } as const;
+
+/** Node transforms of finite numbers, and children forming trees: glTF-Transform trusts both (a null scale was a TypeError; a cycle would loop). */
+function checkNodes(nodes: NonNullable<GltfJson['nodes']>, meshes: number, bad: (what: string) => PipelineError): boolean[] {
+  const parent = new Int32Array(nodes.length).fill(-1);
+  for (const [n, node] of nodes.entries()) {
+    if (node.mesh !== undefined && !(isIndex(node.mesh) && node.mesh < meshes)) throw bad(`node ${n} refers to a missing mesh`);
+    for (const [key, length] of Object.entries(TRS_LENGTHS)) {
+      const value = (node as Record<string, unknown>)[key];
+      if (value !== undefined && !(Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'number' && Number.isFinite(v)))) throw bad(`node ${n} ${key}`);
+    }
+    const children = (node as { children?: unknown }).children;
+    if (children === undefined) continue;
+    if (!Array.isArray(children)) throw bad(`node ${n} children`);
+    for (const child of children) {
+      if (!(isIndex(child) && child < nodes.length) || child === n || parent[child] !== -1) throw bad(`node ${n} has a child that is missing or has another parent`);
+      parent[child] = n;
+    }
+  }
+  // One parent each, so a cycle is a parent chain that comes back: walk each chain once.
+  const state = new Uint8Array(nodes.length); // 0 unseen, 1 on the current chain, 2 known to reach a root
+  for (let start = 0; start < nodes.length; start++) {
+    const chain: number[] = [];
+    let at = start;
+    while (at !== -1 && state[at] === 0) {
+      state[at] = 1;
+      chain.push(at);
+      at = parent[at];
+    }
+    if (at !== -1 && state[at] === 1) throw bad(`node ${at} is its own ancestor`);
+    for (const n of chain) state[n] = 2;
+  }
+  return Array.from(parent, (p) => p === -1);
 }
 
 function checkAccessorsFit(json: GltfJson, operation: string, maxElements: number): void {
   const views = json.bufferViews ?? [];
+  const viewFits = (index: unknown, offset: unknown, bytes: number, what: string) => {
+    const view = isIndex(index) ? views[index] : undefined;
+    if (!view || !isIndex(view.byteLength) || (view.byteOffset !== undefined && !isIndex(view.byteOffset))) throw corrupt(operation, `${what} has a malformed buffer view`);
+    if (offset !== undefined && !isIndex(offset)) throw corrupt(operation, `${what} has a malformed byteOffset`);
+    if (((offset as number | undefined) ?? 0) + bytes > view.byteLength) throw corrupt(operation, `${what} claims more data than its buffer view holds`);
+    return view;
+  };
+  // Accessors without a buffer view are zero-filled by glTF-Transform from their count alone.
+  let zeroFilledComponents = 0;
   for (const [i, accessor] of (json.accessors ?? []).entries()) {
-    if (accessor.bufferView === undefined) continue; // all zeros or sparse-only: glTF-Transform sizes it from count
-    const bufferView = views[accessor.bufferView];
     const componentBytes = COMPONENT_BYTES[accessor.componentType ?? 0];
     const elementSize = ELEMENT_SIZE[accessor.type ?? ''];
-    const count = accessor.count ?? 0;
-    if (!bufferView || !componentBytes || !elementSize || !Number.isInteger(count) || count < 0) {
-      throw corrupt(operation, `accessor ${i} is malformed`);
-    }
+    const count = accessor.count;
+    if (!componentBytes || !elementSize || !isIndex(count)) throw corrupt(operation, `accessor ${i} is malformed`);
     const elementBytes = componentBytes * elementSize;
-    const stride = bufferView.byteStride ?? elementBytes;
-    const needed = (accessor.byteOffset ?? 0) + (count > 0 ? stride * (count - 1) + elementBytes : 0);
-    if (needed > (bufferView.byteLength ?? 0)) throw corrupt(operation, `accessor ${i} claims more data than its buffer view holds`);
-  }
-  for (const accessor of json.accessors ?? []) {
-    if (accessor.bufferView === undefined && (accessor.count ?? 0) > maxElements) {
-      throw corrupt(operation, `an accessor without data claims ${accessor.count} elements`);
+    if (accessor.bufferView === undefined) {
+      zeroFilledComponents += count * elementSize;
+    } else {
+      const stride = views[accessor.bufferView as number]?.byteStride;
+      if (stride !== undefined && !(isIndex(stride) && stride >= elementBytes)) throw corrupt(operation, `accessor ${i} has a malformed byteStride`);
+      viewFits(accessor.bufferView, accessor.byteOffset, count > 0 ? (stride ?? elementBytes) * (count - 1) + elementBytes : 0, `accessor ${i}`);
     }
+    // Sparse substitutions: glTF-Transform loops over sparse.count and reads both arrays (a
+    // count of 1e308 was a hang), so the count and both arrays must fit.
+    const sparse = (accessor as { sparse?: unknown }).sparse;
+    if (sparse !== undefined) {
+      if (!isRecord(sparse) || !isIndex(sparse.count) || sparse.count > count || !isRecord(sparse.indices) || !isRecord(sparse.values)) {
+        throw corrupt(operation, `accessor ${i} has malformed sparse data`);
+      }
+      const indexBytes = COMPONENT_BYTES[sparse.indices.componentType as number];
+      if (!indexBytes || sparse.indices.componentType === 5120 || sparse.indices.componentType === 5122) throw corrupt(operation, `accessor ${i} has malformed sparse indices`);
+      viewFits(sparse.indices.bufferView, sparse.indices.byteOffset, sparse.count * indexBytes, `accessor ${i} sparse indices`);
+      viewFits(sparse.values.bufferView, sparse.values.byteOffset, sparse.count * elementBytes, `accessor ${i} sparse values`);
+    }
+  }
+  if (zeroFilledComponents > 3 * maxElements) {
+    throw corrupt(operation, `accessors without data claim ${zeroFilledComponents} values`, { maxValues: 3 * maxElements });
   }
 }
 

@@ -12,7 +12,7 @@
  * generators (AI models especially) write unit-less, normalised coordinates; the caller decides
  * the scale.
  */
-import { WebIO, type Node, type Primitive } from '@gltf-transform/core';
+import { WebIO, type Document, type Node, type Primitive } from '@gltf-transform/core';
 import { EXTMeshoptCompression, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { GLB_GENERATOR, GLB_NODE_SCALE } from '../export/glb.ts';
 import { PipelineError } from '../errors.ts';
@@ -70,6 +70,16 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
     throw corrupt(OP, `glTF-Transform could not read it: ${error instanceof Error ? error.message : String(error)}`);
   }
 
+  try {
+    return extract(document, summary.generator, limits);
+  } catch (error) {
+    // glTF-Transform's getters trust the file (found by fuzzing); whatever slips past inspectGlb is corrupt input.
+    if (error instanceof PipelineError) throw error;
+    throw corrupt(OP, `the GLB's scene could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function extract(document: Document, generator: string, limits: ImportLimits): ImportedMesh {
   const root = document.getRoot();
   const scene = root.getDefaultScene() ?? root.listScenes()[0];
   const nodes: Node[] = [];
@@ -100,7 +110,7 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
   if (skippedModes > 0) notes.push(`skipped ${skippedModes} primitives that are not indexed or plain TRIANGLES`);
   if (triangles === 0) throw empty(OP, 'the GLB has no triangles');
 
-  const ours = summary.generator.startsWith(GLB_GENERATOR);
+  const ours = generator.startsWith(GLB_GENERATOR);
   const unitScale = ours ? 1 / GLB_NODE_SCALE : 1;
   if (!ours) notes.push('glTF coordinates are metres by the spec; returned unscaled (many generators ignore units)');
 
