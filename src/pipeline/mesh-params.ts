@@ -67,7 +67,8 @@ export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams
   const out: Record<string, unknown> = { ...MESH_JOB_DEFAULTS };
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    if (!(key in MESH_JOB_DEFAULTS) && !OPTIONAL.has(key)) {
+    // Own keys only: `in` also finds "__proto__" and "constructor" (see params.ts).
+    if (!Object.hasOwn(MESH_JOB_DEFAULTS, key) && !OPTIONAL.has(key)) {
       problems.push(`unknown parameter "${key}"`);
       continue;
     }

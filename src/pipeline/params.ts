@@ -124,7 +124,8 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   const out: Record<string, unknown> = { ...IMAGE_JOB_DEFAULTS };
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    if (!(key in IMAGE_JOB_DEFAULTS) && key !== 'heightMm') {
+    // Own keys only: `in` also finds "__proto__" and "constructor", which then read RANGES' prototype ("from undefined to undefined").
+    if (!Object.hasOwn(IMAGE_JOB_DEFAULTS, key) && key !== 'heightMm') {
       problems.push(`unknown parameter "${key}"`);
       continue;
     }
