@@ -138,7 +138,9 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
       const a = indices ? indices[t * 3] : t * 3;
       const b = indices ? indices[t * 3 + 1] : t * 3 + 1;
       const c = indices ? indices[t * 3 + 2] : t * 3 + 2;
-      if (a >= count || b >= count || c >= count) throw corrupt(OP, 'an index points past the primitive\'s vertices');
+      // Index accessors of a signed or float type can hold -1 or 2.5: only whole numbers in range pass
+      // (a -1 would otherwise wrap to 4294967295 in the Uint32Array; found by fuzzing).
+      if (!validIndex(a, count) || !validIndex(b, count) || !validIndex(c, count)) throw corrupt(OP, 'an index points outside the primitive\'s vertices');
       const o = (triangleOffset + t) * 3;
       out[o] = vertexOffset + a;
       out[o + 1] = vertexOffset + (mirrored ? c : b);
@@ -155,4 +157,8 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
 
 function determinant3(m: readonly number[]): number {
   return m[0] * (m[5] * m[10] - m[6] * m[9]) - m[4] * (m[1] * m[10] - m[2] * m[9]) + m[8] * (m[1] * m[6] - m[2] * m[5]);
+}
+
+function validIndex(i: number, count: number): boolean {
+  return Number.isInteger(i) && i >= 0 && i < count;
 }
