@@ -3,6 +3,8 @@
  * range checks; like params.ts, a closed vocabulary validated once for CLI, API and worker.
  */
 import { PipelineError } from './errors.ts';
+import { listOf, mergeFields } from './param-fields.ts';
+import type { Range } from './param-fields.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './params.ts';
 
 export const MESH_MODES = ['repair', 'convert'] as const;
@@ -50,7 +52,6 @@ export const MESH_JOB_DEFAULTS: MeshJobParams = {
   previews: true,
 };
 
-type Range = readonly [number, number];
 const RANGES: Partial<Record<keyof MeshJobParams, Range>> = {
   targetSizeMm: [0.1, 10_000],
   targetHeightMm: [0.1, 10_000],
@@ -63,48 +64,20 @@ const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = { mode: M
 const OPTIONAL = new Set(['units', 'targetSizeMm', 'targetHeightMm', 'upAxis', 'placeOnBed']);
 
 export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams {
-  const problems: string[] = [];
-  const out: Record<string, unknown> = { ...MESH_JOB_DEFAULTS };
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    // Own keys only: `in` also finds "__proto__" and "constructor" (see params.ts).
-    if (!Object.hasOwn(MESH_JOB_DEFAULTS, key) && !OPTIONAL.has(key)) {
-      problems.push(`unknown parameter "${key}"`);
-      continue;
-    }
-    const k = key as keyof MeshJobParams;
-    const range = RANGES[k], choices = ENUMS[k];
-    if (range) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
-        problems.push(`${key} must be a number from ${range[0]} to ${range[1]}`);
-        continue;
-      }
-    } else if (choices) {
-      if (typeof value !== 'string' || !choices.includes(value)) {
-        problems.push(`${key} must be one of ${choices.join(', ')}`);
-        continue;
-      }
-    } else if (k === 'formats') {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) {
-        problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
-        continue;
-      }
-    } else if (k === 'buildVolumeMm') {
-      if (!Array.isArray(value) || value.length !== 3 || !value.every((v) => typeof v === 'number' && v > 0 && v <= 10_000)) {
-        problems.push('buildVolumeMm must be three sizes in mm (x, y, z), each up to 10000');
-        continue;
-      }
-    } else if (k === 'placeOnBed') {
-      if (typeof value !== 'boolean') {
-        problems.push('placeOnBed must be a boolean');
-        continue;
-      }
-    } else if (typeof value !== typeof MESH_JOB_DEFAULTS[k]) {
-      problems.push(`${key} must be a ${typeof MESH_JOB_DEFAULTS[k]}`);
-      continue;
-    }
-    out[key] = value;
-  }
+  const { merged: out, problems } = mergeFields(input, {
+    defaults: MESH_JOB_DEFAULTS,
+    ranges: RANGES,
+    enums: ENUMS,
+    optional: OPTIONAL,
+    custom: {
+      formats: listOf('formats', OUTPUT_FORMATS),
+      buildVolumeMm: (value) =>
+        Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'number' && v > 0 && v <= 10_000)
+          ? undefined
+          : 'buildVolumeMm must be three sizes in mm (x, y, z), each up to 10000',
+      placeOnBed: (value) => (typeof value === 'boolean' ? undefined : 'placeOnBed must be a boolean'),
+    },
+  });
   if (problems.length > 0) throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
   const params = out as unknown as MeshJobParams;
   params.formats = [...new Set(params.formats)];

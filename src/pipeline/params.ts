@@ -3,6 +3,8 @@
  * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
  */
 import { PipelineError } from './errors.ts';
+import { listOf, mergeFields } from './param-fields.ts';
+import type { Range } from './param-fields.ts';
 
 export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
 export type ImageMode = (typeof IMAGE_MODES)[number];
@@ -87,7 +89,6 @@ export const IMAGE_JOB_DEFAULTS: ImageJobParams = {
   previews: true,
 };
 
-type Range = readonly [number, number];
 const RANGES: Partial<Record<keyof ImageJobParams, Range>> = {
   widthMm: [1, 1000],
   heightMm: [1, 1000],
@@ -120,39 +121,13 @@ const ENUMS: Partial<Record<keyof ImageJobParams, readonly string[]>> = {
 
 /** Merges `input` over the defaults and checks every field; unknown fields are rejected. */
 export function resolveImageParams(input: Record<string, unknown>): ImageJobParams {
-  const problems: string[] = [];
-  const out: Record<string, unknown> = { ...IMAGE_JOB_DEFAULTS };
-  for (const [key, value] of Object.entries(input)) {
-    if (value === undefined) continue;
-    // Own keys only: `in` also finds "__proto__" and "constructor", which then read RANGES' prototype ("from undefined to undefined").
-    if (!Object.hasOwn(IMAGE_JOB_DEFAULTS, key) && key !== 'heightMm') {
-      problems.push(`unknown parameter "${key}"`);
-      continue;
-    }
-    const k = key as keyof ImageJobParams;
-    const range = RANGES[k];
-    const choices = ENUMS[k];
-    if (range) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
-        problems.push(`${key} must be a number from ${range[0]} to ${range[1]}`);
-        continue;
-      }
-    } else if (choices) {
-      if (typeof value !== 'string' || !choices.includes(value)) {
-        problems.push(`${key} must be one of ${choices.join(', ')}`);
-        continue;
-      }
-    } else if (k === 'formats') {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly string[]).includes(f))) {
-        problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
-        continue;
-      }
-    } else if (typeof value !== typeof IMAGE_JOB_DEFAULTS[k]) {
-      problems.push(`${key} must be a ${typeof IMAGE_JOB_DEFAULTS[k]}`);
-      continue;
-    }
-    out[key] = value;
-  }
+  const { merged: out, problems } = mergeFields(input, {
+    defaults: IMAGE_JOB_DEFAULTS,
+    ranges: RANGES,
+    enums: ENUMS,
+    optional: new Set(['heightMm']),
+    custom: { formats: listOf('formats', OUTPUT_FORMATS) },
+  });
   const params = out as unknown as ImageJobParams;
   if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
   if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm) problems.push('maxThicknessMm must exceed minThicknessMm');

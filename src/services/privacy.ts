@@ -31,6 +31,7 @@ import { hasActivePlan } from './retention.ts';
 import { notFound, ServiceError } from './service-error.ts';
 import type { BlobStorage } from './storage.ts';
 import { storageKeys } from './storage.ts';
+import { readChunks } from './web-stream.ts';
 
 /** Ledger reasons that record real money: kept (pseudonymised) after deletion. */
 export const KEPT_LEDGER_REASONS = ['purchase', 'plan_period', 'refund'] as const;
@@ -143,7 +144,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
             missing.push(upload.storage_key);
             continue;
           }
-          yield { name: uploadPath(upload), compress: false, data: () => readStream(storage.stream(upload.storage_key)) };
+          yield { name: uploadPath(upload), compress: false, data: () => readChunks(storage.stream(upload.storage_key)) };
         }
         for await (const job of jobs()) {
           for (const artifact of await repo.artifactsOf([job.id])) {
@@ -151,7 +152,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
               missing.push(`jobs/${job.id}/${artifact.name}`);
               continue;
             }
-            yield { name: artifactPath(job.id, artifact.name), compress: /\.(stl|obj|json)$/i.test(artifact.name), data: () => readStream(storage.stream(artifact.storage_key)) };
+            yield { name: artifactPath(job.id, artifact.name), compress: /\.(stl|obj|json)$/i.test(artifact.name), data: () => readChunks(storage.stream(artifact.storage_key)) };
           }
         }
         if (missing.length > 0) yield { name: 'missing-files.json', compress: true, data: once({ note: 'rows that point at files no longer in storage', files: missing }) };
@@ -321,18 +322,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function* readStream(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
 
 /**
  * fflate's streaming Zip behind a pull stream: each pull advances the producer until the zip has

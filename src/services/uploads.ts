@@ -15,6 +15,7 @@ import { storageKeys } from './storage.ts';
 import type { BlobStorage } from './storage.ts';
 import { fileTooLarge } from './upload-limits.ts';
 import type { UploadLimits } from './upload-limits.ts';
+import { readChunks } from './web-stream.ts';
 
 export interface UploadsServiceDeps {
   uploads: UploadsRepository;
@@ -225,20 +226,6 @@ function toView(row: Upload): UploadView {
   };
 }
 
-/** A web stream as an async iterable (the storage port's input), releasing the reader however it ends. */
-async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops the sender when storage gives up early (over the limit).
-    await reader.cancel().catch(() => undefined);
-  }
-}
 
 /** Only the last path segment, no control characters, at most 255 characters: it is shown, never used as a path. */
 function cleanName(name: string): string {
