@@ -5,12 +5,11 @@
  * other router took, and never shadows the server's own paths (/api, /healthz, /embed, /s,
  * /widget.js, /widget-chunks), which get the app's JSON 404 instead. Node only (fs).
  */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRouter } from '../http/router.ts';
 import { sendStoredFile } from '../http/send-file.ts';
+import { bytesStream, createFileCache } from './static-files.ts';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -31,28 +30,11 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-interface Cached {
-  mtimeMs: number;
-  size: number;
-  bytes: Uint8Array;
-  sha256: string;
-}
 
 export function webAppRoutes(dir: string = WEB_DIST_DIR) {
   const root = resolve(dir);
-  const cache = new Map<string, Cached>();
 
-  /** Reads a file once per modification, so a rebuild is served without a restart. */
-  const load = async (path: string): Promise<Cached | undefined> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info?.isFile()) return undefined;
-    const hit = cache.get(path);
-    if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) return hit;
-    const bytes = new Uint8Array(await readFile(path));
-    const entry = { mtimeMs: info.mtimeMs, size: info.size, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
-    cache.set(path, entry);
-    return entry;
-  };
+  const load = createFileCache({ gzip: false });
 
   const serve = async (request: Request, path: string, cacheControl: string) => {
     const file = await load(path);
@@ -63,15 +45,7 @@ export function webAppRoutes(dir: string = WEB_DIST_DIR) {
       contentType: TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
       disposition: 'inline',
       cacheControl,
-      open: (range) => {
-        const part = range ? file.bytes.subarray(range.start, range.end + 1) : file.bytes;
-        return new ReadableStream<Uint8Array>({
-          start(controller) {
-            controller.enqueue(part);
-            controller.close();
-          },
-        });
-      },
+      open: (range) => bytesStream(file.bytes, range),
     });
   };
 
