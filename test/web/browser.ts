@@ -57,22 +57,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<We
     RATE_LIMIT_API_PER_IP_PER_MINUTE: '10000',
     ...env,
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  const browser = await launchChromium();
   return {
     server,
     browser,
@@ -139,5 +124,26 @@ export async function unlabelledControls(page: Page): Promise<string[]> {
       if (!labelled) bad.push(el.outerHTML.slice(0, 120));
     }
     return bad;
+  });
+}
+
+/** Debian's Chromium, headless, with the flags this machine's closed network needs (no background
+ *  networking) and software WebGL. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
   });
 }

@@ -15,8 +15,8 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './browser.ts';
 import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,6 @@ import type { RunningServer } from '../../src/server.ts';
 import { seedImageJob } from '../helpers/shared-job.ts';
 import type { SeededJob } from '../helpers/shared-job.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WIDGET_CONFIG = new URL('../../web/widget/vite.config.ts', import.meta.url).pathname;
 const WIDGET_DIST = new URL('../../web/widget/dist/', import.meta.url).pathname;
 const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
@@ -86,22 +85,7 @@ ${share.snippet}
 <body style="margin:24px"><iframe src="${share.embedUrl}" width="640" height="480" style="border:0" title="3D preview"></iframe></body></html>`,
   });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
