@@ -1,0 +1,89 @@
+/**
+ * The CLI as a user runs it (bin/image-to-stl.js in a child process): help, real outputs on disk,
+ * exit status 0 only on success, one line of reason otherwise.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeStl } from '../../src/pipeline/export/stl.ts';
+import { sharedManifold } from '../../wasm/manifold.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/image-to-stl.js', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+let dir: string;
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'its-cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('image-to-stl CLI', () => {
+  it('--help lists the modes and exits 0', () => {
+    const r = run('--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage');
+    expect(r.stdout).toMatch(/--mode lithophane[\s\S]*--mode relief[\s\S]*--mode extrude/);
+  });
+
+  it('writes STL, 3MF, preview and report for a lithophane of the asked width', async () => {
+    const stl = join(dir, 'grey.stl');
+    const threeMf = join(dir, 'grey.3mf');
+    const preview = join(dir, 'grey.png');
+    const report = join(dir, 'grey.json');
+    const r = run(join(FIXTURES, 'grey.png'), '-o', stl, '-o', threeMf, '--width-mm', '60', '--preview', preview, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = await readFile(stl);
+    const triangles = bytes.readUInt32LE(80);
+    expect(bytes.byteLength).toBe(84 + 50 * triangles);
+    expect((await stat(threeMf)).size).toBeGreaterThan(100);
+    expect((await readFile(preview)).subarray(1, 4).toString()).toBe('PNG');
+    const parsed = JSON.parse(await readFile(report, 'utf8'));
+    expect(parsed.manifold).toBe(true);
+    expect(parsed.triangles).toBe(triangles);
+    expect(Math.abs(parsed.boundingBoxMm.size[0] - 60) / 60).toBeLessThan(0.005);
+  });
+
+  it('repairs a 3D file recognised by content', async () => {
+    const wasm = await sharedManifold();
+    const g = wasm.Manifold.cube([10, 10, 10]).getMesh();
+    // Drop one triangle: an open box the repair must close.
+    const open = { positions: Float32Array.from(g.vertProperties), indices: Uint32Array.from(g.triVerts).slice(3) };
+    const input = join(dir, 'broken.bin');
+    await writeFile(input, writeStl(open));
+    const out = join(dir, 'fixed.stl');
+    const report = join(dir, 'fixed.json');
+    const r = run(input, '-o', out, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const parsed = JSON.parse(await readFile(report, 'utf8'));
+    expect(parsed.mode).toBe('repair');
+    expect(parsed.before.openEdges).toBe(3);
+    expect(parsed.after.openEdges).toBe(0);
+    expect(parsed.repairs.holesFilled).toBe(1);
+    expect(parsed.manifold).toBe(true);
+    expect((await readFile(out)).readUInt32LE(80)).toBe(12);
+  });
+
+  it('fails with exit 1 and one line naming the code for a bad picture, 2 for a bad command', async () => {
+    const garbage = join(dir, 'garbage.png');
+    await writeFile(garbage, 'not a picture at all');
+    const bad = run(garbage, '-o', join(dir, 'x.stl'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('unsupported_format');
+    await expect(stat(join(dir, 'x.stl'))).rejects.toThrow();
+
+    const noOutput = run(join(FIXTURES, 'grey.png'));
+    expect(noOutput.code).toBe(2);
+    expect(noOutput.stderr).toContain('-o');
+    expect(run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'y.stl'), '--width-mm', 'wide').code).toBe(2);
+    expect(run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'y.step')).code).toBe(2);
+  });
+});
