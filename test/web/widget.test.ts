@@ -130,8 +130,18 @@ const stateOf = (locator: Locator) => locator.getAttribute('data-state');
 describe('the widget on another origin', () => {
   it('shows the poster at once, then a non-blank 3D model with its size, without the owner session', async () => {
     const context = await ownerContext();
+    // Hold the model back until the poster is up: on a loaded machine the two race, and the
+    // property under test is that a reader sees the poster while the model is still on its way.
+    let releaseModel!: () => void;
+    const modelHeld = new Promise<void>((resolve) => (releaseModel = resolve));
+    await context.route('**/s/*/model.glb', async (route) => {
+      await modelHeld;
+      await route.continue();
+    });
     const { page, errors, shareRequests } = await open(context, site.origin + '/');
     const element = viewer(page);
+    await expect.poll(() => stateOf(element), { timeout: 60_000 }).toBe('poster');
+    releaseModel();
     await expect.poll(() => stateOf(element), { timeout: 120_000 }).toBe('ready');
 
     // Poster first, then the first 3D frame.
