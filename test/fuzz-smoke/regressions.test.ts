@@ -86,7 +86,7 @@ describe('mesh readers: what fuzzing found', () => {
     const ply = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement nothing 2147483648\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n';
     const started = performance.now();
     expect(await codeOf(() => readPly(strToU8(ply)))).toBe('mesh_corrupt');
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(3000); // the bug looped for 12 s
     const binary = strToU8('ply\nformat binary_little_endian 1.0\nelement nothing 4294967295\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n');
     const body = new Uint8Array(36 + 13);
     const view = new DataView(body.buffer);
@@ -133,7 +133,7 @@ describe('mesh readers: what fuzzing found', () => {
     json.scenes = [{ nodes: Array.from({ length: 10_000 }, () => 0) }];
     const started = performance.now();
     expect(await codeOf(() => readGlb(buildGlb(json, bin)))).toBe('mesh_corrupt');
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000); // the bug hung for minutes
   });
 
   it(`more than ${MAX_GLB_NODES} nodes is file_too_large (100k nodes took 2 s to read)`, async () => {

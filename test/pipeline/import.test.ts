@@ -66,7 +66,7 @@ describe('readStl', () => {
     new DataView(bytes.buffer).setUint32(80, 2 ** 31, true);
     const started = performance.now();
     await expectCode(() => readStl(bytes), ['mesh_corrupt', 'too_many_triangles']);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(2000); // a hang detector: walking 2^31 triangles takes minutes
   });
 
   it('enforces maxTriangles from the header and maxBytes from the length', async () => {
@@ -155,7 +155,7 @@ ${TETRA_OBJECT}
     const lying = patchDeclaredSize(bomb, 1000);
     const started = performance.now();
     await expectCode(() => readThreeMf(lying), 'mesh_corrupt');
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(3000); // a hang detector, generous for a loaded CI box
 
     await expectCode(() => readThreeMf(garbage(3, 1000)), 'mesh_corrupt');
     await expectCode(() => readThreeMf(honest.subarray(0, honest.length - 30)), 'mesh_corrupt');
