@@ -11,7 +11,9 @@ export function requestContext(logger: Logger, clock: () => number): MiddlewareH
     c.set('user', null);
     const started = clock();
     await next();
-    c.header('X-Request-Id', requestId);
+    // Through the headers object, not c.header(): after the response exists c.header() rebuilds it
+    // from its body stream, which turned every JSON answer into a streamed one (a profile showed it).
+    c.res.headers.set('X-Request-Id', requestId);
     logger.info('request', {
       requestId,
       method: c.req.method,
