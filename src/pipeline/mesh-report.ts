@@ -26,6 +26,7 @@ export interface MeshReport {
   volumeMm3: number;
   boundingBoxMm: SolidReport['boundingBoxMm'];
   orientation?: { baseNormal: number[]; baseAreaMm2: number; rotated: boolean };
+  /** Wall thickness from rays cast inward at points spread over the surface by area (analyze/thin-wall.ts). */
   thinWall?: { sampledFaces: number; minMm: number; p5Mm: number; medianMm: number };
   overhang: { thresholdDeg: number; areaMm2: number; fraction: number; bedContactMm2: number };
   buildVolumeMm: number[];

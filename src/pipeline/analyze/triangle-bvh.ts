@@ -169,8 +169,11 @@ function swap(a: Uint32Array, i: number, j: number): void {
   a[j] = x;
 }
 
-/** Distance to the nearest triangle hit by the ray (origin o, unit direction d), with its face, or undefined. */
-export function castRay(bvh: TriangleBvh, o: readonly number[], d: readonly number[], skipFace = -1): { distance: number; face: number } | undefined {
+/**
+ * Distance to the nearest triangle hit by the ray (origin o, unit direction d), with its face, or
+ * undefined. Hits at or nearer than minDistance are passed through (coincident surfaces).
+ */
+export function castRay(bvh: TriangleBvh, o: readonly number[], d: readonly number[], skipFace = -1, minDistance = 0): { distance: number; face: number } | undefined {
   const p = bvh.mesh.positions, t = bvh.mesh.indices, b = bvh.bounds;
   let best = Infinity, bestFace = -1;
   const inv = [1 / d[0], 1 / d[1], 1 / d[2]];
@@ -210,7 +213,7 @@ export function castRay(bvh: TriangleBvh, o: readonly number[], d: readonly numb
       const v = (d[0] * qx + d[1] * qy + d[2] * qz) * invDet;
       if (v < 0 || u + v > 1) continue;
       const dist = (e2x * qx + e2y * qy + e2z * qz) * invDet;
-      if (dist > 0 && dist < best) {
+      if (dist > minDistance && dist < best) {
         best = dist;
         bestFace = f;
       }
