@@ -15,6 +15,7 @@ import { PipelineError } from './errors.ts';
 import { exportMesh } from './export/export-mesh.ts';
 import type { GlbDecoders } from './import/glb.ts';
 import type { ImportLimits } from './import/limits.ts';
+import type { ImportedMesh } from './import/imported-mesh.ts';
 import { readMesh } from './import/read-mesh.ts';
 import type { Mesh } from './mesh.ts';
 import { boundingBox, signedVolume } from './mesh.ts';
@@ -157,7 +158,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     },
     buildVolumeMm: params.buildVolumeMm,
     fitsBuildVolume: fits,
-    verdict: verdict(check, fits, box.size, params, analysis.thinWall?.p5Mm),
+    verdict: verdict(check, fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -200,13 +201,41 @@ function withGeometry(defects: DefectCounts, mesh: Mesh): MeshMeasures {
   return { ...defects, volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
 }
 
-function verdict(check: SolidCheck | undefined, fits: boolean, size: number[], params: MeshJobParams, wallP5?: number): MeshReport['verdict'] {
+/**
+ * Longest side (mm) under which a model with thin walls, from a file that declares no unit, is
+ * more likely drawn in another unit (metres, centimetres, inches) than thin: the report says so
+ * first. Corpus: Blender's Suzanne exported in metres is 2.7 "mm" across, an inch CAD part 5 "mm".
+ */
+const SMALL_MODEL_MM = 10;
+
+function verdict(
+  check: SolidCheck | undefined,
+  fits: boolean,
+  size: number[],
+  params: MeshJobParams,
+  fileUnit: ImportedMesh['unit'],
+  wallP5?: number,
+): MeshReport['verdict'] {
   const reasons: string[] = [];
   if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
   else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
   if (!fits) reasons.push(`${size.map((v) => v.toFixed(1)).join(' x ')} mm does not fit the ${params.buildVolumeMm.join(' x ')} mm build volume`);
-  if (wallP5 !== undefined && wallP5 < params.minWallMm) {
-    reasons.push(`walls are thin: 5% of sampled walls are under ${round(wallP5, 3)} mm, below the ${params.minWallMm} mm minimum`);
+  const longest = Math.max(...size);
+  const across = `the model is only ${Number(longest.toPrecision(2))} mm across`;
+  // A unit hint helps only when nothing fixed the size: no --units, no target size, no unit in the file.
+  const unitOpen = params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined;
+  const thin = wallP5 !== undefined && wallP5 < params.minWallMm;
+  if (longest < params.minWallMm) {
+    // Smaller than one wall: "walls are thin" would be true and useless.
+    reasons.push(
+      `${across}, smaller than the ${params.minWallMm} mm minimum wall: ${unitOpen ? "is the file in metres, centimetres or inches? set its unit (--units) or a target size (--target-size-mm)" : 'set a larger target size'}`,
+    );
+  } else if (thin && unitOpen && longest < SMALL_MODEL_MM) {
+    reasons.push(
+      `${across} and 5% of its surface is on walls under ${round(wallP5, 3)} mm (minimum ${params.minWallMm} mm): if the file is not in millimetres, set its unit (--units cm, m or in)`,
+    );
+  } else if (thin) {
+    reasons.push(`walls are thin: 5% of the surface is on walls under ${round(wallP5, 3)} mm, below the ${params.minWallMm} mm minimum`);
   }
   return { printable: reasons.length === 0, reasons };
 }
