@@ -145,6 +145,74 @@ ${TETRA_OBJECT}
     expect(box.max).toEqual([1100, 600, 100]);
   });
 
+  it('prints each build item once per item, expands components, leaves out objects no item reaches (the pyramids.3mf count)', () => {
+    // Shaped like corpus trimesh_pyramids.3mf: object 1 placed by two items, object 3 built from
+    // components (1 moved, and 2), object 4 defined but never built. Merging each object's mesh
+    // once, in its own coordinates (the corpus manifest's 3172 for pyramids), would give 12 here.
+    const model = `<model unit="millimeter"><resources>
+${TETRA_OBJECT}
+${TETRA_OBJECT.replace('id="1"', 'id="2"')}
+<object id="3"><components><component objectid="1" transform="1 0 0 0 1 0 0 0 1 0 0 30"/><component objectid="2"/></components></object>
+${TETRA_OBJECT.replace('id="1"', 'id="4"')}
+</resources><build>
+<item objectid="1" transform="1 0 0 0 1 0 0 0 1 100 0 0"/>
+<item objectid="1" transform="1 0 0 0 1 0 0 0 1 200 0 0"/>
+<item objectid="3" transform="1 0 0 0 1 0 0 0 1 0 100 0"/>
+</build></model>`;
+    const imported = readThreeMf(threeMf(model));
+    expect(triangleCount(imported.mesh)).toBe(16);
+    expect(signedVolume(imported.mesh)).toBeCloseTo(4 * TETRA_VOLUME, 3);
+    const box = boundingBox(imported.mesh);
+    expect(box.min).toEqual([0, 0, 0]);
+    expect(box.max).toEqual([210, 110, 40]);
+  });
+
+  it('skips support and "other" meshes with a note, but not the model meshes of an object whose own type says support', () => {
+    const model = `<model unit="millimeter"><resources>
+${TETRA_OBJECT}
+${TETRA_OBJECT.replace('id="1" type="model"', 'id="2" type="support"')}
+${TETRA_OBJECT.replace('id="1" type="model"', 'id="3" type="other"')}
+<object id="4" type="support"><components><component objectid="1"/><component objectid="2" transform="1 0 0 0 1 0 0 0 1 50 0 0"/></components></object>
+</resources><build>
+<item objectid="4"/>
+<item objectid="3" transform="1 0 0 0 1 0 0 0 1 0 50 0"/>
+</build></model>`;
+    const imported = readThreeMf(threeMf(model));
+    // The type of an object made of components is ignored (3MF core, chapter 4): its model mesh stays.
+    expect(triangleCount(imported.mesh)).toBe(4);
+    expect(boundingBox(imported.mesh).max).toEqual([10, 10, 10]);
+    expect(imported.notes).toEqual(['skipped objects of type "support"', 'skipped objects of type "other"']);
+  });
+
+  it('follows the production extension\'s p:path to objects in other model parts, in their own unit', () => {
+    // Laid out as slicers (Bambu Studio, PrusaSlicer projects) write it: the root model holds a
+    // component object and the build; meshes live in /3D/Objects/*.model, whose ids repeat the root's.
+    const P = 'xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"';
+    const root = `<model unit="millimeter" ${P}><resources>
+${TETRA_OBJECT.replace('x="10"', 'x="99"')}
+<object id="2"><components><component p:path="/3D/Objects/object_1.model" objectid="1" transform="1 0 0 0 1 0 0 0 1 0 0 5"/></components></object>
+</resources><build>
+<item objectid="2"/>
+<item p:path="/3D/Objects/object_1.model" objectid="1" transform="1 0 0 0 1 0 0 0 1 100 0 0"/>
+</build></model>`;
+    const part = `<model unit="centimeter" ${P}><resources>${TETRA_OBJECT}</resources><build/></model>`;
+    const imported = readThreeMf(zipSync({ '3D/3dmodel.model': strToU8(root), '3D/Objects/object_1.model': strToU8(part) }));
+    expect(triangleCount(imported.mesh)).toBe(8);
+    // The part's tetrahedron is 10 cm = 100 mm; the root's own object 1 (99 mm wide) is not used.
+    expect(signedVolume(imported.mesh)).toBeCloseTo(2 * TETRA_VOLUME * 1000, 0);
+    const box = boundingBox(imported.mesh);
+    expect(box.min).toEqual([0, 0, 0]);
+    expect(box.max).toEqual([200, 100, 105]);
+  });
+
+  it('refuses a p:path to a part that is missing, or a p:path inside a referenced part', async () => {
+    const P = 'xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"';
+    const root = `<model unit="millimeter" ${P}><resources/><build><item p:path="/3D/a.model" objectid="1"/></build></model>`;
+    await expectCode(() => readThreeMf(zipSync({ '3D/3dmodel.model': strToU8(root) })), 'mesh_corrupt');
+    const nested = `<model unit="millimeter" ${P}><resources><object id="1"><components><component p:path="/3D/b.model" objectid="1"/></components></object></resources></model>`;
+    await expectCode(() => readThreeMf(zipSync({ '3D/3dmodel.model': strToU8(root), '3D/a.model': strToU8(nested) })), 'mesh_corrupt');
+  });
+
   it('guards the zip: declared size over the limit, sizes that lie, not a zip', async () => {
     const honest = writeThreeMf(tetrahedron);
     await expectCode(() => readThreeMf(honest, { maxUncompressedBytes: 100 }), 'file_too_large');
