@@ -27,11 +27,11 @@ describe('statement cache', () => {
     const cached = withStatementCache(sqlite, 10);
     sqlite.exec('create table t (id integer primary key, name text)');
     const select = 'select * from t order by id';
-    expect(cached.prepare(select).all()).toEqual([]);
-    cached.prepare('insert into t (name) values (?)').run('a');
-    expect(cached.prepare(select).all()).toEqual([{ id: 1, name: 'a' }]);
+    expect(cached.prepare(select).all([])).toEqual([]);
+    cached.prepare('insert into t (name) values (?)').run(['a']);
+    expect(cached.prepare(select).all([])).toEqual([{ id: 1, name: 'a' }]);
     sqlite.exec("alter table t add column colour text default 'red'");
-    expect(cached.prepare(select).all()).toEqual([{ id: 1, name: 'a', colour: 'red' }]);
+    expect(cached.prepare(select).all([])).toEqual([{ id: 1, name: 'a', colour: 'red' }]);
     cached.close();
   });
 });
