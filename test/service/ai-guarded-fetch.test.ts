@@ -2,6 +2,9 @@
  * The guarded result download (https, host allow-list, public addresses, checked redirects, size
  * and time limits), error scrubbing, and the service without any provider key.
  */
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardedFetch, GuardedFetchError, hostAllowed, isPrivateAddress } from '../../src/repositories/ai/guarded-fetch.ts';
 import type { GuardedFetchOptions } from '../../src/repositories/ai/guarded-fetch.ts';
@@ -65,6 +68,44 @@ describe('guardedFetch', () => {
       expect(await code(guardedFetch('https://v3.fal.media/files/x.glb', { ...base, fetch, resolve: async () => ['93.184.215.14', address] }))).toBe('private_address');
     }
     expect(seen).toEqual([]);
+  });
+
+  it('connects only to the addresses it checked: a host that rebinds to loopback after the check is refused (no injected fetch)', async () => {
+    const listener = createNetServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    let connections = 0;
+    await new Promise<void>((done) => listener.listen(0, '127.0.0.1', () => done()));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      let lookups = 0;
+      // First answer public (the pre-check), then loopback (what the connection would resolve).
+      const rebinding = async () => (lookups++ === 0 ? ['93.184.215.14'] : ['127.0.0.1']);
+      expect(await code(guardedFetch(`https://v3.fal.media:${port}/files/x.glb`, { ...base, resolve: rebinding }))).toBe('private_address');
+      expect(lookups).toBe(2);
+      expect(connections).toBe(0);
+    } finally {
+      await new Promise<void>((done) => listener.close(() => done()));
+    }
+  });
+
+  it('downloads through its own client from a test host over http, with the byte limit', async () => {
+    const body = new Uint8Array(600).map((_, i) => i % 251);
+    const site = createHttpServer((req, res) => {
+      if (req.url === '/big.glb') res.end(Buffer.alloc(5000));
+      else if (req.url === '/moved') res.writeHead(302, { location: '/a.glb' }).end();
+      else res.end(Buffer.from(body));
+    });
+    await new Promise<void>((done) => site.listen(0, '127.0.0.1', () => done()));
+    const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+    const local: GuardedFetchOptions = { ...base, allowedHosts: ['127.0.0.1'], insecureHosts: ['127.0.0.1'] };
+    try {
+      expect(await guardedFetch(`${origin}/moved`, local)).toEqual(body);
+      expect(await code(guardedFetch(`${origin}/big.glb`, local))).toBe('too_large');
+    } finally {
+      await new Promise<void>((done) => site.close(() => done()));
+    }
   });
 
   it('follows a redirect to another allowed host, never to a foreign or private one', async () => {

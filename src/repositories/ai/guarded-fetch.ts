@@ -11,8 +11,9 @@
  *   - a byte limit (Content-Length checked first, then counted while streaming) and a timeout;
  *   - no credentials are sent: provider result URLs are pre-signed.
  * Errors name the rule that failed, never the URL (it carries the provider's signature).
- * Known gap: the address check and fetch's own DNS lookup are separate, so a host whose records
- * change between the two (DNS rebinding) is not covered; the host allow-list bounds that risk.
+ * DNS rebinding: without an injected fetch the download goes through pinned-fetch.ts, whose
+ * connection resolves the host through the same public-only rule, so the address checked is the
+ * address connected to. An injected fetch (tests) is used as given.
  */
 export interface GuardedFetchOptions {
   allowedHosts: readonly string[];
@@ -141,7 +142,13 @@ async function checkUrl(raw: string, options: GuardedFetchOptions, what: 'result
 
 /** The body of `url`, or a GuardedFetchError. */
 export async function guardedFetch(rawUrl: string, options: GuardedFetchOptions): Promise<Uint8Array> {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch: (url: URL, init: { redirect: 'manual'; signal: AbortSignal; headers: Record<string, string> }) => Promise<Response> =
+    options.fetch ??
+    (async (url, init) => {
+      const { pinnedFetch } = await import('./pinned-fetch.ts');
+      const insecure = hostAllowed(url.hostname.replace(/^\[|\]$/g, ''), options.insecureHosts ?? []);
+      return pinnedFetch(url, { signal: init.signal, headers: init.headers, resolve: options.resolve ?? defaultResolve, isPrivate: isPrivateAddress, insecure });
+    });
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   const maxRedirects = options.maxRedirects ?? 3;
