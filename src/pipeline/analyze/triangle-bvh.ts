@@ -221,3 +221,62 @@ export function castRay(bvh: TriangleBvh, o: readonly number[], d: readonly numb
   }
   return bestFace < 0 ? undefined : { distance: best, face: bestFace };
 }
+
+/**
+ * Calls visit(f, g) once for every pair of distinct triangles whose own boxes overlap (touching
+ * counts), until visit returns false. A self-overlap traversal of the tree: a node against itself
+ * descends into (left, left), (right, right) and (left, right); two different nodes whose boxes
+ * overlap descend into the children of the larger one; two leaves compare their triangles' boxes.
+ * Used by the self-intersection count; the stack holds node pairs in a plain array.
+ */
+export function forEachOverlappingPair(bvh: TriangleBvh, visit: (f: number, g: number) => boolean | void): void {
+  const faces = bvh.order.length;
+  if (faces < 2) return;
+  const p = bvh.mesh.positions, t = bvh.mesh.indices, b = bvh.bounds;
+  // Each triangle's own box, in leaf order (slot i holds bvh.order[i]'s box).
+  const box = new Float32Array(faces * 6);
+  for (let i = 0; i < faces; i++) {
+    const f = bvh.order[i];
+    for (let k = 0; k < 3; k++) {
+      const u = p[t[f * 3] * 3 + k], v = p[t[f * 3 + 1] * 3 + k], w = p[t[f * 3 + 2] * 3 + k];
+      box[i * 6 + k] = Math.min(u, v, w);
+      box[i * 6 + 3 + k] = Math.max(u, v, w);
+    }
+  }
+  const slotsOverlap = (i: number, j: number) =>
+    box[i * 6] <= box[j * 6 + 3] && box[j * 6] <= box[i * 6 + 3] &&
+    box[i * 6 + 1] <= box[j * 6 + 4] && box[j * 6 + 1] <= box[i * 6 + 4] &&
+    box[i * 6 + 2] <= box[j * 6 + 5] && box[j * 6 + 2] <= box[i * 6 + 5];
+  const nodesOverlap = (m: number, n: number) =>
+    b[m * 6] <= b[n * 6 + 3] && b[n * 6] <= b[m * 6 + 3] &&
+    b[m * 6 + 1] <= b[n * 6 + 4] && b[n * 6 + 1] <= b[m * 6 + 4] &&
+    b[m * 6 + 2] <= b[n * 6 + 5] && b[n * 6 + 2] <= b[m * 6 + 5];
+  const extent = (n: number) => b[n * 6 + 3] - b[n * 6] + b[n * 6 + 4] - b[n * 6 + 1] + b[n * 6 + 5] - b[n * 6 + 2];
+  const stack: number[] = [0, 0];
+  while (stack.length > 0) {
+    const n = stack.pop()!, m = stack.pop()!;
+    const cm = bvh.child[m], cn = bvh.child[n];
+    if (m === n) {
+      if (cm >= 0) {
+        stack.push(cm, cm, bvh.other[m], bvh.other[m], cm, bvh.other[m]);
+        continue;
+      }
+      const first = -1 - cm, end = first + bvh.other[m];
+      for (let i = first; i < end; i++) {
+        for (let j = i + 1; j < end; j++) if (slotsOverlap(i, j) && visit(bvh.order[i], bvh.order[j]) === false) return;
+      }
+      continue;
+    }
+    if (!nodesOverlap(m, n)) continue;
+    if (cm < 0 && cn < 0) {
+      const fm = -1 - cm, em = fm + bvh.other[m], fn = -1 - cn, en = fn + bvh.other[n];
+      for (let i = fm; i < em; i++) {
+        for (let j = fn; j < en; j++) if (slotsOverlap(i, j) && visit(bvh.order[i], bvh.order[j]) === false) return;
+      }
+      continue;
+    }
+    // Descend the inner node, or the larger of two inner nodes.
+    if (cn < 0 || (cm >= 0 && extent(m) >= extent(n))) stack.push(cm, n, bvh.other[m], n);
+    else stack.push(m, cn, m, bvh.other[n]);
+  }
+}
