@@ -35,7 +35,8 @@ export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progres
     const r = result.report;
     const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');
     const fixed = r.repairs
-      ? `; open edges ${r.before.openEdges} -> ${r.after.openEdges}, holes filled ${r.repairs.holesFilled}, flipped ${r.repairs.flippedFacesFixed}`
+      ? `; open edges ${r.before.openEdges} -> ${r.after.openEdges}, holes filled ${r.repairs.holesFilled}, flipped ${r.repairs.flippedFacesFixed}` +
+        (r.before.selfIntersections > 0 ? `, self-intersections ${r.before.selfIntersections} -> ${r.after.selfIntersections}` : '')
       : '';
     process.stderr.write(
       `${r.mode} ${r.inputFormat}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, ` +

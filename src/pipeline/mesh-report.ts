@@ -4,6 +4,10 @@ import type { RepairLog } from './repair/repair-mesh.ts';
 import type { SolidReport } from './report.ts';
 
 export interface MeshMeasures extends DefectCounts {
+  /** Pairs of faces that cross each other (analyze/self-intersections.ts). */
+  selfIntersections: number;
+  /** Present (true) when that count stopped at its cap: "at least". */
+  selfIntersectionsCapped?: true;
   volumeMm3: number;
   boundingBoxMm: SolidReport['boundingBoxMm'];
 }

@@ -6,6 +6,7 @@
  */
 import type { ManifoldToplevel } from 'manifold-3d';
 import { flatBaseStage } from './analyze/flat-base-stage.ts';
+import { countSelfIntersections, type SelfIntersections } from './analyze/self-intersections.ts';
 import { estimateThinWalls } from './analyze/thin-wall.ts';
 import { measureOverhang } from './analyze/overhang.ts';
 import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForHeight, scaleForLongestSide, scaleMesh, yUpToZUp } from './analyze/place.ts';
@@ -58,7 +59,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     const welded = weldExact(scaled);
     const topology = buildEdgeTopology(welded.mesh.indices);
     if (scaled === imported.mesh) prepared = { welded, topology };
-    return withGeometry(measureWeldedDefects(welded.mesh, topology), scaled);
+    return withGeometry(measureWeldedDefects(welded.mesh, topology), scaled, countSelfIntersections(welded.mesh));
   });
 
   let mesh = imported.mesh;
@@ -122,7 +123,10 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   // After repair the mesh is indexed as exported (3MF, OBJ, GLB keep indices); parts that only
   // touch at an edge or corner keep separate vertex copies there, which a position weld (an STL
   // reader) would join again, so that case is measured both ways and warned about.
-  const after = measures(mesh, true);
+  // Crossing faces after: repair counted them on its output; placement only scales, turns and
+  // moves the solid and validation only drops slivers, which make no new crossings. Convert
+  // changes no face, so its count is the input's (one count of 1M triangles is ~2 s).
+  const after = measures(mesh, true, repairs ? remainingCrossings(repairs) : crossingsOf(before));
   if (check && positionWeldedNonManifoldEdges(mesh, after) > 0) {
     warnings.push('parts touch along an edge or at a corner; kept apart by separate vertices, which STL cannot record (use 3MF)');
   }
@@ -158,7 +162,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     },
     buildVolumeMm: params.buildVolumeMm,
     fitsBuildVolume: fits,
-    verdict: verdict(check, fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm),
+    verdict: verdict(check, crossingsOf(after), fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -183,8 +187,8 @@ function unitScale(fileUnit: string, params: MeshJobParams, warnings: string[]):
   return fileUnit === 'meter' ? 1000 : 1;
 }
 
-function measures(mesh: Mesh, indexed = false): MeshMeasures {
-  return withGeometry(measureDefects(mesh, indexed), mesh);
+function measures(mesh: Mesh, indexed: boolean, crossings: SelfIntersections): MeshMeasures {
+  return withGeometry(measureDefects(mesh, indexed), mesh, crossings);
 }
 
 /**
@@ -197,8 +201,22 @@ function positionWeldedNonManifoldEdges(mesh: Mesh, indexed: DefectCounts): numb
   return welded.merged === 0 ? indexed.nonManifoldEdges : measureDefects(welded.mesh, true).nonManifoldEdges;
 }
 
-function withGeometry(defects: DefectCounts, mesh: Mesh): MeshMeasures {
-  return { ...defects, volumeMm3: round(signedVolume(mesh), 3), boundingBoxMm: roundedBox(boundingBox(mesh)) };
+function withGeometry(defects: DefectCounts, mesh: Mesh, crossings: SelfIntersections): MeshMeasures {
+  return {
+    ...defects,
+    selfIntersections: crossings.pairs,
+    ...(crossings.capped ? { selfIntersectionsCapped: true } : {}),
+    volumeMm3: round(signedVolume(mesh), 3),
+    boundingBoxMm: roundedBox(boundingBox(mesh)),
+  };
+}
+
+function crossingsOf(m: MeshMeasures): SelfIntersections {
+  return { pairs: m.selfIntersections, capped: m.selfIntersectionsCapped === true };
+}
+
+function remainingCrossings(log: RepairLog): SelfIntersections {
+  return { pairs: log.selfIntersectionsRemaining, capped: !log.remeshedByLevelSet && log.selfIntersectionsCapped };
 }
 
 /**
@@ -210,6 +228,7 @@ const SMALL_MODEL_MM = 10;
 
 function verdict(
   check: SolidCheck | undefined,
+  crossings: SelfIntersections,
   fits: boolean,
   size: number[],
   params: MeshJobParams,
@@ -219,6 +238,11 @@ function verdict(
   const reasons: string[] = [];
   if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
   else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
+  if (crossings.pairs > 0) {
+    reasons.push(
+      `the surface crosses itself (${crossings.capped ? 'at least ' : ''}${crossings.pairs} pairs of faces); slicers may fill or drop what the crossing parts enclose: ${params.mode === 'repair' ? 'fix the crossing faces in a modeller' : 'run --mode repair to rebuild it as one solid'}`,
+    );
+  }
   if (!fits) reasons.push(`${size.map((v) => v.toFixed(1)).join(' x ')} mm does not fit the ${params.buildVolumeMm.join(' x ')} mm build volume`);
   const longest = Math.max(...size);
   const across = `the model is only ${Number(longest.toPrecision(2))} mm across`;
