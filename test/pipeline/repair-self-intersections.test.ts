@@ -12,7 +12,7 @@ import { measureDefects } from '../../src/pipeline/repair/measure-defects.ts';
 import { levelSetRemesh, WindingField } from '../../src/pipeline/repair/level-set-remesh.ts';
 import { repairMesh } from '../../src/pipeline/repair/repair-mesh.ts';
 import { countEdgeDefects, validateSolid } from '../../src/pipeline/validate.ts';
-import { box, combine, sphere, volumeOf } from '../helpers/mesh-fixtures.ts';
+import { box, combine, flipFaces, sphere, volumeOf } from '../helpers/mesh-fixtures.ts';
 
 let wasm: ManifoldToplevel;
 beforeAll(async () => {
@@ -213,6 +213,11 @@ describe('WindingField', () => {
     const joined = new WindingField(joinedBoxes(), 1);
     expect(joined.windingAt(6.5, 6.5, 7)).toBe(1); // inside the tube
     expect(joined.windingAt(8, 8, 7)).toBe(2); // in the overlap, beside it
+    // Negative winding (an inward box): inside only by the nonzero rule.
+    const inward = flipFaces(box([0, 0, 0], [10, 10, 10]), 'all');
+    expect(new WindingField(inward, 1).windingAt(5, 5, 5)).toBe(-1);
+    expect(new WindingField(inward, 1).value(5, 5, 5)).toBe(-1);
+    expect(new WindingField(inward, 1, 'nonzero').value(5, 5, 5)).toBe(1);
     const spheres = new WindingField(sphere(10, 48, 24), 1);
     // Through the pole vertex, where 48 triangles meet, above and below.
     expect(spheres.windingAt(0, 0, 0)).toBe(1);
@@ -280,6 +285,23 @@ describe('repairMesh with self-intersections', () => {
     const expected = unionVolume(a, b);
     const { volume } = manifoldAccepts(mesh);
     expect(Math.abs(volume - expected) / expected).toBeLessThan(0.01);
+  });
+
+  it('opens a cavity that pokes out through its wall (positive winding), or lids it (nonzero)', () => {
+    // A 10 mm box with an inward 6 x 6 x 10 mm box cavity reaching 2 mm out of its top: a cup.
+    const input = combine(box([0, 0, 0], [10, 10, 10]), flipFaces(box([2, 2, 2], [8, 8, 12]), 'all'));
+    const cup = repairMesh(input, wasm);
+    expect(cup.log.cavitiesKept).toBe(1);
+    expect(cup.log.selfIntersectionsFound).toBeGreaterThan(0);
+    expect(cup.log.remeshedByLevelSet).toBe(true);
+    expectEdgeManifold(cup.mesh);
+    expect(countSelfIntersections(cup.mesh).pairs).toBe(0);
+    const { volume, genus } = manifoldAccepts(cup.mesh);
+    expect(genus).toBe(0);
+    expect(Math.abs(volume - (1000 - 288)) / 712).toBeLessThan(0.005);
+    // The nonzero rule counts the part of the cavity above the box (winding -1) as solid: + 72 mm³.
+    const lidded = repairMesh(input, wasm, { levelSet: { fillRule: 'nonzero' } });
+    expect(Math.abs(manifoldAccepts(lidded.mesh).volume - (712 + 72)) / 784).toBeLessThan(0.005);
   });
 
   it('keeps the crossings and the triangles when told not to resolve them', () => {

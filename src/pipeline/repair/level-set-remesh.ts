@@ -1,14 +1,21 @@
 /**
  * Repair fallback for a surface that crosses itself: rebuild the solid as the level set of its
  * winding number with manifold-3d (Manifold.levelSet, marching tetrahedra on a body-centred cubic
- * lattice). The field is the nonzero rule (a point is inside when the surface winds around it
- * any number of times but 0), so overlapping, folded and self-intersecting parts come out unioned.
+ * lattice). A point is inside when the outward surface winds around it a positive number of
+ * times, so overlapping, folded and self-intersecting parts come out unioned.
+ *
+ * Why positive and not nonzero (inside when the winding is anything but 0): repair has already
+ * turned every shell outward and kept inner shells inward as cavities, so a negative winding means
+ * a cavity reaching out through its wall, where nonzero would add solid. Measured: a 10 mm box with
+ * an inward 6 x 6 x 10 mm box cavity poking 2 mm out of its top rebuilds as the open cup (712.4
+ * mm³ for 712, positive) or the cup with a 72 mm³ lid standing on it (784.3 mm³, nonzero). Where a fold leaves an
+ * inside-out pocket, positive drops it and nonzero keeps it; `fillRule` selects.
  *
  * The field, exactly and cheaply: levelSet samples whole vertical lines of lattice points, so for
  * each (x, y) column it asks about, cast one ray along +z and collect every crossing of a face
  * whose xy box holds the column (faces bucketed in a 2D grid), signed by which way the face looks
  * (down: entering, +1; up: leaving, -1). Sorted by z, the running sum below a point is its winding
- * number. A column is cached as the z intervals where the winding is nonzero (the lattice
+ * number. A column is cached as the z intervals where the point is inside (the lattice
  * evaluates ~120 points per column). The value is the signed distance along the column to the
  * nearest interval end, clamped to one lattice spacing; its sign is exact, so manifold-3d's root
  * finding (the `tolerance` argument, a bisection on that sign) puts every output vertex within a
@@ -50,13 +57,18 @@ export interface LevelSetRemeshOptions {
   toleranceFraction: number;
   /** Then manifold-3d's simplify merges triangles, moving the surface by less than this fraction of the spacing. */
   simplifyFraction: number;
+  /** Inside where the winding number is > 0 ('positive') or != 0 ('nonzero'); see the header. */
+  fillRule: FillRule;
 }
+
+export type FillRule = 'positive' | 'nonzero';
 
 export const LEVEL_SET_REMESH_DEFAULTS: Readonly<LevelSetRemeshOptions> = {
   resolution: 120,
   maxTriangles: 600_000,
   toleranceFraction: 1 / 32,
   simplifyFraction: 1 / 16,
+  fillRule: 'positive',
 };
 
 /** Lattice cells of margin on each side, so the grid's closing boundary never cuts the solid. */
@@ -87,7 +99,7 @@ export function levelSetRemesh(mesh: Mesh, wasm: ManifoldToplevel, options: Part
   const byBudget = Math.sqrt((TRIANGLES_PER_AREA * surfaceArea(mesh)) / o.maxTriangles);
   const edgeLength = Math.max(longest / (o.resolution - 2 * MARGIN_CELLS), byBudget);
   const margin = MARGIN_CELLS * edgeLength;
-  const field = new WindingField(mesh, edgeLength);
+  const field = new WindingField(mesh, edgeLength, o.fillRule);
   const bounds = { min: box.min.map((v) => v - margin) as [number, number, number], max: box.max.map((v) => v + margin) as [number, number, number] };
 
   const owned: Manifold[] = [];
@@ -171,7 +183,11 @@ export class WindingField {
   private zs = new Float64Array(64);
   private signs = new Int8Array(64);
 
-  constructor(mesh: Mesh, clamp: number) {
+  constructor(
+    mesh: Mesh,
+    clamp: number,
+    private readonly fillRule: FillRule = 'positive',
+  ) {
     const p = (this.p = mesh.positions), t = (this.t = mesh.indices);
     this.clamp = clamp;
     const faces = t.length / 3;
@@ -222,7 +238,7 @@ export class WindingField {
     }
   }
 
-  /** Positive inside (nonzero winding), negative outside: the distance along z to the nearest change, clamped. */
+  /** Positive inside, negative outside: the distance along z to the nearest change, clamped. */
   value(x: number, y: number, z: number): number {
     this.samples++;
     const intervals = this.column(x, y);
@@ -270,7 +286,7 @@ export class WindingField {
     return intervals;
   }
 
-  /** The z intervals of a column where the winding number is not 0, as [in, out, in, out, ...]. */
+  /** The z intervals of a column where a point is inside by the fill rule, as [in, out, in, out, ...]. */
   private intervals(x: number, y: number): Float64Array {
     this.columns++;
     const n = this.crossings(x, y);
@@ -290,9 +306,9 @@ export class WindingField {
     const out: number[] = [];
     let winding = 0;
     for (let i = 0; i < n; i++) {
-      const was = winding !== 0;
+      const was = this.fillRule === 'positive' ? winding > 0 : winding !== 0;
       winding += signs[i];
-      const is = winding !== 0;
+      const is = this.fillRule === 'positive' ? winding > 0 : winding !== 0;
       if (!was && is) {
         // Touching the previous interval's end (crossings at one z in either order): extend it.
         if (out.length > 0 && out[out.length - 1] === zs[i]) out.pop();
