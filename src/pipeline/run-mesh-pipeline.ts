@@ -58,8 +58,9 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     const scaled = scaleMesh(imported.mesh, scaleToMm);
     const welded = weldExact(scaled);
     const topology = buildEdgeTopology(welded.mesh.indices);
-    if (scaled === imported.mesh) prepared = { welded, topology };
-    return withGeometry(measureWeldedDefects(welded.mesh, topology), scaled, countSelfIntersections(welded.mesh));
+    const crossings = countSelfIntersections(welded.mesh);
+    if (scaled === imported.mesh) prepared = { welded, topology, selfIntersections: crossings };
+    return withGeometry(measureWeldedDefects(welded.mesh, topology), scaled, crossings);
   });
 
   let mesh = imported.mesh;
