@@ -11,6 +11,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
@@ -129,8 +130,13 @@ async function waitForAll(api: ReturnType<typeof client>, ids: string[]): Promis
   }
 }
 
+/** The load, with the server's event-loop delay over the same window (does anything block the loop?). */
 async function load(url: string, cookie: string, seconds: number) {
-  return autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie }, workers: 1 });
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { cookie }, workers: 1 });
+  delay.disable();
+  return Object.assign(result, { loopDelay: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 } });
 }
 
 type Row = [string, string];
@@ -218,10 +224,11 @@ async function main(): Promise<Row[]> {
   return rows;
 }
 
-function latencyRow(label: string, r: Awaited<ReturnType<typeof autocannon>>): Row {
+function latencyRow(label: string, r: Awaited<ReturnType<typeof load>>): Row {
   return [
     label,
-    `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${r.requests.average.toFixed(0)} req/s; errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}`,
+    `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${r.requests.average.toFixed(0)} req/s; errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}; ` +
+      `event-loop delay p99 ${r.loopDelay.p99.toFixed(1)} ms, max ${r.loopDelay.max.toFixed(0)} ms`,
   ];
 }
 
