@@ -41,7 +41,7 @@ const rows: string[] = [];
 afterAll(() => {
   if (rows.length === 0) return;
   console.log(
-    ['| file | tris | open b/a | non-manifold b/a | shells b/a | flipped edges b / faces fixed | volume mm3 | verdict | ms | admesh exact: facets, open edges; default: volume |', '|---|---:|---|---|---|---|---:|---|---:|---|', ...rows].join('\n'),
+    ['| file | tris | open b/a | non-manifold b/a | shells b/a | self-intersecting pairs b/a | flipped edges b / faces fixed | volume mm3 | verdict | ms | admesh exact: facets, open edges; default: volume |', '|---|---:|---|---|---|---|---|---:|---|---:|---|', ...rows].join('\n'),
   );
 });
 
@@ -102,12 +102,12 @@ describe.skipIf(!corpusPresent)('corpus: meshes', () => {
             admeshCell = 'admesh rejects the file';
           }
         }
-        row = `| ${file} | ${b.triangles} -> ${a.triangles} | ${b.openEdges} / ${a.openEdges} | ${b.nonManifoldEdges} / ${a.nonManifoldEdges} | ${b.shells} / ${a.shells} | ${b.flippedEdges} / ${report.repairs?.flippedFacesFixed ?? 0} | ${report.volumeMm3} | ${report.verdict.printable ? 'printable' : report.verdict.reasons.join('; ')} | ${ms} | ${admeshCell} |`;
+        row = `| ${file} | ${b.triangles} -> ${a.triangles} | ${b.openEdges} / ${a.openEdges} | ${b.nonManifoldEdges} / ${a.nonManifoldEdges} | ${b.shells} / ${a.shells} | ${b.selfIntersections} / ${a.selfIntersections} | ${b.flippedEdges} / ${report.repairs?.flippedFacesFixed ?? 0} | ${report.volumeMm3} | ${report.verdict.printable ? 'printable' : report.verdict.reasons.join('; ')} | ${ms} | ${admeshCell} |`;
       } catch (error) {
         if (!isPipelineError(error)) throw error;
         expect(['repair_failed', 'mesh_empty', 'mesh_corrupt', 'unsupported_format']).toContain(error.code);
         expect(error.message.length).toBeGreaterThan(20);
-        row = `| ${file} | - | - | - | - | - | - | ${error.code}: ${error.message} | ${Math.round(performance.now() - started)} | - |`;
+        row = `| ${file} | - | - | - | - | - | - | - | ${error.code}: ${error.message} | ${Math.round(performance.now() - started)} | - |`;
       }
       rows.push(row);
     });
