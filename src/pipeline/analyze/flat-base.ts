@@ -10,6 +10,7 @@
  */
 import type { Mesh } from '../mesh.ts';
 import { boundingBox } from '../mesh.ts';
+import { faceNormals } from '../face-normals.ts';
 
 const MAX_CANDIDATES = 64;
 const COS_TOLERANCE = Math.cos((1 * Math.PI) / 180);
@@ -25,25 +26,21 @@ export interface FlatBaseResult {
 export function orientFlatBase(mesh: Mesh): FlatBaseResult {
   const p = mesh.positions, t = mesh.indices;
   const faces = t.length / 3;
-  const normals = new Float64Array(faces * 3);
-  const areas = new Float64Array(faces);
+  const { normals, areas } = faceNormals(mesh);
   const groups = new Map<string, { n: [number, number, number]; area: number }>();
   for (let f = 0; f < faces; f++) {
-    const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
-    const len = Math.hypot(nx, ny, nz);
-    if (len === 0) continue;
-    normals.set([nx / len, ny / len, nz / len], f * 3);
-    areas[f] = len / 2;
-    const key = `${Math.round((nx / len) * 60)},${Math.round((ny / len) * 60)},${Math.round((nz / len) * 60)}`;
+    const area = areas[f];
+    if (area === 0) continue;
+    const nx = normals[f * 3], ny = normals[f * 3 + 1], nz = normals[f * 3 + 2];
+    const key = `${Math.round(nx * 60)},${Math.round(ny * 60)},${Math.round(nz * 60)}`;
     const group = groups.get(key);
     if (group) {
-      group.area += len / 2;
-      for (let k = 0; k < 3; k++) group.n[k] += (normals[f * 3 + k] * len) / 2;
+      group.area += area;
+      group.n[0] += nx * area;
+      group.n[1] += ny * area;
+      group.n[2] += nz * area;
     } else {
-      groups.set(key, { n: [(nx / len) * (len / 2), (ny / len) * (len / 2), (nz / len) * (len / 2)], area: len / 2 });
+      groups.set(key, { n: [nx * area, ny * area, nz * area], area });
     }
   }
   const candidates: [number, number, number][] = [[0, 0, -1], [0, 0, 1], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0]];

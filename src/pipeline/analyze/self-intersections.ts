@@ -32,6 +32,7 @@
  */
 import type { Mesh } from '../mesh.ts';
 import { buildBvh, forEachOverlappingPair } from './triangle-bvh.ts';
+import { faceNormals } from '../face-normals.ts';
 
 export interface SelfIntersectionOptions {
   /** Stop counting after this many crossing pairs (the count then means "at least"). */
@@ -57,17 +58,11 @@ export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersec
   const tolerance = o.relativeTolerance * scaleOf(p);
 
   // Unit normal and plane offset per face; a zero normal marks a degenerate face (never counted).
+  const { normals } = faceNormals(mesh);
   const plane = new Float64Array(faces * 4);
   for (let f = 0; f < faces; f++) {
-    const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
-    const len = Math.hypot(nx, ny, nz);
-    if (!(len > 0)) continue;
-    nx /= len;
-    ny /= len;
-    nz /= len;
+    const a = t[f * 3] * 3;
+    const nx = normals[f * 3], ny = normals[f * 3 + 1], nz = normals[f * 3 + 2];
     plane[f * 4] = nx;
     plane[f * 4 + 1] = ny;
     plane[f * 4 + 2] = nz;
