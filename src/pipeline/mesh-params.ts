@@ -31,6 +31,12 @@ export interface MeshJobParams {
   minWallMm: number;
   overhangDeg: number;
   fillHoles: boolean;
+  /**
+   * Rebuild a surface that still crosses itself after repair by a level set (sharp edges are
+   * slightly bevelled, features under ~1/116 of the longest side are lost). Off: such a model is
+   * returned with the crossings and a "not printable" verdict.
+   */
+  resolveSelfIntersections: boolean;
   /** Repaired shells under this fraction of the largest shell's volume are dropped. */
   minPartFraction: number;
   /** Boundary weld distance as a fraction of the bounding-box diagonal. */
@@ -46,6 +52,7 @@ export const MESH_JOB_DEFAULTS: MeshJobParams = {
   minWallMm: 0.4,
   overhangDeg: 45,
   fillHoles: true,
+  resolveSelfIntersections: true,
   minPartFraction: 0.01,
   weldTolerance: 1e-3,
   formats: ['stl'],

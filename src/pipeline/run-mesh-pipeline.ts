@@ -68,7 +68,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   let edgeCheckedIndices: Uint32Array | undefined;
   if (params.mode === 'repair') {
     const repaired = await timer.run('repair', () =>
-      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }, prepared),
+      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, resolveSelfIntersections: params.resolveSelfIntersections, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }, prepared),
     );
     mesh = repaired.mesh;
     repairs = repaired.log;

@@ -326,8 +326,8 @@ describe('repairMesh with self-intersections', () => {
 });
 
 describe('the printability report', () => {
-  const run = (mesh: Mesh, mode: 'repair' | 'convert') =>
-    runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false }), { manifold: wasm, clock: () => performance.now() });
+  const run = (mesh: Mesh, mode: 'repair' | 'convert', extra: Record<string, unknown> = {}) =>
+    runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false, ...extra }), { manifold: wasm, clock: () => performance.now() });
 
   it('repair: self-intersections before and after, resolved by the rebuild, printable', async () => {
     const { report } = await run(joinedBoxes(), 'repair');
@@ -339,6 +339,15 @@ describe('the printability report', () => {
     expect(report.manifold).toBe(true);
     expect(Math.abs(report.volumeMm3 - 1875) / 1875).toBeLessThan(0.005);
     expect(report.verdict).toEqual({ printable: true, reasons: [] });
+  });
+
+  it('repair with resolveSelfIntersections off keeps the triangles and the crossings, and says so', async () => {
+    const { report } = await run(joinedBoxes(), 'repair', { resolveSelfIntersections: false });
+    expect(report.repairs?.remeshedByLevelSet).toBe(false);
+    expect(report.after.triangles).toBe(joinedBoxes().indices.length / 3);
+    expect(report.after.selfIntersections).toBe(report.before.selfIntersections);
+    expect(report.verdict.printable).toBe(false);
+    expect(() => resolveMeshParams({ mode: 'repair', resolveSelfIntersections: 'no' })).toThrow(/resolveSelfIntersections/);
   });
 
   it('convert: crossings left make the verdict "not printable" with the reason', async () => {

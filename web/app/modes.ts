@@ -24,7 +24,7 @@ export const CHOICES: ChoiceInfo[] = [
   { id: 'extrude', title: 'Logo extrusion', blurb: 'Dark shapes on a light background, raised into a solid.', input: 'image', mode: 'extrude', fixed: { keychain: false, cookieCutter: false }, params: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert'] },
   { id: 'keychain', title: 'Keychain', blurb: 'A logo extrusion with a ring for a key ring.', input: 'image', mode: 'extrude', fixed: { keychain: true, cookieCutter: false }, params: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'] },
   { id: 'cookie-cutter', title: 'Cookie cutter', blurb: 'A thin wall following the outline of the shape.', input: 'image', mode: 'extrude', fixed: { cookieCutter: true, keychain: false }, params: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert'] },
-  { id: 'repair', title: 'Repair a 3D file', blurb: 'Close holes, fix flipped faces, check it prints.', input: 'mesh', mode: 'repair', fixed: {}, params: ['units', 'targetSizeMm', 'orient', 'minWallMm', 'fillHoles'] },
+  { id: 'repair', title: 'Repair a 3D file', blurb: 'Close holes, fix flipped faces, check it prints.', input: 'mesh', mode: 'repair', fixed: {}, params: ['units', 'targetSizeMm', 'orient', 'minWallMm', 'fillHoles', 'resolveSelfIntersections'] },
   { id: 'convert', title: 'Convert a 3D file', blurb: 'Another format, in millimetres, checked.', input: 'mesh', mode: 'convert', fixed: {}, params: ['units', 'targetSizeMm'] },
 ];
 
@@ -79,6 +79,7 @@ export const PARAMS: Record<string, ParamSpec> = {
   orient: { kind: 'select', label: 'Orientation', value: 'keep', options: [['keep', 'Keep as it is'], ['flat-base', 'Lay it on its flattest side']] },
   minWallMm: { kind: 'number', label: 'Thinnest printable wall', unit: 'mm', min: 0, max: 5, step: 0.1, value: 0.4 },
   fillHoles: { kind: 'boolean', label: 'Fill holes', value: true },
+  resolveSelfIntersections: { kind: 'boolean', label: 'Rebuild self-crossing surfaces', value: true, hint: 'A surface that passes through itself is remeshed; detail under about 1% of the size is lost.' },
 };
 
 export const FORMATS: Array<[string, string]> = [
