@@ -80,6 +80,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   prepared = undefined;
 
   let orientation: MeshReport['orientation'];
+  const unplaced = mesh;
   mesh = await timer.run('place', () => {
     let placed = scaleMesh(mesh, scaleToMm);
     if (params.upAxis === 'y') placed = yUpToZUp(placed);
@@ -92,6 +93,13 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     }
     return params.placeOnBed ?? params.mode === 'repair' ? placeOnBed(placed) : placed;
   });
+  if (repairs?.remeshedByLevelSet && repairs.levelSetEdgeMm !== undefined) {
+    // The rebuild ran in the file's units; placing scaled uniformly (units, target size).
+    const spacingMm = repairs.levelSetEdgeMm * (longestSide(mesh) / Math.max(longestSide(unplaced), Number.MIN_VALUE));
+    warnings.push(
+      `the surface crossed itself, so it was rebuilt as one solid on a ${spacingMm.toPrecision(2)} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
+    );
+  }
 
   let check: SolidCheck | undefined;
   let notManifoldReason: string | undefined;
@@ -268,4 +276,9 @@ function verdict(
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
+}
+
+function longestSide(mesh: Mesh): number {
+  const { min, max } = boundingBox(mesh);
+  return Math.max(max[0] - min[0], max[1] - min[1], max[2] - min[2]);
 }

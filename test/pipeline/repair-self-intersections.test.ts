@@ -339,6 +339,14 @@ describe('the printability report', () => {
     expect(report.manifold).toBe(true);
     expect(Math.abs(report.volumeMm3 - 1875) / 1875).toBeLessThan(0.005);
     expect(report.verdict).toEqual({ printable: true, reasons: [] });
+    // The lattice is about 1/116 of the longest side: the user is told what was smoothed, in the
+    // placed model's millimetres (ten times the size, ten times the spacing).
+    const spacing = (r: typeof report) => Number(/on a ([0-9.]+) mm lattice/.exec(r.warnings.join('\n'))?.[1]);
+    expect(spacing(report)).toBeCloseTo(report.repairs!.levelSetEdgeMm!, 2);
+    const longest = Math.max(...report.boundingBoxMm.size);
+    const scaled = (await run(joinedBoxes(), 'repair', { targetSizeMm: longest * 10 })).report;
+    expect(spacing(scaled) / spacing(report)).toBeGreaterThan(9.5);
+    expect(spacing(scaled) / spacing(report)).toBeLessThan(10.5);
   });
 
   it('repair with resolveSelfIntersections off keeps the triangles and the crossings, and says so', async () => {
