@@ -5,11 +5,16 @@
  * once, its reverse once). When that passes and manifold-3d still removes triangles, they were
  * degenerate slivers (booleans leave some): the cleaned mesh is returned and exported instead.
  * After repair the count is not repeated: repair counted the same index array (edgeCheckedIndices).
- * At 1M triangles what remains is manifold-3d building the solid, ~1.5 s of CPU (November 2026).
+ * At 1M triangles what remains is manifold-3d building the solid, ~1.5 s of CPU (November 2026);
+ * it builds from a spatially ordered copy (spatial-order.ts), which cut that by about 40%.
  */
 import type { ManifoldToplevel } from 'manifold-3d';
 import { PipelineError } from './errors.ts';
 import type { Mesh } from './mesh.ts';
+import { spatiallyOrdered } from './spatial-order.ts';
+
+/** Below this the reordering costs about what it saves. */
+const SPATIAL_ORDER_MIN_TRIANGLES = 20_000;
 
 export interface SolidCheck {
   /** The mesh to export: the input, or manifold-3d's copy without degenerate slivers. */
@@ -33,13 +38,17 @@ export interface ValidateOptions {
 export function validateSolid(mesh: Mesh, wasm: ManifoldToplevel, stage = 'validate', options: ValidateOptions = {}): SolidCheck {
   const triangles = mesh.indices.length / 3;
   if (triangles === 0) throw new PipelineError('not_manifold', `${stage}: the solid is empty`, stage);
+  // manifold-3d builds faster from a spatially ordered copy (about 40% at 340k triangles), and the
+  // edge count's hash lookups hit the cache more; the caller's mesh, in its own order, is what is
+  // exported unless manifold-3d had to clean it.
+  const ordered = triangles >= SPATIAL_ORDER_MIN_TRIANGLES ? spatiallyOrdered(mesh) : mesh;
   if (options.edgeCheckedIndices !== mesh.indices) {
-    const edges = countEdgeDefects(mesh);
+    const edges = countEdgeDefects(ordered);
     if (edges.open > 0 || edges.overused > 0) {
       throw new PipelineError('not_manifold', `${stage}: the solid is not watertight (${edges.open} open, ${edges.overused} non-manifold edges)`, stage, edges);
     }
   }
-  const input = new wasm.Mesh({ numProp: 3, vertProperties: mesh.positions, triVerts: mesh.indices });
+  const input = new wasm.Mesh({ numProp: 3, vertProperties: ordered.positions, triVerts: ordered.indices });
   let solid: InstanceType<ManifoldToplevel['Manifold']> | undefined;
   try {
     solid = new wasm.Manifold(input);
