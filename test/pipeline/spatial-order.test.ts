@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { signedVolume } from '../../src/pipeline/mesh.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
-import { spatiallyOrdered } from '../../src/pipeline/spatial-order.ts';
+import { faceOrderScatter, spatiallyOrdered } from '../../src/pipeline/spatial-order.ts';
 import { countEdgeDefects } from '../../src/pipeline/validate.ts';
 import { mulberry32 } from '../helpers/grids.ts';
 import { sphere } from '../helpers/mesh-fixtures.ts';
@@ -26,8 +26,16 @@ function faceSet(mesh: Mesh): string[] {
 function shuffled(mesh: Mesh, seed: number): Mesh {
   const random = mulberry32(seed);
   const faces = mesh.indices.length / 3, vertices = mesh.positions.length / 3;
-  const faceOrder = Array.from({ length: faces }, (_, i) => i).sort(() => random() - 0.5);
-  const vertexOrder = Array.from({ length: vertices }, (_, i) => i).sort(() => random() - 0.5);
+  const permutation = (n: number) => {
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  };
+  const faceOrder = permutation(faces);
+  const vertexOrder = permutation(vertices);
   const positions = new Float32Array((vertices + 1) * 3);
   vertexOrder.forEach((v, i) => positions.set(mesh.positions.subarray(v * 3, v * 3 + 3), i * 3));
   positions.set([999, 999, 999], vertices * 3);
@@ -41,7 +49,7 @@ function shuffled(mesh: Mesh, seed: number): Mesh {
 }
 
 describe('spatiallyOrdered', () => {
-  const input = shuffled(sphere(10, 48, 24), 7);
+  const input = shuffled(sphere(10, 160, 80), 7);
   const ordered = spatiallyOrdered(input);
 
   it('keeps every face with its winding, the volume and the closed edge structure; drops unused vertices', () => {
@@ -65,5 +73,12 @@ describe('spatiallyOrdered', () => {
     let spread = 0;
     for (let f = 0; f < ordered.indices.length / 3; f++) spread += Math.abs(ordered.indices[f * 3] - f / 2);
     expect(spread / (ordered.indices.length / 3)).toBeLessThan(ordered.positions.length / 3 / 10);
+  });
+
+  it('tells a scattered face order from a coherent one', () => {
+    const coherent = sphere(10, 160, 80);
+    expect(faceOrderScatter(coherent)).toBeLessThan(0.02);
+    expect(faceOrderScatter(input)).toBeGreaterThan(0.1);
+    expect(faceOrderScatter(ordered)).toBeLessThan(0.02);
   });
 });
