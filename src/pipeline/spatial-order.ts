@@ -10,6 +10,7 @@
  * Faces keep their winding; the geometry and its topology are unchanged.
  */
 import type { Mesh } from './mesh.ts';
+import { boundingBox } from './mesh.ts';
 
 /** Interleaves the low 10 bits of v with two zero bits between each. */
 function spread10(v: number): number {
@@ -25,16 +26,8 @@ export function spatiallyOrdered(mesh: Mesh): Mesh {
   const p = mesh.positions, t = mesh.indices;
   const faces = t.length / 3;
   const vertices = p.length / 3;
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  for (let i = 0; i < p.length; i += 3) {
-    const x = p[i], y = p[i + 1], z = p[i + 2];
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
+  const { min, max } = boundingBox(mesh);
+  const [x0, y0, z0] = min, [x1, y1, z1] = max;
   // Centroid sums are 3x the centroid: scale the box by 3 instead of dividing per face.
   const sx = 1023 / (3 * (x1 - x0) || 1), sy = 1023 / (3 * (y1 - y0) || 1), sz = 1023 / (3 * (z1 - z0) || 1);
   // 30-bit code above a 22-bit face index: exact in a double, and one typed-array sort orders both.
