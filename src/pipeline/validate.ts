@@ -85,52 +85,66 @@ export function validateSolid(mesh: Mesh, wasm: ManifoldToplevel, stage = 'valid
 
 /**
  * Open edges (a directed edge whose reverse is missing) and over-used ones (a directed edge that
- * appears twice), with an open-addressing hash of directed edges in typed arrays: one pass to
- * insert, one to look up reverses. At 340k triangles this took 60 ms where sorting packed keys
- * took 2.5 s.
+ * appears again), from each vertex's list of outgoing edges (a counting sort by start vertex):
+ * an edge a->b is open when b's list holds no a; an entry repeated in a's list is over-used.
+ * Lists are a few entries long, and on a spatially ordered mesh b's list lies near a's in
+ * memory. Measured (five runs each, November 2026) against the open-addressing hash this
+ * replaced, whose random reads went into an 8 MB table and back into the index array:
+ *   340k-triangle lithophane, Z-ordered:            154-269 ms -> 60-83 ms
+ *   the same with faces and vertices shuffled:      194-300 ms -> 85-169 ms
+ *   1M-triangle sphere:                          1,030-1,078 ms -> 57-109 ms
  */
 export function countEdgeDefects(mesh: Mesh): { open: number; overused: number } {
   const t = mesh.indices;
   const edges = t.length;
-  let capacity = 1;
-  while (capacity < edges * 2) capacity <<= 1;
-  const mask = capacity - 1;
-  // slot -> directed edge number + 1 (0 = empty); edge e runs from t[e] to t[next(e)].
-  const slots = new Int32Array(capacity);
-  const from = (e: number) => t[e];
-  const to = (e: number) => t[e % 3 === 2 ? e - 2 : e + 1];
-  const hash = (a: number, b: number) => (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+  let vertices = 0;
+  for (let i = 0; i < edges; i++) if (t[i] >= vertices) vertices = t[i] + 1;
+  // start[a]..start[a+1]: the ends of a's outgoing edges.
+  const start = new Uint32Array(vertices + 1);
+  for (let e = 0; e < edges; e++) start[t[e] + 1]++;
+  for (let v = 0; v < vertices; v++) start[v + 1] += start[v];
+  const fill = start.slice(0, vertices);
+  const ends = new Uint32Array(edges);
+  for (let e = 0; e < edges; e++) ends[fill[t[e]]++] = t[e % 3 === 2 ? e - 2 : e + 1];
 
-  let overused = 0;
-  for (let e = 0; e < edges; e++) {
-    const a = from(e), b = to(e);
-    let slot = hash(a, b);
-    for (;;) {
-      const held = slots[slot];
-      if (held === 0) {
-        slots[slot] = e + 1;
-        break;
-      }
-      if (from(held - 1) === a && to(held - 1) === b) {
-        overused++;
-        break;
-      }
-      slot = (slot + 1) & mask;
+  // A hub (a cone's apex, a fan of a million faces) would make scanning quadratic: long lists are
+  // sorted, so repeats are neighbours and a reverse is found by binary search.
+  for (let v = 0; v < vertices; v++) if (start[v + 1] - start[v] > SHORT_LIST) ends.subarray(start[v], start[v + 1]).sort();
+  const holds = (v: number, target: number): boolean => {
+    let lo = start[v], hi = start[v + 1];
+    if (hi - lo <= SHORT_LIST) {
+      for (; lo < hi; lo++) if (ends[lo] === target) return true;
+      return false;
     }
-  }
-  let open = 0;
-  for (let e = 0; e < edges; e++) {
-    const a = to(e), b = from(e);
-    let slot = hash(a, b);
-    for (;;) {
-      const held = slots[slot];
-      if (held === 0) {
-        open++;
-        break;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid] < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < start[v + 1] && ends[lo] === target;
+  };
+
+  let open = 0, overused = 0;
+  for (let a = 0; a < vertices; a++) {
+    const from = start[a], to = start[a + 1];
+    const sorted = to - from > SHORT_LIST;
+    for (let i = from; i < to; i++) {
+      const b = ends[i];
+      if (sorted) {
+        if (i > from && ends[i - 1] === b) overused++;
+      } else {
+        for (let j = from; j < i; j++) {
+          if (ends[j] === b) {
+            overused++;
+            break;
+          }
+        }
       }
-      if (from(held - 1) === a && to(held - 1) === b) break;
-      slot = (slot + 1) & mask;
+      if (!holds(b, a)) open++;
     }
   }
   return { open, overused };
 }
+
+/** Outgoing-edge lists up to this long are scanned; longer ones are sorted and searched. */
+const SHORT_LIST = 16;

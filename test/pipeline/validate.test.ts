@@ -3,6 +3,7 @@ import type { ManifoldToplevel } from 'manifold-3d';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { countEdgeDefects, validateSolid } from '../../src/pipeline/validate.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
+import { mulberry32 } from '../helpers/grids.ts';
 
 let wasm: ManifoldToplevel;
 beforeAll(async () => {
@@ -64,5 +65,52 @@ describe('validateSolid', () => {
 
   it('rejects an empty mesh', () => {
     expect(() => validateSolid({ positions: new Float32Array(0), indices: new Uint32Array(0) }, wasm)).toThrow(/empty/);
+  });
+});
+
+describe('countEdgeDefects against a plain reference', () => {
+  /** The definition, spelled out: each directed edge whose reverse is absent is open; each repeat of a directed edge is over-used. */
+  function reference(indices: Uint32Array): { open: number; overused: number } {
+    const seen = new Map<string, number>();
+    const next = (e: number) => (e % 3 === 2 ? e - 2 : e + 1);
+    for (let e = 0; e < indices.length; e++) {
+      const key = `${indices[e]}>${indices[next(e)]}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    let open = 0, overused = 0;
+    for (const [key, count] of seen) {
+      const [a, b] = key.split('>');
+      overused += count - 1;
+      if (!seen.has(`${b}>${a}`)) open += count;
+    }
+    return { open, overused };
+  }
+
+  it('agrees on random index arrays with repeats, self-edges and hub vertices', () => {
+    const random = mulberry32(11);
+    for (let round = 0; round < 60; round++) {
+      const vertices = 3 + Math.floor(random() * 40);
+      const faces = 1 + Math.floor(random() * 200);
+      const indices = new Uint32Array(faces * 3);
+      // Every third round, one vertex is in most faces: long, sorted lists.
+      const hub = round % 3 === 0 ? 0 : -1;
+      for (let i = 0; i < indices.length; i++) indices[i] = hub >= 0 && i % 3 === 0 && random() < 0.8 ? hub : Math.floor(random() * vertices);
+      expect(countEdgeDefects({ positions: new Float32Array(vertices * 3), indices })).toEqual(reference(indices));
+    }
+  });
+
+  it('stays linear around a hub: a closed cone of 400,000 faces on one apex', () => {
+    const segments = 200_000;
+    const positions = new Float32Array((segments + 2) * 3);
+    const indices = new Uint32Array(segments * 2 * 3);
+    const apex = segments, centre = segments + 1;
+    for (let s = 0; s < segments; s++) {
+      const n = (s + 1) % segments;
+      indices.set([s, n, apex], s * 6);
+      indices.set([n, s, centre], s * 6 + 3);
+    }
+    const started = performance.now();
+    expect(countEdgeDefects({ positions, indices })).toEqual({ open: 0, overused: 0 });
+    expect(performance.now() - started).toBeLessThan(5000); // a hang detector: quadratic would take hours
   });
 });
