@@ -153,14 +153,19 @@ export function repairMesh(input: Mesh, wasm: ManifoldToplevel, options: Partial
   log.nonManifoldEdgesSplit = split.nonManifoldEdges;
   mesh = split.mesh;
 
+  // The two orientation steps return a new index array with some faces flipped (or the same
+  // mesh): the topology is flipped along instead of rebuilt.
+  const adoptFlips = <R extends { mesh: Mesh; flip: Uint8Array }>(before: EdgeTopology, result: R): R => {
+    if (result.mesh !== mesh) {
+      flipFacesInTopology(before, result.flip);
+      topologyOf = result.mesh.indices;
+    }
+    mesh = result.mesh;
+    return result;
+  };
+
   const unoriented = edgesOf(mesh);
-  const oriented = orientConsistently(mesh, unoriented);
-  log.flippedFacesFixed = oriented.flippedFaces;
-  if (oriented.mesh !== mesh) {
-    flipFacesInTopology(unoriented, oriented.flip);
-    topologyOf = oriented.mesh.indices;
-  }
-  mesh = oriented.mesh;
+  log.flippedFacesFixed = adoptFlips(unoriented, orientConsistently(mesh, unoriented)).flippedFaces;
 
   // Vertices on a hole before filling mark the shells that repair had to close.
   const { flags: boundary, openHalves } = boundaryVertices(mesh, edgesOf(mesh));
@@ -186,13 +191,8 @@ export function repairMesh(input: Mesh, wasm: ManifoldToplevel, options: Partial
   }
 
   const inward = edgesOf(mesh);
-  const outward = orientOutward(mesh, inward);
+  const outward = adoptFlips(inward, orientOutward(mesh, inward));
   log.shellsInverted = outward.invertedShells;
-  if (outward.mesh !== mesh) {
-    flipFacesInTopology(inward, outward.flip);
-    topologyOf = outward.mesh.indices;
-  }
-  mesh = outward.mesh;
 
   const touchedHole = (shell: { faces: Uint32Array }) => {
     for (const f of shell.faces) for (let k = 0; k < 3; k++) if (boundary[mesh.indices[f * 3 + k]]) return true;
