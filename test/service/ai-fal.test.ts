@@ -3,28 +3,21 @@
  * COMPLETED that is not success (error body -> failed / refused), cancel with PUT, 429 backoff
  * with one request, text-to-3D unavailable (503 + pricing) when fal is the only provider.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { balance, postJob } from './jobs-helpers.ts';
 import { FAL_TEST_KEY, startFakeFal } from '../helpers/fake-fal.ts';
 import type { FakeFalState } from '../helpers/fake-fal.ts';
 import type { FakeServer } from '../helpers/fake-ai-server.ts';
-import { expectNoSecrets, expectPrintableStl, imageUpload, jobRow, settle, startAiHarness, startJob, waitFor } from './ai-helpers.ts';
+import { expectNoSecrets, expectPrintableStl, expectTimeoutCancelledAndRefunded, imageUpload, jobRow, settle, startJob, useFakeProvider, waitFor } from './ai-helpers.ts';
 import type { AiHarness } from './ai-helpers.ts';
 
 let fake: FakeServer<FakeFalState>;
 let h: AiHarness;
 
-beforeAll(async () => {
-  fake = await startFakeFal();
-  h = await startAiHarness({ FAL_KEY: FAL_TEST_KEY, FAL_QUEUE_URL: fake.url, FAL_MODEL: 'fal-ai/hunyuan3d/v2' }, 'fal@example.com');
+useFakeProvider(startFakeFal, (url) => ({ FAL_KEY: FAL_TEST_KEY, FAL_QUEUE_URL: url, FAL_MODEL: 'fal-ai/hunyuan3d/v2' }), 'fal@example.com', (started, harness) => {
+  fake = started;
+  h = harness;
 });
-
-afterAll(async () => {
-  await h?.close();
-  await fake?.close();
-});
-
-beforeEach(() => fake.state.reset());
 
 describe('fal: jobs', () => {
   it('hunyuan3d/v2: submitted with a data URI, polled on the root app id, a double shell becomes one solid; recorded', async () => {
@@ -84,12 +77,7 @@ describe('fal: jobs', () => {
   });
 
   it('a task that never completes: provider_timeout, a cancel PUT, refunded', async () => {
-    fake.state.reset({ outcome: { kind: 'never' } });
-    const before = await balance(h.app, h.cookie);
-    const job = await settle(h, await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h) }));
-    expect(job.error?.code).toBe('provider_timeout');
-    expect(fake.state.cancels).toBe(1);
-    expect(await balance(h.app, h.cookie)).toBe(before);
+    await expectTimeoutCancelledAndRefunded(h, fake);
   });
 
   it('429 bursts on submit and polls are backed off with one request at fal', async () => {

@@ -3,7 +3,8 @@
  * on loopback named by environment (key + base URL), log lines captured, and checks that read the
  * stored STL back with our own reader and validateSolid.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import type { FakeProviderState, FakeServer } from '../helpers/fake-ai-server.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { createWorkerPool } from '../../src/node/worker-pool.ts';
@@ -17,7 +18,7 @@ import { storageKeys } from '../../src/services/storage.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
-import { gradientPng, insertUpload, jobsApp, postJob, userIdOf, waitForStatus } from './jobs-helpers.ts';
+import { balance, gradientPng, insertUpload, jobsApp, postJob, userIdOf, waitForStatus } from './jobs-helpers.ts';
 import type { JobBody, TestApp } from './jobs-helpers.ts';
 
 export interface AiHarness {
@@ -129,4 +130,39 @@ export function expectNoSecrets(h: AiHarness, secrets: string[]): void {
     const hits = hay.filter((line) => line.includes(secret));
     expect(hits, `"${secret}" leaked`).toEqual([]);
   }
+}
+
+/**
+ * The file-wide lifecycle of a provider test: start the fake and a harness whose environment names
+ * it, hand both to `use` (the test file's own variables), reset the fake's script before each test
+ * and close both after the file.
+ */
+export function useFakeProvider<S extends FakeProviderState>(
+  start: () => Promise<FakeServer<S>>,
+  env: (fakeUrl: string) => Record<string, string>,
+  email: string,
+  use: (fake: FakeServer<S>, h: AiHarness) => void,
+): void {
+  let fake: FakeServer<S> | undefined;
+  let h: AiHarness | undefined;
+  beforeAll(async () => {
+    fake = await start();
+    h = await startAiHarness(env(fake.url), email);
+    use(fake, h);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await fake?.close();
+  });
+  beforeEach(() => fake?.state.reset());
+}
+
+/** A task that never finishes: the job fails provider_timeout, one cancel reaches the provider, the hold is refunded. */
+export async function expectTimeoutCancelledAndRefunded(h: AiHarness, fake: FakeServer): Promise<void> {
+  fake.state.reset({ outcome: { kind: 'never' } });
+  const before = await balance(h.app, h.cookie);
+  const job = await settle(h, await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h) }));
+  expect(job.error?.code).toBe('provider_timeout');
+  expect(fake.state.cancels).toBe(1);
+  expect(await balance(h.app, h.cookie)).toBe(before);
 }

@@ -4,28 +4,21 @@
  * size, failure / refusal / timeout refunded, cancel stops polling, 429 bursts backed off with one
  * remote task, a restart resumes the same task, foreign result hosts refused, no secret leaks.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { balance } from './jobs-helpers.ts';
 import { startFakeMeshy, MESHY_TEST_KEY } from '../helpers/fake-meshy.ts';
 import type { FakeMeshyState } from '../helpers/fake-meshy.ts';
 import type { FakeServer } from '../helpers/fake-ai-server.ts';
-import { expectNoSecrets, expectPrintableStl, imageUpload, jobRow, settle, startAiHarness, startJob, waitFor } from './ai-helpers.ts';
+import { expectNoSecrets, expectPrintableStl, imageUpload, jobRow, settle, startJob, useFakeProvider, waitFor } from './ai-helpers.ts';
 import type { AiHarness } from './ai-helpers.ts';
 
 let fake: FakeServer<FakeMeshyState>;
 let h: AiHarness;
 
-beforeAll(async () => {
-  fake = await startFakeMeshy();
-  h = await startAiHarness({ MESHY_API_KEY: MESHY_TEST_KEY, MESHY_API_URL: fake.url });
+useFakeProvider(startFakeMeshy, (url) => ({ MESHY_API_KEY: MESHY_TEST_KEY, MESHY_API_URL: url }), 'ai-maker@example.com', (started, harness) => {
+  fake = started;
+  h = harness;
 });
-
-afterAll(async () => {
-  await h?.close();
-  await fake?.close();
-});
-
-beforeEach(() => fake.state.reset());
 
 describe('Meshy: successful jobs', () => {
   it('pricing shows both AI modes available', async () => {

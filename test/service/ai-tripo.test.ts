@@ -3,28 +3,21 @@
  * tasks, multiview slots, the envelope, 2000/429 backoff with one task, content policy both at
  * submission (2008) and as a banned task, timeout and cancel sending a cancel request, refunds.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { balance } from './jobs-helpers.ts';
 import { startFakeTripo, TRIPO_TEST_KEY } from '../helpers/fake-tripo.ts';
 import type { FakeTripoState } from '../helpers/fake-tripo.ts';
 import type { FakeServer } from '../helpers/fake-ai-server.ts';
-import { expectNoSecrets, expectPrintableStl, imageUpload, jobRow, settle, startAiHarness, startJob, waitFor } from './ai-helpers.ts';
+import { expectNoSecrets, expectPrintableStl, expectTimeoutCancelledAndRefunded, imageUpload, jobRow, settle, startJob, useFakeProvider, waitFor } from './ai-helpers.ts';
 import type { AiHarness } from './ai-helpers.ts';
 
 let fake: FakeServer<FakeTripoState>;
 let h: AiHarness;
 
-beforeAll(async () => {
-  fake = await startFakeTripo();
-  h = await startAiHarness({ TRIPO_API_KEY: TRIPO_TEST_KEY, TRIPO_API_URL: fake.url }, 'tripo@example.com');
+useFakeProvider(startFakeTripo, (url) => ({ TRIPO_API_KEY: TRIPO_TEST_KEY, TRIPO_API_URL: url }), 'tripo@example.com', (started, harness) => {
+  fake = started;
+  h = harness;
 });
-
-afterAll(async () => {
-  await h?.close();
-  await fake?.close();
-});
-
-beforeEach(() => fake.state.reset());
 
 describe('Tripo: successful jobs', () => {
   it('ai-image: a textured mesh with UV seams becomes a manifold STL; upload, image_to_model, face_limit, texture off; recorded on the job', async () => {
@@ -83,12 +76,7 @@ describe('Tripo: failures, refusals, timeouts and cancels are refunded', () => {
   });
 
   it('a task that never finishes: provider_timeout, a cancel request, refunded', async () => {
-    fake.state.reset({ outcome: { kind: 'never' } });
-    const before = await balance(h.app, h.cookie);
-    const job = await settle(h, await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h) }));
-    expect(job.error?.code).toBe('provider_timeout');
-    expect(fake.state.cancels).toBe(1);
-    expect(await balance(h.app, h.cookie)).toBe(before);
+    await expectTimeoutCancelledAndRefunded(h, fake);
   });
 
   it('cancelling a running job sends a cancel request, stops polling and refunds', async () => {
