@@ -28,7 +28,7 @@ if (!only || only === 'pipeline') {
   console.log('| case | warm ms | cold ms | triangles | full grid | achieved error mm | STL MB | peak RSS MB | slowest stages (warm) |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of ['photo-1024-lithophane-defaults', 'photo-1024-lithophane', 'largest-photo-150mm', 'terrain-4096-relief']) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', `${here}pipeline-case.ts`, name], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(process.execPath, [`${here}pipeline-case.ts`, name], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = run.stdout.trim().split('\n').pop() ?? '';
     if (run.status !== 0 || !line.startsWith('{')) {
       console.log(`| ${name} | failed: ${(run.stderr || run.stdout).trim().split('\n').pop()} |`);

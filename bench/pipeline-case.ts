@@ -1,6 +1,6 @@
 /**
  * One end-to-end pipeline case, run in its own process so that its peak RSS (VmHWM) is its own.
- * Usage: node --import tsx bench/pipeline-case.ts <case>   -> one JSON line on stdout.
+ * Usage: node bench/pipeline-case.ts <case>   -> one JSON line on stdout.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import sharp from 'sharp';

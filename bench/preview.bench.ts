@@ -1,5 +1,5 @@
 /**
- * Preview render timing: `node --import tsx bench/preview.bench.ts`.
+ * Preview render timing: `node bench/preview.bench.ts`.
  * Renders closed heightfield solids of ~100k and ~1M triangles at 800×600 (2× supersampling)
  * and prints the median of a few runs, plus the PNG encode time (default options).
  * Measured on the shared 2-core box with a load average of ~4 (other engineers' tests running),

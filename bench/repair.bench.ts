@@ -9,8 +9,8 @@
  *   100k: before 470 + 330 (1,560 + 850), 181 MB;        after 320-350 + 210-220 (660-970 + 350-610), 183-214 MB
  * What changed: one edge topology per repair instead of 7 builds, no second edge count in
  * validation (repair-mesh.ts); the rest of validation is manifold-3d building the solid.
- *   node --import tsx bench/repair.bench.ts           # table
- *   node --import tsx bench/repair.bench.ts 1000000   # one case, JSON line
+ *   node bench/repair.bench.ts           # table
+ *   node bench/repair.bench.ts 1000000   # one case, JSON line
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -83,7 +83,7 @@ async function runCase(target: number): Promise<RepairBenchRow> {
 export function benchRepair(): RepairBenchRow[] {
   const self = fileURLToPath(import.meta.url);
   return CASES.map((n) => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', self, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const run = spawnSync(process.execPath, [self, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = run.stdout.trim().split('\n').pop() ?? '';
     if (run.status !== 0 || !line.startsWith('{')) throw new Error(`repair bench ${n}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
     return JSON.parse(line) as RepairBenchRow;

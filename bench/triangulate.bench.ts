@@ -10,7 +10,7 @@
  * run (result still alive, so roughly the run's peak allocation) and the process peak RSS so far
  * (it only ever rises, so it is an upper bound per row).
  *
- * Standalone: node --import tsx --expose-gc bench/triangulate.bench.ts
+ * Standalone: node --expose-gc bench/triangulate.bench.ts
  * Env: TRI_BENCH_SIZES=512,1024  TRI_BENCH_INPUTS=terrain,logo  TRI_BENCH_QUICK=1 (one run each)
  *      TRI_BENCH_BIG_PHOTO=1 (adds the 2048² photo, ~1 min more)
  * On a loaded machine wall time is mostly waiting for a core; compare the CPU ratios then.
@@ -161,9 +161,7 @@ function runOurs(h: Float32Array, size: number, maxError: number): Mesh {
  * Executors live out here, never in src/pipeline.
  */
 function createWorkerExecutor(): { executor: TileExecutor; close: () => Promise<number> } {
-  // Workers do not inherit tsx's loader hooks on Node 20: register them before importing this file.
-  const source = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-  const worker = new Worker(source, { eval: true });
+  const worker = new Worker(new URL(import.meta.url));
   let pending: ((result: SurfaceTriangulation) => void) | undefined;
   worker.on('message', (result: SurfaceTriangulation) => pending?.(result));
   const executor: TileExecutor = async (jobs) => {

@@ -80,7 +80,7 @@ export async function startServer(env: Record<string, string | undefined> = proc
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
-  logger.info('listening', { url, dataDir });
+  logger.info('listening', { url, dataDir, node: process.version, pid: process.pid });
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -1,8 +1,8 @@
 /**
  * The worker-thread entry: one task in (mode, resolved params, input bytes, a progress port), the
  * pipeline, one reply out — a packed ArrayBuffer moved back without a copy, or a coded error
- * ({code, message, stage}, never a stack). The host's piscina pool loads this through
- * mesh.worker.mjs, which registers tsx first.
+ * ({code, message, stage}, never a stack). The host's piscina pool loads this file
+ * directly: Node 24 strips its types in the thread as it does on the main thread.
  *
  * After a WASM fault (out-of-bounds access, abort, out of memory) the thread's manifold instance
  * is discarded, so the next task on this thread loads a fresh one instead of a damaged heap.

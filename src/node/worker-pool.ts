@@ -19,7 +19,7 @@ export interface WorkerPoolOptions {
   filename?: URL;
 }
 
-const DEFAULT_WORKER = new URL('../../workers/mesh.worker.mjs', import.meta.url);
+const DEFAULT_WORKER = new URL('../../workers/mesh.worker.ts', import.meta.url);
 
 export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
   const heapMb = options.maxOldGenerationSizeMb ?? 1536;
@@ -29,7 +29,7 @@ export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
     maxThreads: options.size,
     concurrentTasksPerWorker: 1,
     idleTimeout: 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, ...youngGenerationFor(heapMb) },
   });
   let busy = 0;
 
@@ -69,3 +69,15 @@ function ownedBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
   return bytes.slice().buffer as ArrayBuffer;
 }
+
+/**
+ * Under Node 24 (V8 13.6) a worker whose old-generation cap is close to the default young
+ * generation (about 64 MB) aborts the whole process with "Reached heap limit" instead of ending
+ * the thread with ERR_WORKER_OUT_OF_MEMORY: measured with a 64 MB cap, a young generation of up
+ * to 48 MB ends the thread, 64 MB (the default) takes the process down. Small caps get a young
+ * generation of a quarter of the cap; caps of 512 MB and over keep V8's default.
+ */
+function youngGenerationFor(heapMb: number): { maxYoungGenerationSizeMb?: number } {
+  return heapMb < 512 ? { maxYoungGenerationSizeMb: Math.max(4, Math.floor(heapMb / 4)) } : {};
+}
+

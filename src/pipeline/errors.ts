@@ -44,13 +44,19 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';
+  readonly code: ErrorCode;
+  readonly stage?: string;
+  readonly details?: Record<string, unknown>;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly stage?: string,
-    readonly details?: Record<string, unknown>,
+    stage?: string,
+    details?: Record<string, unknown>,
   ) {
     super(message);
+    this.code = code;
+    this.stage = stage;
+    this.details = details;
   }
 
   get status(): number {

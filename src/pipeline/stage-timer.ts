@@ -17,10 +17,17 @@ export class StageTimer {
   peakMemoryBytes = 0;
   private done = 0;
 
+  private readonly hooks: StageHooks;
+  private readonly plannedStages: number;
+
   constructor(
-    private readonly hooks: StageHooks,
-    private readonly plannedStages: number,
-  ) {}
+    hooks: StageHooks,
+    plannedStages: number,
+  ) {
+    this.hooks = hooks;
+    this.plannedStages = plannedStages;
+
+  }
 
   async run<T>(stage: string, work: () => T | Promise<T>): Promise<T> {
     if (this.hooks.signal?.aborted) throw new PipelineError('cancelled', 'the job was cancelled', stage);

@@ -24,15 +24,24 @@ export type ServiceErrorCode = keyof typeof SERVICE_ERRORS;
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
+  readonly code: ServiceErrorCode | (string & {});
+  readonly status: number;
+  readonly details?: Record<string, unknown>;
+  /** Seconds, for 429 and 503 answers. */
+  readonly retryAfter?: number;
+
   constructor(
-    readonly code: ServiceErrorCode | (string & {}),
-    readonly status: number,
+    code: ServiceErrorCode | (string & {}),
+    status: number,
     message: string,
-    readonly details?: Record<string, unknown>,
-    /** Seconds, for 429 and 503 answers. */
-    readonly retryAfter?: number,
+    details?: Record<string, unknown>,
+    retryAfter?: number,
   ) {
     super(message);
+    this.code = code;
+    this.status = status;
+    this.details = details;
+    this.retryAfter = retryAfter;
   }
 
   static of(code: ServiceErrorCode, message: string, details?: Record<string, unknown>): ServiceError {

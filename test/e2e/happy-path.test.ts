@@ -1,5 +1,5 @@
 /**
- * Against the real server process (`node --import tsx src/server.ts`), over HTTP only:
+ * Against the real server process (`node src/server.ts`), over HTTP only:
  * sign up -> upload a photo -> lithophane job -> SSE events in order -> STL download is a
  * manifold solid of the requested size -> history lists it -> a second user gets 404 on all of it.
  */

@@ -26,7 +26,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const url = `http://localhost:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, BASE_URL: url, LOG_LEVEL: 'warn', POOL_SIZE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +61,10 @@ export async function startServerProcess(dataDir: string, port: number, env: Rec
 
 export class HttpClient {
   cookie = '';
-  constructor(readonly base: string) {}
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);

@@ -133,8 +133,8 @@ describe('compressed GLB', () => {
     const cube = box([0, 0, 0], [1, 2, 3]);
     const primitive = doc
       .createPrimitive()
-      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(cube.positions).setBuffer(buffer))
-      .setIndices(doc.createAccessor().setType('SCALAR').setArray(cube.indices).setBuffer(buffer));
+      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(cube.positions as Float32Array<ArrayBuffer>).setBuffer(buffer))
+      .setIndices(doc.createAccessor().setType('SCALAR').setArray(cube.indices as Uint32Array<ArrayBuffer>).setBuffer(buffer));
     doc.createScene().addChild(doc.createNode().setMesh(doc.createMesh().addPrimitive(primitive)));
     await MeshoptEncoder.ready;
     const io = new NodeIO()

@@ -24,7 +24,10 @@ interface Call {
 class ScriptedExecutor implements JobExecutor {
   readonly calls: Call[] = [];
   crashEverything = false;
-  constructor(readonly capacity: number) {}
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
   execute(request: ExecutionRequest, options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void }): Promise<ExecutionOutcome> {
     return new Promise((resolve, reject) => {
       if (this.crashEverything) return reject(new Error('worker exited with code 1'));

@@ -47,12 +47,12 @@ export function glbDocument(mesh: Mesh, options: Partial<GlbOptions> = {}): Docu
   const position = doc
     .createAccessor('POSITION')
     .setType(Accessor.Type.VEC3)
-    .setArray(mesh.positions)
+    .setArray(mesh.positions as Float32Array<ArrayBuffer>) // never shared memory
     .setBuffer(buffer);
   const indices = doc
     .createAccessor('indices')
     .setType(Accessor.Type.SCALAR)
-    .setArray(compactIndices(mesh))
+    .setArray(compactIndices(mesh) as Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>)
     .setBuffer(buffer);
   const material = doc
     .createMaterial('default')

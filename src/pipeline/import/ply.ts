@@ -153,8 +153,10 @@ interface ValueReader {
 class BinaryReader implements ValueReader {
   private readonly view: DataView;
   private offset: number;
+  private readonly little: boolean;
 
-  constructor(bytes: Uint8Array, start: number, private readonly little: boolean) {
+  constructor(bytes: Uint8Array, start: number, little: boolean) {
+    this.little = little;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.offset = start;
   }
@@ -183,8 +185,10 @@ class BinaryReader implements ValueReader {
 /** Whitespace-separated numbers; each element is one line, extra words on a line are skipped. */
 class AsciiReader implements ValueReader {
   private offset: number;
+  private readonly bytes: Uint8Array;
 
-  constructor(private readonly bytes: Uint8Array, start: number) {
+  constructor(bytes: Uint8Array, start: number) {
+    this.bytes = bytes;
     this.offset = start;
   }
 

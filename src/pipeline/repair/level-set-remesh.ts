@@ -183,11 +183,10 @@ export class WindingField {
   private zs = new Float64Array(64);
   private signs = new Int8Array(64);
 
-  constructor(
-    mesh: Mesh,
-    clamp: number,
-    private readonly fillRule: FillRule = 'positive',
-  ) {
+  private readonly fillRule: FillRule;
+
+  constructor(mesh: Mesh, clamp: number, fillRule: FillRule = 'positive') {
+    this.fillRule = fillRule;
     const p = (this.p = mesh.positions), t = (this.t = mesh.indices);
     this.clamp = clamp;
     const faces = t.length / 3;

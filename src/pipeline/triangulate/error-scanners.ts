@@ -24,8 +24,12 @@ export function createErrorScanner(
 export class HeightErrorScanner implements TriangleErrorScanner {
   candidate = 0;
   private readonly spanBuffer: SpanBuffer;
+  private readonly heights: Float32Array;
+  private readonly width: number;
 
-  constructor(private readonly heights: Float32Array, private readonly width: number, height: number) {
+  constructor(heights: Float32Array, width: number, height: number) {
+    this.heights = heights;
+    this.width = width;
     this.spanBuffer = createSpanBuffer(height);
   }
 
@@ -101,14 +105,20 @@ export class CylinderErrorScanner implements TriangleErrorScanner {
   private readonly spanBuffer: SpanBuffer;
   private readonly cos: Float64Array;
   private readonly sin: Float64Array;
+  private readonly heights: Float32Array;
+  private readonly width: number;
+  private readonly radius: number;
 
   constructor(
-    private readonly heights: Float32Array,
-    private readonly width: number,
+    heights: Float32Array,
+    width: number,
     height: number,
-    private readonly radius: number,
+    radius: number,
     radiansPerSample: number,
   ) {
+    this.heights = heights;
+    this.width = width;
+    this.radius = radius;
     this.spanBuffer = createSpanBuffer(height);
     this.cos = new Float64Array(width);
     this.sin = new Float64Array(width);

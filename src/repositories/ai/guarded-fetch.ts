@@ -32,11 +32,13 @@ export type GuardedFetchErrorCode = 'url_rejected' | 'host_not_allowed' | 'priva
 
 export class GuardedFetchError extends Error {
   override readonly name = 'GuardedFetchError';
+  readonly code: GuardedFetchErrorCode;
   constructor(
-    readonly code: GuardedFetchErrorCode,
+    code: GuardedFetchErrorCode,
     message: string,
   ) {
     super(message);
+    this.code = code;
   }
 }
 

@@ -39,14 +39,22 @@ export type HttpErrorKind = 'rate_limited' | 'server' | 'client' | 'auth' | 'net
 
 export class ProviderHttpError extends Error {
   override readonly name = 'ProviderHttpError';
+  readonly kind: HttpErrorKind;
+  readonly status: number;
+  readonly providerCode?: string | number;
+  readonly body?: unknown;
   constructor(
-    readonly kind: HttpErrorKind,
-    readonly status: number,
+    kind: HttpErrorKind,
+    status: number,
     message: string,
-    readonly providerCode?: string | number,
-    readonly body?: unknown,
+    providerCode?: string | number,
+    body?: unknown,
   ) {
     super(message);
+    this.kind = kind;
+    this.status = status;
+    this.providerCode = providerCode;
+    this.body = body;
   }
 }
 

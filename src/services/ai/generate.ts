@@ -157,7 +157,10 @@ function describe(error: unknown): string {
 export class Semaphore {
   private used = 0;
   private readonly waiters: Array<() => void> = [];
-  constructor(readonly size: number) {}
+  readonly size: number;
+  constructor(size: number) {
+    this.size = size;
+  }
 
   get inUse(): number {
     return this.used;
