@@ -67,11 +67,14 @@ async function photo1024(): Promise<{ bytes: Uint8Array; source: string }> {
     // No corpus on this machine: a synthetic photo-like image (gradient plus noise, so it is not trivially flat).
     const raw = new Uint8Array(1024 * 1024 * 3);
     for (let i = 0; i < 1024 * 1024; i++) {
-      const x = i % 1024, y = Math.floor(i / 1024);
+      const x = i % 1024,
+        y = Math.floor(i / 1024);
       const v = 128 + 90 * Math.sin(x / 53) * Math.cos(y / 71) + (Math.random() - 0.5) * 30;
       raw.fill(Math.max(0, Math.min(255, v)), i * 3, i * 3 + 3);
     }
-    const bytes = await sharp(raw, { raw: { width: 1024, height: 1024, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    const bytes = await sharp(raw, { raw: { width: 1024, height: 1024, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
     return { bytes: new Uint8Array(bytes), source: 'synthetic 1024² (corpus photo not found)' };
   }
 }
@@ -181,7 +184,17 @@ async function main(): Promise<Row[]> {
     const perJob = succeeded.map((j) => (j.finishedAt! - j.startedAt!) / 1000);
     const meanJobSeconds = perJob.reduce((a, b) => a + b, 0) / Math.max(1, perJob.length);
     rows.push(
-      ['(a) jobs', `${JOBS} lithophane, ${succeeded.length} succeeded${succeeded.length < JOBS ? `, failed: ${done.filter((j) => j.status !== 'succeeded').map((j) => j.error?.code).join(', ')}` : ''}`],
+      [
+        '(a) jobs',
+        `${JOBS} lithophane, ${succeeded.length} succeeded${
+          succeeded.length < JOBS
+            ? `, failed: ${done
+                .filter((j) => j.status !== 'succeeded')
+                .map((j) => j.error?.code)
+                .join(', ')}`
+            : ''
+        }`,
+      ],
       ['(a) completed jobs per minute', ((succeeded.length / (lastFinished - firstCreated)) * 60_000).toFixed(1)],
       ['(a) mean run time per job', `${meanJobSeconds.toFixed(1)} s`],
     );
@@ -207,7 +220,10 @@ async function main(): Promise<Row[]> {
     const stillQueued = after.filter((j) => j.status === 'queued').length;
     rows.push(
       latencyRow(`(b) GET /api/v1/jobs/:id, pool saturated, ${LOAD_SECONDS} s`, busy),
-      ['(b) pool saturated throughout', stillQueued > 0 ? `yes (${stillQueued} of ${needed} jobs still queued at the end)` : 'no: the backlog ran out during the window'],
+      [
+        '(b) pool saturated throughout',
+        stillQueued > 0 ? `yes (${stillQueued} of ${needed} jobs still queued at the end)` : 'no: the backlog ran out during the window',
+      ],
       ['(b) jobs finished during the load window', String(after.filter((j) => j.status === 'succeeded').length)],
     );
   } catch (error) {
@@ -235,6 +251,8 @@ function latencyRow(label: string, r: Awaited<ReturnType<typeof load>>): Row {
 const rows = await main();
 console.log(`\n| measure (${CONNECTIONS} connections for latency) | value |\n|---|---|`);
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
-console.log(`\n(total ${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version}, shared machine: figures move with other load)`);
+console.log(
+  `\n(total ${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version}, shared machine: figures move with other load)`,
+);
 // Worker threads (the pool, autocannon's) can outlive server.close() by their idle timeout.
 process.exit(0);

@@ -18,7 +18,7 @@ const report = await runLoad({
   durationMs: Math.min(60, num('LOAD_MINUTES', LOAD_DEFAULTS.durationMs / 60_000)) * 60_000,
   pollMs: num('LOAD_POLL_MS', LOAD_DEFAULTS.pollMs),
   poolSize: Math.round(num('POOL_SIZE', LOAD_DEFAULTS.poolSize)),
-  log: (line) => process.stderr.write(line + '\n'),
+  log: (line) => process.stderr.write(`${line}\n`),
 });
 console.log(formatReport(report));
 if (report.creditDriftJobs.length) console.log(`\njobs with ledger problems: ${report.creditDriftJobs.slice(0, 20).join(' ')}`);

@@ -31,7 +31,14 @@ export interface LoadOptions {
   log?: (line: string) => void;
 }
 
-export const LOAD_DEFAULTS: LoadOptions = { users: 20, durationMs: 2 * 60_000, pollMs: 250, drainMs: 60_000, poolSize: 2, rssEveryMs: 3000 };
+export const LOAD_DEFAULTS: LoadOptions = {
+  users: 20,
+  durationMs: 2 * 60_000,
+  pollMs: 250,
+  drainMs: 60_000,
+  poolSize: 2,
+  rssEveryMs: 3000,
+};
 
 /** Small and quick: 20 mm wide at 0.5 mm, STL only, no previews. */
 const JOB_PARAMS = { widthMm: 20, resolutionMm: 0.5, formats: ['stl'], previews: false };
@@ -132,7 +139,11 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
     // Users: sign up, one small picture each.
     const raw = Buffer.alloc(48 * 32 * 3);
     for (let i = 0; i < 48 * 32; i++) raw.fill(Math.round(((i % 48) / 47) * 255), i * 3, i * 3 + 3);
-    const png = new Uint8Array(await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } }).png().toBuffer());
+    const png = new Uint8Array(
+      await sharp(raw, { raw: { width: 48, height: 32, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     const users = await Promise.all(
       Array.from({ length: options.users }, async (_, i) => {
         const res = await request('/api/auth/sign-up/email', '', {
@@ -141,11 +152,11 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
           body: JSON.stringify({ email: `load-${i}@example.com`, password: 'correct horse battery', name: `load${i}` }),
         });
         const cookie = res?.headers.get('set-cookie')?.split(';')[0];
-        if (!res || res.status !== 200 || !cookie) throw new Error(`sign-up ${i} failed: ${res?.status}`);
+        if (res?.status !== 200 || !cookie) throw new Error(`sign-up ${i} failed: ${res?.status}`);
         const form = new FormData();
         form.set('file', new Blob([png as Uint8Array<ArrayBuffer>]), 'gradient.png');
         const up = await request('/api/v1/uploads', cookie, { method: 'POST', body: form });
-        if (!up || up.status !== 201) throw new Error(`upload ${i} failed: ${up?.status}`);
+        if (up?.status !== 201) throw new Error(`upload ${i} failed: ${up?.status}`);
         return { cookie, uploadId: ((await up.json()) as { id: string }).id, jobs: [] as string[] };
       }),
     );
@@ -171,8 +182,17 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
       users.map(async (user, u) => {
         await sleep((u * options.pollMs) / options.users); // spread the first requests
         while (Date.now() < createUntil && Date.now() < hardDeadline) {
-          const res = await request('/api/v1/jobs', user.cookie, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'lithophane', uploadId: user.uploadId, params: JOB_PARAMS }) }, createLatencies);
-          if (!res || res.status !== 201) {
+          const res = await request(
+            '/api/v1/jobs',
+            user.cookie,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ mode: 'lithophane', uploadId: user.uploadId, params: JOB_PARAMS }),
+            },
+            createLatencies,
+          );
+          if (res?.status !== 201) {
             await res?.text();
             await sleep(options.pollMs);
             continue;
@@ -198,7 +218,9 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
           }
           if (Date.now() - progress > 10_000) {
             progress = Date.now();
-            log(`${Math.round((Date.now() - started) / 1000)} s: ${created} created, ${succeeded} succeeded, ${failed} failed, RSS ${rss[rss.length - 1]} MB`);
+            log(
+              `${Math.round((Date.now() - started) / 1000)} s: ${created} created, ${succeeded} succeeded, ${failed} failed, RSS ${rss[rss.length - 1]} MB`,
+            );
           }
         }
       }),
@@ -226,7 +248,7 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
     for (const user of users) {
       const res = await request('/api/v1/credits', user.cookie);
       const body = (await res!.json()) as { balance: number };
-      const me = await (await request('/api/auth/get-session', user.cookie))!.json() as { user: { id: string } };
+      const me = (await (await request('/api/auth/get-session', user.cookie))!.json()) as { user: { id: string } };
       balances.set(me.user.id, body.balance);
     }
     const db = new Sqlite(join(dataDir, 'image-to-stl.db'), { readonly: true });
@@ -234,19 +256,27 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
     const driftJobs: string[] = [];
     try {
       for (const [userId, balance] of balances) {
-        const sum = (db.prepare('select coalesce(sum(amount), 0) as s from credit_entries where user_id = ?').get(userId) as { s: number }).s;
-        const stored = (db.prepare('select balance from credit_balances where user_id = ?').get(userId) as { balance: number } | undefined)?.balance;
+        const sum = (db.prepare('select coalesce(sum(amount), 0) as s from credit_entries where user_id = ?').get(userId) as { s: number })
+          .s;
+        const stored = (db.prepare('select balance from credit_balances where user_id = ?').get(userId) as { balance: number } | undefined)
+          ?.balance;
         if (sum !== balance || stored !== balance) driftUsers++;
       }
       const jobs = db.prepare('select id, status, cost from jobs').all() as Array<{ id: string; status: string; cost: number }>;
-      const entries = db.prepare('select reference, amount from credit_entries where reference is not null').all() as Array<{ reference: string; amount: number }>;
+      const entries = db.prepare('select reference, amount from credit_entries where reference is not null').all() as Array<{
+        reference: string;
+        amount: number;
+      }>;
       const byJob = new Map<string, number[]>();
       for (const e of entries) byJob.set(e.reference, [...(byJob.get(e.reference) ?? []), e.amount]);
       for (const job of jobs) {
         const amounts = byJob.get(job.id) ?? [];
         const holds = amounts.filter((a) => a < 0);
         const refunds = amounts.filter((a) => a > 0);
-        const ok = holds.length === 1 && holds[0] === -job.cost && (job.status === 'succeeded' ? refunds.length === 0 : refunds.length === 1 && refunds[0] === job.cost);
+        const ok =
+          holds.length === 1 &&
+          holds[0] === -job.cost &&
+          (job.status === 'succeeded' ? refunds.length === 0 : refunds.length === 1 && refunds[0] === job.cost);
         if (!ok) driftJobs.push(`${job.id}:${job.status}:${amounts.join(',')}`);
       }
     } finally {
@@ -255,8 +285,12 @@ export async function runLoad(partial: Partial<LoadOptions> = {}): Promise<LoadR
 
     const sortedPolls = [...pollLatencies].sort((a, b) => a - b);
     const sortedCreates = [...createLatencies].sort((a, b) => a - b);
-    const errors5xx = Object.entries(status).filter(([k]) => k === '5xx').reduce((s, [, n]) => s + n, 0);
-    const non2xx = Object.entries(status).filter(([k]) => k !== '2xx').reduce((s, [, n]) => s + n, 0);
+    const errors5xx = Object.entries(status)
+      .filter(([k]) => k === '5xx')
+      .reduce((s, [, n]) => s + n, 0);
+    const non2xx = Object.entries(status)
+      .filter(([k]) => k !== '2xx')
+      .reduce((s, [, n]) => s + n, 0);
     return {
       users: options.users,
       minutes: Math.round((elapsedMs / 60_000) * 100) / 100,
@@ -297,7 +331,9 @@ export function formatReport(r: LoadReport): string {
     `| pool threads | ${r.poolSize} |`,
     `| jobs created / succeeded / failed / unfinished | ${r.jobsCreated} / ${r.jobsSucceeded} / ${r.jobsFailed} / ${r.jobsUnfinished} |`,
     `| jobs per minute | ${r.jobsPerMinute} |`,
-    `| requests | ${r.requests} (${Object.entries(r.status).map(([k, n]) => `${k}: ${n}`).join(', ')}; network errors: ${r.networkErrors}) |`,
+    `| requests | ${r.requests} (${Object.entries(r.status)
+      .map(([k, n]) => `${k}: ${n}`)
+      .join(', ')}; network errors: ${r.networkErrors}) |`,
     `| 5xx | ${r.errors5xx} |`,
     `| error rate (non-2xx + network) | ${(r.errorRate * 100).toFixed(2)} % |`,
     `| GET /api/v1/jobs/:id p50 / p99 / max | ${r.pollP50Ms} / ${r.pollP99Ms} / ${r.pollMaxMs} ms (${r.polls} polls) |`,

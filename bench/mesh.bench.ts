@@ -40,7 +40,9 @@ if (!only || only === 'pipeline') {
       .slice(0, 3)
       .map(([s, ms]) => `${s} ${Math.round(ms)}`)
       .join(', ');
-    console.log(`| ${name} | ${r.ms} | ${r.coldMs} | ${r.triangles} | ${r.fullGridTriangles} | ${r.achievedMaxErrorMm} | ${r.stlMB} | ${r.peakRssMb} | ${slowest} |`);
+    console.log(
+      `| ${name} | ${r.ms} | ${r.coldMs} | ${r.triangles} | ${r.fullGridTriangles} | ${r.achievedMaxErrorMm} | ${r.stlMB} | ${r.peakRssMb} | ${slowest} |`,
+    );
   }
   console.log();
 }

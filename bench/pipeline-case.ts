@@ -26,7 +26,12 @@ async function terrainPng16(size: number): Promise<Uint8Array> {
   const heights = fractalTerrain(size, 3);
   const samples = new Uint16Array(size * size);
   for (let i = 0; i < samples.length; i++) samples[i] = Math.round(Math.min(1, Math.max(0, heights[i])) * 65535);
-  return new Uint8Array(await sharp(samples, { raw: { width: size, height: size, channels: 1 } }).toColourspace('grey16').png().toBuffer());
+  return new Uint8Array(
+    await sharp(samples, { raw: { width: size, height: size, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toBuffer(),
+  );
 }
 
 const CASES: Record<string, () => Promise<{ bytes: Uint8Array; params: Record<string, unknown> }>> = {
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
   const ms = performance.now() - started;
   const r = result.report;
   process.stdout.write(
-    JSON.stringify({
+    `${JSON.stringify({
       case: name,
       ms: Math.round(ms),
       coldMs,
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
       stlMB: Math.round((stlBytes / 1e6) * 100) / 100,
       stagesMs: r.stagesMs,
       peakRssMb: peakRssMb(),
-    }) + '\n',
+    })}\n`,
   );
 }
 

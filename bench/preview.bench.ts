@@ -45,6 +45,8 @@ export function benchPreview(runs = 7): PreviewBenchRow[] {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const row of benchPreview()) {
-    console.log(`${row.triangles} triangles: render ${row.renderMs.toFixed(0)} ms, png ${row.pngMs.toFixed(0)} ms (${(row.pngBytes / 1024).toFixed(0)} KiB)`);
+    console.log(
+      `${row.triangles} triangles: render ${row.renderMs.toFixed(0)} ms, png ${row.pngMs.toFixed(0)} ms (${(row.pngBytes / 1024).toFixed(0)} KiB)`,
+    );
   }
 }

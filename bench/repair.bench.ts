@@ -56,11 +56,14 @@ async function runCase(target: number): Promise<RepairBenchRow> {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const t0 = performance.now(), c0 = cpu();
+  const t0 = performance.now(),
+    c0 = cpu();
   const repaired = repairMesh(soup, wasm);
-  const t1 = performance.now(), c1 = cpu();
+  const t1 = performance.now(),
+    c1 = cpu();
   const check = validateSolid(repaired.mesh, wasm, 'validate', { edgeCheckedIndices: repaired.edgeCheckedIndices });
-  const t2 = performance.now(), c2 = cpu();
+  const t2 = performance.now(),
+    c2 = cpu();
   const exact = (4 / 3) * Math.PI * 50 ** 3;
   const status = readFileSync('/proc/self/status', 'utf8');
   const peakKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -85,7 +88,8 @@ export function benchRepair(): RepairBenchRow[] {
   return CASES.map((n) => {
     const run = spawnSync(process.execPath, [self, String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     const line = run.stdout.trim().split('\n').pop() ?? '';
-    if (run.status !== 0 || !line.startsWith('{')) throw new Error(`repair bench ${n}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
+    if (run.status !== 0 || !line.startsWith('{'))
+      throw new Error(`repair bench ${n}: ${(run.stderr || run.stdout).trim().split('\n').pop()}`);
     return JSON.parse(line) as RepairBenchRow;
   });
 }

@@ -78,9 +78,13 @@ export function fractalTerrain(size: number, seed = 1): Float32Array {
   let cell = size / 3;
   for (let o = 0; o < 6; o++, amplitude *= 0.5, cell /= 2) {
     for (let y = 0; y < size; y++) {
-      const gy = y / cell, iy = Math.floor(gy), fy = fade(gy - iy);
+      const gy = y / cell,
+        iy = Math.floor(gy),
+        fy = fade(gy - iy);
       for (let x = 0; x < size; x++) {
-        const gx = x / cell, ix = Math.floor(gx), fx = fade(gx - ix);
+        const gx = x / cell,
+          ix = Math.floor(gx),
+          fx = fade(gx - ix);
         const top = hash(ix, iy, o) + (hash(ix + 1, iy, o) - hash(ix, iy, o)) * fx;
         const bottom = hash(ix, iy + 1, o) + (hash(ix + 1, iy + 1, o) - hash(ix, iy + 1, o)) * fx;
         out[y * size + x] += amplitude * (top + (bottom - top) * fy);
@@ -126,7 +130,8 @@ export async function photo(size: number): Promise<Float32Array | undefined> {
 }
 
 function normalise(values: Float32Array): Float32Array {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (const v of values) {
     if (v < min) min = v;
     if (v > max) max = v;
@@ -312,12 +317,16 @@ export async function benchTriangulate(): Promise<Row[]> {
         const r = input === 'photo' ? 1 : runs;
         // Runs of several seconds warm the JIT up by themselves; skipping the warm-up saves ~1 min.
         const warmUp = !(input === 'photo' && size >= 1024);
-        const t = await timedTogether(r, {
-          ours: () => runOurs(heights, size, maxError),
-          oursTwoThreads: () => triangulateGreedyTiled(heights, size, size, { maxError }, pool.executor, 2),
-          delatin: () => runDelatin(heights, size, maxError),
-          martini: () => runMartini(padded, size + 1, maxError),
-        }, warmUp);
+        const t = await timedTogether(
+          r,
+          {
+            ours: () => runOurs(heights, size, maxError),
+            oursTwoThreads: () => triangulateGreedyTiled(heights, size, size, { maxError }, pool.executor, 2),
+            delatin: () => runDelatin(heights, size, maxError),
+            martini: () => runMartini(padded, size + 1, maxError),
+          },
+          warmUp,
+        );
         rows.push(row(input, size, maxError, 'ours', t.ours, measureMaxError(t.ours.mesh, heights, size, size)));
         rows.push({
           ...row(input, size, maxError, 'ours 2 threads', t.oursTwoThreads, measureMaxError(t.oursTwoThreads.mesh, heights, size, size)),

@@ -48,5 +48,5 @@ for (const target of TARGETS) {
   }
   console.log(`${target.name}: building…`);
   execFileSync('npm', ['run', '--silent', target.script], { cwd: root, stdio: 'inherit' });
-  writeFileSync(stampPath, wanted + '\n');
+  writeFileSync(stampPath, `${wanted}\n`);
 }

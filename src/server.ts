@@ -36,11 +36,14 @@ export interface RunningServer {
 /** How often uploads and job outputs past their plan's retention are purged. */
 const RETENTION_PURGE_MS = 60 * 60_000;
 
-export async function startServer(env: Record<string, string | undefined> = process.env, options: { shutdownGraceMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined> = process.env,
+  options: { shutdownGraceMs?: number } = {},
+): Promise<RunningServer> {
   const config: AppConfig = loadConfig(env, { cores: availableParallelism() });
   const dataDir = resolve(config.dataDir);
   await mkdir(join(dataDir, 'files'), { recursive: true });
-  const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
+  const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
   const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const storage = createLocalDiskStorage(join(dataDir, 'files'));
@@ -56,7 +59,9 @@ export async function startServer(env: Record<string, string | undefined> = proc
   // Retention: every hour, files past their plan's period go; the timer never keeps the process alive.
   let purging: Promise<unknown> = Promise.resolve();
   const retentionTimer = setInterval(() => {
-    purging = services.retention.purgeExpired(Date.now()).catch((error: unknown) => logger.error('retention purge failed', { error: (error as Error).message }));
+    purging = services.retention
+      .purgeExpired(Date.now())
+      .catch((error: unknown) => logger.error('retention purge failed', { error: (error as Error).message }));
   }, RETENTION_PURGE_MS);
   retentionTimer.unref();
 

@@ -34,7 +34,9 @@ const WASM_FAULT = /memory access out of bounds|unreachable|out of memory|Cannot
 
 export default async function meshWorker(task: WorkerTask): Promise<WorkerReply> {
   const bytes = new Uint8Array(task.input);
-  const hooks = { onProgress: (p: { stage: string; percent: number }) => task.progress.postMessage({ stage: p.stage, percent: p.percent }) };
+  const hooks = {
+    onProgress: (p: { stage: string; percent: number }) => task.progress.postMessage({ stage: p.stage, percent: p.percent }),
+  };
   try {
     const result = (IMAGE_JOB_MODES as readonly string[]).includes(task.mode)
       ? await runImagePipeline(bytes, task.params as unknown as ImageJobParams, await nodePipelineDeps(hooks))
@@ -47,7 +49,8 @@ export default async function meshWorker(task: WorkerTask): Promise<WorkerReply>
     return move(packResult(result.report, result.artifacts)) as unknown as ArrayBuffer;
   } catch (error) {
     const reply = toWorkerError(error);
-    if (reply.code === 'out_of_memory' || WASM_FAULT.test(reply.message) || error instanceof WebAssembly.RuntimeError) discardSharedManifold();
+    if (reply.code === 'out_of_memory' || WASM_FAULT.test(reply.message) || error instanceof WebAssembly.RuntimeError)
+      discardSharedManifold();
     return { ok: false, error: reply };
   }
 }

@@ -16,10 +16,29 @@ export interface CliRequest {
 }
 
 const NUMBER_FLAGS = [
-  'width-mm', 'height-mm', 'resolution-mm', 'max-error-mm', 'max-triangles', 'gamma', 'denoise',
-  'min-height-mm', 'max-height-mm', 'base-mm', 'min-thickness-mm', 'max-thickness-mm', 'arc-degrees',
-  'frame-mm', 'frame-thickness-mm', 'extrude-height-mm', 'base-plate-mm', 'threshold', 'keychain-hole-mm',
-  'cutter-wall-mm', 'cutter-height-mm', 'target-size-mm', 'min-wall-mm',
+  'width-mm',
+  'height-mm',
+  'resolution-mm',
+  'max-error-mm',
+  'max-triangles',
+  'gamma',
+  'denoise',
+  'min-height-mm',
+  'max-height-mm',
+  'base-mm',
+  'min-thickness-mm',
+  'max-thickness-mm',
+  'arc-degrees',
+  'frame-mm',
+  'frame-thickness-mm',
+  'extrude-height-mm',
+  'base-plate-mm',
+  'threshold',
+  'keychain-hole-mm',
+  'cutter-wall-mm',
+  'cutter-height-mm',
+  'target-size-mm',
+  'min-wall-mm',
 ] as const;
 const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
@@ -43,7 +62,7 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
   for (const f of [...NUMBER_FLAGS, ...STRING_FLAGS]) options[f] = { type: 'string' };
   for (const f of BOOLEAN_FLAGS) options[f] = { type: 'boolean' };
 
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -52,10 +71,12 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
   const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (v.help) return 'help';
   if (v.version) return 'version';
-  if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'give one input file' : 'give exactly one input file');
+  if (parsed.positionals.length !== 1)
+    throw new UsageError(parsed.positionals.length === 0 ? 'give one input file' : 'give exactly one input file');
   const outputs = ((v.output as string[] | undefined) ?? []).map((path) => {
     const ext = path.toLowerCase().split('.').pop() ?? '';
-    if (!(OUTPUT_FORMATS as readonly string[]).includes(ext)) throw new UsageError(`cannot tell the format of ${path}: use .stl, .3mf, .glb or .obj`);
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(ext))
+      throw new UsageError(`cannot tell the format of ${path}: use .stl, .3mf, .glb or .obj`);
     return { path, format: ext as OutputFormat };
   });
   if (outputs.length === 0 && !v.preview && !v.report) throw new UsageError('give an output with -o out.stl (or .3mf, .glb, .obj)');

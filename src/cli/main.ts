@@ -9,7 +9,7 @@ import { HELP } from './help.ts';
 const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
-  let request;
+  let request: ReturnType<typeof parseCli>;
   try {
     request = parseCli(argv);
   } catch (error) {

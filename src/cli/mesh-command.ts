@@ -10,7 +10,11 @@ import type { CliRequest } from './args.ts';
 
 const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'targetSizeMm', 'minWallMm', 'formats', 'previews'];
 
-export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progress: { update(stage: string, percent: number): void }): Promise<number> {
+export async function runMeshCli(
+  request: CliRequest,
+  bytes: Uint8Array,
+  progress: { update(stage: string, percent: number): void },
+): Promise<number> {
   const input: Record<string, unknown> = { mode: 'repair' };
   for (const [key, value] of Object.entries(request.params)) {
     if (MESH_PARAM_KEYS.includes(key)) input[key] = value;
@@ -30,7 +34,7 @@ export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progres
     if (artifact) await writeArtifactFile(artifact, output.path);
   }
   if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
-  if (request.report) await writeFile(request.report, JSON.stringify(result.report, null, 2) + '\n');
+  if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
   if (!request.quiet) {
     const r = result.report;
     const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');

@@ -16,7 +16,7 @@ export function createProgressBar(stream: NodeJS.WriteStream = process.stderr, e
       last = line;
     },
     finish() {
-      if (last) stream.write('\r' + ' '.repeat(last.length) + '\r');
+      if (last) stream.write(`\r${' '.repeat(last.length)}\r`);
     },
   };
 }

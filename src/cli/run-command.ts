@@ -49,13 +49,15 @@ export async function runCommand(request: CliRequest): Promise<number> {
       if (!backlit) throw new UsageError('--backlit is only made for lithophanes');
       await writeArtifactFile(backlit, request.backlit);
     }
-    if (request.report) await writeFile(request.report, JSON.stringify(result.report, null, 2) + '\n');
+    if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
     progress.finish();
     if (!request.quiet) {
       const r = result.report;
       const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');
       const error = r.achievedMaxErrorMm !== undefined ? `, max error ${r.achievedMaxErrorMm} mm` : '';
-      process.stderr.write(`${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.totalMs} ms\n`);
+      process.stderr.write(
+        `${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.totalMs} ms\n`,
+      );
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     }
     return 0;

@@ -10,7 +10,14 @@ export function errorBody(code: string, message: string, details?: Record<string
   return { error: details ? { code, message, details } : { code, message } };
 }
 
-export function sendError(c: Context, status: number, code: string, message: string, details?: Record<string, unknown>, retryAfter?: number) {
+export function sendError(
+  c: Context,
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, unknown>,
+  retryAfter?: number,
+) {
   if (retryAfter !== undefined) c.header('Retry-After', String(retryAfter));
   return c.json(errorBody(code, message, details), status as ContentfulStatusCode);
 }

@@ -29,7 +29,13 @@ export function createRateLimiter(name: string, perMinute: number, clock: () => 
       }
       if (++w.count > perMinute) {
         const retryAfter = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
-        throw new ServiceError('rate_limited', 429, `too many ${name} requests: the limit is ${perMinute} a minute`, { limit: perMinute }, retryAfter);
+        throw new ServiceError(
+          'rate_limited',
+          429,
+          `too many ${name} requests: the limit is ${perMinute} a minute`,
+          { limit: perMinute },
+          retryAfter,
+        );
       }
     },
   };

@@ -37,7 +37,12 @@ export async function readMultipartFile(request: Request, field: string, maxByte
   );
   let form: FormData;
   try {
-    form = await new Request(request.url, { method: 'POST', headers: { 'content-type': contentType }, body: limited, duplex: 'half' } as RequestInit).formData();
+    form = await new Request(request.url, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: limited,
+      duplex: 'half',
+    } as RequestInit).formData();
   } catch {
     if (exceeded) throw fileTooLarge(maxBytes);
     throw ServiceError.of('invalid_request', 'the multipart body could not be parsed');

@@ -12,7 +12,10 @@ export function createRouter(): OpenAPIHono<AppEnv> {
     defaultHook: (result, c) => {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        return c.json(errorBody('invalid_request', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues }), 400);
+        return c.json(
+          errorBody('invalid_request', issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), { issues }),
+          400,
+        );
       }
     },
   });

@@ -42,7 +42,15 @@ export function createAiExecutor(inner: JobExecutor, deps: AiExecutorDeps): JobE
 
     async execute(request, options): Promise<ExecutionOutcome> {
       if (!isAiMode(request.mode)) return inner.execute(request, options);
-      if (!deps.stage) return { ok: false, error: { code: 'provider_unavailable', message: 'AI jobs need an AI provider; none is configured on this server', stage: 'ai-generate' } };
+      if (!deps.stage)
+        return {
+          ok: false,
+          error: {
+            code: 'provider_unavailable',
+            message: 'AI jobs need an AI provider; none is configured on this server',
+            stage: 'ai-generate',
+          },
+        };
       const params = request.params as unknown as AiJobParams;
       const job = await deps.jobs.find(request.jobId);
       if (!job) return { ok: false, error: { code: 'internal', message: 'the job vanished before it ran' } };
@@ -61,15 +69,28 @@ export function createAiExecutor(inner: JobExecutor, deps: AiExecutorDeps): JobE
 
       const repaired = await inner.execute(
         { jobId: request.jobId, mode: 'repair', params: repairParamsFor(params) as unknown as Record<string, unknown>, input: remote.glb },
-        { signal: options.signal, onProgress: (p) => options.onProgress({ stage: p.stage, percent: REMOTE_SHARE + Math.round((p.percent * (100 - REMOTE_SHARE)) / 100) }) },
+        {
+          signal: options.signal,
+          onProgress: (p) =>
+            options.onProgress({ stage: p.stage, percent: REMOTE_SHARE + Math.round((p.percent * (100 - REMOTE_SHARE)) / 100) }),
+        },
       );
       if (!repaired.ok) return repaired;
-      return { ...repaired, report: { ...(repaired.report as Record<string, unknown>), ai: { provider: remote.provider, mode: params.mode } } };
+      return {
+        ...repaired,
+        report: { ...(repaired.report as Record<string, unknown>), ai: { provider: remote.provider, mode: params.mode } },
+      };
     },
   };
 }
 
-async function taskRequest(input: Uint8Array, params: AiJobParams, prompt: string | null, userId: string, deps: AiExecutorDeps): Promise<AiTaskRequest> {
+async function taskRequest(
+  input: Uint8Array,
+  params: AiJobParams,
+  prompt: string | null,
+  userId: string,
+  deps: AiExecutorDeps,
+): Promise<AiTaskRequest> {
   const common = { targetPolycount: params.targetPolycount, texture: params.texture };
   if (params.mode === 'ai-text') {
     if (!prompt?.trim()) throw new Error('ai-text needs a prompt');

@@ -29,7 +29,10 @@ export interface JobExecutor {
   readonly capacity: number;
   /** The time limit for a job of this mode, when it differs from the runner's (AI jobs wait on a provider). */
   timeoutMs?(mode: string): number | undefined;
-  execute(request: ExecutionRequest, options: { signal: AbortSignal; onProgress: (progress: ProgressMessage) => void }): Promise<ExecutionOutcome>;
+  execute(
+    request: ExecutionRequest,
+    options: { signal: AbortSignal; onProgress: (progress: ProgressMessage) => void },
+  ): Promise<ExecutionOutcome>;
   stats(): PoolStats;
   close(): Promise<void>;
 }

@@ -32,7 +32,11 @@ export interface JobsRuntime {
 /** AI jobs that may wait on providers at once, beside the pool's own jobs. */
 const AI_JOBS_IN_FLIGHT = 10;
 
-export function createJobsRuntime(services: Services, executor: JobExecutor, options: { pollMs?: number; heartbeatMs?: number; fetch?: typeof fetch } = {}): JobsRuntime {
+export function createJobsRuntime(
+  services: Services,
+  executor: JobExecutor,
+  options: { pollMs?: number; heartbeatMs?: number; fetch?: typeof fetch } = {},
+): JobsRuntime {
   const { db, clock, logger, storage, credits, config } = services;
   const jobs = jobsRepository(db);
   const uploads = uploadsRepository(db);
@@ -54,6 +58,20 @@ export function createJobsRuntime(services: Services, executor: JobExecutor, opt
     timeoutMs: config.ai.timeoutMs + config.jobTimeoutMs,
   });
   const runner = createJobRunner({ jobs, uploads, storage, lifecycle, executor, config, clock, logger, pollMs: options.pollMs });
-  const service = createJobsService({ db, jobs, uploads, artifacts, events, credits, storage, lifecycle, control: runner, clock, aiModes, expiresAt: services.retention?.expiresAt, prices: services.prices });
+  const service = createJobsService({
+    db,
+    jobs,
+    uploads,
+    artifacts,
+    events,
+    credits,
+    storage,
+    lifecycle,
+    control: runner,
+    clock,
+    aiModes,
+    expiresAt: services.retention?.expiresAt,
+    prices: services.prices,
+  });
   return { service, bus, runner, executor, heartbeatMs: options.heartbeatMs ?? 15_000 };
 }

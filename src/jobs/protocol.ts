@@ -59,7 +59,10 @@ interface PackedHeader {
   artifacts: Array<{ name: string; contentType: string; offset: number; length: number }>;
 }
 
-export function packResult(report: unknown, artifacts: Array<{ name: string; contentType: string; byteLength: number; chunks: () => Iterable<Uint8Array> }>): ArrayBuffer {
+export function packResult(
+  report: unknown,
+  artifacts: Array<{ name: string; contentType: string; byteLength: number; chunks: () => Iterable<Uint8Array> }>,
+): ArrayBuffer {
   const index: PackedHeader['artifacts'] = [];
   let dataLength = 0;
   for (const a of artifacts) {
@@ -77,7 +80,8 @@ export function packResult(report: unknown, artifacts: Array<{ name: string; con
       out.set(chunk, at);
       at += chunk.byteLength;
     }
-    if (at !== dataStart + index[i].offset + a.byteLength) throw new Error(`pack: ${a.name} yielded ${at - dataStart - index[i].offset} bytes, declared ${a.byteLength}`);
+    if (at !== dataStart + index[i].offset + a.byteLength)
+      throw new Error(`pack: ${a.name} yielded ${at - dataStart - index[i].offset} bytes, declared ${a.byteLength}`);
   });
   return out.buffer;
 }
@@ -89,7 +93,11 @@ export function unpackResult(buffer: ArrayBuffer): { report: unknown; artifacts:
   const dataStart = 4 + headerLength;
   return {
     report: header.report,
-    artifacts: header.artifacts.map((a) => ({ name: a.name, contentType: a.contentType, bytes: new Uint8Array(buffer, dataStart + a.offset, a.length) })),
+    artifacts: header.artifacts.map((a) => ({
+      name: a.name,
+      contentType: a.contentType,
+      bytes: new Uint8Array(buffer, dataStart + a.offset, a.length),
+    })),
   };
 }
 

@@ -98,7 +98,9 @@ export function createJobRunner(deps: RunnerDeps) {
     const done = runJob(job, controller)
       .catch(async (error: Error) => {
         logger.error('runner: settling a job failed', { jobId: job.id, error: error.message });
-        await lifecycle.fail(job, { code: 'internal', message: 'the job could not be completed; it has been logged' }).catch(() => undefined);
+        await lifecycle
+          .fail(job, { code: 'internal', message: 'the job could not be completed; it has been logged' })
+          .catch(() => undefined);
       })
       .finally(() => {
         active.delete(job.id);
@@ -121,7 +123,14 @@ export function createJobRunner(deps: RunnerDeps) {
     let outcome: ExecutionOutcome;
     try {
       outcome = await executor.execute(
-        { jobId: job.id, mode: job.mode as JobExecutionMode, params: JSON.parse(job.params) as Record<string, unknown>, input, userId: job.user_id, prompt: job.prompt },
+        {
+          jobId: job.id,
+          mode: job.mode as JobExecutionMode,
+          params: JSON.parse(job.params) as Record<string, unknown>,
+          input,
+          userId: job.user_id,
+          prompt: job.prompt,
+        },
         { signal: controller.signal, onProgress: progress.report },
       );
     } catch (error) {
@@ -156,12 +165,21 @@ export function createJobRunner(deps: RunnerDeps) {
       return;
     }
     if (why === 'timeout') {
-      await lifecycle.fail(job, { code: 'timeout', message: `the job ran longer than ${Math.round(timeLimit(job) / 1000)} s and was stopped`, stage });
+      await lifecycle.fail(job, {
+        code: 'timeout',
+        message: `the job ran longer than ${Math.round(timeLimit(job) / 1000)} s and was stopped`,
+        stage,
+      });
       return;
     }
     logger.warn('runner: worker failed', { jobId: job.id, attempt: job.attempts, error: error.message });
     if (job.attempts < job.max_attempts) await lifecycle.requeue(job, 'worker_crashed', true);
-    else await lifecycle.fail(job, { code: 'internal', message: `the worker failed ${job.attempts} times on this job; it was stopped and refunded`, stage });
+    else
+      await lifecycle.fail(job, {
+        code: 'internal',
+        message: `the worker failed ${job.attempts} times on this job; it was stopped and refunded`,
+        stage,
+      });
   }
 
   async function storeSuccess(job: Job, outcome: Extract<ExecutionOutcome, { ok: true }>): Promise<void> {
@@ -171,14 +189,26 @@ export function createJobRunner(deps: RunnerDeps) {
       for (const artifact of outcome.artifacts) {
         const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
         const stored = await deps.storage.put(key, [artifact.bytes]);
-        rows.push({ job_id: job.id, name: artifact.name, content_type: artifact.contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: clock() });
+        rows.push({
+          job_id: job.id,
+          name: artifact.name,
+          content_type: artifact.contentType,
+          byte_size: stored.byteLength,
+          etag: stored.sha256,
+          storage_key: key,
+          created_at: clock(),
+        });
       }
     } catch (error) {
       // Some outputs may be stored already: none may outlive the attempt (no row will point at them).
       await discardFiles().catch((e: Error) => logger.warn('runner: removing partial outputs failed', { jobId: job.id, error: e.message }));
       if (!isStorageFull(error)) throw error;
       logger.warn('runner: storage full while storing outputs', { jobId: job.id });
-      await lifecycle.fail(job, { code: 'storage_full', message: 'the server ran out of storage while saving the results; the job was refunded, try again later', stage: 'store' });
+      await lifecycle.fail(job, {
+        code: 'storage_full',
+        message: 'the server ran out of storage while saving the results; the job was refunded, try again later',
+        stage: 'store',
+      });
       return;
     }
     let recorded: boolean;
@@ -204,7 +234,9 @@ export function createJobRunner(deps: RunnerDeps) {
         if (p.stage === stage && now - lastWrite < throttle) return;
         stage = p.stage;
         lastWrite = now;
-        chain = chain.then(() => lifecycle.stage(job, p.stage, p.percent)).catch((e: Error) => logger.warn('runner: progress write failed', { jobId: job.id, error: e.message }));
+        chain = chain
+          .then(() => lifecycle.stage(job, p.stage, p.percent))
+          .catch((e: Error) => logger.warn('runner: progress write failed', { jobId: job.id, error: e.message }));
       },
       flushed: () => chain,
       lastStage: () => stage,
@@ -232,10 +264,18 @@ export function createJobRunner(deps: RunnerDeps) {
         if (active.has(job.id)) continue;
         // The dead process may have been writing this job's outputs: a running row has no artifact
         // rows, so any file in its folder (half-written .part files included) belongs to no one.
-        await deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id)).catch((e: Error) => logger.warn('runner: removing a dead attempt\'s files failed', { jobId: job.id, error: e.message }));
+        await deps.storage
+          .deletePrefix(storageKeys.jobPrefix(job.user_id, job.id))
+          .catch((e: Error) => logger.warn("runner: removing a dead attempt's files failed", { jobId: job.id, error: e.message }));
         if (job.attempts < job.max_attempts) {
           if (await lifecycle.requeue(job, 'restart', true)) requeued++;
-        } else if (await lifecycle.fail(job, { code: 'internal', message: `the server stopped while this job ran (${job.attempts} attempts); it was refunded`, stage: job.stage ?? undefined })) {
+        } else if (
+          await lifecycle.fail(job, {
+            code: 'internal',
+            message: `the server stopped while this job ran (${job.attempts} attempts); it was refunded`,
+            stage: job.stage ?? undefined,
+          })
+        ) {
           failed++;
         }
       }

@@ -6,17 +6,20 @@ import { OPERATOR_USAGE, parseOperatorArgs, runOperatorCommand } from '../servic
 import { openSqlite } from './database.ts';
 
 const config = loadConfig(process.env, { cores: 1 });
-let command;
+let command: ReturnType<typeof parseOperatorArgs>;
 try {
   command = parseOperatorArgs(process.argv.slice(2));
 } catch {
-  process.stderr.write(OPERATOR_USAGE + '\n');
+  process.stderr.write(`${OPERATOR_USAGE}\n`);
   process.exit(2);
 }
 const { db, sqlite } = openSqlite(join(resolve(config.dataDir), 'image-to-stl.db'));
 try {
-  const result = await runOperatorCommand({ db, clock: Date.now, logger: createJsonLogger('info', (l) => process.stderr.write(l + '\n')) }, command);
-  process.stdout.write(result.message + '\n');
+  const result = await runOperatorCommand(
+    { db, clock: Date.now, logger: createJsonLogger('info', (l) => process.stderr.write(`${l}\n`)) },
+    command,
+  );
+  process.stdout.write(`${result.message}\n`);
 } catch (error) {
   process.stderr.write(`operator: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

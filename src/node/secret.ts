@@ -13,6 +13,6 @@ export async function loadOrCreateSecret(dataDir: string, fromEnv: string | unde
     // first start
   }
   const secret = randomBytes(48).toString('base64url');
-  await writeFile(path, secret + '\n', { mode: 0o600 });
+  await writeFile(path, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

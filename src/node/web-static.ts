@@ -14,7 +14,14 @@ import { bytesStream, createFileCache } from './static-files.ts';
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /** Paths the web app must never answer. */
-export const SERVER_PATHS = [/^\/api(\/|$)/, /^\/healthz(\/|$)/, /^\/embed(\/|$)/, /^\/s(\/|$)/, /^\/widget\.js$/, /^\/widget-chunks(\/|$)/];
+export const SERVER_PATHS = [
+  /^\/api(\/|$)/,
+  /^\/healthz(\/|$)/,
+  /^\/embed(\/|$)/,
+  /^\/s(\/|$)/,
+  /^\/widget\.js$/,
+  /^\/widget-chunks(\/|$)/,
+];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,7 +36,6 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
 };
-
 
 export function webAppRoutes(dir: string = WEB_DIST_DIR) {
   const root = resolve(dir);

@@ -18,7 +18,6 @@ const CHUNK_NAME = /^[A-Za-z0-9_-]+\.js$/;
 const LOADER_CACHE = 'public, max-age=300';
 const CHUNK_CACHE = 'public, max-age=31536000, immutable';
 
-
 export function widgetAssetsRoutes(dir: string = WIDGET_DIST_DIR) {
   const root = resolve(dir);
 

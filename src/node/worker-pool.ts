@@ -37,7 +37,10 @@ export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
     capacity: options.size,
     async execute(request, { signal, onProgress }) {
       if ((AI_JOB_MODES as readonly string[]).includes(request.mode)) {
-        return { ok: false, error: { code: 'provider_unavailable', message: 'AI jobs need an AI provider; none is configured on this server' } };
+        return {
+          ok: false,
+          error: { code: 'provider_unavailable', message: 'AI jobs need an AI provider; none is configured on this server' },
+        };
       }
       const { port1, port2 } = new MessageChannel();
       port1.on('message', (message: ProgressMessage) => onProgress(message));
@@ -51,7 +54,13 @@ export function createWorkerPool(options: WorkerPoolOptions): JobExecutor {
         // The thread hit its heap cap: piscina already replaced it. The same input would do it again,
         // so this is the job's verdict (failed, refunded), not a crash worth another attempt.
         if (!signal.aborted && (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          return { ok: false, error: { code: 'out_of_memory', message: `the job needed more than the worker's ${heapMb} MB of memory; try a coarser resolution or fewer triangles` } };
+          return {
+            ok: false,
+            error: {
+              code: 'out_of_memory',
+              message: `the job needed more than the worker's ${heapMb} MB of memory; try a coarser resolution or fewer triangles`,
+            },
+          };
         }
         throw error;
       } finally {
@@ -80,4 +89,3 @@ function ownedBuffer(bytes: Uint8Array): ArrayBuffer {
 function youngGenerationFor(heapMb: number): { maxYoungGenerationSizeMb?: number } {
   return heapMb < 512 ? { maxYoungGenerationSizeMb: Math.max(4, Math.floor(heapMb / 4)) } : {};
 }
-

@@ -14,11 +14,7 @@ export interface DecodeResult {
   header: ImageHeader;
 }
 
-export async function decodeImage(
-  bytes: Uint8Array,
-  codec: ImageCodec,
-  limits: Partial<ImageLimits> = {},
-): Promise<DecodeResult> {
+export async function decodeImage(bytes: Uint8Array, codec: ImageCodec, limits: Partial<ImageLimits> = {}): Promise<DecodeResult> {
   const lim: ImageLimits = { ...IMAGE_LIMITS_DEFAULTS, ...limits };
   if (bytes.byteLength === 0) throw new PipelineError('image_corrupt', 'decode: the file is empty', STAGE);
   if (bytes.byteLength > lim.maxBytes) {

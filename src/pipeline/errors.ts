@@ -47,12 +47,7 @@ export class PipelineError extends Error {
   readonly code: ErrorCode;
   readonly stage?: string;
   readonly details?: Record<string, unknown>;
-  constructor(
-    code: ErrorCode,
-    message: string,
-    stage?: string,
-    details?: Record<string, unknown>,
-  ) {
+  constructor(code: ErrorCode, message: string, stage?: string, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.stage = stage;

@@ -67,7 +67,12 @@ const RANGES: Partial<Record<keyof MeshJobParams, Range>> = {
   minPartFraction: [0, 1],
   weldTolerance: [0, 0.05],
 };
-const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = { mode: MESH_MODES, units: MESH_UNITS, orient: ORIENTATIONS, upAxis: UP_AXES };
+const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = {
+  mode: MESH_MODES,
+  units: MESH_UNITS,
+  orient: ORIENTATIONS,
+  upAxis: UP_AXES,
+};
 const OPTIONAL = new Set(['units', 'targetSizeMm', 'targetHeightMm', 'upAxis', 'placeOnBed']);
 
 export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams {

@@ -46,10 +46,18 @@ export function signedVolume(mesh: Mesh): number {
   const t = mesh.indices;
   let sum = 0;
   for (let i = 0; i < t.length; i += 3) {
-    const a = t[i] * 3, b = t[i + 1] * 3, c = t[i + 2] * 3;
-    const ax = p[a], ay = p[a + 1], az = p[a + 2];
-    const bx = p[b], by = p[b + 1], bz = p[b + 2];
-    const cx = p[c], cy = p[c + 1], cz = p[c + 2];
+    const a = t[i] * 3,
+      b = t[i + 1] * 3,
+      c = t[i + 2] * 3;
+    const ax = p[a],
+      ay = p[a + 1],
+      az = p[a + 2];
+    const bx = p[b],
+      by = p[b + 1],
+      bz = p[b + 2];
+    const cx = p[c],
+      cy = p[c + 1],
+      cz = p[c + 2];
     sum += ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx);
   }
   return sum / 6;

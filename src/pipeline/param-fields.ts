@@ -16,7 +16,10 @@ export interface FieldRules<T> {
   custom?: Partial<Record<keyof T, (value: unknown) => string | undefined>>;
 }
 
-export function mergeFields<T extends object>(input: Record<string, unknown>, rules: FieldRules<T>): { merged: Record<string, unknown>; problems: string[] } {
+export function mergeFields<T extends object>(
+  input: Record<string, unknown>,
+  rules: FieldRules<T>,
+): { merged: Record<string, unknown>; problems: string[] } {
   const problems: string[] = [];
   const merged: Record<string, unknown> = { ...(rules.defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(input)) {
@@ -31,7 +34,8 @@ export function mergeFields<T extends object>(input: Record<string, unknown>, ru
     const custom = rules.custom?.[k];
     let problem: string | undefined;
     if (range) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) problem = `${key} must be a number from ${range[0]} to ${range[1]}`;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1])
+        problem = `${key} must be a number from ${range[0]} to ${range[1]}`;
     } else if (choices) {
       if (typeof value !== 'string' || !choices.includes(value)) problem = `${key} must be one of ${choices.join(', ')}`;
     } else if (custom) {
@@ -48,5 +52,7 @@ export function mergeFields<T extends object>(input: Record<string, unknown>, ru
 /** A non-empty list drawn from `allowed`. */
 export function listOf(name: string, allowed: readonly string[]): (value: unknown) => string | undefined {
   return (value) =>
-    Array.isArray(value) && value.length > 0 && value.every((f) => allowed.includes(f)) ? undefined : `${name} must be a non-empty list of ${allowed.join(', ')}`;
+    Array.isArray(value) && value.length > 0 && value.every((f) => allowed.includes(f))
+      ? undefined
+      : `${name} must be a non-empty list of ${allowed.join(', ')}`;
 }

@@ -130,7 +130,8 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   });
   const params = out as unknown as ImageJobParams;
   if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
-  if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm) problems.push('maxThicknessMm must exceed minThicknessMm');
+  if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm)
+    problems.push('maxThicknessMm must exceed minThicknessMm');
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
   if (problems.length > 0) {
     throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });

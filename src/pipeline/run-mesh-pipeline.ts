@@ -68,7 +68,17 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   let edgeCheckedIndices: Uint32Array | undefined;
   if (params.mode === 'repair') {
     const repaired = await timer.run('repair', () =>
-      repairMesh(mesh, deps.manifold, { fillHoles: params.fillHoles, resolveSelfIntersections: params.resolveSelfIntersections, minVolumeFraction: params.minPartFraction, relativeTolerance: params.weldTolerance }, prepared),
+      repairMesh(
+        mesh,
+        deps.manifold,
+        {
+          fillHoles: params.fillHoles,
+          resolveSelfIntersections: params.resolveSelfIntersections,
+          minVolumeFraction: params.minPartFraction,
+          relativeTolerance: params.weldTolerance,
+        },
+        prepared,
+      ),
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
@@ -91,7 +101,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
       placed = flat.mesh;
       orientation = flat.orientation;
     }
-    return params.placeOnBed ?? params.mode === 'repair' ? placeOnBed(placed) : placed;
+    return (params.placeOnBed ?? params.mode === 'repair') ? placeOnBed(placed) : placed;
   });
   if (repairs?.remeshedByLevelSet && repairs.levelSetEdgeMm !== undefined) {
     // The rebuild ran in the file's units; placing scaled uniformly (units, target size).
@@ -252,16 +262,18 @@ function verdict(
       `the surface crosses itself (${crossings.capped ? 'at least ' : ''}${crossings.pairs} pairs of faces); slicers may fill or drop what the crossing parts enclose: ${params.mode === 'repair' ? 'fix the crossing faces in a modeller' : 'run --mode repair to rebuild it as one solid'}`,
     );
   }
-  if (!fits) reasons.push(`${size.map((v) => v.toFixed(1)).join(' x ')} mm does not fit the ${params.buildVolumeMm.join(' x ')} mm build volume`);
+  if (!fits)
+    reasons.push(`${size.map((v) => v.toFixed(1)).join(' x ')} mm does not fit the ${params.buildVolumeMm.join(' x ')} mm build volume`);
   const longest = Math.max(...size);
   const across = `the model is only ${Number(longest.toPrecision(2))} mm across`;
   // A unit hint helps only when nothing fixed the size: no --units, no target size, no unit in the file.
-  const unitOpen = params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined;
+  const unitOpen =
+    params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined;
   const thin = wallP5 !== undefined && wallP5 < params.minWallMm;
   if (longest < params.minWallMm) {
     // Smaller than one wall: "walls are thin" would be true and useless.
     reasons.push(
-      `${across}, smaller than the ${params.minWallMm} mm minimum wall: ${unitOpen ? "is the file in metres, centimetres or inches? set its unit (--units) or a target size (--target-size-mm)" : 'set a larger target size'}`,
+      `${across}, smaller than the ${params.minWallMm} mm minimum wall: ${unitOpen ? 'is the file in metres, centimetres or inches? set its unit (--units) or a target size (--target-size-mm)' : 'set a larger target size'}`,
     );
   } else if (thin && unitOpen && longest < SMALL_MODEL_MM) {
     reasons.push(

@@ -98,11 +98,18 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     surface = {
       heights: built.heights,
       achievedErrorMm: built.achievedErrorMm,
-      grid: { width: built.gridWidth, height: built.gridHeight, pitchMm: round(pitchMm, 4), fullGridTriangles: 2 * (built.gridWidth - 1) * (built.gridHeight - 1) },
+      grid: {
+        width: built.gridWidth,
+        height: built.gridHeight,
+        pitchMm: round(pitchMm, 4),
+        fullGridTriangles: 2 * (built.gridWidth - 1) * (built.gridHeight - 1),
+      },
       thickness: (built as Partial<LithophaneResult>).thickness,
     };
     if (built.achievedErrorMm > params.maxErrorMm) {
-      warnings.push(`the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`);
+      warnings.push(
+        `the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`,
+      );
     }
     return params.mode === 'lithophane' && params.stand ? addStand(built.mesh, deps.manifold) : built.mesh;
   });
@@ -110,7 +117,9 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
   const mesh = check.mesh;
   if (check.triangles > params.maxTriangles) {
-    warnings.push(`the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`);
+    warnings.push(
+      `the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`,
+    );
   }
 
   const artifacts: Artifact[] = [];
@@ -124,7 +133,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       // Extrusions are flat-faced solids: flat shading shows them crisply, smoothing streaks them.
       const shading = params.mode === 'extrude' ? { creaseAngleDeg: 0 } : {};
       artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh, shading), { filter: 'none' })));
-      if (surface.thickness) artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness), { filter: 'none' })));
+      if (surface.thickness)
+        artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness), { filter: 'none' })));
     });
   }
 
@@ -173,7 +183,9 @@ function prepare(
   } else {
     const grid = printGrid(map, widthMm, params.resolutionMm);
     if (grid.width < Math.round(widthMm / params.resolutionMm) + 1) {
-      warnings.push(`the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`);
+      warnings.push(
+        `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,
+      );
     }
     map = resample(map, grid);
     pitchMm = grid.pitchMm;

@@ -23,19 +23,25 @@ function spread10(v: number): number {
 }
 
 export function spatiallyOrdered(mesh: Mesh): Mesh {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const faces = t.length / 3;
   const vertices = p.length / 3;
   const { min, max } = boundingBox(mesh);
-  const [x0, y0, z0] = min, [x1, y1, z1] = max;
+  const [x0, y0, z0] = min,
+    [x1, y1, z1] = max;
   // Centroid sums are 3x the centroid: scale the box by 3 instead of dividing per face.
-  const sx = 1023 / (3 * (x1 - x0) || 1), sy = 1023 / (3 * (y1 - y0) || 1), sz = 1023 / (3 * (z1 - z0) || 1);
+  const sx = 1023 / (3 * (x1 - x0) || 1),
+    sy = 1023 / (3 * (y1 - y0) || 1),
+    sz = 1023 / (3 * (z1 - z0) || 1);
   // 30-bit code above a 22-bit face index: exact in a double, and one typed-array sort orders both.
   const keys = new Float64Array(faces);
   const INDEX_BITS = 2 ** 22;
   const packed = faces <= INDEX_BITS;
   for (let f = 0; f < faces; f++) {
-    const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
+    const a = t[f * 3] * 3,
+      b = t[f * 3 + 1] * 3,
+      c = t[f * 3 + 2] * 3;
     const cx = (p[a] + p[b] + p[c] - 3 * x0) * sx;
     const cy = (p[a + 1] + p[b + 1] + p[c + 1] - 3 * y0) * sy;
     const cz = (p[a + 2] + p[b + 2] + p[c + 2] - 3 * z0) * sz;
@@ -80,15 +86,18 @@ export function spatiallyOrdered(mesh: Mesh): Mesh {
  * generated ring by ring; above about 0.02 reordering pays for itself.
  */
 export function faceOrderScatter(mesh: Mesh, samples = 4096): number {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const faces = t.length / 3;
   if (faces < 2) return 0;
   // Sums of the three corners (3x the centroid); the box is of the sampled faces only, so unused
   // vertices far away do not shrink the figure.
   const centroid = (f: number, k: number) => p[t[f * 3] * 3 + k] + p[t[f * 3 + 1] * 3 + k] + p[t[f * 3 + 2] * 3 + k];
   const stride = Math.max(1, Math.floor((faces - 1) / samples));
-  const low = [Infinity, Infinity, Infinity], high = [-Infinity, -Infinity, -Infinity];
-  let sum = 0, pairs = 0;
+  const low = [Infinity, Infinity, Infinity],
+    high = [-Infinity, -Infinity, -Infinity];
+  let sum = 0,
+    pairs = 0;
   for (let f = 1; f < faces; f += stride) {
     let step = 0;
     for (let k = 0; k < 3; k++) {

@@ -20,13 +20,9 @@ export class StageTimer {
   private readonly hooks: StageHooks;
   private readonly plannedStages: number;
 
-  constructor(
-    hooks: StageHooks,
-    plannedStages: number,
-  ) {
+  constructor(hooks: StageHooks, plannedStages: number) {
     this.hooks = hooks;
     this.plannedStages = plannedStages;
-
   }
 
   async run<T>(stage: string, work: () => T | Promise<T>): Promise<T> {

@@ -52,7 +52,12 @@ export function validateSolid(mesh: Mesh, wasm: ManifoldToplevel, stage = 'valid
   if (options.edgeCheckedIndices !== mesh.indices) {
     const edges = countEdgeDefects(ordered);
     if (edges.open > 0 || edges.overused > 0) {
-      throw new PipelineError('not_manifold', `${stage}: the solid is not watertight (${edges.open} open, ${edges.overused} non-manifold edges)`, stage, edges);
+      throw new PipelineError(
+        'not_manifold',
+        `${stage}: the solid is not watertight (${edges.open} open, ${edges.overused} non-manifold edges)`,
+        stage,
+        edges,
+      );
     }
   }
   const input = new wasm.Mesh({ numProp: 3, vertProperties: ordered.positions, triVerts: ordered.indices });
@@ -111,7 +116,8 @@ export function countEdgeDefects(mesh: Mesh): { open: number; overused: number }
   // sorted, so repeats are neighbours and a reverse is found by binary search.
   for (let v = 0; v < vertices; v++) if (start[v + 1] - start[v] > SHORT_LIST) ends.subarray(start[v], start[v + 1]).sort();
   const holds = (v: number, target: number): boolean => {
-    let lo = start[v], hi = start[v + 1];
+    let lo = start[v],
+      hi = start[v + 1];
     if (hi - lo <= SHORT_LIST) {
       for (; lo < hi; lo++) if (ends[lo] === target) return true;
       return false;
@@ -124,9 +130,11 @@ export function countEdgeDefects(mesh: Mesh): { open: number; overused: number }
     return lo < start[v + 1] && ends[lo] === target;
   };
 
-  let open = 0, overused = 0;
+  let open = 0,
+    overused = 0;
   for (let a = 0; a < vertices; a++) {
-    const from = start[a], to = start[a + 1];
+    const from = start[a],
+      to = start[a + 1];
     const sorted = to - from > SHORT_LIST;
     for (let i = from; i < to; i++) {
       const b = ends[i];

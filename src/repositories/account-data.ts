@@ -10,6 +10,7 @@ import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } fro
 
 type Db = Kysely<Database> | Transaction<Database>;
 /** better-auth's tables are not in our schema type. */
+// biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
 type Loose = Kysely<any>;
 
 export interface UserProfile {
@@ -67,9 +68,19 @@ export function accountDataRepository(db: Kysely<Database>) {
   }
 
   /** Oldest first, `limit` rows after the cursor. */
-  function page<T extends 'uploads' | 'jobs' | 'credit_entries'>(table: T, userId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+  function page<T extends 'uploads' | 'jobs' | 'credit_entries'>(
+    table: T,
+    userId: string,
+    limit: number,
+    cursor?: { createdAt: number; id: string },
+  ) {
+    // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
     let q = (db as Kysely<any>).selectFrom(table).selectAll().where('user_id', '=', userId);
-    if (cursor) q = q.where((eb: any) => eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]));
+    if (cursor)
+      // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
+      q = q.where((eb: any) =>
+        eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]),
+      );
     return q.orderBy('created_at').orderBy('id').limit(limit).execute();
   }
 
@@ -77,34 +88,63 @@ export function accountDataRepository(db: Kysely<Database>) {
     nextCursor: after,
 
     async profile(userId: string): Promise<UserProfile | undefined> {
-      const row = await loose.selectFrom('user').select(['id', 'email', 'name', 'emailVerified', 'createdAt']).where('id', '=', userId).executeTakeFirst();
+      const row = await loose
+        .selectFrom('user')
+        .select(['id', 'email', 'name', 'emailVerified', 'createdAt'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
       if (!row) return undefined;
-      return { id: row.id, email: row.email, name: row.name, emailVerified: Boolean(row.emailVerified), createdAt: new Date(row.createdAt).getTime() };
+      return {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        emailVerified: Boolean(row.emailVerified),
+        createdAt: new Date(row.createdAt).getTime(),
+      };
     },
 
     /** The hash of the email/password login, or undefined for accounts that only sign in with Google/GitHub. */
     async passwordHash(userId: string): Promise<string | undefined> {
-      const row = await loose.selectFrom('account').select('password').where('userId', '=', userId).where('providerId', '=', 'credential').executeTakeFirst();
+      const row = await loose
+        .selectFrom('account')
+        .select('password')
+        .where('userId', '=', userId)
+        .where('providerId', '=', 'credential')
+        .executeTakeFirst();
       return (row?.password as string | null | undefined) ?? undefined;
     },
 
     loginProviders: async (userId: string): Promise<string[]> =>
-      (await loose.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map((r: { providerId: string }) => r.providerId),
+      (await loose.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map(
+        (r: { providerId: string }) => r.providerId,
+      ),
 
-    uploadsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('uploads', userId, limit, cursor) as Promise<Upload[]>,
-    jobsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('jobs', userId, limit, cursor) as Promise<Job[]>,
-    entriesPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => page('credit_entries', userId, limit, cursor) as Promise<CreditEntry[]>,
+    uploadsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
+      page('uploads', userId, limit, cursor) as Promise<Upload[]>,
+    jobsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
+      page('jobs', userId, limit, cursor) as Promise<Job[]>,
+    entriesPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
+      page('credit_entries', userId, limit, cursor) as Promise<CreditEntry[]>,
 
     artifactsOf: async (jobIds: string[]): Promise<Artifact[]> =>
-      jobIds.length === 0 ? [] : db.selectFrom('artifacts').selectAll().where('job_id', 'in', jobIds).orderBy('job_id').orderBy('name').execute(),
+      jobIds.length === 0
+        ? []
+        : db.selectFrom('artifacts').selectAll().where('job_id', 'in', jobIds).orderBy('job_id').orderBy('name').execute(),
 
     apiKeys: (userId: string) =>
-      db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at']).where('user_id', '=', userId).orderBy('created_at').execute(),
+      db
+        .selectFrom('api_keys')
+        .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .execute(),
 
-    billingAccount: (userId: string): Promise<BillingAccount | undefined> => db.selectFrom('billing_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    billingAccount: (userId: string): Promise<BillingAccount | undefined> =>
+      db.selectFrom('billing_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
 
     /** Queued or running jobs: these go through the jobs service (refund, runner stop). */
-    activeJobs: (userId: string) => db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
+    activeJobs: (userId: string) =>
+      db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
 
     /** Sum of the ledger entries with these reasons. */
     async sumOf(userId: string, reasons: readonly string[]): Promise<number> {
@@ -155,11 +195,18 @@ export function accountDataRepository(db: Kysely<Database>) {
       const { userId, pseudonym } = plan;
       return db.transaction().execute(async (trx) => {
         const t = trx as unknown as Loose;
-        const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint } | undefined) => Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
+        const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint } | undefined) =>
+          Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
         const jobIds = trx.selectFrom('jobs').select('id').where('user_id', '=', userId);
         let shares = 0;
         if (await hasTable(trx, 'shares')) {
-          shares = n(await t.deleteFrom('shares').where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)])).executeTakeFirst());
+          shares = n(
+            await t
+              .deleteFrom('shares')
+              // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
+              .where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
+              .executeTakeFirst(),
+          );
         }
         const jobEvents = n(await trx.deleteFrom('job_events').where('job_id', 'in', jobIds).executeTakeFirst());
         const artifacts = n(await trx.deleteFrom('artifacts').where('job_id', 'in', jobIds).executeTakeFirst());
@@ -175,23 +222,41 @@ export function accountDataRepository(db: Kysely<Database>) {
             .$if(kept.length > 0, (q) => q.where('reason', 'not in', kept))
             .executeTakeFirst(),
         );
-        const creditEntriesKept = kept.length === 0 ? 0 : n(await trx.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).executeTakeFirst());
+        const creditEntriesKept =
+          kept.length === 0
+            ? 0
+            : n(await trx.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).executeTakeFirst());
         if (plan.closingEntry) {
           const c = plan.closingEntry;
           await trx
             .insertInto('credit_entries')
-            .values({ id: c.id, user_id: pseudonym, amount: c.amount, reason: c.reason, reference: null, idempotency_key: c.idempotencyKey, created_at: c.createdAt })
+            .values({
+              id: c.id,
+              user_id: pseudonym,
+              amount: c.amount,
+              reason: c.reason,
+              reference: null,
+              idempotency_key: c.idempotencyKey,
+              created_at: c.createdAt,
+            })
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
             .execute();
         }
         await trx.deleteFrom('credit_balances').where('user_id', '=', userId).execute();
         await trx.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).execute();
-        for (const e of plan.creemEvents) await trx.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).execute();
+        for (const e of plan.creemEvents)
+          await trx.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).execute();
 
         let auditEventsPseudonymised = 0;
         if (await hasTable(trx, 'audit_events')) {
           // Security history stays (who did what, when) but no longer points at a person.
-          auditEventsPseudonymised = n(await t.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).executeTakeFirst());
+          auditEventsPseudonymised = n(
+            await t
+              .updateTable('audit_events')
+              .set({ user_id: pseudonym, ip: null, details: '{}' })
+              .where('user_id', '=', userId)
+              .executeTakeFirst(),
+          );
         }
 
         const sessions = n(await t.deleteFrom('session').where('userId', '=', userId).executeTakeFirst());
@@ -199,10 +264,30 @@ export function accountDataRepository(db: Kysely<Database>) {
         // Pending e-mail verifications and password resets name the user by e-mail or id.
         await t
           .deleteFrom('verification')
-          .where((eb: any) => eb.or([sql`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`, sql`instr(lower(value), ${plan.email.toLowerCase()}) > 0`, sql`instr(value, ${userId}) > 0`, sql`instr(identifier, ${userId}) > 0`]))
+          // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
+          .where((eb: any) =>
+            eb.or([
+              sql`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`,
+              sql`instr(lower(value), ${plan.email.toLowerCase()}) > 0`,
+              sql`instr(value, ${userId}) > 0`,
+              sql`instr(identifier, ${userId}) > 0`,
+            ]),
+          )
           .execute();
         await t.deleteFrom('user').where('id', '=', userId).execute();
-        return { jobs, jobEvents, artifacts, uploads, apiKeys, shares, creditEntriesDeleted, creditEntriesKept, sessions, accounts, auditEventsPseudonymised };
+        return {
+          jobs,
+          jobEvents,
+          artifacts,
+          uploads,
+          apiKeys,
+          shares,
+          creditEntriesDeleted,
+          creditEntriesKept,
+          sessions,
+          accounts,
+          auditEventsPseudonymised,
+        };
       });
     },
   };

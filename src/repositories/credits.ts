@@ -70,10 +70,17 @@ export async function sumOfEntries(db: Db, userId: string): Promise<number> {
   return Number(row?.total ?? 0);
 }
 
-export async function listEntries(db: Db, userId: string, limit: number, before?: { createdAt: number; id: string }): Promise<CreditEntry[]> {
+export async function listEntries(
+  db: Db,
+  userId: string,
+  limit: number,
+  before?: { createdAt: number; id: string },
+): Promise<CreditEntry[]> {
   let q = db.selectFrom('credit_entries').selectAll().where('user_id', '=', userId);
   if (before) {
-    q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+    );
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

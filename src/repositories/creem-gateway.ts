@@ -16,7 +16,11 @@ export function createCreemGateway(options: { apiKey: string; serverUrl?: string
   });
   const fail = (what: string, error: unknown): ServiceError => {
     const status = (error as { statusCode?: number }).statusCode;
-    return new ServiceError('payment_provider_error', 502, `the payment provider could not ${what}${status ? ` (HTTP ${status})` : ''}; try again shortly`);
+    return new ServiceError(
+      'payment_provider_error',
+      502,
+      `the payment provider could not ${what}${status ? ` (HTTP ${status})` : ''}; try again shortly`,
+    );
   };
   return {
     mode,

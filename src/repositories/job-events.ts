@@ -4,7 +4,13 @@ import type { Database, JobEvent } from '../db/schema.ts';
 
 export function jobEventsRepository(db: Kysely<Database>) {
   return {
-    append: async (trx: Kysely<Database> | Transaction<Database>, jobId: string, type: string, data: unknown, now: number): Promise<number> => {
+    append: async (
+      trx: Kysely<Database> | Transaction<Database>,
+      jobId: string,
+      type: string,
+      data: unknown,
+      now: number,
+    ): Promise<number> => {
       const row = await trx
         .insertInto('job_events')
         .values({ job_id: jobId, type, data: JSON.stringify(data), created_at: now })

@@ -21,7 +21,10 @@ export function jobsRepository(db: Kysely<Database>) {
       if (opts.status) q = q.where('status', '=', opts.status);
       if (opts.mode) q = q.where('mode', '=', opts.mode);
       const before = opts.before;
-      if (before) q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+      if (before)
+        q = q.where((eb) =>
+          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+        );
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
     },
     /** Only moves a job that is still in one of `from`; returns whether it moved. */
@@ -45,10 +48,15 @@ export function jobsRepository(db: Kysely<Database>) {
     },
     running: () => db.selectFrom('jobs').selectAll().where('status', '=', 'running').execute(),
     countByStatus: async () => {
-      const rows = await db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('jobs')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<JobStatus, number>>;
     },
-    deleteOwned: (userId: string, id: string) => db.deleteFrom('jobs').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    deleteOwned: (userId: string, id: string) =>
+      db.deleteFrom('jobs').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
   };
 }
 

@@ -5,7 +5,14 @@ import type { Database, Job, Upload } from '../db/schema.ts';
 export function retentionRepository(db: Kysely<Database>) {
   return {
     expiredUploads: (now: number, limit: number): Promise<Upload[]> =>
-      db.selectFrom('uploads').selectAll().where('expires_at', 'is not', null).where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute(),
+      db
+        .selectFrom('uploads')
+        .selectAll()
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<=', now)
+        .orderBy('expires_at')
+        .limit(limit)
+        .execute(),
     /** Finished jobs whose outputs are due; running and queued jobs wait until they finish. */
     expiredJobs: (now: number, limit: number): Promise<Job[]> =>
       db
@@ -18,8 +25,10 @@ export function retentionRepository(db: Kysely<Database>) {
         .orderBy('expires_at')
         .limit(limit)
         .execute(),
-    extendUpload: (id: string, expiresAt: number | null) => db.updateTable('uploads').set({ expires_at: expiresAt }).where('id', '=', id).execute(),
-    extendJob: (id: string, expiresAt: number | null) => db.updateTable('jobs').set({ expires_at: expiresAt }).where('id', '=', id).execute(),
+    extendUpload: (id: string, expiresAt: number | null) =>
+      db.updateTable('uploads').set({ expires_at: expiresAt }).where('id', '=', id).execute(),
+    extendJob: (id: string, expiresAt: number | null) =>
+      db.updateTable('jobs').set({ expires_at: expiresAt }).where('id', '=', id).execute(),
     deleteUpload: (id: string) => db.deleteFrom('uploads').where('id', '=', id).execute(),
     /** The artifact rows go, the job row stays with `purged_at` (its history and ledger entries remain). */
     markJobPurged: (id: string, now: number) =>

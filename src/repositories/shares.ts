@@ -7,10 +7,23 @@ export function sharesRepository(db: Kysely<Database>) {
     insert: (row: Share) => db.insertInto('shares').values(row).execute(),
     find: (token: string): Promise<Share | undefined> => db.selectFrom('shares').selectAll().where('token', '=', token).executeTakeFirst(),
     forJob: (userId: string, jobId: string): Promise<Share[]> =>
-      db.selectFrom('shares').selectAll().where('job_id', '=', jobId).where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('token').execute(),
+      db
+        .selectFrom('shares')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .where('user_id', '=', userId)
+        .orderBy('created_at', 'desc')
+        .orderBy('token')
+        .execute(),
     /** Marks a live share revoked; returns whether this call revoked it. */
     revoke: async (userId: string, token: string, now: number): Promise<boolean> => {
-      const r = await db.updateTable('shares').set({ revoked_at: now }).where('token', '=', token).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('shares')
+        .set({ revoked_at: now })
+        .where('token', '=', token)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
   };

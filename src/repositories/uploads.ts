@@ -10,13 +10,21 @@ export function uploadsRepository(db: Kysely<Database>) {
     /** Unscoped: only for the signed-URL PUT, whose signature already names this upload. */
     findById: (id: string): Promise<Upload | undefined> => db.selectFrom('uploads').selectAll().where('id', '=', id).executeTakeFirst(),
     markReady: (id: string, fields: Partial<Pick<Upload, 'format' | 'kind' | 'byte_size' | 'sha256' | 'width' | 'height' | 'triangles'>>) =>
-      db.updateTable('uploads').set({ ...fields, status: 'ready' }).where('id', '=', id).execute(),
+      db
+        .updateTable('uploads')
+        .set({ ...fields, status: 'ready' })
+        .where('id', '=', id)
+        .execute(),
     listOwned: (userId: string, limit: number, before?: { createdAt: number; id: string }) => {
       let q = db.selectFrom('uploads').selectAll().where('user_id', '=', userId);
-      if (before) q = q.where((eb) => eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]));
+      if (before)
+        q = q.where((eb) =>
+          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+        );
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
     },
-    deleteOwned: (userId: string, id: string) => db.deleteFrom('uploads').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
+    deleteOwned: (userId: string, id: string) =>
+      db.deleteFrom('uploads').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
   };
 }
 

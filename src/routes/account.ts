@@ -14,12 +14,20 @@ import { DELETE_CONFIRM_PHRASE } from '../services/privacy.ts';
 const DeleteAccountSchema = z
   .object({
     password: z.string().min(1).max(1000).optional().openapi({ description: 'Required for accounts with an e-mail and password' }),
-    confirm: z.string().max(100).optional().openapi({ description: `For accounts without a password: "${DELETE_CONFIRM_PHRASE}"` }),
+    confirm: z
+      .string()
+      .max(100)
+      .optional()
+      .openapi({ description: `For accounts without a password: "${DELETE_CONFIRM_PHRASE}"` }),
   })
   .openapi('DeleteAccount');
 
 /** `jobs` (the runner's service) stops queued and running jobs on deletion; `sessionCookies` are cleared on the answer. */
-export function accountRoutes(privacy: PrivacyService, jobs: Pick<JobsService, 'remove'> | undefined, sessionCookies: () => Promise<string[]>) {
+export function accountRoutes(
+  privacy: PrivacyService,
+  jobs: Pick<JobsService, 'remove'> | undefined,
+  sessionCookies: () => Promise<string[]>,
+) {
   const app = createRouter();
 
   app.openapi(
@@ -27,14 +35,22 @@ export function accountRoutes(privacy: PrivacyService, jobs: Pick<JobsService, '
       method: 'get',
       path: '/api/v1/account/export',
       tags: ['account'],
-      summary: 'Everything you own as one zip: account, jobs, ledger, uploads and billing as JSON, with the original uploads and job outputs',
-      responses: { 200: { description: 'A zip, streamed', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } }, ...errorResponses(401, 404) },
+      summary:
+        'Everything you own as one zip: account, jobs, ledger, uploads and billing as JSON, with the original uploads and job outputs',
+      responses: {
+        200: { description: 'A zip, streamed', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
+        ...errorResponses(401, 404),
+      },
     }),
     async (c) => {
       const out = await privacy.exportAccount(requireUser(c).id);
       return new Response(out.stream, {
         status: 200,
-        headers: { 'content-type': 'application/zip', 'content-disposition': contentDisposition('attachment', out.filename), 'cache-control': 'no-store' },
+        headers: {
+          'content-type': 'application/zip',
+          'content-disposition': contentDisposition('attachment', out.filename),
+          'cache-control': 'no-store',
+        },
       }) as never;
     },
   );

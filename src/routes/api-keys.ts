@@ -5,7 +5,14 @@ import type { ApiKeysService } from '../services/api-keys.ts';
 import type { AuditLog } from '../services/audit.ts';
 
 const ApiKeySchema = z
-  .object({ id: z.string(), name: z.string(), prefix: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable(), revokedAt: z.number().nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: z.number(),
+    lastUsedAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+  })
   .openapi('ApiKey');
 
 export function apiKeysRoutes(apiKeys: ApiKeysService, audit: AuditLog) {
@@ -35,7 +42,10 @@ export function apiKeysRoutes(apiKeys: ApiKeysService, audit: AuditLog) {
       path: '/api/v1/account/api-keys',
       tags: ['account'],
       summary: 'List your API keys',
-      responses: { 200: { description: 'Keys', content: { 'application/json': { schema: z.object({ apiKeys: z.array(ApiKeySchema) }) } } }, ...errorResponses(401) },
+      responses: {
+        200: { description: 'Keys', content: { 'application/json': { schema: z.object({ apiKeys: z.array(ApiKeySchema) }) } } },
+        ...errorResponses(401),
+      },
     }),
     async (c) => c.json({ apiKeys: await apiKeys.list(requireUser(c).id) }, 200),
   );

@@ -31,7 +31,10 @@ const SignatureQuery = z.object({ expires: z.string().optional(), sig: z.string(
 
 const fileResponses = {
   200: { description: 'The file', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
-  206: { description: 'One byte range (Range: bytes=a-b, a-, -n)', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+  206: {
+    description: 'One byte range (Range: bytes=a-b, a-, -n)',
+    content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+  },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
   416: { description: 'Range not satisfiable; Content-Range: bytes */size' },
 };
@@ -59,7 +62,9 @@ export function artifactsRoutes(services: ArtifactsDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const rows = await artifacts.list(requireUser(c).id, id);
-      const known = rows.filter((r): r is typeof r & { name: (typeof ARTIFACT_NAMES)[number] } => (ARTIFACT_NAMES as readonly string[]).includes(r.name));
+      const known = rows.filter((r): r is typeof r & { name: (typeof ARTIFACT_NAMES)[number] } =>
+        (ARTIFACT_NAMES as readonly string[]).includes(r.name),
+      );
       return c.json({ artifacts: known.map((r) => ({ ...r, url: origin + ownerPath(id, r.name) })) }, 200);
     },
   );
@@ -91,7 +96,11 @@ export function artifactsRoutes(services: ArtifactsDeps) {
       responses: {
         200: {
           description: 'Signed link',
-          content: { 'application/json': { schema: z.object({ url: z.string(), expiresAt: z.number().openapi({ description: 'Epoch milliseconds' }) }) } },
+          content: {
+            'application/json': {
+              schema: z.object({ url: z.string(), expiresAt: z.number().openapi({ description: 'Epoch milliseconds' }) }),
+            },
+          },
         },
         ...errorResponses(400, 401, 404),
       },

@@ -13,7 +13,10 @@ export function billingRoutes(billing: BillingService) {
       summary: 'Start a Creem checkout for a credit pack or plan; credits arrive by webhook',
       request: { body: { content: { 'application/json': { schema: z.object({ product: z.string().min(1).max(64) }) } } } },
       responses: {
-        200: { description: 'Checkout', content: { 'application/json': { schema: z.object({ checkoutId: z.string(), url: z.string(), product: z.string() }) } } },
+        200: {
+          description: 'Checkout',
+          content: { 'application/json': { schema: z.object({ checkoutId: z.string(), url: z.string(), product: z.string() }) } },
+        },
         ...errorResponses(400, 401, 403, 502, 503),
       },
     }),
@@ -25,7 +28,10 @@ export function billingRoutes(billing: BillingService) {
       path: '/api/v1/billing/portal',
       tags: ['billing'],
       summary: 'A link to the Creem customer portal (invoices, plan, cancel)',
-      responses: { 200: { description: 'Portal', content: { 'application/json': { schema: z.object({ url: z.string() }) } } }, ...errorResponses(401, 409, 502, 503) },
+      responses: {
+        200: { description: 'Portal', content: { 'application/json': { schema: z.object({ url: z.string() }) } } },
+        ...errorResponses(401, 409, 502, 503),
+      },
     }),
     async (c) => c.json(await billing.portal(requireUser(c).id), 200),
   );
@@ -35,7 +41,12 @@ export function billingRoutes(billing: BillingService) {
       path: '/api/v1/billing/return',
       tags: ['billing'],
       summary: "Checks Creem's signed success redirect (grants nothing: webhooks do)",
-      responses: { 200: { description: 'Verified or not', content: { 'application/json': { schema: z.object({ verified: z.boolean(), checkoutId: z.string().nullable() }) } } } },
+      responses: {
+        200: {
+          description: 'Verified or not',
+          content: { 'application/json': { schema: z.object({ verified: z.boolean(), checkoutId: z.string().nullable() }) } },
+        },
+      },
     }),
     async (c) => {
       // Creem decides the query's keys; all of them are covered by its signature.
@@ -50,7 +61,10 @@ export function billingRoutes(billing: BillingService) {
       tags: ['billing'],
       summary: 'Creem webhook (creem-signature: hex HMAC-SHA256 of the raw body)',
       responses: {
-        200: { description: 'Applied (or already applied)', content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean() }) } } },
+        200: {
+          description: 'Applied (or already applied)',
+          content: { 'application/json': { schema: z.object({ received: z.boolean(), duplicate: z.boolean() }) } },
+        },
         ...errorResponses(400, 503),
       },
     }),

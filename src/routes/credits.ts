@@ -7,11 +7,20 @@ import type { BillingService } from '../services/billing/billing-service.ts';
 import type { CreditsService } from '../services/credits.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
-const EntrySchema = z.object({ id: z.string(), amount: z.number(), reason: z.string(), reference: z.string().nullable(), createdAt: z.number() }).openapi('CreditEntry');
+const EntrySchema = z
+  .object({ id: z.string(), amount: z.number(), reason: z.string(), reference: z.string().nullable(), createdAt: z.number() })
+  .openapi('CreditEntry');
 
 const PlanSchema = z
   .object({
-    plan: z.object({ product: z.string().nullable(), key: z.string().nullable(), status: z.string().nullable(), periodEnd: z.number().nullable() }).nullable(),
+    plan: z
+      .object({
+        product: z.string().nullable(),
+        key: z.string().nullable(),
+        status: z.string().nullable(),
+        periodEnd: z.number().nullable(),
+      })
+      .nullable(),
     flagged: z.boolean(),
     flagReason: z.string().nullable(),
   })
@@ -29,7 +38,16 @@ export function creditsRoutes(credits: CreditsService, db: Kysely<Database>, bil
       responses: {
         200: {
           description: 'Balance',
-          content: { 'application/json': { schema: z.object({ balance: z.number(), entries: z.array(EntrySchema), nextCursor: z.string().nullable(), billing: PlanSchema }) } },
+          content: {
+            'application/json': {
+              schema: z.object({
+                balance: z.number(),
+                entries: z.array(EntrySchema),
+                nextCursor: z.string().nullable(),
+                billing: PlanSchema,
+              }),
+            },
+          },
         },
         ...errorResponses(400, 401),
       },

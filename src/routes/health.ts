@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../http/router.ts';
 
-export interface HealthProbe {
-  (): Promise<{ database: boolean; pool: { size: number; busy: number; queued: number } | null }>;
-}
+export type HealthProbe = () => Promise<{ database: boolean; pool: { size: number; busy: number; queued: number } | null }>;
 
 export function healthRoutes(probe: HealthProbe) {
   const app = createRouter();

@@ -18,7 +18,9 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
-const ArtifactSchema = z.object({ name: z.string(), contentType: z.string(), bytes: z.number(), etag: z.string(), url: z.string() }).openapi('JobArtifact');
+const ArtifactSchema = z
+  .object({ name: z.string(), contentType: z.string(), bytes: z.number(), etag: z.string(), url: z.string() })
+  .openapi('JobArtifact');
 const JobSchema = z
   .object({
     id: z.string(),
@@ -38,7 +40,10 @@ const JobSchema = z
     createdAt: z.number(),
     startedAt: z.number().nullable(),
     finishedAt: z.number().nullable(),
-    expiresAt: z.number().nullable().openapi({ description: "When the outputs are deleted under your plan's retention (epoch ms); null = kept" }),
+    expiresAt: z
+      .number()
+      .nullable()
+      .openapi({ description: "When the outputs are deleted under your plan's retention (epoch ms); null = kept" }),
     purgedAt: z.number().nullable().openapi({ description: 'Set once retention deleted the outputs; the job and its ledger entries stay' }),
     artifacts: z.array(ArtifactSchema).optional(),
   })
@@ -73,7 +78,16 @@ export function jobsRoutes(runtime: JobsRuntime) {
       },
       responses: {
         201: json(z.object({ job: JobSchema }), 'Queued'),
-        200: json(z.object({ job: JobSchema.optional(), dryRun: z.boolean().optional(), cost: z.number().optional(), balance: z.number().optional(), params: z.record(z.string(), z.unknown()).optional() }), 'The same request replayed with its Idempotency-Key, or a dry run'),
+        200: json(
+          z.object({
+            job: JobSchema.optional(),
+            dryRun: z.boolean().optional(),
+            cost: z.number().optional(),
+            balance: z.number().optional(),
+            params: z.record(z.string(), z.unknown()).optional(),
+          }),
+          'The same request replayed with its Idempotency-Key, or a dry run',
+        ),
         ...errorResponses(400, 401, 402, 404, 409, 422, 503),
       },
     }),
@@ -81,7 +95,8 @@ export function jobsRoutes(runtime: JobsRuntime) {
       const user = requireUser(c);
       const key = c.req.valid('header')['idempotency-key'];
       const outcome = await service.create(user.id, c.req.valid('json'), key);
-      if (outcome.kind === 'dry-run') return c.json({ dryRun: true, cost: outcome.cost, balance: outcome.balance, params: outcome.params }, 200);
+      if (outcome.kind === 'dry-run')
+        return c.json({ dryRun: true, cost: outcome.cost, balance: outcome.balance, params: outcome.params }, 200);
       return outcome.created ? c.json({ job: jobView(outcome.job) }, 201) : c.json({ job: jobView(outcome.job) }, 200);
     },
   );
@@ -100,7 +115,10 @@ export function jobsRoutes(runtime: JobsRuntime) {
           mode: z.enum(JOB_MODES).optional(),
         }),
       },
-      responses: { 200: json(z.object({ jobs: z.array(JobSchema), nextCursor: z.string().nullable() }), 'Jobs'), ...errorResponses(400, 401) },
+      responses: {
+        200: json(z.object({ jobs: z.array(JobSchema), nextCursor: z.string().nullable() }), 'Jobs'),
+        ...errorResponses(400, 401),
+      },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -108,7 +126,13 @@ export function jobsRoutes(runtime: JobsRuntime) {
       const rows = await service.list(user.id, { limit: limit + 1, status, mode, before: decodeCursor(cursor) });
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return c.json({ jobs: page.map((j) => jobView(j)), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null }, 200);
+      return c.json(
+        {
+          jobs: page.map((j) => jobView(j)),
+          nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        },
+        200,
+      );
     },
   );
 
@@ -161,7 +185,10 @@ export function jobsRoutes(runtime: JobsRuntime) {
       tags: ['jobs'],
       summary: 'Progress as server-sent events: queued, started, stage, then succeeded | failed | cancelled. Resumes after Last-Event-ID.',
       request: { params: IdParam },
-      responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses(401, 404) },
+      responses: {
+        200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+        ...errorResponses(401, 404),
+      },
     }),
     async (c) => {
       const job = await service.get(requireUser(c).id, c.req.valid('param').id);
@@ -208,7 +235,8 @@ function streamJobEvents(c: Context<AppEnv>, runtime: JobsRuntime, job: Job, aft
     };
     try {
       for (const row of await runtime.service.eventsAfter(job.id, afterId)) {
-        if (await send({ id: row.id, type: row.type as JobEventMessage['type'], data: JSON.parse(row.data) as Record<string, unknown> })) return;
+        if (await send({ id: row.id, type: row.type as JobEventMessage['type'], data: JSON.parse(row.data) as Record<string, unknown> }))
+          return;
       }
       // Resumed after the terminal event (or the job is gone): nothing more will come.
       const now = await runtime.service.get(job.user_id, job.id).catch(() => undefined);

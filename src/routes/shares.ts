@@ -40,7 +40,9 @@ const PublicShareSchema = z
 
 const JobParams = z.object({ id: z.string().min(1).max(64) });
 const TokenParams = z.object({ token: z.string().min(1).max(64) });
-const CreateBody = z.object({ name: z.string().max(120).optional().openapi({ description: 'Title shown by the widget (default: the upload name)' }) });
+const CreateBody = z.object({
+  name: z.string().max(120).optional().openapi({ description: 'Title shown by the widget (default: the upload name)' }),
+});
 
 /** Short: a revoked share stops being served within a minute; the ETag makes the re-check cheap. */
 const PUBLIC_CACHE = 'public, max-age=60';
@@ -138,8 +140,9 @@ export function sharesRoutes(shares: SharesService) {
       },
     });
 
-  app.openapi(fileRoute('/s/{token}/model.glb', 'Public: the model as a meshopt-compressed GLB (EXT_meshopt_compression)', 'model/gltf-binary'), async (c) =>
-    sendShareFile(c.req.raw, shares, await shares.openModel(c.req.valid('param').token), 'model.glb'),
+  app.openapi(
+    fileRoute('/s/{token}/model.glb', 'Public: the model as a meshopt-compressed GLB (EXT_meshopt_compression)', 'model/gltf-binary'),
+    async (c) => sendShareFile(c.req.raw, shares, await shares.openModel(c.req.valid('param').token), 'model.glb'),
   );
 
   app.openapi(fileRoute('/s/{token}/poster.png', 'Public: the preview image', 'image/png'), async (c) =>
@@ -225,9 +228,7 @@ function noCookies(): MiddlewareHandler<AppEnv> {
 }
 
 function embedPage(token: string | null): string {
-  const viewer = token
-    ? `<stl-viewer src="/s/${token}"></stl-viewer>`
-    : `<p class="gone">This model is no longer shared.</p>`;
+  const viewer = token ? `<stl-viewer src="/s/${token}"></stl-viewer>` : `<p class="gone">This model is no longer shared.</p>`;
   return `<!doctype html>
 <html lang="en">
 <head>

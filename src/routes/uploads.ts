@@ -21,9 +21,15 @@ const UploadSchema = z
     sha256: z.string().nullable(),
     width: z.number().nullable(),
     height: z.number().nullable(),
-    triangles: z.number().nullable().openapi({ description: 'As the file declares it, before the job parses it: PLY counts faces (polygons fan out to more), 3MF counts before instancing' }),
+    triangles: z.number().nullable().openapi({
+      description:
+        'As the file declares it, before the job parses it: PLY counts faces (polygons fan out to more), 3MF counts before instancing',
+    }),
     createdAt: z.number(),
-    expiresAt: z.number().nullable().openapi({ description: 'When the file is deleted under your plan\'s retention (epoch ms); null = kept' }),
+    expiresAt: z
+      .number()
+      .nullable()
+      .openapi({ description: "When the file is deleted under your plan's retention (epoch ms); null = kept" }),
   })
   .openapi('Upload');
 
@@ -42,7 +48,11 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
       request: {
         body: {
           required: true,
-          content: { 'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } } },
+          content: {
+            'multipart/form-data': {
+              schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+            },
+          },
         },
       },
       responses: { 201: uploadJson('Stored'), ...errorResponses(400, 401, 413, 415, 422) },
@@ -63,7 +73,9 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
       request: {
         body: {
           required: true,
-          content: { 'application/json': { schema: z.object({ filename: z.string().max(1000).optional(), byteSize: z.number().int().positive() }) } },
+          content: {
+            'application/json': { schema: z.object({ filename: z.string().max(1000).optional(), byteSize: z.number().int().positive() }) },
+          },
         },
       },
       responses: {
@@ -71,7 +83,9 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
           description: 'Signed URL',
           content: {
             'application/json': {
-              schema: z.object({ uploadId: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), expiresAt: z.number() }).openapi('SignedUpload'),
+              schema: z
+                .object({ uploadId: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), expiresAt: z.number() })
+                .openapi('SignedUpload'),
             },
           },
         },
@@ -121,7 +135,10 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
       summary: 'Your uploads, newest first',
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().optional() }) },
       responses: {
-        200: { description: 'A page', content: { 'application/json': { schema: z.object({ uploads: z.array(UploadSchema), nextCursor: z.string().nullable() }) } } },
+        200: {
+          description: 'A page',
+          content: { 'application/json': { schema: z.object({ uploads: z.array(UploadSchema), nextCursor: z.string().nullable() }) } },
+        },
         ...errorResponses(400, 401),
       },
     }),

@@ -46,7 +46,13 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
     }
     if (++w.count > options.perMinute) {
       const retryAfter = Math.ceil((w.start + 60_000 - now) / 1000);
-      throw new ServiceError('rate_limited', 429, `this API key is limited to ${options.perMinute} requests a minute`, { limit: options.perMinute }, retryAfter);
+      throw new ServiceError(
+        'rate_limited',
+        429,
+        `this API key is limited to ${options.perMinute} requests a minute`,
+        { limit: options.perMinute },
+        retryAfter,
+      );
     }
   }
 
@@ -82,7 +88,11 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
     },
     async authenticate(key) {
       if (!key.startsWith('its_') || key.length > 100) return undefined;
-      const row = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', await sha256Hex(key)).executeTakeFirst();
+      const row = await db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('key_hash', '=', await sha256Hex(key))
+        .executeTakeFirst();
       if (!row || row.revoked_at !== null) return undefined;
       consume(row.id);
       await db.updateTable('api_keys').set({ last_used_at: options.clock() }).where('id', '=', row.id).execute();

@@ -113,7 +113,11 @@ function toDownload(job: Job, row: Artifact, byteSize: number): ArtifactDownload
 
 /** `model.stl` of lithophane job `job_k3x9q2ab…` -> `lithophane-k3x9q2ab.stl`; `preview.png` -> `lithophane-k3x9q2ab-preview.png`. */
 export function friendlyFileName(job: Pick<Job, 'id' | 'mode'>, artifactName: string): string {
-  const mode = job.mode.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model';
+  const mode =
+    job.mode
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'model';
   const shortId = job.id.replace(/^[a-z]+_/, '').slice(0, 8);
   const dot = artifactName.lastIndexOf('.');
   const base = dot > 0 ? artifactName.slice(0, dot) : artifactName;
@@ -126,6 +130,11 @@ function throwNotFound(what: string): never {
 }
 
 /** The service on the real tables (the composition's one-liner). */
-export function artifactsServiceOn(db: Kysely<Database>, storage: BlobStorage, signer: UrlSigner, signedUrlTtlSeconds: number): ArtifactsService {
+export function artifactsServiceOn(
+  db: Kysely<Database>,
+  storage: BlobStorage,
+  signer: UrlSigner,
+  signedUrlTtlSeconds: number,
+): ArtifactsService {
   return createArtifactsService({ jobs: jobsRepository(db), artifacts: artifactsRepository(db), storage, signer, signedUrlTtlSeconds });
 }

@@ -28,7 +28,13 @@ export function createAuditLog(db: Kysely<Database>, logger: Logger, clock: () =
       logger.info('audit', { event, userId: entry.userId ?? undefined, ...entry.details });
       await db
         .insertInto('audit_events')
-        .values({ user_id: entry.userId ?? null, event, ip: entry.ip ?? null, details: JSON.stringify(entry.details ?? {}), created_at: clock() })
+        .values({
+          user_id: entry.userId ?? null,
+          event,
+          ip: entry.ip ?? null,
+          details: JSON.stringify(entry.details ?? {}),
+          created_at: clock(),
+        })
         .execute();
     },
   };

@@ -17,13 +17,23 @@ export function createCreditsService(db: Kysely<Database>, options: { signupGran
   return {
     async grantSignup(userId) {
       if (options.signupGrant <= 0) return;
-      await db.transaction().execute((trx) =>
-        applyMovement(trx, { userId, amount: options.signupGrant, reason: 'signup_grant', idempotencyKey: `signup:${userId}` }, options.clock()),
-      );
+      await db
+        .transaction()
+        .execute((trx) =>
+          applyMovement(
+            trx,
+            { userId, amount: options.signupGrant, reason: 'signup_grant', idempotencyKey: `signup:${userId}` },
+            options.clock(),
+          ),
+        );
     },
     async holdForJob(trx, userId, jobId, cost) {
       if (cost <= 0) return;
-      const outcome = await applyMovement(trx, { userId, amount: -cost, reason: 'job_hold', reference: jobId, idempotencyKey: `job:${jobId}:hold` }, options.clock());
+      const outcome = await applyMovement(
+        trx,
+        { userId, amount: -cost, reason: 'job_hold', reference: jobId, idempotencyKey: `job:${jobId}:hold` },
+        options.clock(),
+      );
       if (!outcome.applied && outcome.why === 'insufficient') {
         throw new ServiceError('insufficient_credits', 402, `this job costs ${cost} credits; you have ${outcome.balance}`, {
           cost,
@@ -34,7 +44,11 @@ export function createCreditsService(db: Kysely<Database>, options: { signupGran
     },
     async refundJob(trx, userId, jobId, cost, reason) {
       if (cost <= 0) return false;
-      const outcome = await applyMovement(trx, { userId, amount: cost, reason, reference: jobId, idempotencyKey: `job:${jobId}:refund` }, options.clock());
+      const outcome = await applyMovement(
+        trx,
+        { userId, amount: cost, reason, reference: jobId, idempotencyKey: `job:${jobId}:refund` },
+        options.clock(),
+      );
       return outcome.applied;
     },
     balance: (userId) => balanceOf(db, userId),

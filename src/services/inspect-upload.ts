@@ -36,7 +36,12 @@ export async function inspectUpload(bytes: Uint8Array, readImageHeader: ReadImag
   }
 }
 
-async function inspectSniffed(bytes: Uint8Array, sniffed: SniffedContent, readImageHeader: ReadImageHeader, limits: UploadLimits): Promise<UploadInspection> {
+async function inspectSniffed(
+  bytes: Uint8Array,
+  sniffed: SniffedContent,
+  readImageHeader: ReadImageHeader,
+  limits: UploadLimits,
+): Promise<UploadInspection> {
   if (sniffed.kind === 'image') {
     const header = await readImageHeader(bytes);
     checkHeader(header, { maxBytes: limits.maxBytes, maxPixels: limits.maxPixels, minSide: limits.minSide });

@@ -77,7 +77,9 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
         });
         if (!moved) return false; // cancelled or deleted while it ran: the caller discards the files
         await artifacts.insertMany(trx, artifactRows);
-        await emit('succeeded', { artifacts: artifactRows.map((a) => ({ name: a.name, contentType: a.content_type, bytes: a.byte_size })) });
+        await emit('succeeded', {
+          artifacts: artifactRows.map((a) => ({ name: a.name, contentType: a.content_type, bytes: a.byte_size })),
+        });
         return true;
       }),
 
@@ -114,7 +116,14 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
     requeue: (job: Job, reason: string, countAttempt: boolean) =>
       withEvents(job.id, async (trx, emit) => {
         const attempts = countAttempt ? job.attempts : Math.max(0, job.attempts - 1);
-        const moved = await jobs.transition(trx, job.id, ['running'], { status: 'queued', attempts, stage: null, progress: 0, started_at: null, heartbeat_at: null });
+        const moved = await jobs.transition(trx, job.id, ['running'], {
+          status: 'queued',
+          attempts,
+          stage: null,
+          progress: 0,
+          started_at: null,
+          heartbeat_at: null,
+        });
         if (!moved) return false;
         await emit('queued', { reason, attempts, maxAttempts: job.max_attempts });
         return true;

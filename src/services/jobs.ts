@@ -42,7 +42,9 @@ export interface CreateJobInput {
   dryRun?: boolean;
 }
 
-export type CreateJobOutcome = { kind: 'dry-run'; cost: number; balance: number; params: Record<string, unknown> } | { kind: 'job'; job: Job; created: boolean };
+export type CreateJobOutcome =
+  | { kind: 'dry-run'; cost: number; balance: number; params: Record<string, unknown> }
+  | { kind: 'job'; job: Job; created: boolean };
 
 export interface JobsServiceDeps {
   db: Kysely<Database>;
@@ -84,7 +86,8 @@ export function createJobsService(deps: JobsServiceDeps) {
       let inputTriangles: number | undefined;
       if (input.mode === 'ai-text') {
         if (!input.prompt?.trim()) throw ServiceError.of('invalid_request', 'mode ai-text needs a prompt');
-        if (input.prompt.length > AI_PROMPT_MAX) throw ServiceError.of('invalid_request', `the prompt is longer than ${AI_PROMPT_MAX} characters`);
+        if (input.prompt.length > AI_PROMPT_MAX)
+          throw ServiceError.of('invalid_request', `the prompt is longer than ${AI_PROMPT_MAX} characters`);
         if (input.uploadId) throw ServiceError.of('invalid_request', 'mode ai-text takes a prompt, not an upload');
       } else {
         if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
@@ -92,7 +95,8 @@ export function createJobsService(deps: JobsServiceDeps) {
         if (input.mode === 'repair' || input.mode === 'convert') inputTriangles = upload.triangles ?? undefined;
         if (ai) {
           aiImageFormat(upload);
-          for (const viewId of (params as { views?: string[] }).views ?? []) aiImageFormat(await usableUpload(deps.uploads, userId, viewId, input.mode));
+          for (const viewId of (params as { views?: string[] }).views ?? [])
+            aiImageFormat(await usableUpload(deps.uploads, userId, viewId, input.mode));
         }
       }
 
@@ -100,13 +104,25 @@ export function createJobsService(deps: JobsServiceDeps) {
       if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
       if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params };
 
-      const fingerprint = { mode: input.mode, upload_id: input.uploadId ?? null, prompt: input.prompt ?? null, params: JSON.stringify(params) };
+      const fingerprint = {
+        mode: input.mode,
+        upload_id: input.uploadId ?? null,
+        prompt: input.prompt ?? null,
+        params: JSON.stringify(params),
+      };
       const replay = async () => {
         if (!idempotencyKey) return undefined;
         const existing = await jobs.findByIdempotencyKey(deps.db, userId, idempotencyKey);
         if (!existing) return undefined;
-        const same = existing.mode === fingerprint.mode && existing.upload_id === fingerprint.upload_id && existing.prompt === fingerprint.prompt && existing.params === fingerprint.params;
-        if (!same) throw ServiceError.of('idempotency_conflict', 'this Idempotency-Key was already used with a different request body', { jobId: existing.id });
+        const same =
+          existing.mode === fingerprint.mode &&
+          existing.upload_id === fingerprint.upload_id &&
+          existing.prompt === fingerprint.prompt &&
+          existing.params === fingerprint.params;
+        if (!same)
+          throw ServiceError.of('idempotency_conflict', 'this Idempotency-Key was already used with a different request body', {
+            jobId: existing.id,
+          });
         return existing;
       };
       const earlier = await replay();
@@ -159,11 +175,15 @@ export function createJobsService(deps: JobsServiceDeps) {
       return { job, artifacts: await deps.artifacts.forJob(job.id) };
     },
 
-    list: (userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) => jobs.listOwned(userId, opts),
+    list: (userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) =>
+      jobs.listOwned(userId, opts),
 
     async cancel(userId: string, id: string): Promise<Job> {
       const job = await owned(userId, id);
-      if (TERMINAL.has(job.status)) throw ServiceError.of('conflict', `the job already ${job.status === 'cancelled' ? 'was cancelled' : job.status}`, { status: job.status });
+      if (TERMINAL.has(job.status))
+        throw ServiceError.of('conflict', `the job already ${job.status === 'cancelled' ? 'was cancelled' : job.status}`, {
+          status: job.status,
+        });
       const moved = await lifecycle.cancel(job);
       if (job.status === 'running') control.abort(job.id);
       const now = await owned(userId, id);
@@ -198,7 +218,12 @@ const AI_PROMPT_MAX = 600;
 /** Providers take PNG or JPEG (Meshy: only these). */
 function aiImageFormat(upload: Upload): void {
   if (upload.format !== 'png' && upload.format !== 'jpeg') {
-    throw new ServiceError('unsupported_media_type', 415, `AI modes take PNG or JPEG images; this upload is ${upload.format ?? 'of an unknown format'}`, { format: upload.format });
+    throw new ServiceError(
+      'unsupported_media_type',
+      415,
+      `AI modes take PNG or JPEG images; this upload is ${upload.format ?? 'of an unknown format'}`,
+      { format: upload.format },
+    );
   }
 }
 
@@ -211,13 +236,19 @@ function resolveParams(mode: JobMode, input: Record<string, unknown>): Record<st
 async function usableUpload(uploads: UploadsRepository, userId: string, uploadId: string, mode: JobMode): Promise<Upload> {
   const upload = await uploads.findOwned(userId, uploadId);
   if (!upload) throw notFound('the upload');
-  if (upload.status !== 'ready') throw ServiceError.of('upload_not_ready', 'the upload has not finished processing', { status: upload.status });
+  if (upload.status !== 'ready')
+    throw ServiceError.of('upload_not_ready', 'the upload has not finished processing', { status: upload.status });
   const wanted = (MESH_JOB_MODES as readonly string[]).includes(mode) ? 'mesh' : 'image';
   if (upload.kind !== wanted) {
-    throw new ServiceError('upload_kind_mismatch', 422, `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`, {
-      uploadKind: upload.kind,
-      wanted,
-    });
+    throw new ServiceError(
+      'upload_kind_mismatch',
+      422,
+      `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`,
+      {
+        uploadKind: upload.kind,
+        wanted,
+      },
+    );
   }
   return upload;
 }

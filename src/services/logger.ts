@@ -16,10 +16,12 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export function createJsonLogger(level: LogLevel, write: (line: string) => void, clock: () => number = Date.now): Logger {
   const at = ORDER[level];
-  const log = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields: LogFields = {}) => {
-    if (ORDER[lvl] < at) return;
-    write(JSON.stringify({ time: new Date(clock()).toISOString(), level: lvl, msg, ...fields }));
-  };
+  const log =
+    (lvl: Exclude<LogLevel, 'silent'>) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (ORDER[lvl] < at) return;
+      write(JSON.stringify({ time: new Date(clock()).toISOString(), level: lvl, msg, ...fields }));
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -31,7 +31,10 @@ async function userIdByEmail(db: Kysely<Database>, email: string): Promise<strin
   return (row as { id: string }).id;
 }
 
-export async function runOperatorCommand(deps: OperatorDeps, command: OperatorCommand): Promise<{ userId: string; balance: number; message: string }> {
+export async function runOperatorCommand(
+  deps: OperatorDeps,
+  command: OperatorCommand,
+): Promise<{ userId: string; balance: number; message: string }> {
   const { db, clock, logger } = deps;
   const userId = await userIdByEmail(db, command.email);
   if (command.action === 'balance') {
@@ -41,21 +44,44 @@ export async function runOperatorCommand(deps: OperatorDeps, command: OperatorCo
   }
   if (!command.reason.trim()) throw ServiceError.of('invalid_request', 'give a reason: it is kept in the ledger and the audit log');
   if (command.action === 'clear-flag') {
-    await db.updateTable('billing_accounts').set({ flagged: 0, flag_reason: null, updated_at: clock() }).where('user_id', '=', userId).execute();
+    await db
+      .updateTable('billing_accounts')
+      .set({ flagged: 0, flag_reason: null, updated_at: clock() })
+      .where('user_id', '=', userId)
+      .execute();
     logger.info('audit', { event: 'operator.clear_flag', userId, reason: command.reason });
     const row = await db.selectFrom('credit_balances').select('balance').where('user_id', '=', userId).executeTakeFirst();
     return { userId, balance: row?.balance ?? 0, message: `cleared the flag on ${command.email}` };
   }
-  if (!Number.isInteger(command.amount) || command.amount <= 0) throw ServiceError.of('invalid_request', 'the amount must be a positive whole number');
+  if (!Number.isInteger(command.amount) || command.amount <= 0)
+    throw ServiceError.of('invalid_request', 'the amount must be a positive whole number');
   const amount = command.action === 'grant' ? command.amount : -command.amount;
   const outcome = await db.transaction().execute((trx) =>
-    applyMovement(trx, { userId, amount, reason: `operator_${command.action}`, reference: command.reason.slice(0, 500), idempotencyKey: `operator:${newId('op')}` }, clock()),
+    applyMovement(
+      trx,
+      {
+        userId,
+        amount,
+        reason: `operator_${command.action}`,
+        reference: command.reason.slice(0, 500),
+        idempotencyKey: `operator:${newId('op')}`,
+      },
+      clock(),
+    ),
   );
   if (!outcome.applied) {
-    throw new ServiceError('insufficient_credits', 402, `cannot revoke ${command.amount}: ${command.email} has only ${outcome.balance} (the balance never goes below zero)`);
+    throw new ServiceError(
+      'insufficient_credits',
+      402,
+      `cannot revoke ${command.amount}: ${command.email} has only ${outcome.balance} (the balance never goes below zero)`,
+    );
   }
   logger.info('audit', { event: `operator.${command.action}`, userId, amount: command.amount, reason: command.reason });
-  return { userId, balance: outcome.balance, message: `${command.action === 'grant' ? 'granted' : 'revoked'} ${command.amount}; ${command.email} now has ${outcome.balance}` };
+  return {
+    userId,
+    balance: outcome.balance,
+    message: `${command.action === 'grant' ? 'granted' : 'revoked'} ${command.amount}; ${command.email} now has ${outcome.balance}`,
+  };
 }
 
 export function parseOperatorArgs(argv: string[]): OperatorCommand {

@@ -40,7 +40,17 @@ const PAYMENT_EVENTS = new Set(['checkout.completed', 'subscription.paid', 'refu
 /** Typed instead of a password by people who sign in only with Google or GitHub. */
 export const DELETE_CONFIRM_PHRASE = 'delete my account';
 const PAGE = 500;
-const PERSONAL_KEYS = new Set(['email', 'customer_email', 'phone', 'address', 'billing_address', 'shipping_address', 'ip', 'ip_address', 'tax_id']);
+const PERSONAL_KEYS = new Set([
+  'email',
+  'customer_email',
+  'phone',
+  'address',
+  'billing_address',
+  'shipping_address',
+  'ip',
+  'ip_address',
+  'tax_id',
+]);
 
 export interface PrivacyDeps {
   repo: AccountDataRepository;
@@ -77,7 +87,9 @@ export function createPrivacyService(deps: PrivacyDeps) {
   const pseudonymOf = async (userId: string) => `deleted:${await sha256Hex(userId + deps.secret)}`;
 
   /** Every row of `fetch`, page by page, oldest first. */
-  async function* rows<T extends { created_at: number; id: string }>(fetch: (cursor?: { createdAt: number; id: string }) => Promise<T[]>): AsyncIterable<T> {
+  async function* rows<T extends { created_at: number; id: string }>(
+    fetch: (cursor?: { createdAt: number; id: string }) => Promise<T[]>,
+  ): AsyncIterable<T> {
     let cursor: { createdAt: number; id: string } | undefined;
     for (;;) {
       const page = await fetch(cursor);
@@ -87,7 +99,12 @@ export function createPrivacyService(deps: PrivacyDeps) {
     }
   }
 
-  async function* jsonArray<T>(items: AsyncIterable<T>, view: (item: T) => unknown | Promise<unknown>, prefix = '[', suffix = ']'): AsyncIterable<Uint8Array> {
+  async function* jsonArray<T>(
+    items: AsyncIterable<T>,
+    view: (item: T) => unknown | Promise<unknown>,
+    prefix = '[',
+    suffix = ']',
+  ): AsyncIterable<Uint8Array> {
     const enc = new TextEncoder();
     yield enc.encode(prefix);
     let first = true;
@@ -100,7 +117,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
 
   const once = (value: unknown) =>
     async function* () {
-      yield new TextEncoder().encode(JSON.stringify(value, null, 2) + '\n');
+      yield new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
     };
 
   return {
@@ -108,7 +125,11 @@ export function createPrivacyService(deps: PrivacyDeps) {
     async exportAccount(userId: string): Promise<AccountExport> {
       const profile = await profileOf(userId);
       const now = clock();
-      const [providers, apiKeys, billing] = await Promise.all([repo.loginProviders(userId), repo.apiKeys(userId), repo.billingAccount(userId)]);
+      const [providers, apiKeys, billing] = await Promise.all([
+        repo.loginProviders(userId),
+        repo.apiKeys(userId),
+        repo.billingAccount(userId),
+      ]);
       logger.info('audit', { event: 'account.export', userId });
 
       const uploads = () => rows((c) => repo.uploadsPage(userId, PAGE, c));
@@ -121,9 +142,22 @@ export function createPrivacyService(deps: PrivacyDeps) {
           compress: true,
           data: once({
             exportedAt: new Date(now).toISOString(),
-            profile: { id: profile.id, email: profile.email, name: profile.name, emailVerified: profile.emailVerified, created: new Date(profile.createdAt).toISOString() },
+            profile: {
+              id: profile.id,
+              email: profile.email,
+              name: profile.name,
+              emailVerified: profile.emailVerified,
+              created: new Date(profile.createdAt).toISOString(),
+            },
             logins: providers,
-            apiKeys: apiKeys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, createdAt: k.created_at, lastUsedAt: k.last_used_at, revokedAt: k.revoked_at })),
+            apiKeys: apiKeys.map((k) => ({
+              id: k.id,
+              name: k.name,
+              prefix: k.prefix,
+              createdAt: k.created_at,
+              lastUsedAt: k.last_used_at,
+              revokedAt: k.revoked_at,
+            })),
           }),
         };
         yield { name: 'uploads.json', compress: true, data: () => jsonArray(uploads(), uploadView) };
@@ -136,7 +170,13 @@ export function createPrivacyService(deps: PrivacyDeps) {
         yield {
           name: 'ledger.json',
           compress: true,
-          data: () => jsonArray(rows((c) => repo.entriesPage(userId, PAGE, c)), entryView, `{\n"balance": ${ledgerBalance},\n"entries": [`, ']}'),
+          data: () =>
+            jsonArray(
+              rows((c) => repo.entriesPage(userId, PAGE, c)),
+              entryView,
+              `{\n"balance": ${ledgerBalance},\n"entries": [`,
+              ']}',
+            ),
         };
         yield { name: 'billing.json', compress: true, data: once(billingView(billing, now)) };
         for await (const upload of uploads()) {
@@ -152,10 +192,19 @@ export function createPrivacyService(deps: PrivacyDeps) {
               missing.push(`jobs/${job.id}/${artifact.name}`);
               continue;
             }
-            yield { name: artifactPath(job.id, artifact.name), compress: /\.(stl|obj|json)$/i.test(artifact.name), data: () => readChunks(storage.stream(artifact.storage_key)) };
+            yield {
+              name: artifactPath(job.id, artifact.name),
+              compress: /\.(stl|obj|json)$/i.test(artifact.name),
+              data: () => readChunks(storage.stream(artifact.storage_key)),
+            };
           }
         }
-        if (missing.length > 0) yield { name: 'missing-files.json', compress: true, data: once({ note: 'rows that point at files no longer in storage', files: missing }) };
+        if (missing.length > 0)
+          yield {
+            name: 'missing-files.json',
+            compress: true,
+            data: once({ note: 'rows that point at files no longer in storage', files: missing }),
+          };
       }
 
       const day = new Date(now).toISOString().slice(0, 10);
@@ -166,28 +215,54 @@ export function createPrivacyService(deps: PrivacyDeps) {
      * Deletes the account (see the file comment). `jobs` stops queued and running jobs; without it
      * (no runner in this process) an account with such jobs answers 503.
      */
-    async deleteAccount(userId: string, proof: { password?: string; confirm?: string }, jobs?: Pick<JobsService, 'remove'>): Promise<DeletionReport> {
+    async deleteAccount(
+      userId: string,
+      proof: { password?: string; confirm?: string },
+      jobs?: Pick<JobsService, 'remove'>,
+    ): Promise<DeletionReport> {
       const profile = await profileOf(userId);
       const hash = await repo.passwordHash(userId);
       if (hash) {
         if (!proof.password) throw ServiceError.of('invalid_request', 'send your password as {"password": "..."} to delete the account');
-        if (!(await deps.verifyPassword(hash, proof.password))) throw new ServiceError('invalid_password', 403, 'the password is not right; nothing was deleted');
+        if (!(await deps.verifyPassword(hash, proof.password)))
+          throw new ServiceError('invalid_password', 403, 'the password is not right; nothing was deleted');
       } else if ((proof.confirm ?? '').trim().toLowerCase() !== DELETE_CONFIRM_PHRASE) {
-        throw new ServiceError('confirmation_required', 403, `type "${DELETE_CONFIRM_PHRASE}" as {"confirm": "..."} to delete the account; nothing was deleted`);
+        throw new ServiceError(
+          'confirmation_required',
+          403,
+          `type "${DELETE_CONFIRM_PHRASE}" as {"confirm": "..."} to delete the account; nothing was deleted`,
+        );
       }
       const billing = await repo.billingAccount(userId);
       const now = clock();
-      if (billing?.plan_status && hasActivePlan(billing, now) && !['canceled', 'cancelled', 'expired', 'scheduled_cancel'].includes(billing.plan_status)) {
-        throw new ServiceError('active_subscription', 409, 'cancel your plan in the billing portal first; the account can be deleted once it no longer renews', {
-          planStatus: billing.plan_status,
-        });
+      if (
+        billing?.plan_status &&
+        hasActivePlan(billing, now) &&
+        !['canceled', 'cancelled', 'expired', 'scheduled_cancel'].includes(billing.plan_status)
+      ) {
+        throw new ServiceError(
+          'active_subscription',
+          409,
+          'cancel your plan in the billing portal first; the account can be deleted once it no longer renews',
+          {
+            planStatus: billing.plan_status,
+          },
+        );
       }
 
       const active = await repo.activeJobs(userId);
-      if (active.length > 0 && !jobs) throw new ServiceError('service_unavailable', 503, 'jobs are running and the job runner is not reachable; try again shortly', undefined, 60);
-      for (const job of active) await jobs!.remove(userId, job.id).catch((error: unknown) => {
-        if (!(error instanceof ServiceError && error.status === 404)) throw error;
-      });
+      if (active.length > 0 && !jobs)
+        throw new ServiceError(
+          'service_unavailable',
+          503,
+          'jobs are running and the job runner is not reachable; try again shortly',
+          undefined,
+          60,
+        );
+      for (const job of active)
+        await jobs!.remove(userId, job.id).catch((error: unknown) => {
+          if (!(error instanceof ServiceError && error.status === 404)) throw error;
+        });
 
       const pseudonym = await pseudonymOf(userId);
       const keptSum = await repo.sumOf(userId, KEPT_LEDGER_REASONS);
@@ -200,10 +275,20 @@ export function createPrivacyService(deps: PrivacyDeps) {
         pseudonym,
         keptReasons: KEPT_LEDGER_REASONS,
         closingEntry:
-          keptSum === 0 ? undefined : { id: newId('cre'), amount: -keptSum, reason: 'account_deleted', idempotencyKey: `account-deleted:${pseudonym}`, createdAt: now },
+          keptSum === 0
+            ? undefined
+            : {
+                id: newId('cre'),
+                amount: -keptSum,
+                reason: 'account_deleted',
+                idempotencyKey: `account-deleted:${pseudonym}`,
+                createdAt: now,
+              },
         creemEvents: events.map((e) => ({
           id: e.id,
-          payload: PAYMENT_EVENTS.has(e.type) ? scrubCreemPayload(e.payload, who) : JSON.stringify({ id: e.id, eventType: e.type, redacted: 'account deleted' }),
+          payload: PAYMENT_EVENTS.has(e.type)
+            ? scrubCreemPayload(e.payload, who)
+            : JSON.stringify({ id: e.id, eventType: e.type, redacted: 'account deleted' }),
         })),
       });
       await storage.deletePrefix(storageKeys.userPrefix(userId));
@@ -229,7 +314,8 @@ export function scrubCreemPayload(payload: string, who: { userId: string; email:
     return JSON.stringify({ redacted: 'unreadable payload' });
   }
   const walk = (value: unknown, inCustomer: boolean): unknown => {
-    if (typeof value === 'string') return value.toLowerCase().includes(who.email) ? '[deleted]' : value.split(who.userId).join(who.pseudonym);
+    if (typeof value === 'string')
+      return value.toLowerCase().includes(who.email) ? '[deleted]' : value.split(who.userId).join(who.pseudonym);
     if (Array.isArray(value)) return value.map((v) => walk(v, inCustomer));
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
@@ -296,7 +382,13 @@ function jobView(job: Job, artifacts: Artifact[]) {
     finishedAt: iso(job.finished_at),
     expiresAt: iso(job.expires_at),
     outputsPurgedAt: iso(job.purged_at ?? null),
-    files: artifacts.map((a) => ({ name: a.name, contentType: a.content_type, bytes: a.byte_size, sha256: a.etag, file: artifactPath(job.id, a.name) })),
+    files: artifacts.map((a) => ({
+      name: a.name,
+      contentType: a.content_type,
+      bytes: a.byte_size,
+      sha256: a.etag,
+      file: artifactPath(job.id, a.name),
+    })),
   };
 }
 
@@ -307,7 +399,14 @@ function entryView(e: { id: string; amount: number; reason: string; reference: s
 /** Plan and flags; no Creem ids, keys or webhook payloads. */
 function billingView(account: BillingAccount | undefined, now: number) {
   return {
-    plan: account?.plan_product_id ? { product: account.plan_product_id, status: account.plan_status, periodEnd: iso(account.plan_period_end), active: hasActivePlan(account, now) } : null,
+    plan: account?.plan_product_id
+      ? {
+          product: account.plan_product_id,
+          status: account.plan_status,
+          periodEnd: iso(account.plan_period_end),
+          active: hasActivePlan(account, now),
+        }
+      : null,
     flagged: Boolean(account?.flagged),
     flagReason: account?.flag_reason ?? null,
     customerAtPaymentProvider: Boolean(account?.creem_customer_id),
@@ -321,7 +420,6 @@ function parseJson(text: string): unknown {
     return text;
   }
 }
-
 
 /**
  * fflate's streaming Zip behind a pull stream: each pull advances the producer until the zip has

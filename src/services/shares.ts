@@ -155,10 +155,18 @@ export function createSharesService(deps: SharesDeps) {
   return {
     async create(userId: string, jobId: string, input: { name?: string } = {}): Promise<ShareView> {
       const job = await ownedJob(userId, jobId);
-      if (job.status !== 'succeeded') throw ServiceError.of('conflict', `only a succeeded job can be shared; this one is ${job.status}`, { status: job.status });
+      if (job.status !== 'succeeded')
+        throw ServiceError.of('conflict', `only a succeeded job can be shared; this one is ${job.status}`, { status: job.status });
       await ensureModel(job);
       const name = input.name?.trim().slice(0, MAX_NAME) || null;
-      const share: Share = { token: randomToken(TOKEN_BYTES), job_id: job.id, user_id: userId, name, created_at: deps.clock(), revoked_at: null };
+      const share: Share = {
+        token: randomToken(TOKEN_BYTES),
+        job_id: job.id,
+        user_id: userId,
+        name,
+        created_at: deps.clock(),
+        revoked_at: null,
+      };
       await deps.shares.insert(share);
       return view(share, await nameOf(share, job));
     },

@@ -8,8 +8,15 @@ export interface UrlSigner {
 }
 
 export function createUrlSigner(secret: string, clock: () => number): UrlSigner {
-  const keyPromise = crypto.subtle.importKey('raw', new TextEncoder().encode(`signed-url:${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-  const payload = (method: string, path: string, expires: number) => new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${expires}`);
+  const keyPromise = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(`signed-url:${secret}`),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
+  const payload = (method: string, path: string, expires: number) =>
+    new TextEncoder().encode(`${method.toUpperCase()}\n${path}\n${expires}`);
   const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
   return {
     async sign(method, path, ttlSeconds) {

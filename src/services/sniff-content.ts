@@ -24,12 +24,18 @@ export function sniffContent(bytes: Uint8Array): SniffedContent | undefined {
 
 export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
   const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b.length >= 8 && b[0] === 0x89 && ascii(1, 4) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'png';
+  if (b.length >= 8 && b[0] === 0x89 && ascii(1, 4) === 'PNG' && b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a)
+    return 'png';
   if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
   if (b.length >= 6 && (ascii(0, 6) === 'GIF87a' || ascii(0, 6) === 'GIF89a')) return 'gif';
   if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
   // Classic TIFF (42) and BigTIFF (43), both byte orders.
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43)))) return 'tiff';
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && (b[2] === 42 || b[2] === 43) && b[3] === 0) ||
+      (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && (b[3] === 42 || b[3] === 43)))
+  )
+    return 'tiff';
   return sniffHeifFamily(b);
 }
 
@@ -37,7 +43,7 @@ export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
 function sniffHeifFamily(b: Uint8Array): ImageFormat | undefined {
   if (b.length < 16 || String.fromCharCode(...b.subarray(4, 8)) !== 'ftyp') return undefined;
   const boxSize = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0);
-  const end = Math.min(b.length, boxSize >= 16 ? boxSize : 16, 256);
+  const end = Math.min(b.length, Math.max(boxSize, 16), 256);
   const brands = [String.fromCharCode(...b.subarray(8, 12))];
   for (let at = 16; at + 4 <= end; at += 4) brands.push(String.fromCharCode(...b.subarray(at, at + 4)));
   if (brands.some((brand) => AVIF_BRANDS.has(brand))) return 'avif';

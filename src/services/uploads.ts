@@ -140,7 +140,12 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     },
 
     /** Step 2: the signed PUT. No session: the signature is the permission. Streamed to storage under the declared size. */
-    async receiveSignedPut(id: string, query: { expires?: string; sig?: string }, body: ReadableStream<Uint8Array> | null, contentLength?: number): Promise<void> {
+    async receiveSignedPut(
+      id: string,
+      query: { expires?: string; sig?: string },
+      body: ReadableStream<Uint8Array> | null,
+      contentLength?: number,
+    ): Promise<void> {
       if (!(await deps.signer.verify('PUT', uploadContentPath(id), query))) {
         throw ServiceError.of('forbidden', 'the upload URL is not valid or has expired; ask for a new one');
       }
@@ -225,7 +230,6 @@ function toView(row: Upload): UploadView {
     expiresAt: row.expires_at,
   };
 }
-
 
 /** Only the last path segment, no control characters, at most 255 characters: it is shown, never used as a path. */
 function cleanName(name: string): string {

@@ -7,5 +7,7 @@ export const corpusPresent = existsSync(CORPUS);
 
 export function corpusFiles(folder: string): string[] {
   if (!corpusPresent) return [];
-  return readdirSync(CORPUS + folder).filter((f) => !f.startsWith('.')).sort();
+  return readdirSync(CORPUS + folder)
+    .filter((f) => !f.startsWith('.'))
+    .sort();
 }

@@ -30,7 +30,7 @@ describe.skipIf(!corpusPresent)('corpus: real pictures', () => {
   for (const file of files) {
     for (const m of MODES) {
       it(`${file} -> ${m.mode}${'shape' in m ? ` ${m.shape}` : ''}`, async () => {
-        const bytes = new Uint8Array(readFileSync(CORPUS + 'images/real/' + file));
+        const bytes = new Uint8Array(readFileSync(`${CORPUS}images/real/${file}`));
         const params = resolveImageParams({ ...m, widthMm: 80, formats: ['stl'], previews: m.mode === 'lithophane' });
         const result = await runImagePipeline(bytes, params, deps);
         expect(result.report.manifold).toBe(true);
@@ -67,7 +67,7 @@ const HOSTILE_EXPECTED: Record<string, string> = {
 describe.skipIf(!corpusPresent)('corpus: hostile pictures', () => {
   for (const file of corpusFiles('images/hostile')) {
     it(`${file} -> ${HOSTILE_EXPECTED[file] ?? 'a coded error'} within 5 s`, async () => {
-      const bytes = new Uint8Array(readFileSync(CORPUS + 'images/hostile/' + file));
+      const bytes = new Uint8Array(readFileSync(`${CORPUS}images/hostile/${file}`));
       const started = performance.now();
       let outcome = 'ok';
       try {

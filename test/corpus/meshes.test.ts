@@ -41,7 +41,11 @@ const rows: string[] = [];
 afterAll(() => {
   if (rows.length === 0) return;
   console.log(
-    ['| file | tris | open b/a | non-manifold b/a | shells b/a | self-intersecting pairs b/a | flipped edges b / faces fixed | volume mm3 | verdict | ms | admesh exact: facets, open edges; default: volume |', '|---|---:|---|---|---|---|---|---:|---|---:|---|', ...rows].join('\n'),
+    [
+      '| file | tris | open b/a | non-manifold b/a | shells b/a | self-intersecting pairs b/a | flipped edges b / faces fixed | volume mm3 | verdict | ms | admesh exact: facets, open edges; default: volume |',
+      '|---|---:|---|---|---|---|---|---:|---|---:|---|',
+      ...rows,
+    ].join('\n'),
   );
 });
 
@@ -61,7 +65,10 @@ function admesh(path: string, args: string[]): AdmeshCounts | undefined {
   const original = (label: string) => Number(new RegExp(`${label}\\s*:\\s*(\\d+)`).exec(text)?.[1] ?? NaN);
   const facets = original('Number of facets');
   if (!Number.isFinite(facets)) return undefined;
-  const open = original('Facets with 1 disconnected edge') + 2 * original('Facets with 2 disconnected edges') + 3 * original('Facets with 3 disconnected edges');
+  const open =
+    original('Facets with 1 disconnected edge') +
+    2 * original('Facets with 2 disconnected edges') +
+    3 * original('Facets with 3 disconnected edges');
   const volume = Number(/Volume\s*:\s*([-\d.]+)/.exec(text)?.[1] ?? NaN);
   return { facets, openEdges: open, volume: Number.isFinite(volume) ? volume : undefined };
 }
@@ -76,12 +83,17 @@ describe.skipIf(!corpusPresent)('corpus: meshes', () => {
       const started = performance.now();
       let row: string;
       try {
-        const { mesh, report } = await runMeshPipeline(bytes, resolveMeshParams({ mode: 'repair', formats: ['stl'], previews: false }), deps);
+        const { mesh, report } = await runMeshPipeline(
+          bytes,
+          resolveMeshParams({ mode: 'repair', formats: ['stl'], previews: false }),
+          deps,
+        );
         const ms = Math.round(performance.now() - started);
         expect(report.manifold).toBe(true);
         expect(countEdgeDefects(mesh)).toEqual({ open: 0, overused: 0 });
         expect(report.after.openEdges + report.after.nonManifoldEdges + report.after.flippedEdges).toBe(0);
-        const b = report.before, a = report.after;
+        const b = report.before,
+          a = report.after;
         if (file === 'trimesh_pyramids.3mf') {
           // The build as printed: 9 items, object 7 = two parts, all apart. MANIFEST.md's 3172 /
           // 27 / 3 is each object's mesh once, untransformed, merged (see import/threemf.ts).

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => infra?.close());
 
 async function uploadCorpusFile(folder: string, file: string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const bytes = readFileSync(CORPUS + folder + '/' + file);
+  const bytes = readFileSync(`${CORPUS + folder}/${file}`);
   const form = new FormData();
   form.append('file', new File([new Uint8Array(bytes)], file));
   const res = await app.request('/api/v1/uploads', { method: 'POST', body: form, headers: { cookie } });

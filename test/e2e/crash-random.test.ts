@@ -37,7 +37,6 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-
 function readDb<T>(read: (db: Sqlite.Database) => T): T {
   const db = new Sqlite(join(dataDir, 'image-to-stl.db'), { readonly: true });
   try {
@@ -62,20 +61,29 @@ describe('kill -9 at random points', () => {
     await client.signUp('crashes@example.com');
     const raw = Buffer.alloc(320 * 240 * 3);
     for (let i = 0; i < 320 * 240; i++) raw.fill(Math.round(127 + 120 * Math.sin(i / 97) * Math.cos(i / 4513)), i * 3, i * 3 + 3);
-    const photo = new Uint8Array(await sharp(raw, { raw: { width: 320, height: 240, channels: 3 } }).png().toBuffer());
+    const photo = new Uint8Array(
+      await sharp(raw, { raw: { width: 320, height: 240, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
     const upload = await client.upload(photo, 'waves.png');
     const start = (await client.json('/api/v1/credits')).body.balance as number;
 
     const ids: string[] = [];
     for (let i = 0; i < JOBS; i++) {
-      const created = await client.json('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `batch-${i}` }, body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: PARAMS }) });
+      const created = await client.json('/api/v1/jobs', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `batch-${i}` },
+        body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: PARAMS }),
+      });
       expect(created.status).toBe(201);
       ids.push(created.body.job.id);
     }
 
     const landed: string[] = [];
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const openJobs = () => readDb((db) => (db.prepare("select count(*) as n from jobs where status in ('queued', 'running')").get() as { n: number }).n);
+    const openJobs = () =>
+      readDb((db) => (db.prepare("select count(*) as n from jobs where status in ('queued', 'running')").get() as { n: number }).n);
     for (let k = 0; k < KILLS; k++) {
       if (openJobs() === 0) break;
       // The first three kills cover each kind of moment once, in a seeded order; the rest are drawn.
@@ -83,7 +91,12 @@ describe('kill -9 at random points', () => {
       const moment = k < MOMENTS.length ? order[k] : MOMENTS[Math.floor(rand() * MOMENTS.length)];
       const delay = Math.round(rand() * (moment === 'before-claim' ? 60 : moment === 'mid-run' ? 1200 : 0));
       if (moment === 'mid-run') {
-        for (let i = 0; i < 400 && readDb((db) => db.prepare("select 1 from jobs where status = 'running' and stage is not null").get()) === undefined; i++) await sleep(25);
+        for (
+          let i = 0;
+          i < 400 && readDb((db) => db.prepare("select 1 from jobs where status = 'running' and stage is not null").get()) === undefined;
+          i++
+        )
+          await sleep(25);
       }
       if (moment === 'during-writes') {
         // The instant a file appears in a job folder (a temporary .part, or one just renamed into place).
@@ -101,13 +114,26 @@ describe('kill -9 at random points', () => {
       await sleep(delay);
       await server.stop('SIGKILL');
       // Where the kill landed, read from the rows and files the dead process left.
-      const at = readDb((db) => db.prepare("select status, stage, count(*) as n from jobs group by status, stage").all() as Array<{ status: string; stage: string | null; n: number }>);
+      const at = readDb(
+        (db) =>
+          db.prepare('select status, stage, count(*) as n from jobs group by status, stage').all() as Array<{
+            status: string;
+            stage: string | null;
+            n: number;
+          }>,
+      );
       const parts = (await filesUnder(join(dataDir, 'files'))).filter((f) => f.includes('/jobs/')).length;
-      landed.push(`kill ${k + 1}, ${moment} (+${delay} ms): ${at.map((r) => `${r.status}${r.stage ? `/${r.stage}` : ''}=${r.n}`).join(' ')}${parts ? `, ${parts} output file(s) on disk` : ''}`);
+      landed.push(
+        `kill ${k + 1}, ${moment} (+${delay} ms): ${at.map((r) => `${r.status}${r.stage ? `/${r.stage}` : ''}=${r.n}`).join(' ')}${parts ? `, ${parts} output file(s) on disk` : ''}`,
+      );
       server = await startServerProcess(dataDir, port, env);
       // Creating a job right after a restart must work too (and is one more thing to settle).
       if (k === 1) {
-        const extra = await client.json('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: { ...PARAMS, widthMm: 60 } }) });
+        const extra = await client.json('/api/v1/jobs', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: { ...PARAMS, widthMm: 60 } }),
+        });
         expect(extra.status).toBe(201);
         ids.push(extra.body.job.id);
       }
@@ -116,22 +142,39 @@ describe('kill -9 at random points', () => {
 
     const deadline = Date.now() + 240_000;
     for (;;) {
-      const open = readDb((db) => (db.prepare("select count(*) as n from jobs where status in ('queued', 'running')").get() as { n: number }).n);
+      const open = readDb(
+        (db) => (db.prepare("select count(*) as n from jobs where status in ('queued', 'running')").get() as { n: number }).n,
+      );
       if (open === 0) break;
       if (Date.now() > deadline) throw new Error(`${open} jobs still open\n${server.output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
 
     const { jobs, entries } = readDb((db) => ({
-      jobs: db.prepare('select id, status, credit_state, cost, attempts, error_code from jobs').all() as Array<{ id: string; status: string; credit_state: string; cost: number; attempts: number; error_code: string | null }>,
-      entries: db.prepare('select reference, reason, amount, idempotency_key from credit_entries').all() as Array<{ reference: string | null; reason: string; amount: number; idempotency_key: string }>,
+      jobs: db.prepare('select id, status, credit_state, cost, attempts, error_code from jobs').all() as Array<{
+        id: string;
+        status: string;
+        credit_state: string;
+        cost: number;
+        attempts: number;
+        error_code: string | null;
+      }>,
+      entries: db.prepare('select reference, reason, amount, idempotency_key from credit_entries').all() as Array<{
+        reference: string | null;
+        reason: string;
+        amount: number;
+        idempotency_key: string;
+      }>,
     }));
     expect(jobs.map((j) => j.id).sort()).toEqual([...ids].sort());
     let charged = 0;
     for (const job of jobs) {
       expect(['succeeded', 'failed'], `${job.id}: ${job.status}`).toContain(job.status);
       const mine = entries.filter((e) => e.reference === job.id);
-      expect(mine.filter((e) => e.idempotency_key.endsWith(':hold')), `${job.id} holds`).toHaveLength(1);
+      expect(
+        mine.filter((e) => e.idempotency_key.endsWith(':hold')),
+        `${job.id} holds`,
+      ).toHaveLength(1);
       const refunds = mine.filter((e) => e.amount > 0);
       expect(refunds.length, `${job.id} refunds`).toBeLessThanOrEqual(1);
       if (job.status === 'succeeded') {

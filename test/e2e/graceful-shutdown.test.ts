@@ -36,9 +36,18 @@ function row(jobId: string) {
   const db = new Sqlite(join(dataDir, 'image-to-stl.db'), { readonly: true });
   try {
     return {
-      job: db.prepare('select status, attempts, credit_state from jobs where id = ?').get(jobId) as { status: string; attempts: number; credit_state: string },
-      entries: db.prepare('select reason, amount from credit_entries where reference = ?').all(jobId) as Array<{ reason: string; amount: number }>,
-      queued: (db.prepare("select data from job_events where job_id = ? and type = 'queued' order by id").all(jobId) as Array<{ data: string }>).map((e) => JSON.parse(e.data).reason ?? 'created'),
+      job: db.prepare('select status, attempts, credit_state from jobs where id = ?').get(jobId) as {
+        status: string;
+        attempts: number;
+        credit_state: string;
+      },
+      entries: db.prepare('select reason, amount from credit_entries where reference = ?').all(jobId) as Array<{
+        reason: string;
+        amount: number;
+      }>,
+      queued: (
+        db.prepare("select data from job_events where job_id = ? and type = 'queued' order by id").all(jobId) as Array<{ data: string }>
+      ).map((e) => JSON.parse(e.data).reason ?? 'created'),
     };
   } finally {
     db.close();
@@ -57,11 +66,19 @@ async function noisePng(width: number, height: number): Promise<Uint8Array> {
   const rand = mulberry32(7);
   const raw = Buffer.alloc(width * height);
   for (let i = 0; i < raw.length; i++) raw[i] = Math.floor(rand() * 256);
-  return new Uint8Array(await sharp(raw, { raw: { width, height, channels: 1 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(raw, { raw: { width, height, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 async function runningJob(client: HttpClient, uploadId: string, params: Record<string, unknown>): Promise<{ id: string; cost: number }> {
-  const created = await client.json('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'lithophane', uploadId, params }) });
+  const created = await client.json('/api/v1/jobs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'lithophane', uploadId, params }),
+  });
   expect(created.status).toBe(201);
   const { id, cost } = created.body.job as { id: string; cost: number };
   for (let i = 0; i < 600; i++) {
@@ -93,7 +110,11 @@ describe('graceful shutdown', () => {
     const grace = 1000;
     server = await startServerProcess(dataDir, port, { SHUTDOWN_GRACE_MS: String(grace) });
     const client = new HttpClient(server.url);
-    await client.json('/api/auth/sign-in/email', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'graceful@example.com', password: 'correct horse battery' }) });
+    await client.json('/api/auth/sign-in/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'graceful@example.com', password: 'correct horse battery' }),
+    });
     // Noise at 0.01 mm forces hundreds of thousands of triangles: seconds of work on any machine,
     // where a smooth gradient finished inside the 1 s grace once the workers were reniced.
     const upload = await client.upload(await noisePng(600, 450), 'noise.png');

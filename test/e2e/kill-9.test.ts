@@ -45,12 +45,18 @@ describe('crash recovery', () => {
     const created = await client.json('/api/v1/jobs', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'relief', uploadId: upload.id, params: { widthMm: 480, resolutionMm: 0.3, maxErrorMm: 0.01, maxTriangles: 2_000_000, formats: ['stl', '3mf', 'glb', 'obj'] } }),
+      body: JSON.stringify({
+        mode: 'relief',
+        uploadId: upload.id,
+        params: { widthMm: 480, resolutionMm: 0.3, maxErrorMm: 0.01, maxTriangles: 2_000_000, formats: ['stl', '3mf', 'glb', 'obj'] },
+      }),
     });
     expect(created.status).toBe(201);
     const jobId = created.body.job.id;
     const cost = created.body.job.cost as number;
-    await waitFor('the job to run', async () => ((await client.json(`/api/v1/jobs/${jobId}`)).body.job?.status === 'running' ? true : undefined));
+    await waitFor('the job to run', async () =>
+      (await client.json(`/api/v1/jobs/${jobId}`)).body.job?.status === 'running' ? true : undefined,
+    );
 
     await server.stop('SIGKILL');
     server = await startServerProcess(dataDir, port);
@@ -61,7 +67,9 @@ describe('crash recovery', () => {
     });
     const db = new Sqlite(join(dataDir, 'image-to-stl.db'), { readonly: true });
     try {
-      const keys = (db.prepare('select idempotency_key from credit_entries where reference = ?').all(jobId) as Array<{ idempotency_key: string }>).map((r) => r.idempotency_key);
+      const keys = (
+        db.prepare('select idempotency_key from credit_entries where reference = ?').all(jobId) as Array<{ idempotency_key: string }>
+      ).map((r) => r.idempotency_key);
       expect(keys.filter((k) => k.endsWith(':hold'))).toHaveLength(1);
       expect(keys.filter((k) => k.endsWith(':refund')).length).toBeLessThanOrEqual(1);
       const running = db.prepare("select count(*) as n from jobs where status = 'running'").get() as { n: number };

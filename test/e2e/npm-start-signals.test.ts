@@ -43,7 +43,14 @@ describe('npm start and signals', () => {
       const npm = spawn('npm', ['start', '--silent'], {
         cwd: ROOT,
         // BASE_URL: vitest (vite) sets it to '/' in process.env.
-        env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, BASE_URL: `http://localhost:${port}`, POOL_SIZE: '1', LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          BASE_URL: `http://localhost:${port}`,
+          POOL_SIZE: '1',
+          LOG_LEVEL: 'info',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let log = '';

@@ -109,7 +109,7 @@ export class HttpClient {
       const { value, done } = await reader.read();
       if (done) break;
       buffer += decoder.decode(value, { stream: true });
-      let cut;
+      let cut: number;
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
@@ -117,7 +117,8 @@ export class HttpClient {
         for (const line of block.split('\n')) {
           if (line.startsWith(':')) continue;
           const i = line.indexOf(':');
-          if (i > 0) fields[line.slice(0, i)] = (fields[line.slice(0, i)] ? fields[line.slice(0, i)] + '\n' : '') + line.slice(i + 1).trimStart();
+          if (i > 0)
+            fields[line.slice(0, i)] = (fields[line.slice(0, i)] ? `${fields[line.slice(0, i)]}\n` : '') + line.slice(i + 1).trimStart();
         }
         if (!fields.event && !fields.data) continue;
         events.push({ id: fields.id, event: fields.event ?? 'message', data: fields.data ? JSON.parse(fields.data) : undefined });

@@ -14,9 +14,21 @@ import { fuzzSuite } from '../fuzz/lib/suite.ts';
 useCorpusSeeds(false);
 
 const CASES: Record<string, number> = {
-  sniff: 60, stl: 60, obj: 60, ply: 60, threemf: 15, glb: 30, 'read-mesh': 40,
-  'image-header': 40, 'image-decode': 25,
-  multipart: 40, 'upload-route': 40, 'jobs-json': 60, 'checkout-json': 25, 'webhook-json': 60, params: 150,
+  sniff: 60,
+  stl: 60,
+  obj: 60,
+  ply: 60,
+  threemf: 15,
+  glb: 30,
+  'read-mesh': 40,
+  'image-header': 40,
+  'image-decode': 25,
+  multipart: 40,
+  'upload-route': 40,
+  'jobs-json': 60,
+  'checkout-json': 25,
+  'webhook-json': 60,
+  params: 150,
 };
 
 describe('fuzz smoke: mesh importers', () => fuzzSuite(MESH_TARGETS, { casesPerTarget: CASES }));

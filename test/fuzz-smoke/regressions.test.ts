@@ -29,7 +29,9 @@ useCorpusSeeds(false); // npm test never reads ../shared
 afterAll(closeHttpContext);
 
 describe('saved fuzz crashes replay cleanly', () => {
-  const files = readdirSync(CRASH_DIR).filter((f) => f.endsWith('.bin')).sort();
+  const files = readdirSync(CRASH_DIR)
+    .filter((f) => f.endsWith('.bin'))
+    .sort();
   const contexts = new Map<string, Promise<unknown>>();
   it('every saved input belongs to a known target', () => {
     for (const file of files) expect(targetOfFile(file), file).toBeDefined();
@@ -46,7 +48,10 @@ describe('saved fuzz crashes replay cleanly', () => {
   }
 });
 
-const tetrahedron = { positions: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]), indices: new Uint32Array([0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3]) };
+const tetrahedron = {
+  positions: new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1]),
+  indices: new Uint32Array([0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3]),
+};
 
 async function glbParts() {
   const glb = await writeGlb(tetrahedron);
@@ -68,8 +73,15 @@ async function codeOf(work: () => unknown): Promise<string> {
 describe('mesh readers: what fuzzing found', () => {
   it('coordinates past float32 range are corrupt, not Infinity in the mesh (OBJ, STL, PLY, 3MF)', async () => {
     expect(await codeOf(() => readObj(strToU8('v 1e39 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 3\n')))).toBe('mesh_corrupt');
-    expect(await codeOf(() => readStl(strToU8('solid x\nfacet normal 0 0 1\nouter loop\nvertex 1e39 0 0\nvertex 0 1 0\nvertex 0 0 1\nendloop\nendfacet\nendsolid x\n')))).toBe('mesh_corrupt');
-    const ply = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty double x\nproperty double y\nproperty double z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n1e300 0 0\n0 1 0\n0 0 1\n3 0 1 2\n';
+    expect(
+      await codeOf(() =>
+        readStl(
+          strToU8('solid x\nfacet normal 0 0 1\nouter loop\nvertex 1e39 0 0\nvertex 0 1 0\nvertex 0 0 1\nendloop\nendfacet\nendsolid x\n'),
+        ),
+      ),
+    ).toBe('mesh_corrupt');
+    const ply =
+      'ply\nformat ascii 1.0\nelement vertex 3\nproperty double x\nproperty double y\nproperty double z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n1e300 0 0\n0 1 0\n0 0 1\n3 0 1 2\n';
     expect(await codeOf(() => readPly(strToU8(ply)))).toBe('mesh_corrupt');
     const model = (transform: string) =>
       zipSync({
@@ -83,11 +95,14 @@ describe('mesh readers: what fuzzing found', () => {
   });
 
   it('a PLY header claiming 2^31 property-less elements is refused at once, not looped over', async () => {
-    const ply = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement nothing 2147483648\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n';
+    const ply =
+      'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement nothing 2147483648\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n';
     const started = performance.now();
     expect(await codeOf(() => readPly(strToU8(ply)))).toBe('mesh_corrupt');
     expect(performance.now() - started).toBeLessThan(3000); // the bug looped for 12 s
-    const binary = strToU8('ply\nformat binary_little_endian 1.0\nelement nothing 4294967295\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n');
+    const binary = strToU8(
+      'ply\nformat binary_little_endian 1.0\nelement nothing 4294967295\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n',
+    );
     const body = new Uint8Array(36 + 13);
     const view = new DataView(body.buffer);
     [0, 0, 0, 1, 0, 0, 0, 1, 0].forEach((v, i) => view.setFloat32(i * 4, v, true));
@@ -158,19 +173,34 @@ describe('Creem webhooks: what fuzzing found', () => {
   const deliver = async (event: unknown) => {
     const ctx = await httpContext();
     const body = JSON.stringify(event);
-    return ctx.app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, ctx.creem.webhookSecret) }, body });
+    return ctx.app.request('/api/v1/webhooks/creem', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, ctx.creem.webhookSecret) },
+      body,
+    });
   };
 
   it('a signed event whose object has the wrong shape is a 400 invalid_request, not a 500', async () => {
-    const res = await deliver({ id: 'evt_regress_shape', eventType: 'subscription.active', created_at: Date.now(), object: { customer: { id: 'c' }, subscription: {} } });
+    const res = await deliver({
+      id: 'evt_regress_shape',
+      eventType: 'subscription.active',
+      created_at: Date.now(),
+      object: { customer: { id: 'c' }, subscription: {} },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });
 
-  it('a malformed refund stored for an order does not block that order\'s purchase', async () => {
+  it("a malformed refund stored for an order does not block that order's purchase", async () => {
     const ctx = await httpContext();
-    const before = ((await (await ctx.app.request('/api/v1/credits', { headers: { cookie: ctx.cookie } })).json()) as { balance: number }).balance;
-    const refund = await deliver({ id: 'evt_regress_refund', eventType: 'refund.created', created_at: Date.now(), object: { id: 'ref_1', refund_amount: 'lots', order: { id: 'ord_regress' } } });
+    const before = ((await (await ctx.app.request('/api/v1/credits', { headers: { cookie: ctx.cookie } })).json()) as { balance: number })
+      .balance;
+    const refund = await deliver({
+      id: 'evt_regress_refund',
+      eventType: 'refund.created',
+      created_at: Date.now(),
+      object: { id: 'ref_1', refund_amount: 'lots', order: { id: 'ord_regress' } },
+    });
     expect(refund.status).toBe(400);
     const checkout = await deliver({
       id: 'evt_regress_checkout',
@@ -179,7 +209,8 @@ describe('Creem webhooks: what fuzzing found', () => {
       object: { id: 'ch_regress', order: { id: 'ord_regress', amount: 500 }, product: 'prod_pack100', metadata: { userId: ctx.userId } },
     });
     expect(checkout.status).toBe(200);
-    const after = ((await (await ctx.app.request('/api/v1/credits', { headers: { cookie: ctx.cookie } })).json()) as { balance: number }).balance;
+    const after = ((await (await ctx.app.request('/api/v1/credits', { headers: { cookie: ctx.cookie } })).json()) as { balance: number })
+      .balance;
     expect(after - before).toBe(100);
   });
 });

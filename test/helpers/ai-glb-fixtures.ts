@@ -27,7 +27,8 @@ function fromManifold(wasm: ManifoldToplevel, make: (w: ManifoldToplevel) => Ins
   try {
     const mesh = solid.getMesh();
     const positions = new Float32Array((mesh.vertProperties.length / mesh.numProp) * 3);
-    for (let v = 0; v < positions.length / 3; v++) for (let k = 0; k < 3; k++) positions[v * 3 + k] = mesh.vertProperties[v * mesh.numProp + k];
+    for (let v = 0; v < positions.length / 3; v++)
+      for (let k = 0; k < 3; k++) positions[v * 3 + k] = mesh.vertProperties[v * mesh.numProp + k];
     return { positions, indices: Uint32Array.from(mesh.triVerts) };
   } finally {
     solid.delete();
@@ -69,7 +70,12 @@ function seamSphere(radius: number, segments: number, rings: number): RawMesh {
       if (r < rings - 1) indices.push(at(r, s + 1), at(r + 1, s + 1), at(r + 1, s));
     }
   }
-  return { positions: Float32Array.from(positions), indices: Uint32Array.from(indices), normals: Float32Array.from(normals), uvs: Float32Array.from(uvs) };
+  return {
+    positions: Float32Array.from(positions),
+    indices: Uint32Array.from(indices),
+    normals: Float32Array.from(normals),
+    uvs: Float32Array.from(uvs),
+  };
 }
 
 async function writeGlb(mesh: RawMesh, texture?: Uint8Array): Promise<Uint8Array> {
@@ -78,10 +84,39 @@ async function writeGlb(mesh: RawMesh, texture?: Uint8Array): Promise<Uint8Array
   const buffer = doc.createBuffer();
   const prim = doc
     .createPrimitive()
-    .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(mesh.positions as Float32Array<ArrayBuffer>).setBuffer(buffer))
-    .setIndices(doc.createAccessor().setType('SCALAR').setArray(mesh.indices as Uint32Array<ArrayBuffer>).setBuffer(buffer));
-  if (mesh.normals) prim.setAttribute('NORMAL', doc.createAccessor().setType('VEC3').setArray(mesh.normals as Float32Array<ArrayBuffer>).setBuffer(buffer));
-  if (mesh.uvs) prim.setAttribute('TEXCOORD_0', doc.createAccessor().setType('VEC2').setArray(mesh.uvs as Float32Array<ArrayBuffer>).setBuffer(buffer));
+    .setAttribute(
+      'POSITION',
+      doc
+        .createAccessor()
+        .setType('VEC3')
+        .setArray(mesh.positions as Float32Array<ArrayBuffer>)
+        .setBuffer(buffer),
+    )
+    .setIndices(
+      doc
+        .createAccessor()
+        .setType('SCALAR')
+        .setArray(mesh.indices as Uint32Array<ArrayBuffer>)
+        .setBuffer(buffer),
+    );
+  if (mesh.normals)
+    prim.setAttribute(
+      'NORMAL',
+      doc
+        .createAccessor()
+        .setType('VEC3')
+        .setArray(mesh.normals as Float32Array<ArrayBuffer>)
+        .setBuffer(buffer),
+    );
+  if (mesh.uvs)
+    prim.setAttribute(
+      'TEXCOORD_0',
+      doc
+        .createAccessor()
+        .setType('VEC2')
+        .setArray(mesh.uvs as Float32Array<ArrayBuffer>)
+        .setBuffer(buffer),
+    );
   const material = doc.createMaterial('generated');
   if (texture) material.setBaseColorTexture(doc.createTexture('base').setImage(texture).setMimeType('image/png'));
   prim.setMaterial(material);

@@ -10,7 +10,12 @@ import type { AddressInfo } from 'node:net';
 import type { AiGlbKind } from './ai-glb-fixtures.ts';
 import { aiGlb } from './ai-glb-fixtures.ts';
 
-export type Outcome = { kind: 'ok'; glb: AiGlbKind } | { kind: 'fail' } | { kind: 'refuse' } | { kind: 'never' } | { kind: 'result-url'; url: string };
+export type Outcome =
+  | { kind: 'ok'; glb: AiGlbKind }
+  | { kind: 'fail' }
+  | { kind: 'refuse' }
+  | { kind: 'never' }
+  | { kind: 'result-url'; url: string };
 
 export interface FakeScript {
   /** What the next tasks do (default: ok with the holes GLB). */
@@ -55,7 +60,15 @@ export class FakeProviderState {
   private seq = 0;
 
   static defaults(): FakeScript {
-    return { outcome: { kind: 'ok', glb: 'holes' }, createRateLimits: 0, pollRateLimits: 0, pollServerErrors: 0, queuedPolls: 1, runningPolls: 2, hold: false };
+    return {
+      outcome: { kind: 'ok', glb: 'holes' },
+      createRateLimits: 0,
+      pollRateLimits: 0,
+      pollServerErrors: 0,
+      queuedPolls: 1,
+      runningPolls: 2,
+      hold: false,
+    };
   }
 
   /** A new script and clean counters (tasks, requests, creates, cancels). */
@@ -69,7 +82,14 @@ export class FakeProviderState {
 
   newTask(kind: string, body: Record<string, unknown>): FakeTask {
     this.creates++;
-    const task: FakeTask = { id: `task-${++this.seq}-${Math.random().toString(36).slice(2, 8)}`, kind, body, outcome: this.script.outcome, polls: 0, cancelled: false };
+    const task: FakeTask = {
+      id: `task-${++this.seq}-${Math.random().toString(36).slice(2, 8)}`,
+      kind,
+      body,
+      outcome: this.script.outcome,
+      polls: 0,
+      cancelled: false,
+    };
     this.tasks.set(task.id, task);
     return task;
   }
@@ -127,7 +147,11 @@ export interface FakeServer<S extends FakeProviderState = FakeProviderState> {
 }
 
 /** Adds the request log (with the auth check) and the CDN route, then serves on loopback. */
-export async function serveFake<S extends FakeProviderState>(state: S, authorization: string, routes: (app: Hono) => void): Promise<FakeServer<S>> {
+export async function serveFake<S extends FakeProviderState>(
+  state: S,
+  authorization: string,
+  routes: (app: Hono) => void,
+): Promise<FakeServer<S>> {
   const app = new Hono();
   app.use('*', async (c, next) => {
     const authOk = c.req.header('authorization') === authorization;

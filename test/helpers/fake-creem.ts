@@ -25,7 +25,11 @@ export interface FakeCreem {
   checkouts: FakeCheckout[];
   requests: Array<{ path: string; apiKey: string | undefined; body: unknown }>;
   checkoutCompleted(checkout: FakeCheckout, order?: { id?: string; amount?: number }): CreemEventBody;
-  subscriptionEvent(type: string, sub: { id: string; productId: string; customerId: string; userId?: string; transactionId?: string; status?: string }, createdAt?: number): CreemEventBody;
+  subscriptionEvent(
+    type: string,
+    sub: { id: string; productId: string; customerId: string; userId?: string; transactionId?: string; status?: string },
+    createdAt?: number,
+  ): CreemEventBody;
   refundCreated(order: { id: string; amount: number }, refundAmount: number, userId: string, customerId?: string): CreemEventBody;
   disputeCreated(order: { id: string }, userId: string): CreemEventBody;
   sign(body: string): Promise<string>;
@@ -52,8 +56,10 @@ export async function startFakeCreem(): Promise<FakeCreem> {
   app.post('/v1/checkouts', async (c) => {
     const body = (await c.req.json()) as Record<string, any>;
     requests.push({ path: '/v1/checkouts', apiKey: c.req.header('x-api-key'), body });
-    if (c.req.header('x-api-key') !== apiKey) return c.json({ trace_id: 't', status: 403, error: 'Forbidden', message: ['invalid api key'], timestamp: Date.now() }, 403);
-    if (!body.product_id) return c.json({ trace_id: 't', status: 400, error: 'Bad Request', message: ['product_id is required'], timestamp: Date.now() }, 400);
+    if (c.req.header('x-api-key') !== apiKey)
+      return c.json({ trace_id: 't', status: 403, error: 'Forbidden', message: ['invalid api key'], timestamp: Date.now() }, 403);
+    if (!body.product_id)
+      return c.json({ trace_id: 't', status: 400, error: 'Bad Request', message: ['product_id is required'], timestamp: Date.now() }, 400);
     const checkout: FakeCheckout = {
       id: nextId('ch'),
       productId: body.product_id,
@@ -91,7 +97,14 @@ export async function startFakeCreem(): Promise<FakeCreem> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  const customer = (email: string, id = nextId('cust')) => ({ id, object: 'customer', email, name: email.split('@')[0], country: 'NL', mode: 'test' });
+  const customer = (email: string, id = nextId('cust')) => ({
+    id,
+    object: 'customer',
+    email,
+    name: email.split('@')[0],
+    country: 'NL',
+    mode: 'test',
+  });
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -109,8 +122,25 @@ export async function startFakeCreem(): Promise<FakeCreem> {
           id: checkout.id,
           object: 'checkout',
           request_id: checkout.requestId,
-          order: { id: orderId, customer: 'cust_x', product: checkout.productId, amount: order.amount ?? 1000, currency: 'EUR', status: 'paid', type: 'onetime', mode: 'test' },
-          product: { id: checkout.productId, name: 'Credit pack', price: 1000, currency: 'EUR', billing_type: 'onetime', billing_period: 'once', mode: 'test' },
+          order: {
+            id: orderId,
+            customer: 'cust_x',
+            product: checkout.productId,
+            amount: order.amount ?? 1000,
+            currency: 'EUR',
+            status: 'paid',
+            type: 'onetime',
+            mode: 'test',
+          },
+          product: {
+            id: checkout.productId,
+            name: 'Credit pack',
+            price: 1000,
+            currency: 'EUR',
+            billing_type: 'onetime',
+            billing_period: 'once',
+            mode: 'test',
+          },
           units: checkout.units,
           customer: customer(checkout.email, `cust_${checkout.metadata.userId ?? 'x'}`),
           custom_fields: [],
@@ -166,7 +196,15 @@ export async function startFakeCreem(): Promise<FakeCreem> {
         id: nextId('evt'),
         eventType: 'dispute.created',
         created_at: Date.now(),
-        object: { id: nextId('disp'), object: 'dispute', amount: 1000, currency: 'EUR', order: { id: order.id }, checkout: { metadata: { userId } }, customer: { id: `cust_${userId}` } },
+        object: {
+          id: nextId('disp'),
+          object: 'dispute',
+          amount: 1000,
+          currency: 'EUR',
+          order: { id: order.id },
+          checkout: { metadata: { userId } },
+          customer: { id: `cust_${userId}` },
+        },
       };
     },
     sign: (body) => signCreemBody(body, webhookSecret),

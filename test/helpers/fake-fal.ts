@@ -23,12 +23,24 @@ export function startFakeFal(key = FAL_TEST_KEY): Promise<FakeServer<FakeFalStat
       app.post(`/${model}`, async (c) => {
         if (state.createFault()) return c.json({ detail: 'Rate limit exceeded' }, 429);
         const body = (await c.req.json()) as Record<string, unknown>;
-        const image = model === 'fal-ai/trellis/multi' ? (body.image_urls as unknown[])?.[0] : model === 'fal-ai/hunyuan3d/v2' ? body.input_image_url : body.image_url;
-        if (typeof image !== 'string' || !image.startsWith('data:image/')) return c.json({ detail: [{ loc: ['body', 'image_url'], msg: 'field required', type: 'value_error' }] }, 422);
+        const image =
+          model === 'fal-ai/trellis/multi'
+            ? (body.image_urls as unknown[])?.[0]
+            : model === 'fal-ai/hunyuan3d/v2'
+              ? body.input_image_url
+              : body.image_url;
+        if (typeof image !== 'string' || !image.startsWith('data:image/'))
+          return c.json({ detail: [{ loc: ['body', 'image_url'], msg: 'field required', type: 'value_error' }] }, 422);
         const task = state.newTask(model, body);
         const root = model.split('/').slice(0, 2).join('/');
         const base = `${state.origin}/${root}/requests/${task.id}`;
-        return c.json({ request_id: task.id, response_url: base, status_url: `${base}/status`, cancel_url: `${base}/cancel`, queue_position: 0 });
+        return c.json({
+          request_id: task.id,
+          response_url: base,
+          status_url: `${base}/status`,
+          cancel_url: `${base}/cancel`,
+          queue_position: 0,
+        });
       });
     }
     app.get('/:owner/:app/requests/:id/status', (c) => {
@@ -46,9 +58,14 @@ export function startFakeFal(key = FAL_TEST_KEY): Promise<FakeServer<FakeFalStat
       const task = state.tasks.get(c.req.param('id'));
       if (!task) return c.json({ detail: 'Request not found' }, 404);
       if (task.cancelled) return c.json({ detail: 'Request was cancelled' }, 400);
-      if (task.outcome.kind === 'fail') return c.json({ detail: [{ msg: 'Internal error during mesh extraction', type: 'runtime_error' }] }, 422);
-      if (task.outcome.kind === 'refuse') return c.json({ detail: [{ msg: 'The input image was flagged by the safety checker', type: 'content_policy_violation' }] }, 422);
-      return c.json({ model_mesh: { url: state.resultUrl(task), content_type: 'model/gltf-binary', file_name: 'model.glb', file_size: 1234 }, timings: { inference: 12.3 } });
+      if (task.outcome.kind === 'fail')
+        return c.json({ detail: [{ msg: 'Internal error during mesh extraction', type: 'runtime_error' }] }, 422);
+      if (task.outcome.kind === 'refuse')
+        return c.json({ detail: [{ msg: 'The input image was flagged by the safety checker', type: 'content_policy_violation' }] }, 422);
+      return c.json({
+        model_mesh: { url: state.resultUrl(task), content_type: 'model/gltf-binary', file_name: 'model.glb', file_size: 1234 },
+        timings: { inference: 12.3 },
+      });
     });
     app.put('/:owner/:app/requests/:id/cancel', (c) => {
       const task = state.tasks.get(c.req.param('id'));

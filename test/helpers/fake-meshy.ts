@@ -33,7 +33,11 @@ export function startFakeMeshy(key = MESHY_TEST_KEY): Promise<FakeServer<FakeMes
         if (state.pending() >= 10) return c.json({ message: 'TooManyPendingTasks' }, 429);
         const body = (await c.req.json()) as Record<string, unknown>;
         const images = kind === 'multi-image-to-3d' ? (body.image_urls as unknown[]) : kind === 'image-to-3d' ? [body.image_url] : [];
-        if (kind === 'text-to-3d' ? body.mode !== 'preview' || typeof body.prompt !== 'string' : !images.every((u) => typeof u === 'string' && /^data:image\/(png|jpeg);base64,/.test(u))) {
+        if (
+          kind === 'text-to-3d'
+            ? body.mode !== 'preview' || typeof body.prompt !== 'string'
+            : !images.every((u) => typeof u === 'string' && /^data:image\/(png|jpeg);base64,/.test(u))
+        ) {
           return c.json({ message: 'Invalid request body' }, 400);
         }
         return c.json({ result: state.newTask(kind, body).id }, 202);
@@ -48,10 +52,18 @@ export function startFakeMeshy(key = MESHY_TEST_KEY): Promise<FakeServer<FakeMes
         if (phase === 'queued') return c.json({ ...base, status: 'PENDING', progress: 0 });
         if (phase === 'running') return c.json({ ...base, status: 'IN_PROGRESS', progress: 40 });
         state.settle(task);
-        if (task.outcome.kind === 'fail') return c.json({ ...base, status: 'FAILED', progress: 0, task_error: { message: 'Internal error while generating the model' } });
-        if (task.outcome.kind === 'refuse') return c.json({ ...base, status: 'FAILED', progress: 0, task_error: { message: 'The input was flagged by content moderation' } });
+        if (task.outcome.kind === 'fail')
+          return c.json({ ...base, status: 'FAILED', progress: 0, task_error: { message: 'Internal error while generating the model' } });
+        if (task.outcome.kind === 'refuse')
+          return c.json({ ...base, status: 'FAILED', progress: 0, task_error: { message: 'The input was flagged by content moderation' } });
         const url = state.resultUrl(task);
-        return c.json({ ...base, status: 'SUCCEEDED', progress: 100, model_urls: { glb: url, fbx: url.replace('.glb', '.fbx') }, thumbnail_url: `${state.origin}/cdn/thumb.png` });
+        return c.json({
+          ...base,
+          status: 'SUCCEEDED',
+          progress: 100,
+          model_urls: { glb: url, fbx: url.replace('.glb', '.fbx') },
+          thumbnail_url: `${state.origin}/cdn/thumb.png`,
+        });
       });
     }
   });

@@ -67,9 +67,19 @@ export function startFakeTripo(key = TRIPO_TEST_KEY): Promise<FakeServer<FakeTri
       if (phase === 'running') return c.json({ code: 0, data: { ...base, status: 'running', progress: 50, running_left_time: 0.01 } });
       state.finish(task);
       if (task.cancelled) return c.json({ code: 0, data: { ...base, status: 'cancelled', progress: 0 } });
-      if (task.outcome.kind === 'fail') return c.json({ code: 0, data: { ...base, status: 'failed', progress: 0, error_code: 1001, error_msg: 'generation failed' } });
-      if (task.outcome.kind === 'refuse') return c.json({ code: 0, data: { ...base, status: 'banned', progress: 0, error_code: 2008, error_msg: 'content policy' } });
-      return c.json({ code: 0, data: { ...base, status: 'success', progress: 100, output: { model: state.resultUrl(task), rendered_image: `${state.origin}/cdn/preview.webp` } } });
+      if (task.outcome.kind === 'fail')
+        return c.json({ code: 0, data: { ...base, status: 'failed', progress: 0, error_code: 1001, error_msg: 'generation failed' } });
+      if (task.outcome.kind === 'refuse')
+        return c.json({ code: 0, data: { ...base, status: 'banned', progress: 0, error_code: 2008, error_msg: 'content policy' } });
+      return c.json({
+        code: 0,
+        data: {
+          ...base,
+          status: 'success',
+          progress: 100,
+          output: { model: state.resultUrl(task), rendered_image: `${state.origin}/cdn/preview.webp` },
+        },
+      });
     });
     app.post('/task/:id/cancel', (c) => {
       const task = state.tasks.get(c.req.param('id'));

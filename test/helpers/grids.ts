@@ -14,8 +14,14 @@ export function gradientMap(width: number, height: number): Heightmap {
 export function terrainMap(width: number, height: number, seed = 1): Heightmap {
   const values = new Float32Array(width * height);
   const r = mulberry32(seed);
-  const waves = Array.from({ length: 6 }, (_, k) => ({ fx: (r() * 6 + 1) * (k + 1), fy: (r() * 6 + 1) * (k + 1), p: r() * 6.28, a: 1 / (k + 1) }));
-  let min = Infinity, max = -Infinity;
+  const waves = Array.from({ length: 6 }, (_, k) => ({
+    fx: (r() * 6 + 1) * (k + 1),
+    fy: (r() * 6 + 1) * (k + 1),
+    p: r() * 6.28,
+    a: 1 / (k + 1),
+  }));
+  let min = Infinity,
+    max = -Infinity;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let v = 0;

@@ -25,16 +25,22 @@ export function renderInk(width: number, height: number, ink: InkTest, antiAlias
   return { width, height, values };
 }
 
-export const inRect = (x0: number, y0: number, x1: number, y1: number): InkTest => (x, y) =>
-  x >= x0 && x < x1 && y >= y0 && y < y1;
+export const inRect =
+  (x0: number, y0: number, x1: number, y1: number): InkTest =>
+  (x, y) =>
+    x >= x0 && x < x1 && y >= y0 && y < y1;
 
-export const inDisc = (cx: number, cy: number, r: number): InkTest => (x, y) =>
-  (x - cx) ** 2 + (y - cy) ** 2 < r * r;
+export const inDisc =
+  (cx: number, cy: number, r: number): InkTest =>
+  (x, y) =>
+    (x - cx) ** 2 + (y - cy) ** 2 < r * r;
 
-export const inRingShape = (cx: number, cy: number, inner: number, outer: number): InkTest => (x, y) => {
-  const d2 = (x - cx) ** 2 + (y - cy) ** 2;
-  return d2 < outer * outer && d2 >= inner * inner;
-};
+export const inRingShape =
+  (cx: number, cy: number, inner: number, outer: number): InkTest =>
+  (x, y) => {
+    const d2 = (x - cx) ** 2 + (y - cy) ** 2;
+    return d2 < outer * outer && d2 >= inner * inner;
+  };
 
 /** A filled axis-aligned rectangle of w × h pixels, hard edges, with a margin around it. */
 export function filledRectangle(w = 40, h = 20, margin = 5): Heightmap {
@@ -64,7 +70,8 @@ export function figureEight(width = 40, antiAlias = true): Heightmap {
 export function letterB(scale = 4): Heightmap {
   const s = scale;
   const ink: InkTest = (x, y) => {
-    const u = x / s, v = y / s; // design grid 12 × 16 with a 1-unit margin
+    const u = x / s,
+      v = y / s; // design grid 12 × 16 with a 1-unit margin
     const body = u >= 1 && u < 10 && v >= 1 && v < 15;
     const counterTop = u >= 4 && u < 7 && v >= 3.5 && v < 6.5;
     const counterBottom = u >= 4 && u < 7 && v >= 9.5 && v < 12.5;

@@ -28,11 +28,20 @@ const LOGO: SeedOptions = { fixture: 'logo-holes.png', params: { mode: 'extrude'
 const made = new Map<string, Promise<Awaited<ReturnType<typeof runImagePipeline>>>>();
 
 /** The pipeline runs once per fixture and parameters; each call stores a fresh copy under a new job id. */
-export async function seedLogoJob(services: Pick<Services, 'db' | 'storage'>, userId: string, status: JobStatus = 'succeeded'): Promise<SeededJob> {
+export async function seedLogoJob(
+  services: Pick<Services, 'db' | 'storage'>,
+  userId: string,
+  status: JobStatus = 'succeeded',
+): Promise<SeededJob> {
   return seedImageJob(services, userId, LOGO, status);
 }
 
-export async function seedImageJob(services: Pick<Services, 'db' | 'storage'>, userId: string, options: SeedOptions, status: JobStatus = 'succeeded'): Promise<SeededJob> {
+export async function seedImageJob(
+  services: Pick<Services, 'db' | 'storage'>,
+  userId: string,
+  options: SeedOptions,
+  status: JobStatus = 'succeeded',
+): Promise<SeededJob> {
   const cacheKey = JSON.stringify(options);
   let pending = made.get(cacheKey);
   if (!pending) {
@@ -50,10 +59,31 @@ export async function seedImageJob(services: Pick<Services, 'db' | 'storage'>, u
   await services.db
     .insertInto('jobs')
     .values({
-      id, user_id: userId, mode, upload_id: null, prompt: null, params: '{}', status, progress: 100, stage: 'done',
-      error_code: null, error_message: null, cost: 1, credit_state: 'captured', attempts: 1, max_attempts: 3, idempotency_key: null,
-      result: status === 'succeeded' ? JSON.stringify(report) : null, provider: null, provider_task_id: null, provider_cost: null,
-      created_at: now, started_at: now, finished_at: now, heartbeat_at: now, expires_at: null,
+      id,
+      user_id: userId,
+      mode,
+      upload_id: null,
+      prompt: null,
+      params: '{}',
+      status,
+      progress: 100,
+      stage: 'done',
+      error_code: null,
+      error_message: null,
+      cost: 1,
+      credit_state: 'captured',
+      attempts: 1,
+      max_attempts: 3,
+      idempotency_key: null,
+      result: status === 'succeeded' ? JSON.stringify(report) : null,
+      provider: null,
+      provider_task_id: null,
+      provider_cost: null,
+      created_at: now,
+      started_at: now,
+      finished_at: now,
+      heartbeat_at: now,
+      expires_at: null,
     })
     .execute();
   if (status !== 'succeeded') return { id, report };
@@ -62,7 +92,15 @@ export async function seedImageJob(services: Pick<Services, 'db' | 'storage'>, u
     const stored = await services.storage.put(key, artifact.chunks());
     await services.db
       .insertInto('artifacts')
-      .values({ job_id: id, name: artifact.name, content_type: artifact.contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: now })
+      .values({
+        job_id: id,
+        name: artifact.name,
+        content_type: artifact.contentType,
+        byte_size: stored.byteLength,
+        etag: stored.sha256,
+        storage_key: key,
+        created_at: now,
+      })
       .execute();
   }
   return { id, report };

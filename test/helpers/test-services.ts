@@ -21,14 +21,25 @@ export interface TestInfra {
   close(): Promise<void>;
 }
 
-export async function createTestServices(env: Record<string, string> = {}, options: { logger?: Logger; /** Wraps the real disk storage (fault injection). */ storage?: (disk: BlobStorage) => BlobStorage } = {}): Promise<TestInfra> {
+export async function createTestServices(
+  env: Record<string, string> = {},
+  options: { logger?: Logger /** Wraps the real disk storage (fault injection). */; storage?: (disk: BlobStorage) => BlobStorage } = {},
+): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, BASE_URL: 'http://localhost:3000', POOL_SIZE: '1', AUTH_RATE_LIMIT: 'off',
-    // Generous limits unless a test sets its own: most tests are not about rate limiting.
-    RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
-    RATE_LIMIT_JOBS_PER_MINUTE: '100000',
-    RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
-    ...env }, { cores: 1 });
+  const config = loadConfig(
+    {
+      DATA_DIR: dataDir,
+      BASE_URL: 'http://localhost:3000',
+      POOL_SIZE: '1',
+      AUTH_RATE_LIMIT: 'off',
+      // Generous limits unless a test sets its own: most tests are not about rate limiting.
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
+      RATE_LIMIT_JOBS_PER_MINUTE: '100000',
+      RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
+      ...env,
+    },
+    { cores: 1 },
+  );
   const { db, sqlite } = openSqlite(join(dataDir, 'test.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const disk = createLocalDiskStorage(join(dataDir, 'files'));
   const services = composeServices({
@@ -53,7 +64,10 @@ export async function createTestServices(env: Record<string, string> = {}, optio
 }
 
 /** Signs up through the HTTP API and returns the session cookie. */
-export async function signUp(app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, email: string): Promise<string> {
+export async function signUp(
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  email: string,
+): Promise<string> {
   const res = await app.request('/api/auth/sign-up/email', {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },

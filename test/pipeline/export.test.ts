@@ -20,7 +20,9 @@ import { boundingBox, signedVolume, triangleCount, type BoundingBox, type Mesh }
 function box(): Mesh {
   const [x0, y0, z0, x1, y1, z1] = [1, 2, 3, 21, 12, 8];
   const positions = new Float32Array([x0, y0, z0, x1, y0, z0, x1, y1, z0, x0, y1, z0, x0, y0, z1, x1, y0, z1, x1, y1, z1, x0, y1, z1]);
-  const indices = new Uint32Array([0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7]);
+  const indices = new Uint32Array([
+    0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7,
+  ]);
   return { positions, indices };
 }
 
@@ -71,7 +73,9 @@ function expectVolumeClose(actual: number, expected: number): void {
 
 function threeGeometryMesh(geometry: THREE.BufferGeometry): Mesh {
   const positions = Float32Array.from(geometry.getAttribute('position').array as ArrayLike<number>);
-  const indices = geometry.index ? Uint32Array.from(geometry.index.array as ArrayLike<number>) : Uint32Array.from({ length: positions.length / 3 }, (_, i) => i);
+  const indices = geometry.index
+    ? Uint32Array.from(geometry.index.array as ArrayLike<number>)
+    : Uint32Array.from({ length: positions.length / 3 }, (_, i) => i);
   return { positions, indices };
 }
 
@@ -114,7 +118,9 @@ describe('writeStl', () => {
       const o = 84 + t * 50;
       const n = [view.getFloat32(o, true), view.getFloat32(o + 4, true), view.getFloat32(o + 8, true)];
       expect(Math.hypot(n[0], n[1], n[2])).toBeCloseTo(1, 6);
-      const centroid = [0, 1, 2].map((k) => (view.getFloat32(o + 12 + k * 4, true) + view.getFloat32(o + 24 + k * 4, true) + view.getFloat32(o + 36 + k * 4, true)) / 3);
+      const centroid = [0, 1, 2].map(
+        (k) => (view.getFloat32(o + 12 + k * 4, true) + view.getFloat32(o + 24 + k * 4, true) + view.getFloat32(o + 36 + k * 4, true)) / 3,
+      );
       const fromCentre = [centroid[0] - 11, centroid[1] - 7, centroid[2] - 5.5];
       expect(n[0] * fromCentre[0] + n[1] * fromCentre[1] + n[2] * fromCentre[2]).toBeGreaterThan(0);
     }
@@ -155,7 +161,7 @@ describe('writeStl', () => {
 describe('formatFloat32', () => {
   it('prints the shortest text that reads back as the same float32', () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const failures: string[] = [];
     for (let i = 0; i < 20_000; i++) {
       const value = Math.fround((random() - 0.5) * 10 ** Math.floor(random() * 10 - 3));
@@ -164,7 +170,16 @@ describe('formatFloat32', () => {
       if (Math.fround(Number(text)) !== value || digits > 9) failures.push(`${value} -> ${text}`);
     }
     expect(failures).toEqual([]);
-    expect([0, -0, 10, 0.5, Math.fround(0.1), 120, Math.fround(1e-7), -2.25].map(formatFloat32)).toEqual(['0', '0', '10', '0.5', '0.1', '120', '1e-7', '-2.25']);
+    expect([0, -0, 10, 0.5, Math.fround(0.1), 120, Math.fround(1e-7), -2.25].map(formatFloat32)).toEqual([
+      '0',
+      '0',
+      '10',
+      '0.5',
+      '0.1',
+      '120',
+      '1e-7',
+      '-2.25',
+    ]);
   });
 });
 
@@ -229,32 +244,39 @@ describe('writeGlb', () => {
     return JSON.parse(new TextDecoder().decode(glb.subarray(20, 20 + length)));
   }
 
-  it.each(['box', 'tetrahedron', 'sphere', 'fineSphere'] as const)('%s: valid glTF, three.js sees the solid in metres, readGlb gives mm back', async (name) => {
-    const mesh = name === 'fineSphere' ? fineSphere : meshes()[name];
-    const glb = await writeGlb(mesh);
+  it.each(['box', 'tetrahedron', 'sphere', 'fineSphere'] as const)(
+    '%s: valid glTF, three.js sees the solid in metres, readGlb gives mm back',
+    async (name) => {
+      const mesh = name === 'fineSphere' ? fineSphere : meshes()[name];
+      const glb = await writeGlb(mesh);
 
-    const report = await validator.validateBytes(new Uint8Array(glb), { uri: 'model.glb' });
-    expect(report.issues.messages.filter((m: { severity: number }) => m.severity <= 1)).toEqual([]);
-    expect(report.issues.numErrors).toBe(0);
-    expect(report.issues.numWarnings).toBe(0);
+      const report = await validator.validateBytes(new Uint8Array(glb), { uri: 'model.glb' });
+      expect(report.issues.messages.filter((m: { severity: number }) => m.severity <= 1)).toEqual([]);
+      expect(report.issues.numErrors).toBe(0);
+      expect(report.issues.numWarnings).toBe(0);
 
-    const json = gltfJson(glb);
-    const position = json.accessors[json.meshes[0].primitives[0].attributes.POSITION];
-    expect(position.min).toHaveLength(3);
-    expect(position.max).toHaveLength(3);
-    expect(json.accessors[json.meshes[0].primitives[0].indices].componentType).toBe(mesh.positions.length / 3 < 65535 ? 5123 : 5125);
-    expect(json.meshes[0].primitives[0].attributes.NORMAL).toBeUndefined();
+      const json = gltfJson(glb);
+      const position = json.accessors[json.meshes[0].primitives[0].attributes.POSITION];
+      expect(position.min).toHaveLength(3);
+      expect(position.max).toHaveLength(3);
+      expect(json.accessors[json.meshes[0].primitives[0].indices].componentType).toBe(mesh.positions.length / 3 < 65535 ? 5123 : 5125);
+      expect(json.meshes[0].primitives[0].attributes.NORMAL).toBeUndefined();
 
-    const inThree = worldMesh(await loadWithThree(glb));
-    expect(triangleCount(inThree)).toBe(triangleCount(mesh));
-    const mm = boundingBox(mesh);
-    expectBoxClose(boundingBox(inThree), { min: mm.min.map((v) => v / 1000) as BoundingBox['min'], max: mm.max.map((v) => v / 1000) as BoundingBox['max'] }, 1e-6);
-    expectVolumeClose(signedVolume(inThree) * 1e9, signedVolume(mesh));
+      const inThree = worldMesh(await loadWithThree(glb));
+      expect(triangleCount(inThree)).toBe(triangleCount(mesh));
+      const mm = boundingBox(mesh);
+      expectBoxClose(
+        boundingBox(inThree),
+        { min: mm.min.map((v) => v / 1000) as BoundingBox['min'], max: mm.max.map((v) => v / 1000) as BoundingBox['max'] },
+        1e-6,
+      );
+      expectVolumeClose(signedVolume(inThree) * 1e9, signedVolume(mesh));
 
-    const imported = await readGlb(glb);
-    expect(imported.unit).toBe('millimeter');
-    expect(triangleCount(imported.mesh)).toBe(triangleCount(mesh));
-    expectBoxClose(boundingBox(imported.mesh), mm, 1e-4);
-    expectVolumeClose(signedVolume(imported.mesh), signedVolume(mesh));
-  });
+      const imported = await readGlb(glb);
+      expect(imported.unit).toBe('millimeter');
+      expect(triangleCount(imported.mesh)).toBe(triangleCount(mesh));
+      expectBoxClose(boundingBox(imported.mesh), mm, 1e-4);
+      expectVolumeClose(signedVolume(imported.mesh), signedVolume(mesh));
+    },
+  );
 });

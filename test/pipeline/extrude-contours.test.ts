@@ -3,7 +3,14 @@ import { subjectMask, traceContours } from '../../src/pipeline/extrude/contours.
 import { ringsBounds, signedArea } from '../../src/pipeline/extrude/ring.ts';
 import type { Ring } from '../../src/pipeline/extrude/ring.ts';
 import {
-  alphaSquare, antiAliasedDisc, blank, figureEight, filledRectangle, letterB, letterO, renderInk,
+  alphaSquare,
+  antiAliasedDisc,
+  blank,
+  figureEight,
+  filledRectangle,
+  letterB,
+  letterO,
+  renderInk,
 } from '../helpers/logo-fixtures.ts';
 
 const areas = (rings: Ring[]) => rings.map(signedArea);
@@ -14,12 +21,13 @@ const totalArea = (rings: Ring[]) => areas(rings).reduce((a, b) => a + b, 0);
 /** True if no two non-adjacent edges of the rings cross or touch (O(n²), small fixtures only). */
 function ringsAreSimpleAndDisjoint(rings: Ring[]): boolean {
   const segments: [number, number, number, number, number, number][] = [];
-  rings.forEach((ring, r) => ring.forEach((p, i) => {
-    const q = ring[(i + 1) % ring.length];
-    segments.push([p[0], p[1], q[0], q[1], r, i]);
-  }));
-  const cross = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number) =>
-    (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+  rings.forEach((ring, r) =>
+    ring.forEach((p, i) => {
+      const q = ring[(i + 1) % ring.length];
+      segments.push([p[0], p[1], q[0], q[1], r, i]);
+    }),
+  );
+  const cross = (ax: number, ay: number, bx: number, by: number, cx: number, cy: number) => (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
   for (let a = 0; a < segments.length; a++) {
     for (let b = a + 1; b < segments.length; b++) {
       const [x1, y1, x2, y2, ra, ia] = segments[a];
@@ -28,12 +36,16 @@ function ringsAreSimpleAndDisjoint(rings: Ring[]): boolean {
         const n = rings[ra].length;
         if (Math.abs(ia - ib) === 1 || Math.abs(ia - ib) === n - 1) continue; // neighbours share a point
       }
-      const d1 = cross(x3, y3, x4, y4, x1, y1), d2 = cross(x3, y3, x4, y4, x2, y2);
-      const d3 = cross(x1, y1, x2, y2, x3, y3), d4 = cross(x1, y1, x2, y2, x4, y4);
+      const d1 = cross(x3, y3, x4, y4, x1, y1),
+        d2 = cross(x3, y3, x4, y4, x2, y2);
+      const d3 = cross(x1, y1, x2, y2, x3, y3),
+        d4 = cross(x1, y1, x2, y2, x4, y4);
       if (d1 === 0 && d2 === 0) {
         // Collinear: they only meet if their extents along the line overlap.
-        const ux = x2 - x1, uy = y2 - y1;
-        const t3 = (x3 - x1) * ux + (y3 - y1) * uy, t4 = (x4 - x1) * ux + (y4 - y1) * uy;
+        const ux = x2 - x1,
+          uy = y2 - y1;
+        const t3 = (x3 - x1) * ux + (y3 - y1) * uy,
+          t4 = (x4 - x1) * ux + (y4 - y1) * uy;
         const len = ux * ux + uy * uy;
         if (Math.max(t3, t4) >= 0 && Math.min(t3, t4) <= len) return false;
         continue;
@@ -86,7 +98,9 @@ describe('traceContours', () => {
     expect(rings).toHaveLength(1);
     expect(Math.abs(totalArea(rings) / (Math.PI * r * r) - 1)).toBeLessThan(0.005);
     // Not a staircase: points lie off the half-pixel lattice.
-    const offLattice = rings[0].filter(([x, y]) => Math.abs(x * 2 - Math.round(x * 2)) > 0.01 || Math.abs(y * 2 - Math.round(y * 2)) > 0.01);
+    const offLattice = rings[0].filter(
+      ([x, y]) => Math.abs(x * 2 - Math.round(x * 2)) > 0.01 || Math.abs(y * 2 - Math.round(y * 2)) > 0.01,
+    );
     expect(offLattice.length).toBeGreaterThan(0);
   });
 

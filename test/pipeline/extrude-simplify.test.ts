@@ -8,8 +8,10 @@ import { antiAliasedDisc, letterO } from '../helpers/logo-fixtures.ts';
 function distanceToRing(p: Point, ring: Ring): number {
   let best = Infinity;
   for (let i = 0; i < ring.length; i++) {
-    const a = ring[i], b = ring[(i + 1) % ring.length];
-    const dx = b[0] - a[0], dy = b[1] - a[1];
+    const a = ring[i],
+      b = ring[(i + 1) % ring.length];
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1];
     const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)));
     best = Math.min(best, Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy));
   }
@@ -28,10 +30,24 @@ describe('simplifyRing', () => {
   });
 
   it('never collapses a ring below 3 points', () => {
-    const sliver: Ring = [[0, 0], [5, 0.001], [10, 0], [5, -0.001]];
+    const sliver: Ring = [
+      [0, 0],
+      [5, 0.001],
+      [10, 0],
+      [5, -0.001],
+    ];
     const out = simplifyRing(sliver, 1);
     expect(out.length).toBe(3);
-    expect(simplifyRing([[0, 0], [1, 0], [0, 1]], 10)).toHaveLength(3);
+    expect(
+      simplifyRing(
+        [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+        ],
+        10,
+      ),
+    ).toHaveLength(3);
   });
 
   it('keeps the corners of a square and drops collinear points', () => {
@@ -49,7 +65,12 @@ describe('simplifyRing', () => {
 describe('simplifyRings', () => {
   it('keeps hole orientation and drops specks below the minimum area', () => {
     const rings = scaleRings(traceContours(letterO(48)), 0.5);
-    const speck: Ring = [[100, 100], [100.2, 100], [100.2, 100.2], [100, 100.2]];
+    const speck: Ring = [
+      [100, 100],
+      [100.2, 100],
+      [100.2, 100.2],
+      [100, 100.2],
+    ];
     const out = simplifyRings([...rings, speck], { tolerance: 0.05, minArea: 0.16 });
     expect(out).toHaveLength(2);
     expect(out.map((r) => Math.sign(signedArea(r))).sort()).toEqual([-1, 1]);

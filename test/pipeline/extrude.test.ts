@@ -10,9 +10,7 @@ import { boundingBox, boxSize, signedVolume } from '../../src/pipeline/mesh.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
 import { isPipelineError } from '../../src/pipeline/errors.ts';
 import type { Heightmap } from '../../src/pipeline/heightmap.ts';
-import {
-  alphaSquare, antiAliasedDisc, blank, figureEight, filledRectangle, letterB, letterO,
-} from '../helpers/logo-fixtures.ts';
+import { alphaSquare, antiAliasedDisc, blank, figureEight, filledRectangle, letterB, letterO } from '../helpers/logo-fixtures.ts';
 
 let wasm: ManifoldToplevel;
 beforeAll(async () => {
@@ -130,8 +128,12 @@ describe('extrudeLogo', () => {
 
   it('rejects nonsense options with invalid_parameters', () => {
     const bad: Partial<ExtrudeOptions>[] = [
-      { widthMm: 0 }, { heightMm: -1 }, { threshold: 1.5 }, { basePlateMm: Number.NaN },
-      { keychain: { holeDiameterMm: 0 } }, { cookieCutter: {}, keychain: {} },
+      { widthMm: 0 },
+      { heightMm: -1 },
+      { threshold: 1.5 },
+      { basePlateMm: Number.NaN },
+      { keychain: { holeDiameterMm: 0 } },
+      { cookieCutter: {}, keychain: {} },
       { keychain: { position: 'middle' as KeychainPosition } },
     ];
     for (const options of bad) {
@@ -153,7 +155,11 @@ describe('base plate', () => {
 
   it('makes a rectangular plate of (w + 2m) × (h + 2m) × base under the logo', () => {
     const facts = extrude(filledRectangle(40, 20, 5), {
-      widthMm: 40, heightMm: 2, basePlateMm: 1, basePlateMarginMm: 3, basePlateShape: 'rectangle',
+      widthMm: 40,
+      heightMm: 2,
+      basePlateMm: 1,
+      basePlateMarginMm: 3,
+      basePlateShape: 'rectangle',
     });
     within(facts.size[0], 46, 0.005);
     within(facts.size[1], 26, 0.005);
@@ -187,9 +193,13 @@ describe('keychain', () => {
 
 describe('cookie cutter', () => {
   it('is an open ring wall on the outline plus a flange: genus 1, volume of wall and flange', () => {
-    const wall = 0.8, height = 12, flange = 3, flangeHeight = 1.2;
+    const wall = 0.8,
+      height = 12,
+      flange = 3,
+      flangeHeight = 1.2;
     const facts = extrude(antiAliasedDisc(30), {
-      widthMm: 40, cookieCutter: { wallMm: wall, heightMm: height, flangeMm: flange, flangeHeightMm: flangeHeight },
+      widthMm: 40,
+      cookieCutter: { wallMm: wall, heightMm: height, flangeMm: flange, flangeHeightMm: flangeHeight },
     });
     const R = 20;
     expect(facts.genus).toBe(1);
@@ -220,11 +230,13 @@ describe('cookie cutter', () => {
 describe('base plate joins separate letters', () => {
   it('two discs far apart on an outline plate become one piece', async () => {
     const wasm = await sharedManifold();
-    const width = 120, height = 40;
+    const width = 120,
+      height = 40;
     const values = new Float32Array(width * height).fill(1);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-      if ((x - 20) ** 2 + (y - 20) ** 2 < 144 || (x - 100) ** 2 + (y - 20) ** 2 < 144) values[y * width + x] = 0;
-    }
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        if ((x - 20) ** 2 + (y - 20) ** 2 < 144 || (x - 100) ** 2 + (y - 20) ** 2 < 144) values[y * width + x] = 0;
+      }
     const mesh = extrudeLogo({ width, height, values }, wasm, { widthMm: 60, basePlateMm: 1, basePlateMarginMm: 1 });
     const solid = new wasm.Manifold(new wasm.Mesh({ numProp: 3, vertProperties: mesh.positions, triVerts: mesh.indices }));
     try {

@@ -48,9 +48,11 @@ describe('readStl', () => {
   it('reads ASCII tolerantly: any case, CRLF, odd spacing, quads fanned, several solids', () => {
     const ascii = [
       'solid one\r\n facet normal 0 0 -1\r\n  outer loop',
-      '   VERTEX 0 0 0\r\n vertex 0 10 0\r\n vertex 10 0 0', ' endloop endfacet',
+      '   VERTEX 0 0 0\r\n vertex 0 10 0\r\n vertex 10 0 0',
+      ' endloop endfacet',
       'facet normal 0 0 0 outer loop vertex 0 0 0 vertex 10 0 0 vertex 0 0 10 endloop endfacet',
-      'endsolid one', 'solid two',
+      'endsolid one',
+      'solid two',
       'facet normal 0 0 0 outer loop vertex 0 0 0 vertex 0 0 10 vertex 0 10 0 endloop endfacet',
       'facet normal 1 1 1 outer loop vertex 1e1 0 0 vertex 0 10 0 vertex 0 0 1.0E+1 endloop endfacet',
       'facet normal 0 0 1 outer loop vertex 20 20 5 vertex 30 20 5 vertex 30 30 5 vertex 20 30 5 endloop endfacet',
@@ -90,9 +92,22 @@ describe('readStl', () => {
 describe('readObj', () => {
   it('fans polygons, resolves negative and slashed references, ignores the rest', () => {
     const obj = [
-      '# a tetrahedron with a quad-free twist', 'mtllib x.mtl', 'o thing', 'g part',
-      'v 0 0 0', 'v 10 0 0', 'v 0 10 0', 'v 0 0 10 1.0', 'vt 0 0', 'vn 0 0 1', 'usemtl red', 's off',
-      'f 1/1/1 3/1/1 2/1/1', 'f 1//1 2//1 4//1', 'f -4 -1 -2', '\tf 2 3 4',
+      '# a tetrahedron with a quad-free twist',
+      'mtllib x.mtl',
+      'o thing',
+      'g part',
+      'v 0 0 0',
+      'v 10 0 0',
+      'v 0 10 0',
+      'v 0 0 10 1.0',
+      'vt 0 0',
+      'vn 0 0 1',
+      'usemtl red',
+      's off',
+      'f 1/1/1 3/1/1 2/1/1',
+      'f 1//1 2//1 4//1',
+      'f -4 -1 -2',
+      '\tf 2 3 4',
     ].join('\r\n');
     const { mesh } = readObj(text(obj));
     expect(triangleCount(mesh)).toBe(4);
@@ -184,7 +199,7 @@ ${TETRA_OBJECT.replace('id="1" type="model"', 'id="3" type="other"')}
     expect(imported.notes).toEqual(['skipped objects of type "support"', 'skipped objects of type "other"']);
   });
 
-  it('follows the production extension\'s p:path to objects in other model parts, in their own unit', () => {
+  it("follows the production extension's p:path to objects in other model parts, in their own unit", () => {
     // Laid out as slicers (Bambu Studio, PrusaSlicer projects) write it: the root model holds a
     // component object and the build; meshes live in /3D/Objects/*.model, whose ids repeat the root's.
     const P = 'xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"';
@@ -239,9 +254,13 @@ ${TETRA_OBJECT.replace('x="10"', 'x="99"')}
       () => readThreeMf(wrap(TETRA_OBJECT, '<item objectid="1"/><item objectid="1"/>'), { maxTriangles: 6 }),
       'too_many_triangles',
     );
-    const cycle = '<object id="5"><components><component objectid="6"/></components></object><object id="6"><components><component objectid="5"/></components></object>';
+    const cycle =
+      '<object id="5"><components><component objectid="6"/></components></object><object id="6"><components><component objectid="5"/></components></object>';
     await expectCode(() => readThreeMf(wrap(cycle, '<item objectid="5"/>')), 'mesh_corrupt');
-    await expectCode(() => readThreeMf(wrap(TETRA_OBJECT.replace('v1="1" v2="2" v3="3"', 'v1="1" v2="2" v3="7"'), '<item objectid="1"/>')), 'mesh_corrupt');
+    await expectCode(
+      () => readThreeMf(wrap(TETRA_OBJECT.replace('v1="1" v2="2" v3="3"', 'v1="1" v2="2" v3="7"'), '<item objectid="1"/>')),
+      'mesh_corrupt',
+    );
     await expectCode(() => readThreeMf(wrap(TETRA_OBJECT, '<item objectid="9"/>')), 'mesh_corrupt');
     await expectCode(() => readThreeMf(wrap(TETRA_OBJECT, '<item objectid="1" transform="1 0 0"/>')), 'mesh_corrupt');
     await expectCode(() => readThreeMf(threeMf('<<<<'.repeat(100_000))), 'mesh_corrupt');
@@ -282,7 +301,11 @@ describe('readGlb', () => {
   it('returns a foreign GLB in raw metres with a note, applying node transforms', async () => {
     const doc = new Document();
     const buffer = doc.createBuffer();
-    const position = doc.createAccessor().setType('VEC3').setArray(tetrahedron.positions.map((v) => v / 1000)).setBuffer(buffer);
+    const position = doc
+      .createAccessor()
+      .setType('VEC3')
+      .setArray(tetrahedron.positions.map((v) => v / 1000))
+      .setBuffer(buffer);
     const indices = doc.createAccessor().setType('SCALAR').setArray(new Uint16Array(tetrahedron.indices)).setBuffer(buffer);
     const mesh = doc.createMesh().addPrimitive(doc.createPrimitive().setAttribute('POSITION', position).setIndices(indices));
     const parent = doc.createNode().setTranslation([1, 0, 0]);
@@ -315,8 +338,14 @@ describe('readGlb', () => {
       scenes: [{ nodes: [0] }],
     };
     await expectCode(() => readGlb(glbOf({ ...base, accessors: [{ ...base.accessors[0], count: 2 ** 30 }] }, bin)), 'mesh_corrupt');
-    await expectCode(() => readGlb(glbOf({ ...base, buffers: [{ byteLength: 48, uri: 'https://example.com/x.bin' }] }, bin)), 'unsupported_format');
+    await expectCode(
+      () => readGlb(glbOf({ ...base, buffers: [{ byteLength: 48, uri: 'https://example.com/x.bin' }] }, bin)),
+      'unsupported_format',
+    );
     await expectCode(() => readGlb(glbOf({ ...base, extensionsRequired: ['KHR_draco_mesh_compression'] }, bin)), 'unsupported_format');
-    await expectCode(() => readGlb(glbOf({ ...base, meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 1 }] }] }, bin)), 'mesh_empty');
+    await expectCode(
+      () => readGlb(glbOf({ ...base, meshes: [{ primitives: [{ attributes: { POSITION: 0 }, mode: 1 }] }] }, bin)),
+      'mesh_empty',
+    );
   });
 });

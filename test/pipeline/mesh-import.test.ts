@@ -37,34 +37,59 @@ function writePly(mesh: Mesh, format: PlyFormat): Uint8Array {
   const faces: number[][] = [];
   for (let f = 0; f < mesh.indices.length / 3; f++) faces.push(Array.from(mesh.indices.subarray(f * 3, f * 3 + 3)));
   const header = [
-    'ply', `format ${format} 1.0`, 'comment made in a test', `element vertex ${vertices}`,
-    'property float x', 'property float nx', 'property double y', 'property float z', 'property uchar red',
-    `element face ${faces.length}`, 'property uint flags', 'property list uint int vertex_indices',
-    'element edge 1', 'property int vertex1', 'property int vertex2', 'end_header', '',
+    'ply',
+    `format ${format} 1.0`,
+    'comment made in a test',
+    `element vertex ${vertices}`,
+    'property float x',
+    'property float nx',
+    'property double y',
+    'property float z',
+    'property uchar red',
+    `element face ${faces.length}`,
+    'property uint flags',
+    'property list uint int vertex_indices',
+    'element edge 1',
+    'property int vertex1',
+    'property int vertex2',
+    'end_header',
+    '',
   ].join('\n');
   if (format === 'ascii') {
     const lines: string[] = [];
-    for (let v = 0; v < vertices; v++) lines.push(`${mesh.positions[v * 3]} 0 ${mesh.positions[v * 3 + 1]} ${mesh.positions[v * 3 + 2]} 255`);
+    for (let v = 0; v < vertices; v++)
+      lines.push(`${mesh.positions[v * 3]} 0 ${mesh.positions[v * 3 + 1]} ${mesh.positions[v * 3 + 2]} 255`);
     for (const f of faces) lines.push(`7 3 ${f.join(' ')}`);
     lines.push('0 1');
-    return strToU8(header + lines.join('\n') + '\n');
+    return strToU8(`${header + lines.join('\n')}\n`);
   }
   const little = format === 'binary_little_endian';
   const body = new DataView(new ArrayBuffer(vertices * 21 + faces.length * 20 + 8));
   let o = 0;
   for (let v = 0; v < vertices; v++) {
-    body.setFloat32(o, mesh.positions[v * 3], little); o += 4;
-    body.setFloat32(o, 0, little); o += 4;
-    body.setFloat64(o, mesh.positions[v * 3 + 1], little); o += 8;
-    body.setFloat32(o, mesh.positions[v * 3 + 2], little); o += 4;
-    body.setUint8(o, 255); o += 1;
+    body.setFloat32(o, mesh.positions[v * 3], little);
+    o += 4;
+    body.setFloat32(o, 0, little);
+    o += 4;
+    body.setFloat64(o, mesh.positions[v * 3 + 1], little);
+    o += 8;
+    body.setFloat32(o, mesh.positions[v * 3 + 2], little);
+    o += 4;
+    body.setUint8(o, 255);
+    o += 1;
   }
   for (const f of faces) {
-    body.setUint32(o, 7, little); o += 4;
-    body.setUint32(o, 3, little); o += 4;
-    for (const i of f) { body.setInt32(o, i, little); o += 4; }
+    body.setUint32(o, 7, little);
+    o += 4;
+    body.setUint32(o, 3, little);
+    o += 4;
+    for (const i of f) {
+      body.setInt32(o, i, little);
+      o += 4;
+    }
   }
-  body.setInt32(o, 0, little); body.setInt32(o + 4, 1, little);
+  body.setInt32(o, 0, little);
+  body.setInt32(o + 4, 1, little);
   const head = strToU8(header);
   const out = new Uint8Array(head.length + body.byteLength);
   out.set(head);
@@ -87,7 +112,9 @@ describe('PLY', () => {
   it('refuses truncated bodies and counts larger than the file', async () => {
     const bytes = writePly(box([0, 0, 0], [1, 1, 1]), 'binary_little_endian');
     expect(await code(() => readMesh(bytes.subarray(0, bytes.length - 30)))).toBe('mesh_corrupt');
-    const liar = strToU8('ply\nformat binary_little_endian 1.0\nelement vertex 2000000000\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n\0\0\0\0');
+    const liar = strToU8(
+      'ply\nformat binary_little_endian 1.0\nelement vertex 2000000000\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n\0\0\0\0',
+    );
     expect(await code(() => readMesh(liar))).toBe('mesh_corrupt');
     expect(await code(() => readMesh(strToU8('ply\nformat ascii 1.0\nelement vertex 3\n')))).toBe('mesh_corrupt');
   });
@@ -133,15 +160,32 @@ describe('compressed GLB', () => {
     const cube = box([0, 0, 0], [1, 2, 3]);
     const primitive = doc
       .createPrimitive()
-      .setAttribute('POSITION', doc.createAccessor().setType('VEC3').setArray(cube.positions as Float32Array<ArrayBuffer>).setBuffer(buffer))
-      .setIndices(doc.createAccessor().setType('SCALAR').setArray(cube.indices as Uint32Array<ArrayBuffer>).setBuffer(buffer));
+      .setAttribute(
+        'POSITION',
+        doc
+          .createAccessor()
+          .setType('VEC3')
+          .setArray(cube.positions as Float32Array<ArrayBuffer>)
+          .setBuffer(buffer),
+      )
+      .setIndices(
+        doc
+          .createAccessor()
+          .setType('SCALAR')
+          .setArray(cube.indices as Uint32Array<ArrayBuffer>)
+          .setBuffer(buffer),
+      );
     doc.createScene().addChild(doc.createNode().setMesh(doc.createMesh().addPrimitive(primitive)));
     await MeshoptEncoder.ready;
     const io = new NodeIO()
       .registerExtensions([KHRDracoMeshCompression, EXTMeshoptCompression])
       .registerDependencies({ 'draco3d.encoder': await draco3d.createEncoderModule(), 'meshopt.encoder': MeshoptEncoder });
     if (kind === 'draco') doc.createExtension(KHRDracoMeshCompression).setRequired(true);
-    else doc.createExtension(EXTMeshoptCompression).setRequired(true).setEncoderOptions({ method: EXTMeshoptCompression.EncoderMethod.QUANTIZE });
+    else
+      doc
+        .createExtension(EXTMeshoptCompression)
+        .setRequired(true)
+        .setEncoderOptions({ method: EXTMeshoptCompression.EncoderMethod.QUANTIZE });
     return io.writeBinary(doc);
   }
 

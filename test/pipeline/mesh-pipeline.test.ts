@@ -16,12 +16,16 @@ beforeAll(async () => {
 });
 
 const deps = () => ({ manifold: wasm, clock: () => performance.now() });
-const run = (mesh: Mesh, params: Record<string, unknown>) => runMeshPipeline(writeStl(mesh), resolveMeshParams({ previews: false, ...params }), deps());
+const run = (mesh: Mesh, params: Record<string, unknown>) =>
+  runMeshPipeline(writeStl(mesh), resolveMeshParams({ previews: false, ...params }), deps());
 const bytesOf = async (artifact: { chunks: () => Iterable<Uint8Array> }) => {
   const parts = [...artifact.chunks()];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 };
 
@@ -55,7 +59,10 @@ describe('runMeshPipeline repair', () => {
   it('flags thin walls and overhangs', async () => {
     const plate = await run(box([0, 0, 0], [50, 50, 0.2]), {});
     expect(plate.report.thinWall?.p5Mm).toBeCloseTo(0.2, 3);
-    expect(plate.report.verdict).toEqual({ printable: false, reasons: ['walls are thin: 5% of the surface is on walls under 0.2 mm, below the 0.4 mm minimum'] });
+    expect(plate.report.verdict).toEqual({
+      printable: false,
+      reasons: ['walls are thin: 5% of the surface is on walls under 0.2 mm, below the 0.4 mm minimum'],
+    });
     // A T: the bar's underside overhangs the stem.
     const t = await run(combine(box([4, 4, 0], [6, 6, 10]), box([0, 0, 10], [10, 10, 12])), {});
     expect(t.report.overhang.areaMm2).toBeCloseTo(96, 0);
@@ -104,10 +111,12 @@ describe('runMeshPipeline repair', () => {
 
   it('orients flat-base: a tilted cube lands on a face', async () => {
     const cube = box([0, 0, 0], [10, 10, 10]);
-    const c = Math.cos(0.5), s = Math.sin(0.5);
+    const c = Math.cos(0.5),
+      s = Math.sin(0.5);
     const tilted = { positions: cube.positions.slice(), indices: cube.indices };
     for (let i = 0; i < tilted.positions.length; i += 3) {
-      const x = cube.positions[i], z = cube.positions[i + 2];
+      const x = cube.positions[i],
+        z = cube.positions[i + 2];
       tilted.positions[i] = c * x + s * z;
       tilted.positions[i + 2] = -s * x + c * z;
     }
@@ -118,7 +127,10 @@ describe('runMeshPipeline repair', () => {
   });
 
   it('fails a triangle soup with repair_failed and a reason', async () => {
-    const soup = { positions: Float32Array.from({ length: 90 }, (_, i) => Math.sin(i * 7.1) * 50), indices: Uint32Array.from({ length: 30 }, (_, i) => i) };
+    const soup = {
+      positions: Float32Array.from({ length: 90 }, (_, i) => Math.sin(i * 7.1) * 50),
+      indices: Uint32Array.from({ length: 30 }, (_, i) => i),
+    };
     const error = await run(soup, {}).catch((e: unknown) => e);
     expect(isPipelineError(error) && error.code).toBe('repair_failed');
   });
@@ -147,7 +159,14 @@ describe('runMeshPipeline convert', () => {
 
 describe('resolveMeshParams', () => {
   it('rejects nonsense with invalid_parameters', () => {
-    for (const bad of [{ mode: 'fix' }, { units: 'furlong' }, { targetSizeMm: -1 }, { buildVolumeMm: [1, 2] }, { colour: 'red' }, { formats: ['fbx'] }]) {
+    for (const bad of [
+      { mode: 'fix' },
+      { units: 'furlong' },
+      { targetSizeMm: -1 },
+      { buildVolumeMm: [1, 2] },
+      { colour: 'red' },
+      { formats: ['fbx'] },
+    ]) {
       expect(() => resolveMeshParams(bad)).toThrow(expect.objectContaining({ code: 'invalid_parameters' }));
     }
   });

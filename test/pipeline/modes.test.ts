@@ -60,7 +60,12 @@ describe('relief', () => {
 
 describe('lithophane', () => {
   it('thickness falls as brightness rises, from max to min', () => {
-    const t = thicknessFromBrightness(gradientMap(256, 1), { minThicknessMm: 0.8, maxThicknessMm: 3.2, attenuationPerMm: 0.9, curve: 'transmission' });
+    const t = thicknessFromBrightness(gradientMap(256, 1), {
+      minThicknessMm: 0.8,
+      maxThicknessMm: 3.2,
+      attenuationPerMm: 0.9,
+      curve: 'transmission',
+    });
     expect(t[0]).toBeCloseTo(3.2, 3);
     expect(t[255]).toBeCloseTo(0.8, 3);
     for (let i = 1; i < 256; i++) expect(t[i]).toBeLessThanOrEqual(t[i - 1] + 1e-6);

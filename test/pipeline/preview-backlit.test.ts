@@ -3,7 +3,12 @@ import { renderBacklit } from '../../src/pipeline/preview/backlit.ts';
 import type { Heightmap } from '../../src/pipeline/heightmap.ts';
 import type { RgbaImage } from '../../src/pipeline/preview/image.ts';
 
-function map(width: number, height: number, thickness: (x: number, y: number) => number, mask?: (x: number, y: number) => boolean): Heightmap {
+function map(
+  width: number,
+  height: number,
+  thickness: (x: number, y: number) => number,
+  mask?: (x: number, y: number) => boolean,
+): Heightmap {
   const values = new Float32Array(width * height);
   const m = mask ? new Uint8Array(width * height) : undefined;
   for (let y = 0; y < height; y++) {
@@ -49,17 +54,26 @@ describe('renderBacklit', () => {
   it('paints the background outside the mask, from the heightmap or from the options', () => {
     const background: [number, number, number] = [10, 20, 30];
     const circle = (x: number, y: number) => (x - 50) ** 2 + (y - 50) ** 2 < 30 ** 2;
-    const img = renderBacklit(map(100, 100, () => 1, circle), { backgroundColor: background });
+    const img = renderBacklit(
+      map(100, 100, () => 1, circle),
+      { backgroundColor: background },
+    );
     expect(Array.from(img.data.subarray(0, 4))).toEqual([10, 20, 30, 255]);
     expect(luminance(img, 50, 50)).toBeGreaterThan(150);
-    const viaOption = renderBacklit(map(100, 100, () => 1), { backgroundColor: background, mask: map(100, 100, () => 0, circle).mask });
+    const viaOption = renderBacklit(
+      map(100, 100, () => 1),
+      { backgroundColor: background, mask: map(100, 100, () => 0, circle).mask },
+    );
     expect(Buffer.compare(Buffer.from(viaOption.data), Buffer.from(img.data))).toBe(0);
   });
 
   it('resamples to the maximum size and never enlarges', () => {
     const big = renderBacklit(map(1600, 900, (x, y) => 1 + ((x + y) % 7) / 7));
     expect([big.width, big.height]).toEqual([800, 450]);
-    const capped = renderBacklit(map(1000, 2000, () => 1), { maxSize: 256 });
+    const capped = renderBacklit(
+      map(1000, 2000, () => 1),
+      { maxSize: 256 },
+    );
     expect([capped.width, capped.height]).toEqual([128, 256]);
     const small = renderBacklit(map(120, 80, () => 1));
     expect([small.width, small.height]).toEqual([120, 80]);
@@ -78,7 +92,15 @@ describe('renderBacklit', () => {
     expect(renderBacklit({ width: 0, height: 0, values: new Float32Array(0) }).width).toBe(1);
     const uniform = renderBacklit(map(10, 10, () => 2));
     expect(luminance(uniform, 5, 5)).toBeGreaterThan(200);
-    const hidden = renderBacklit(map(10, 10, () => 2, () => false), { backgroundColor: [1, 2, 3] });
+    const hidden = renderBacklit(
+      map(
+        10,
+        10,
+        () => 2,
+        () => false,
+      ),
+      { backgroundColor: [1, 2, 3] },
+    );
     expect(Array.from(hidden.data.subarray(0, 4))).toEqual([1, 2, 3, 255]);
   });
 });

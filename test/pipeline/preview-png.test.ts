@@ -18,7 +18,7 @@ function noisyImage(width: number, height: number, opaque: boolean): RgbaImage {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
       // A gradient plus noise exercises every filter type's predictor.
-      data[i] = (x * 3 + rand() % 7) & 0xff;
+      data[i] = (x * 3 + (rand() % 7)) & 0xff;
       data[i + 1] = (y * 5) & 0xff;
       data[i + 2] = rand();
       data[i + 3] = opaque ? 255 : (x + y) & 0xff;

@@ -16,13 +16,19 @@ function isBackground(img: RgbaImage, i: number): boolean {
 }
 
 function foreground(img: RgbaImage): { fraction: number; minX: number; maxX: number; minY: number; maxY: number } {
-  let count = 0, minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  let count = 0,
+    minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   for (let y = 0; y < img.height; y++) {
     for (let x = 0; x < img.width; x++) {
       if (isBackground(img, y * img.width + x)) continue;
       count++;
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
     }
   }
   return { fraction: count / (img.width * img.height), minX, maxX, minY, maxY };
@@ -42,7 +48,10 @@ function shadeClusters(img: RgbaImage, minShare: number): number[] {
       total++;
     }
   }
-  return [...bins.entries()].filter(([, n]) => n / total >= minShare).map(([lum]) => lum * 8).sort((a, b) => a - b);
+  return [...bins.entries()]
+    .filter(([, n]) => n / total >= minShare)
+    .map(([lum]) => lum * 8)
+    .sort((a, b) => a - b);
 }
 
 describe('renderPreview', () => {
@@ -102,7 +111,10 @@ describe('renderPreview', () => {
     expect(fg.fraction).toBeGreaterThan(0.1);
     expect(fg.minX).toBeGreaterThanOrEqual(800 * 0.08 - 1);
     // A mesh of only degenerate triangles is blank, not an error.
-    const onlyBad = renderPreview({ positions: new Float32Array([0, 0, 0, 1, 1, 1, 2, 2, 2]), indices: new Uint32Array([0, 1, 2, 0, 0, 0]) }, PLAIN);
+    const onlyBad = renderPreview(
+      { positions: new Float32Array([0, 0, 0, 1, 1, 1, 2, 2, 2]), indices: new Uint32Array([0, 1, 2, 0, 0, 0]) },
+      PLAIN,
+    );
     expect(foreground(onlyBad).fraction).toBe(0);
   });
 
@@ -115,7 +127,8 @@ describe('renderPreview', () => {
     const flipped = new Uint32Array(relief.indices);
     for (let t = 0; t < flipped.length; t += 3) [flipped[t + 1], flipped[t + 2]] = [flipped[t + 2], flipped[t + 1]];
     const inverted = renderPreview({ positions: relief.positions, indices: flipped }, { ...PLAIN, width: 200, height: 150 });
-    const a = foreground(without), b = foreground(inverted);
+    const a = foreground(without),
+      b = foreground(inverted);
     expect(b.fraction).toBeCloseTo(a.fraction, 3);
   });
 
@@ -132,7 +145,10 @@ describe('renderPreview', () => {
 
   it('encodes to a PNG that decodes to the same pixels', async () => {
     const img = renderPreview(bumpyRelief(60), { width: 320, height: 240 });
-    const { data, info } = await sharp(Buffer.from(encodePng(img))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(Buffer.from(encodePng(img)))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([320, 240]);
     expect(Buffer.compare(data, Buffer.from(img.data))).toBe(0);
   });

@@ -33,14 +33,31 @@ function meshOf(positions: number[], indices: number[]): Mesh {
 function joinedBoxes(): Mesh {
   const pos: number[] = [];
   const v = (x: number, y: number, z: number) => (pos.push(x, y, z), pos.length / 3 - 1);
-  const corners = (a: number, b: number) => [v(a, a, a), v(b, a, a), v(b, b, a), v(a, b, a), v(a, a, b), v(b, a, b), v(b, b, b), v(a, b, b)];
-  const A = corners(0, 10), B = corners(5, 15);
+  const corners = (a: number, b: number) => [
+    v(a, a, a),
+    v(b, a, a),
+    v(b, b, a),
+    v(a, b, a),
+    v(a, a, b),
+    v(b, a, b),
+    v(b, b, b),
+    v(a, b, b),
+  ];
+  const A = corners(0, 10),
+    B = corners(5, 15);
   const I = [v(6, 6, 10), v(7, 6, 10), v(7, 7, 10), v(6, 7, 10)];
   const J = [v(6, 6, 5), v(7, 6, 5), v(7, 7, 5), v(6, 7, 5)];
   const tri: number[] = [];
   const quad = (a: number, b: number, c: number, d: number) => tri.push(a, b, c, a, c, d);
   // Box faces as box() in mesh-fixtures winds them: bottom, top, then the four sides.
-  const faces = [[0, 2, 1, 0, 3, 2], [4, 5, 6, 4, 6, 7], [0, 1, 5, 0, 5, 4], [1, 2, 6, 1, 6, 5], [2, 3, 7, 2, 7, 6], [3, 0, 4, 3, 4, 7]];
+  const faces = [
+    [0, 2, 1, 0, 3, 2],
+    [4, 5, 6, 4, 6, 7],
+    [0, 1, 5, 0, 5, 4],
+    [1, 2, 6, 1, 6, 5],
+    [2, 3, 7, 2, 7, 6],
+    [3, 0, 4, 3, 4, 7],
+  ];
   faces.forEach((f, i) => i !== 1 && tri.push(...f.map((k) => A[k])));
   faces.forEach((f, i) => i !== 0 && tri.push(...f.map((k) => B[k])));
   for (let k = 0; k < 4; k++) {
@@ -58,13 +75,17 @@ function joinedBoxes(): Mesh {
  * runs inside both. One closed shell meaning A ∪ B.
  */
 function joinedSpheres(segments = 48, rings = 24): { mesh: Mesh; a: Mesh; b: Mesh } {
-  const a = sphere(10, segments, rings), b = sphere(10, segments, rings, [0, 0, 12]);
+  const a = sphere(10, segments, rings),
+    b = sphere(10, segments, rings, [0, 0, 12]);
   const ring = (r: number, s: number) => 1 + (r - 1) * segments + (s % segments);
   const offset = a.positions.length / 3;
   const tri: number[] = [...a.indices.subarray(segments * 3)];
   for (const i of b.indices.subarray(0, b.indices.length - segments * 3)) tri.push(i + offset);
   for (let s = 0; s < segments; s++) {
-    const a0 = ring(1, s), a1 = ring(1, s + 1), b0 = ring(rings - 1, s) + offset, b1 = ring(rings - 1, s + 1) + offset;
+    const a0 = ring(1, s),
+      a1 = ring(1, s + 1),
+      b0 = ring(rings - 1, s) + offset,
+      b1 = ring(rings - 1, s + 1) + offset;
     tri.push(a0, a1, b1, a0, b1, b0);
   }
   return { mesh: meshOf([...a.positions, ...b.positions], tri), a, b };
@@ -88,7 +109,8 @@ function expectEdgeManifold(mesh: Mesh): void {
   const t = mesh.indices;
   for (let f = 0; f < t.length; f += 3) {
     for (let k = 0; k < 3; k++) {
-      const a = t[f + k], b = t[f + ((k + 1) % 3)];
+      const a = t[f + k],
+        b = t[f + ((k + 1) % 3)];
       const key = a < b ? `${a},${b}` : `${b},${a}`;
       uses.set(key, (uses.get(key) ?? 0) + (a < b ? 1 : 1000));
     }
@@ -171,19 +193,22 @@ describe('forEachOverlappingPair', () => {
     const mesh = combine(sphere(10, 24, 13), box([-2, -2, -2], [2, 2, 2]), sphere(3, 12, 7, [6, 0, 0]));
     const faces = mesh.indices.length / 3;
     const boxOf = (f: number) => {
-      const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
-      for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) {
-        const x = mesh.positions[mesh.indices[f * 3 + c] * 3 + k];
-        lo[k] = Math.min(lo[k], x);
-        hi[k] = Math.max(hi[k], x);
-      }
+      const lo = [Infinity, Infinity, Infinity],
+        hi = [-Infinity, -Infinity, -Infinity];
+      for (let c = 0; c < 3; c++)
+        for (let k = 0; k < 3; k++) {
+          const x = mesh.positions[mesh.indices[f * 3 + c] * 3 + k];
+          lo[k] = Math.min(lo[k], x);
+          hi[k] = Math.max(hi[k], x);
+        }
       return { lo, hi };
     };
     const boxes = Array.from({ length: faces }, (_, f) => boxOf(f));
     const expected = new Set<string>();
-    for (let f = 0; f < faces; f++) for (let g = f + 1; g < faces; g++) {
-      if ([0, 1, 2].every((k) => boxes[f].lo[k] <= boxes[g].hi[k] && boxes[g].lo[k] <= boxes[f].hi[k])) expected.add(`${f},${g}`);
-    }
+    for (let f = 0; f < faces; f++)
+      for (let g = f + 1; g < faces; g++) {
+        if ([0, 1, 2].every((k) => boxes[f].lo[k] <= boxes[g].hi[k] && boxes[g].lo[k] <= boxes[f].hi[k])) expected.add(`${f},${g}`);
+      }
     const seen: string[] = [];
     forEachOverlappingPair(buildBvh(mesh), (f, g) => {
       seen.push(f < g ? `${f},${g}` : `${g},${f}`);
@@ -327,7 +352,10 @@ describe('repairMesh with self-intersections', () => {
 
 describe('the printability report', () => {
   const run = (mesh: Mesh, mode: 'repair' | 'convert', extra: Record<string, unknown> = {}) =>
-    runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false, ...extra }), { manifold: wasm, clock: () => performance.now() });
+    runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false, ...extra }), {
+      manifold: wasm,
+      clock: () => performance.now(),
+    });
 
   it('repair: self-intersections before and after, resolved by the rebuild, printable', async () => {
     const { report } = await run(joinedBoxes(), 'repair');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appendFaces, buildEdgeTopology, directedEdgeDefects, flipFacesInTopology, type EdgeTopology } from '../../src/pipeline/repair/edge-topology.ts';
+import {
+  appendFaces,
+  buildEdgeTopology,
+  directedEdgeDefects,
+  flipFacesInTopology,
+  type EdgeTopology,
+} from '../../src/pipeline/repair/edge-topology.ts';
 import { flipFaces } from '../../src/pipeline/repair/orient-consistent.ts';
 import { countEdgeDefects } from '../../src/pipeline/validate.ts';
 import { box, combine, removeFaces, sphere } from '../helpers/mesh-fixtures.ts';
@@ -19,7 +25,11 @@ describe('edge topology updates', () => {
     const ball = sphere(5, 24, 13);
     const open = removeFaces(ball, [30, 31, 100]);
     const before = buildEdgeTopology(open.indices);
-    const closed = Uint32Array.from([...open.indices, ...ball.indices.subarray(30 * 3, 32 * 3), ...ball.indices.subarray(100 * 3, 101 * 3)]);
+    const closed = Uint32Array.from([
+      ...open.indices,
+      ...ball.indices.subarray(30 * 3, 32 * 3),
+      ...ball.indices.subarray(100 * 3, 101 * 3),
+    ]);
     const appended = appendFaces(before, closed);
     const rebuilt = buildEdgeTopology(closed);
     expect(appended.edgeCount).toBe(rebuilt.edgeCount);

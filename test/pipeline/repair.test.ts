@@ -134,7 +134,10 @@ describe('repairMesh fixes', () => {
   });
 
   it('drops stray floating triangles next to a solid', () => {
-    const stray: Mesh = { positions: Float32Array.from([20, 0, 0, 21, 0, 0, 20, 1, 0, 30, 0, 0, 31, 0, 0, 30, 1, 0]), indices: Uint32Array.from([0, 1, 2, 3, 4, 5]) };
+    const stray: Mesh = {
+      positions: Float32Array.from([20, 0, 0, 21, 0, 0, 20, 1, 0, 30, 0, 0, 31, 0, 0, 30, 1, 0]),
+      indices: Uint32Array.from([0, 1, 2, 3, 4, 5]),
+    };
     const { mesh, check } = repairToSolid(combine(cube(), stray));
     expect(mesh.indices.length / 3).toBe(12);
     expect(check.volumeMm3).toBeCloseTo(1000, 4);
@@ -158,7 +161,10 @@ describe('repairMesh refuses with a reason', () => {
   });
 
   it('a single open sheet encloses nothing', () => {
-    const sheet: Mesh = { positions: Float32Array.from([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]), indices: Uint32Array.from([0, 1, 2, 0, 2, 3]) };
+    const sheet: Mesh = {
+      positions: Float32Array.from([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]),
+      indices: Uint32Array.from([0, 1, 2, 0, 2, 3]),
+    };
     const error = repairError(sheet);
     expect(isPipelineError(error) && error.code).toBe('repair_failed');
   });

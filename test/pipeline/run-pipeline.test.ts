@@ -76,9 +76,15 @@ describe('lithophane', () => {
   it('flat: a uniform picture is a slab of the curve thickness', async () => {
     const params = resolveImageParams({ mode: 'lithophane', widthMm: 60, resolutionMm: 0.5, formats: ALL });
     const result = await runImagePipeline(fixture('grey.png'), params, deps);
-    const t = thicknessFromBrightness({ width: 1, height: 1, values: Float32Array.of(128 / 255) }, {
-      minThicknessMm: 0.8, maxThicknessMm: 3.2, attenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM, curve: 'transmission',
-    })[0];
+    const t = thicknessFromBrightness(
+      { width: 1, height: 1, values: Float32Array.of(128 / 255) },
+      {
+        minThicknessMm: 0.8,
+        maxThicknessMm: 3.2,
+        attenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
+        curve: 'transmission',
+      },
+    )[0];
     const [x, y, z] = result.report.boundingBoxMm.size;
     expect(z).toBeCloseTo(t, 3);
     expect(Math.abs(result.report.volumeMm3 - x * y * t) / (x * y * t)).toBeLessThan(0.001);
@@ -145,11 +151,17 @@ describe('bad input', () => {
   it('answers each kind of bad picture with its own code', async () => {
     expect(await codeOf(new TextEncoder().encode('this is not a picture at all'))).toBe('unsupported_format');
     expect(await codeOf(new Uint8Array(0))).toBe('image_corrupt');
-    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>');
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>',
+    );
     expect(await codeOf(svg)).toBe('unsupported_format');
-    const tiny = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } }).png().toBuffer();
+    const tiny = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#888' } })
+      .png()
+      .toBuffer();
     expect(await codeOf(new Uint8Array(tiny))).toBe('image_too_small');
-    const clear = await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const clear = await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     expect(await codeOf(new Uint8Array(clear))).toBe('image_empty');
     const truncated = fixture('photo.jpg').subarray(0, 4000);
     expect(await codeOf(truncated)).toBe('image_corrupt');

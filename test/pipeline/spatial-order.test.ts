@@ -12,7 +12,8 @@ import { sphere } from '../helpers/mesh-fixtures.ts';
 
 /** Each face as its three corner positions, rotated so the smallest corner comes first (winding kept). */
 function faceSet(mesh: Mesh): string[] {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const out: string[] = [];
   for (let f = 0; f < t.length / 3; f++) {
     const corners = [0, 1, 2].map((k) => `${p[t[f * 3 + k] * 3]},${p[t[f * 3 + k] * 3 + 1]},${p[t[f * 3 + k] * 3 + 2]}`);
@@ -25,7 +26,8 @@ function faceSet(mesh: Mesh): string[] {
 /** A sphere with its faces shuffled and its vertices renumbered at random, plus one unused vertex. */
 function shuffled(mesh: Mesh, seed: number): Mesh {
   const random = mulberry32(seed);
-  const faces = mesh.indices.length / 3, vertices = mesh.positions.length / 3;
+  const faces = mesh.indices.length / 3,
+    vertices = mesh.positions.length / 3;
   const permutation = (n: number) => {
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -62,7 +64,8 @@ describe('spatiallyOrdered', () => {
 
   it('puts neighbours in space next to each other: consecutive faces are much closer than in the shuffled input', () => {
     const meanStep = (mesh: Mesh) => {
-      const p = mesh.positions, t = mesh.indices;
+      const p = mesh.positions,
+        t = mesh.indices;
       const c = (f: number, k: number) => (p[t[f * 3] * 3 + k] + p[t[f * 3 + 1] * 3 + k] + p[t[f * 3 + 2] * 3 + k]) / 3;
       let sum = 0;
       for (let f = 1; f < t.length / 3; f++) sum += Math.hypot(c(f, 0) - c(f - 1, 0), c(f, 1) - c(f - 1, 1), c(f, 2) - c(f - 1, 2));

@@ -8,8 +8,11 @@ function rotated(mesh: Mesh, ax: number, az: number): Mesh {
   const positions = new Float32Array(mesh.positions.length);
   const [cx, sx, cz, sz] = [Math.cos(ax), Math.sin(ax), Math.cos(az), Math.sin(az)];
   for (let i = 0; i < positions.length; i += 3) {
-    const x = mesh.positions[i], y = mesh.positions[i + 1], z = mesh.positions[i + 2];
-    const y1 = cx * y - sx * z, z1 = sx * y + cx * z;
+    const x = mesh.positions[i],
+      y = mesh.positions[i + 1],
+      z = mesh.positions[i + 2];
+    const y1 = cx * y - sx * z,
+      z1 = sx * y + cx * z;
     positions[i] = cz * x - sz * y1;
     positions[i + 1] = sz * x + cz * y1;
     positions[i + 2] = z1;

@@ -19,10 +19,22 @@ describe('triangle BVH', () => {
     const bvh = buildBvh(mesh);
     expect(bvh.nodes).toBeGreaterThan(1);
     for (const [o, d] of [
-      [[0, 0, 20], [0, 0, -1]],
-      [[20, 0.3, 0.1], [-1, 0, 0]],
-      [[0.5, 0.5, 0.5], [0.6, 0.8, 0]],
-      [[-15, -15, 3], [Math.SQRT1_2, Math.SQRT1_2, 0]],
+      [
+        [0, 0, 20],
+        [0, 0, -1],
+      ],
+      [
+        [20, 0.3, 0.1],
+        [-1, 0, 0],
+      ],
+      [
+        [0.5, 0.5, 0.5],
+        [0.6, 0.8, 0],
+      ],
+      [
+        [-15, -15, 3],
+        [Math.SQRT1_2, Math.SQRT1_2, 0],
+      ],
     ]) {
       expect(castRay(bvh, o, d)?.distance ?? Infinity).toBeCloseTo(bruteForce(mesh, o, d), 9);
     }

@@ -8,7 +8,11 @@ import { inlineTileExecutor, triangulateGreedyTiled } from '../../src/pipeline/t
 import type { TileExecutor } from '../../src/pipeline/triangulate/tiled.ts';
 import type { SurfaceTriangulation, TriangulateOptions } from '../../src/pipeline/triangulate/types.ts';
 
-const Delatin = DelatinUntyped as new (data: Float32Array, w: number, h: number) => {
+const Delatin = DelatinUntyped as new (
+  data: Float32Array,
+  w: number,
+  h: number,
+) => {
   triangles: number[];
   run(maxError: number): void;
 };
@@ -37,7 +41,9 @@ function signedAreas(mesh: SurfaceTriangulation): number[] {
   const { points: p, triangles: t } = mesh;
   const areas: number[] = [];
   for (let i = 0; i < t.length; i += 3) {
-    const a = 2 * t[i], b = 2 * t[i + 1], c = 2 * t[i + 2];
+    const a = 2 * t[i],
+      b = 2 * t[i + 1],
+      c = 2 * t[i + 2];
     areas.push((p[b] - p[a]) * (p[c + 1] - p[a + 1]) - (p[c] - p[a]) * (p[b + 1] - p[a + 1]));
   }
   return areas;
@@ -125,12 +131,20 @@ describe('triangulateGreedy', () => {
   });
 
   it('handles grids one or two samples wide', () => {
-    for (const [w, h] of [[1, 1], [1, 6], [6, 1]]) {
+    for (const [w, h] of [
+      [1, 1],
+      [1, 6],
+      [6, 1],
+    ]) {
       const mesh = triangulateGreedy(terrain(w, h), w, h);
       expect(mesh.triangles.length).toBe(0);
       expect(mesh.points.length).toBe(2 * w * h);
     }
-    for (const [w, h] of [[2, 2], [2, 40], [40, 2]]) {
+    for (const [w, h] of [
+      [2, 2],
+      [2, 40],
+      [40, 2],
+    ]) {
       const heights = terrain(w, h, 3);
       const mesh = triangulateGreedy(heights, w, h, { maxError: 0.001 });
       expect(measureMaxError(mesh, heights, w, h)).toBeLessThanOrEqual(0.001);
@@ -246,9 +260,7 @@ describe('triangulateGreedyTiled', () => {
     };
     const periodic = await triangulateGreedyTiled(heights, w, h, { maxError: 0.02, periodicX: true }, counting);
     const budget = await triangulateGreedyTiled(heights, w, h, { maxError: 0, maxTriangles: 300 }, counting);
-    await expect(
-      triangulateGreedyTiled(heights, w, h, { seedPoints: new Uint32Array([w, 0]) }, counting),
-    ).rejects.toThrow(/outside/);
+    await expect(triangulateGreedyTiled(heights, w, h, { seedPoints: new Uint32Array([w, 0]) }, counting)).rejects.toThrow(/outside/);
     expect(calls).toBe(0);
     expect(columnYs(periodic, 0)).toEqual(columnYs(periodic, w - 1));
     expect(budget.triangles.length / 3).toBeLessThanOrEqual(300);

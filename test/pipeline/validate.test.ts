@@ -77,7 +77,8 @@ describe('countEdgeDefects against a plain reference', () => {
       const key = `${indices[e]}>${indices[next(e)]}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
-    let open = 0, overused = 0;
+    let open = 0,
+      overused = 0;
     for (const [key, count] of seen) {
       const [a, b] = key.split('>');
       overused += count - 1;
@@ -94,7 +95,8 @@ describe('countEdgeDefects against a plain reference', () => {
       const indices = new Uint32Array(faces * 3);
       // Every third round, one vertex is in most faces: long, sorted lists.
       const hub = round % 3 === 0 ? 0 : -1;
-      for (let i = 0; i < indices.length; i++) indices[i] = hub >= 0 && i % 3 === 0 && random() < 0.8 ? hub : Math.floor(random() * vertices);
+      for (let i = 0; i < indices.length; i++)
+        indices[i] = hub >= 0 && i % 3 === 0 && random() < 0.8 ? hub : Math.floor(random() * vertices);
       expect(countEdgeDefects({ positions: new Float32Array(vertices * 3), indices })).toEqual(reference(indices));
     }
   });
@@ -103,7 +105,8 @@ describe('countEdgeDefects against a plain reference', () => {
     const segments = 200_000;
     const positions = new Float32Array((segments + 2) * 3);
     const indices = new Uint32Array(segments * 2 * 3);
-    const apex = segments, centre = segments + 1;
+    const apex = segments,
+      centre = segments + 1;
     for (let s = 0; s < segments; s++) {
       const n = (s + 1) % segments;
       indices.set([s, n, apex], s * 6);

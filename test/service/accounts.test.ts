@@ -70,7 +70,11 @@ describe('accounts', () => {
     const owner = await signUp(app, 'owner@example.com');
     const other = await signUp(app, 'other@example.com');
     const { apiKey } = await json(
-      await app.request('/api/v1/account/api-keys', { method: 'POST', headers: { cookie: owner, 'content-type': 'application/json' }, body: '{}' }),
+      await app.request('/api/v1/account/api-keys', {
+        method: 'POST',
+        headers: { cookie: owner, 'content-type': 'application/json' },
+        body: '{}',
+      }),
     );
     expect((await app.request(`/api/v1/account/api-keys/${apiKey.id}`, { method: 'DELETE', headers: { cookie: other } })).status).toBe(404);
   });

@@ -8,16 +8,31 @@ import { balance, postJob } from './jobs-helpers.ts';
 import { FAL_TEST_KEY, startFakeFal } from '../helpers/fake-fal.ts';
 import type { FakeFalState } from '../helpers/fake-fal.ts';
 import type { FakeServer } from '../helpers/fake-ai-server.ts';
-import { expectNoSecrets, expectPrintableStl, expectTimeoutCancelledAndRefunded, imageUpload, jobRow, settle, startJob, useFakeProvider, waitFor } from './ai-helpers.ts';
+import {
+  expectNoSecrets,
+  expectPrintableStl,
+  expectTimeoutCancelledAndRefunded,
+  imageUpload,
+  jobRow,
+  settle,
+  startJob,
+  useFakeProvider,
+  waitFor,
+} from './ai-helpers.ts';
 import type { AiHarness } from './ai-helpers.ts';
 
 let fake: FakeServer<FakeFalState>;
 let h: AiHarness;
 
-useFakeProvider(startFakeFal, (url) => ({ FAL_KEY: FAL_TEST_KEY, FAL_QUEUE_URL: url, FAL_MODEL: 'fal-ai/hunyuan3d/v2' }), 'fal@example.com', (started, harness) => {
-  fake = started;
-  h = harness;
-});
+useFakeProvider(
+  startFakeFal,
+  (url) => ({ FAL_KEY: FAL_TEST_KEY, FAL_QUEUE_URL: url, FAL_MODEL: 'fal-ai/hunyuan3d/v2' }),
+  'fal@example.com',
+  (started, harness) => {
+    fake = started;
+    h = harness;
+  },
+);
 
 describe('fal: jobs', () => {
   it('hunyuan3d/v2: submitted with a data URI, polled on the root app id, a double shell becomes one solid; recorded', async () => {
@@ -82,7 +97,10 @@ describe('fal: jobs', () => {
 
   it('429 bursts on submit and polls are backed off with one request at fal', async () => {
     fake.state.reset({ createRateLimits: 3, pollRateLimits: 3, outcome: { kind: 'ok', glb: 'holes' } });
-    const job = await settle(h, await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h), params: { formats: ['stl'], previews: false } }));
+    const job = await settle(
+      h,
+      await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h), params: { formats: ['stl'], previews: false } }),
+    );
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(fake.state.creates).toBe(1);
     expect(fake.state.requests.filter((r) => r.method === 'POST').length).toBe(4);

@@ -65,7 +65,9 @@ describe('guardedFetch', () => {
   it('refuses an allowed host that resolves to a private or loopback address', async () => {
     const { fetch, seen } = stubFetch({});
     for (const address of ['127.0.0.1', '10.1.2.3', '169.254.169.254', '::1', '::ffff:192.168.1.1', 'fd00::1']) {
-      expect(await code(guardedFetch('https://v3.fal.media/files/x.glb', { ...base, fetch, resolve: async () => ['93.184.215.14', address] }))).toBe('private_address');
+      expect(
+        await code(guardedFetch('https://v3.fal.media/files/x.glb', { ...base, fetch, resolve: async () => ['93.184.215.14', address] })),
+      ).toBe('private_address');
     }
     expect(seen).toEqual([]);
   });
@@ -110,7 +112,10 @@ describe('guardedFetch', () => {
 
   it('follows a redirect to another allowed host, never to a foreign or private one', async () => {
     const redirect = (to: string) => () => new Response(null, { status: 302, headers: { location: to } });
-    const ok = stubFetch({ 'https://assets.meshy.ai/a.glb': redirect('https://v3.fal.media/b.glb'), 'https://v3.fal.media/b.glb': () => new Response(new Uint8Array([9])) });
+    const ok = stubFetch({
+      'https://assets.meshy.ai/a.glb': redirect('https://v3.fal.media/b.glb'),
+      'https://v3.fal.media/b.glb': () => new Response(new Uint8Array([9])),
+    });
     expect(await guardedFetch('https://assets.meshy.ai/a.glb', { ...base, fetch: ok.fetch })).toEqual(new Uint8Array([9]));
 
     const foreign = stubFetch({ 'https://assets.meshy.ai/a.glb': redirect('https://attacker.example/x') });
@@ -129,7 +134,9 @@ describe('guardedFetch', () => {
   });
 
   it('stops at the byte limit (declared or streamed) and at the time limit', async () => {
-    const big = stubFetch({ 'https://assets.meshy.ai/a.glb': () => new Response(new Uint8Array(10), { headers: { 'content-length': '5000' } }) });
+    const big = stubFetch({
+      'https://assets.meshy.ai/a.glb': () => new Response(new Uint8Array(10), { headers: { 'content-length': '5000' } }),
+    });
     expect(await code(guardedFetch('https://assets.meshy.ai/a.glb', { ...base, fetch: big.fetch }))).toBe('too_large');
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -139,12 +146,30 @@ describe('guardedFetch', () => {
     const endless = stubFetch({ 'https://assets.meshy.ai/a.glb': () => new Response(stream) });
     expect(await code(guardedFetch('https://assets.meshy.ai/a.glb', { ...base, fetch: endless.fetch }))).toBe('too_large');
     const slow = (async (_url: RequestInfo | URL, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))) as typeof fetch;
+      new Promise<Response>((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
+      )) as typeof fetch;
     expect(await code(guardedFetch('https://assets.meshy.ai/a.glb', { ...base, fetch: slow, timeoutMs: 50 }))).toBe('timeout');
   });
 
   it('classifies addresses and host patterns', () => {
-    for (const ip of ['127.0.0.1', '0.0.0.0', '10.0.0.1', '172.16.5.4', '192.168.0.1', '100.64.0.1', '169.254.1.1', '224.0.0.1', '::', '::1', 'fe80::1', 'fc00::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '64:ff9b::a00:1']) {
+    for (const ip of [
+      '127.0.0.1',
+      '0.0.0.0',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.0.1',
+      '100.64.0.1',
+      '169.254.1.1',
+      '224.0.0.1',
+      '::',
+      '::1',
+      'fe80::1',
+      'fc00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '64:ff9b::a00:1',
+    ]) {
       expect(isPrivateAddress(ip), ip).toBe(true);
     }
     for (const ip of ['93.184.215.14', '8.8.8.8', '2606:4700::1111']) expect(isPrivateAddress(ip), ip).toBe(false);
@@ -157,8 +182,18 @@ describe('guardedFetch', () => {
 describe('provider HTTP errors are scrubbed', () => {
   it('removes the key, the base URL and any URL from messages', async () => {
     const key = 'msy_secret_key_value_123';
-    const answer = (async () => new Response(JSON.stringify({ message: `bad key ${key} for https://api.meshy.ai/openapi/v1/x see http://10.0.0.1/` }), { status: 400 })) as typeof globalThis.fetch;
-    const http = createProviderHttp({ label: 'Meshy', baseUrl: 'https://api.meshy.ai', authorization: `Bearer ${key}`, fetch: answer, retryAttempts: 1, retryBaseMs: 1 });
+    const answer = (async () =>
+      new Response(JSON.stringify({ message: `bad key ${key} for https://api.meshy.ai/openapi/v1/x see http://10.0.0.1/` }), {
+        status: 400,
+      })) as typeof globalThis.fetch;
+    const http = createProviderHttp({
+      label: 'Meshy',
+      baseUrl: 'https://api.meshy.ai',
+      authorization: `Bearer ${key}`,
+      fetch: answer,
+      retryAttempts: 1,
+      retryBaseMs: 1,
+    });
     const error = await http.get('/openapi/v1/x', { signal: new AbortController().signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderHttpError);
     const message = (error as Error).message;
@@ -174,7 +209,12 @@ describe('without any provider key', () => {
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '50' });
-    const executor: JobExecutor = { capacity: 1, execute: async () => ({ ok: false, error: { code: 'internal', message: 'unused' } }), stats: () => ({ size: 1, busy: 0, queued: 0 }), close: async () => undefined };
+    const executor: JobExecutor = {
+      capacity: 1,
+      execute: async () => ({ ok: false, error: { code: 'internal', message: 'unused' } }),
+      stats: () => ({ size: 1, busy: 0, queued: 0 }),
+      close: async () => undefined,
+    };
     const jobs = createJobsRuntime(infra.services, executor);
     app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: [jobsRoutes(jobs)] });
   });
@@ -183,7 +223,11 @@ describe('without any provider key', () => {
   it('AI modes answer 503 provider_not_configured, pricing marks them unavailable, other modes stay available', async () => {
     const cookie = await signUp(app, 'nokey@example.com');
     const uploadId = await insertUpload(infra.services, await userIdOf(app, cookie), await gradientPng());
-    for (const body of [{ mode: 'ai-image', uploadId }, { mode: 'ai-text', prompt: 'a boat' }, { mode: 'ai-image', uploadId, dryRun: true }]) {
+    for (const body of [
+      { mode: 'ai-image', uploadId },
+      { mode: 'ai-text', prompt: 'a boat' },
+      { mode: 'ai-image', uploadId, dryRun: true },
+    ]) {
       const res = await postJob(app, cookie, body);
       expect(res.status).toBe(503);
       expect(await res.json()).toMatchObject({ error: { code: 'provider_not_configured' } });

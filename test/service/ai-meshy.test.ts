@@ -15,10 +15,15 @@ import type { AiHarness } from './ai-helpers.ts';
 let fake: FakeServer<FakeMeshyState>;
 let h: AiHarness;
 
-useFakeProvider(startFakeMeshy, (url) => ({ MESHY_API_KEY: MESHY_TEST_KEY, MESHY_API_URL: url }), 'ai-maker@example.com', (started, harness) => {
-  fake = started;
-  h = harness;
-});
+useFakeProvider(
+  startFakeMeshy,
+  (url) => ({ MESHY_API_KEY: MESHY_TEST_KEY, MESHY_API_URL: url }),
+  'ai-maker@example.com',
+  (started, harness) => {
+    fake = started;
+    h = harness;
+  },
+);
 
 describe('Meshy: successful jobs', () => {
   it('pricing shows both AI modes available', async () => {
@@ -39,7 +44,9 @@ describe('Meshy: successful jobs', () => {
     expect(job.creditState).toBe('captured');
     expect(await balance(h.app, h.cookie)).toBe(before - job.cost);
     expect(job.cost).toBeGreaterThanOrEqual(10);
-    expect(job.artifacts!.map((a) => a.name)).toEqual(expect.arrayContaining(['model.stl', 'model.3mf', 'model.glb', 'preview.png', 'report.json']));
+    expect(job.artifacts!.map((a) => a.name)).toEqual(
+      expect.arrayContaining(['model.stl', 'model.3mf', 'model.glb', 'preview.png', 'report.json']),
+    );
     expect(job.result).toMatchObject({ manifold: true, ai: { provider: 'meshy', mode: 'ai-image' } });
     await expectPrintableStl(h, id, { mm: 50, axis: 'longest' });
 
@@ -55,7 +62,11 @@ describe('Meshy: successful jobs', () => {
 
   it('ai-text: a hollow double shell becomes one solid of the asked height', async () => {
     fake.state.reset({ outcome: { kind: 'ok', glb: 'double-shell' } });
-    const id = await startJob(h, { mode: 'ai-text', prompt: 'a small round pebble', params: { sizeMm: 30, sizeAxis: 'height', formats: ['stl'] } });
+    const id = await startJob(h, {
+      mode: 'ai-text',
+      prompt: 'a small round pebble',
+      params: { sizeMm: 30, sizeAxis: 'height', formats: ['stl'] },
+    });
     const job = await settle(h, id);
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     await expectPrintableStl(h, id, { mm: 30, axis: 'height' });
@@ -72,7 +83,7 @@ describe('Meshy: successful jobs', () => {
     expect((await settle(h, cube)).status).toBe('succeeded');
     await expectPrintableStl(h, cube, { mm: 25, axis: 'longest' });
     const multi = [...fake.state.tasks.values()].find((t) => t.kind === 'multi-image-to-3d');
-    expect((multi?.body.image_urls as string[]).length).toBe(3);
+    expect((multi?.body.image_urls as string[] | undefined)?.length).toBe(3);
 
     fake.state.reset({ outcome: { kind: 'ok', glb: 'textured' } });
     const textured = await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h), params: { sizeMm: 40, texture: true } });

@@ -8,16 +8,31 @@ import { balance } from './jobs-helpers.ts';
 import { startFakeTripo, TRIPO_TEST_KEY } from '../helpers/fake-tripo.ts';
 import type { FakeTripoState } from '../helpers/fake-tripo.ts';
 import type { FakeServer } from '../helpers/fake-ai-server.ts';
-import { expectNoSecrets, expectPrintableStl, expectTimeoutCancelledAndRefunded, imageUpload, jobRow, settle, startJob, useFakeProvider, waitFor } from './ai-helpers.ts';
+import {
+  expectNoSecrets,
+  expectPrintableStl,
+  expectTimeoutCancelledAndRefunded,
+  imageUpload,
+  jobRow,
+  settle,
+  startJob,
+  useFakeProvider,
+  waitFor,
+} from './ai-helpers.ts';
 import type { AiHarness } from './ai-helpers.ts';
 
 let fake: FakeServer<FakeTripoState>;
 let h: AiHarness;
 
-useFakeProvider(startFakeTripo, (url) => ({ TRIPO_API_KEY: TRIPO_TEST_KEY, TRIPO_API_URL: url }), 'tripo@example.com', (started, harness) => {
-  fake = started;
-  h = harness;
-});
+useFakeProvider(
+  startFakeTripo,
+  (url) => ({ TRIPO_API_KEY: TRIPO_TEST_KEY, TRIPO_API_URL: url }),
+  'tripo@example.com',
+  (started, harness) => {
+    fake = started;
+    h = harness;
+  },
+);
 
 describe('Tripo: successful jobs', () => {
   it('ai-image: a textured mesh with UV seams becomes a manifold STL; upload, image_to_model, face_limit, texture off; recorded on the job', async () => {
@@ -32,7 +47,11 @@ describe('Tripo: successful jobs', () => {
     expect(task.body).toMatchObject({ type: 'image_to_model', face_limit: 12_000, texture: false, file: { type: 'png' } });
     expect(fake.state.uploads).toBe(1);
     const row = await jobRow(h, id);
-    expect({ provider: row.provider, taskId: row.provider_task_id, cost: row.provider_cost }).toEqual({ provider: 'tripo', taskId: task.id, cost: 20 });
+    expect({ provider: row.provider, taskId: row.provider_task_id, cost: row.provider_cost }).toEqual({
+      provider: 'tripo',
+      taskId: task.id,
+      cost: 20,
+    });
   });
 
   it('ai-image with views: multiview_to_model with front, left, back and an empty right slot', async () => {
@@ -49,7 +68,11 @@ describe('Tripo: successful jobs', () => {
 
   it('ai-text: text_to_model with the negative prompt; a double shell at the asked height', async () => {
     fake.state.reset({ outcome: { kind: 'ok', glb: 'double-shell' } });
-    const id = await startJob(h, { mode: 'ai-text', prompt: 'a garden gnome', params: { negativePrompt: 'blurry', sizeMm: 35, sizeAxis: 'height', formats: ['stl'] } });
+    const id = await startJob(h, {
+      mode: 'ai-text',
+      prompt: 'a garden gnome',
+      params: { negativePrompt: 'blurry', sizeMm: 35, sizeAxis: 'height', formats: ['stl'] },
+    });
     expect((await settle(h, id)).status).toBe('succeeded');
     await expectPrintableStl(h, id, { mm: 35, axis: 'height' });
     const [task] = [...fake.state.tasks.values()];
@@ -101,7 +124,10 @@ describe('Tripo: failures, refusals, timeouts and cancels are refunded', () => {
 describe('Tripo: limits', () => {
   it('a burst of 429 (code 2000) on create and faults on polls: one job, one task, spaced retries', async () => {
     fake.state.reset({ createRateLimits: 5, pollRateLimits: 1, pollServerErrors: 2 });
-    const job = await settle(h, await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h), params: { formats: ['stl'], previews: false } }));
+    const job = await settle(
+      h,
+      await startJob(h, { mode: 'ai-image', uploadId: await imageUpload(h), params: { formats: ['stl'], previews: false } }),
+    );
     expect(job.status, JSON.stringify(job.error)).toBe('succeeded');
     expect(fake.state.creates).toBe(1);
     expect(fake.state.tasks.size).toBe(1);
@@ -113,7 +139,8 @@ describe('Tripo: limits', () => {
   it('never more than 10 tasks at Tripo at once: the 11th and 12th jobs wait for a slot, then run', async () => {
     fake.state.reset({ hold: true, outcome: { kind: 'ok', glb: 'unit-cube' } });
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push(await startJob(h, { mode: 'ai-text', prompt: `cube ${i}`, params: { formats: ['stl'], previews: false } }));
+    for (let i = 0; i < 12; i++)
+      ids.push(await startJob(h, { mode: 'ai-text', prompt: `cube ${i}`, params: { formats: ['stl'], previews: false } }));
     await waitFor(() => fake.state.creates === 10, 20_000, 'ten tasks');
     await new Promise((r) => setTimeout(r, 300));
     expect(fake.state.creates).toBe(10);
@@ -121,7 +148,10 @@ describe('Tripo: limits', () => {
     expect(fake.state.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/task')).length).toBe(10);
     fake.state.script.hold = false;
     const jobs = await Promise.all(ids.map((id) => settle(h, id, 120_000)));
-    expect(jobs.map((j) => j.status), JSON.stringify(jobs.map((j) => j.error))).toEqual(new Array(12).fill('succeeded'));
+    expect(
+      jobs.map((j) => j.status),
+      JSON.stringify(jobs.map((j) => j.error)),
+    ).toEqual(new Array(12).fill('succeeded'));
     expect(fake.state.creates).toBe(12);
     expect(fake.state.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/task')).length).toBe(12);
   });

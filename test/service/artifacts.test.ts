@@ -36,7 +36,11 @@ beforeAll(async () => {
   app = createApp(services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(services, {}) });
   alice = await user('alice@example.com');
   bob = await user('bob@example.com');
-  jobId = await seedJob(alice.id, 'lithophane', { 'model.stl': ['model/stl', stl], 'preview.png': ['image/png', png], 'report.json': ['application/json', new TextEncoder().encode('{"ok":true}')] });
+  jobId = await seedJob(alice.id, 'lithophane', {
+    'model.stl': ['model/stl', stl],
+    'preview.png': ['image/png', png],
+    'report.json': ['application/json', new TextEncoder().encode('{"ok":true}')],
+  });
   otherJobId = await seedJob(alice.id, 'relief', { 'model.stl': ['model/stl', randomBytes(1000)] });
 });
 afterAll(() => infra.close());
@@ -54,10 +58,31 @@ async function seedJob(userId: string, mode: string, files: Record<string, [stri
   await infra.services.db
     .insertInto('jobs')
     .values({
-      id, user_id: userId, mode, upload_id: null, prompt: null, params: '{}', status: 'succeeded', progress: 1, stage: 'done',
-      error_code: null, error_message: null, cost: 1, credit_state: 'captured', attempts: 1, max_attempts: 3, idempotency_key: null,
-      result: null, provider: null, provider_task_id: null, provider_cost: null, created_at: now, started_at: now, finished_at: now,
-      heartbeat_at: now, expires_at: null,
+      id,
+      user_id: userId,
+      mode,
+      upload_id: null,
+      prompt: null,
+      params: '{}',
+      status: 'succeeded',
+      progress: 1,
+      stage: 'done',
+      error_code: null,
+      error_message: null,
+      cost: 1,
+      credit_state: 'captured',
+      attempts: 1,
+      max_attempts: 3,
+      idempotency_key: null,
+      result: null,
+      provider: null,
+      provider_task_id: null,
+      provider_cost: null,
+      created_at: now,
+      started_at: now,
+      finished_at: now,
+      heartbeat_at: now,
+      expires_at: null,
     })
     .execute();
   for (const [name, [contentType, bytes]] of Object.entries(files)) {
@@ -65,7 +90,15 @@ async function seedJob(userId: string, mode: string, files: Record<string, [stri
     const stored = await infra.services.storage.put(key, [bytes]);
     await infra.services.db
       .insertInto('artifacts')
-      .values({ job_id: id, name, content_type: contentType, byte_size: stored.byteLength, etag: stored.sha256, storage_key: key, created_at: now })
+      .values({
+        job_id: id,
+        name,
+        content_type: contentType,
+        byte_size: stored.byteLength,
+        etag: stored.sha256,
+        storage_key: key,
+        created_at: now,
+      })
       .execute();
   }
   return id;
@@ -84,7 +117,10 @@ function expectBytes(actual: Uint8Array, expected: Uint8Array) {
   expect(Buffer.compare(actual, expected)).toBe(0);
 }
 const json = (res: Response) => res.json() as Promise<any>;
-const as = (who: { cookie: string }, init: RequestInit = {}) => ({ ...init, headers: { cookie: who.cookie, ...(init.headers as Record<string, string>) } });
+const as = (who: { cookie: string }, init: RequestInit = {}) => ({
+  ...init,
+  headers: { cookie: who.cookie, ...(init.headers as Record<string, string>) },
+});
 const stlPath = () => `/api/v1/jobs/${jobId}/artifacts/model.stl`;
 const shortId = () => jobId.slice(4, 12);
 
@@ -122,7 +158,9 @@ describe('owner downloads', () => {
     const res = await app.request(stlPath(), as(alice));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('model/stl');
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="lithophane-${shortId()}.stl"; filename*=UTF-8''lithophane-${shortId()}.stl`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="lithophane-${shortId()}.stl"; filename*=UTF-8''lithophane-${shortId()}.stl`,
+    );
     expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{64}"$/);
     expect(res.headers.get('accept-ranges')).toBe('bytes');
     expect(res.headers.get('cache-control')).toMatch(/^private/);
@@ -288,7 +326,12 @@ describe('signed links', () => {
 
   it('the routes are in the OpenAPI document', async () => {
     const doc = await json(await app.request('/api/v1/openapi.json'));
-    for (const p of ['/api/v1/jobs/{id}/artifacts', '/api/v1/jobs/{id}/artifacts/{name}', '/api/v1/jobs/{id}/artifacts/{name}/link', '/api/files/jobs/{id}/{name}']) {
+    for (const p of [
+      '/api/v1/jobs/{id}/artifacts',
+      '/api/v1/jobs/{id}/artifacts/{name}',
+      '/api/v1/jobs/{id}/artifacts/{name}/link',
+      '/api/files/jobs/{id}/{name}',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p);
     }
   });

@@ -48,12 +48,20 @@ afterAll(async () => {
 });
 
 async function buy(cookie: string, product: string): Promise<void> {
-  const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ product }) });
+  const res = await app.request('/api/v1/billing/checkout', {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ product }),
+  });
   expect(res.status).toBe(200);
   const { checkoutId } = (await res.json()) as { checkoutId: string };
   const event = creem.checkoutCompleted(creem.checkouts.find((c) => c.id === checkoutId)!);
   const body = JSON.stringify(event);
-  const delivered = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json', 'creem-signature': await creem.sign(body) }, body });
+  const delivered = await app.request('/api/v1/webhooks/creem', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'creem-signature': await creem.sign(body) },
+    body,
+  });
   expect(delivered.status).toBe(200);
 }
 
@@ -64,7 +72,9 @@ describe('credits under concurrency', () => {
     await buy(cookie, 'pack-10');
     expect(await balance(app, cookie)).toBe(10);
     const uploadId = await insertUpload(infra.services, userId, png);
-    const responses = await Promise.all(Array.from({ length: 50 }, () => postJob(app, cookie, { mode: 'lithophane', uploadId, params: SMALL })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => postJob(app, cookie, { mode: 'lithophane', uploadId, params: SMALL })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 402)).toHaveLength(40);
@@ -85,7 +95,10 @@ describe('purchase flow', () => {
     expect(broke.status).toBe(402);
 
     await buy(cookie, 'pack-100');
-    const credits = (await (await app.request('/api/v1/credits', { headers: { cookie } })).json()) as { balance: number; entries: Array<{ reason: string }> };
+    const credits = (await (await app.request('/api/v1/credits', { headers: { cookie } })).json()) as {
+      balance: number;
+      entries: Array<{ reason: string }>;
+    };
     expect(credits.balance).toBe(100);
     expect(credits.entries[0].reason).toBe('purchase');
 
@@ -101,7 +114,10 @@ describe('purchase flow', () => {
 
 describe('configured prices', () => {
   it('PRICING_JSON sets what a job costs, shown by a dry run before anything is created', async () => {
-    const priced = await createTestServices({ SIGNUP_GRANT_CREDITS: '10', PRICING_JSON: JSON.stringify({ prices: { lithophane: { S: 3, M: 5, L: 8 } } }) });
+    const priced = await createTestServices({
+      SIGNUP_GRANT_CREDITS: '10',
+      PRICING_JSON: JSON.stringify({ prices: { lithophane: { S: 3, M: 5, L: 8 } } }),
+    });
     const runtime = jobsApp(priced.services, pool);
     try {
       const cookie = await signUp(runtime.app, 'priced@example.com');
@@ -109,10 +125,17 @@ describe('configured prices', () => {
       const dry = await postJob(runtime.app, cookie, { mode: 'lithophane', uploadId, params: SMALL, dryRun: true });
       expect(dry.status).toBe(200);
       expect(((await dry.json()) as { cost: number }).cost).toBe(3);
-      const big = await postJob(runtime.app, cookie, { mode: 'lithophane', uploadId, params: { ...SMALL, maxTriangles: 2_000_000 }, dryRun: true });
+      const big = await postJob(runtime.app, cookie, {
+        mode: 'lithophane',
+        uploadId,
+        params: { ...SMALL, maxTriangles: 2_000_000 },
+        dryRun: true,
+      });
       expect(((await big.json()) as { cost: number }).cost).toBe(8);
       expect(await balance(runtime.app, cookie)).toBe(10);
-      const pricing = (await (await runtime.app.request('/api/v1/pricing')).json()) as { modes: Array<{ mode: string; prices: Record<string, number> }> };
+      const pricing = (await (await runtime.app.request('/api/v1/pricing')).json()) as {
+        modes: Array<{ mode: string; prices: Record<string, number> }>;
+      };
       expect(pricing.modes.find((m) => m.mode === 'lithophane')!.prices).toEqual({ S: 3, M: 5, L: 8 });
     } finally {
       await priced.close();

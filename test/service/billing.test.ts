@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/compose.ts';
 import { buildRouters } from '../../src/routers.ts';
 import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
-import { ServiceError } from '../../src/services/service-error.ts';
+import type { ServiceError } from '../../src/services/service-error.ts';
 import { startFakeCreem } from '../helpers/fake-creem.ts';
 import type { CreemEventBody, FakeCreem } from '../helpers/fake-creem.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
@@ -54,7 +54,11 @@ async function credits(cookie: string) {
 }
 
 async function startCheckout(cookie: string, product: string) {
-  const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ product }) });
+  const res = await app.request('/api/v1/billing/checkout', {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ product }),
+  });
   expect(res.status).toBe(200);
   const body = await json(res);
   const checkout = creem.checkouts.find((c) => c.id === body.checkoutId)!;
@@ -69,7 +73,11 @@ describe('purchase flow', () => {
     expect(body.url).toMatch(/^https:\/\/checkout\.creem\.test\//);
     const seen = creem.requests.find((r) => r.path === '/v1/checkouts' && (r.body as any).request_id === checkout.requestId)!;
     expect(seen.apiKey).toBe(creem.apiKey);
-    expect(seen.body).toMatchObject({ product_id: 'prod_pack100', customer: { email: 'buyer@example.com' }, metadata: { userId, product: 'pack-100' } });
+    expect(seen.body).toMatchObject({
+      product_id: 'prod_pack100',
+      customer: { email: 'buyer@example.com' },
+      metadata: { userId, product: 'pack-100' },
+    });
     expect((await credits(cookie)).balance).toBe(0);
 
     const event = creem.checkoutCompleted(checkout);
@@ -105,7 +113,11 @@ describe('purchase flow', () => {
     const { checkout } = await startCheckout(cookie, 'pack-100');
     const event = creem.checkoutCompleted(checkout);
     expect((await deliver(event, 'ab'.repeat(32))).status).toBe(400);
-    const noSignature = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+    const noSignature = await app.request('/api/v1/webhooks/creem', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    });
     expect(noSignature.status).toBe(400);
     expect((await json(noSignature)).error.code).toBe('invalid_signature');
     // Signed for a different body (amount tampered after signing).
@@ -117,7 +129,11 @@ describe('purchase flow', () => {
 
   it('unknown products and missing configuration answer clearly', async () => {
     const cookie = await signUp(app, 'curious@example.com');
-    const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"gold"}' });
+    const res = await app.request('/api/v1/billing/checkout', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"product":"gold"}',
+    });
     expect(res.status).toBe(400);
     const portal = await app.request('/api/v1/billing/portal', { method: 'POST', headers: { cookie } });
     expect(portal.status).toBe(409);
@@ -172,7 +188,11 @@ describe('plans, refunds and disputes', () => {
     const after = await credits(cookie);
     expect(after.balance).toBe(0);
     expect(after.billing.flagged).toBe(true);
-    const blocked = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"pack-100"}' });
+    const blocked = await app.request('/api/v1/billing/checkout', {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"product":"pack-100"}',
+    });
     expect(blocked.status).toBe(403);
   });
 
@@ -196,7 +216,15 @@ describe('plans, refunds and disputes', () => {
 
 describe('events about accounts that do not exist', () => {
   it('are kept as tombstones only: no payload, no credits', async () => {
-    const event = creem.checkoutCompleted({ id: 'ch_ghost', productId: 'prod_pack100', requestId: 'r', units: 1, email: 'ghost@example.com', metadata: { userId: 'deleted-or-unknown' }, successUrl: '' });
+    const event = creem.checkoutCompleted({
+      id: 'ch_ghost',
+      productId: 'prod_pack100',
+      requestId: 'r',
+      units: 1,
+      email: 'ghost@example.com',
+      metadata: { userId: 'deleted-or-unknown' },
+      successUrl: '',
+    });
     expect((await deliver(event)).status).toBe(200);
     const row = await infra.services.db.selectFrom('creem_events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow();
     expect(row.payload).not.toContain('ghost@example.com');
@@ -221,7 +249,11 @@ describe('property: random interleavings', () => {
     for (let step = 0; step < 250; step++) {
       const r = rand();
       if (r < 0.15) {
-        const res = await app.request('/api/v1/billing/checkout', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"product":"pack-100"}' });
+        const res = await app.request('/api/v1/billing/checkout', {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: '{"product":"pack-100"}',
+        });
         // Once a refund or dispute has flagged the account, no new purchase may start.
         const flagged = (await credits(cookie)).billing.flagged;
         expect(res.status).toBe(flagged ? 403 : 200);
@@ -232,7 +264,15 @@ describe('property: random interleavings', () => {
         orders.push(order);
         pending.push(creem.checkoutCompleted(checkout, order));
       } else if (r < 0.22) {
-        pending.push(creem.subscriptionEvent('subscription.paid', { id: 'sub_p', productId: 'prod_plan300', customerId: 'c', userId, transactionId: `tran_p${step}` }));
+        pending.push(
+          creem.subscriptionEvent('subscription.paid', {
+            id: 'sub_p',
+            productId: 'prod_plan300',
+            customerId: 'c',
+            userId,
+            transactionId: `tran_p${step}`,
+          }),
+        );
       } else if (r < 0.27 && orders.length > 0) {
         pending.push(creem.refundCreated(orders[Math.floor(rand() * orders.length)], Math.ceil(rand() * 1000), userId));
       } else if (r < 0.29 && orders.length > 0) {

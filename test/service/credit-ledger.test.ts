@@ -24,15 +24,21 @@ describe('credit ledger', () => {
 
   it('never lets the balance go below zero, and a refused debit writes nothing', async () => {
     const { db } = infra.services;
-    await db.transaction().execute((trx) => applyMovement(trx, { userId: 'u-neg', amount: 3, reason: 'grant', idempotencyKey: 'g:u-neg' }, 1));
-    const refused = await db.transaction().execute((trx) => applyMovement(trx, { userId: 'u-neg', amount: -4, reason: 'spend', idempotencyKey: 's:u-neg' }, 2));
+    await db
+      .transaction()
+      .execute((trx) => applyMovement(trx, { userId: 'u-neg', amount: 3, reason: 'grant', idempotencyKey: 'g:u-neg' }, 1));
+    const refused = await db
+      .transaction()
+      .execute((trx) => applyMovement(trx, { userId: 'u-neg', amount: -4, reason: 'spend', idempotencyKey: 's:u-neg' }, 2));
     expect(refused).toEqual({ applied: false, why: 'insufficient', balance: 3 });
     expect(await sumOfEntries(db, 'u-neg')).toBe(3);
   });
 
   it('50 parallel holds against a balance for 10 accept exactly 10', async () => {
     const { db, credits } = infra.services;
-    await db.transaction().execute((trx) => applyMovement(trx, { userId: 'u-par', amount: 10, reason: 'grant', idempotencyKey: 'g:u-par' }, 1));
+    await db
+      .transaction()
+      .execute((trx) => applyMovement(trx, { userId: 'u-par', amount: 10, reason: 'grant', idempotencyKey: 'g:u-par' }, 1));
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) => db.transaction().execute((trx) => credits.holdForJob(trx, 'u-par', `job-${i}`, 1))),
     );
@@ -48,7 +54,9 @@ describe('credit ledger', () => {
     const { db, credits } = infra.services;
     const rand = mulberry32(42);
     const user = 'u-prop';
-    await db.transaction().execute((trx) => applyMovement(trx, { userId: user, amount: 20, reason: 'grant', idempotencyKey: `g:${user}` }, 1));
+    await db
+      .transaction()
+      .execute((trx) => applyMovement(trx, { userId: user, amount: 20, reason: 'grant', idempotencyKey: `g:${user}` }, 1));
     const held = new Set<string>();
     const refunds = new Map<string, number>();
     for (let step = 0; step < 400; step++) {

@@ -28,7 +28,10 @@ class ScriptedExecutor implements JobExecutor {
   constructor(capacity: number) {
     this.capacity = capacity;
   }
-  execute(request: ExecutionRequest, options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void }): Promise<ExecutionOutcome> {
+  execute(
+    request: ExecutionRequest,
+    options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void },
+  ): Promise<ExecutionOutcome> {
     return new Promise((resolve, reject) => {
       if (this.crashEverything) return reject(new Error('worker exited with code 1'));
       options.signal.addEventListener('abort', () => reject(Object.assign(new Error('The task has been aborted'), { name: 'AbortError' })));
@@ -48,7 +51,11 @@ class ScriptedExecutor implements JobExecutor {
   }
 }
 
-const SUCCESS: ExecutionOutcome = { ok: true, report: { manifold: true }, artifacts: [{ name: 'model.stl', contentType: 'model/stl', bytes: new Uint8Array([1, 2, 3]) }] };
+const SUCCESS: ExecutionOutcome = {
+  ok: true,
+  report: { manifold: true },
+  artifacts: [{ name: 'model.stl', contentType: 'model/stl', bytes: new Uint8Array([1, 2, 3]) }],
+};
 const PARAMS = { widthMm: 20, resolutionMm: 0.5 };
 
 let infra: TestInfra;
@@ -111,11 +118,19 @@ describe('claiming', () => {
     executor.calls[0].onProgress({ stage: 'decode', percent: 0 }); // same stage within the throttle: dropped
     executor.calls[0].onProgress({ stage: 'prepare', percent: 20 });
     await new Promise((r) => setTimeout(r, 50));
-    const running = (await (await app.request(`/api/v1/jobs/${job.id}`, { headers: { cookie } })).json()) as { job: { stage: string; progress: number } };
+    const running = (await (await app.request(`/api/v1/jobs/${job.id}`, { headers: { cookie } })).json()) as {
+      job: { stage: string; progress: number };
+    };
     expect(running.job).toMatchObject({ stage: 'prepare', progress: 20 });
     executor.calls[0].finish(SUCCESS);
     const events = (await readSse(await app.request(`/api/v1/jobs/${job.id}/events`, { headers: { cookie } }))).filter((e) => e.event);
-    expect(events.map((e) => `${e.event}${e.data?.stage ? ':' + String(e.data.stage) : ''}`)).toEqual(['queued', 'started', 'stage:decode', 'stage:prepare', 'succeeded']);
+    expect(events.map((e) => `${e.event}${e.data?.stage ? `:${String(e.data.stage)}` : ''}`)).toEqual([
+      'queued',
+      'started',
+      'stage:decode',
+      'stage:prepare',
+      'succeeded',
+    ]);
   });
 });
 
@@ -248,12 +263,24 @@ describe('restart and shutdown', () => {
     const stale = await create();
     const exhausted = await create();
     const db = infra.services.db;
-    await db.updateTable('jobs').set({ status: 'running', attempts: 1, started_at: 1, heartbeat_at: 1 }).where('id', '=', stale.id).execute();
-    await db.updateTable('jobs').set({ status: 'running', attempts: 3, started_at: 1, heartbeat_at: 1 }).where('id', '=', exhausted.id).execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'running', attempts: 1, started_at: 1, heartbeat_at: 1 })
+      .where('id', '=', stale.id)
+      .execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'running', attempts: 3, started_at: 1, heartbeat_at: 1 })
+      .where('id', '=', exhausted.id)
+      .execute();
 
     expect(await jobs.runner.recover()).toEqual({ requeued: 1, failed: 1 });
     expect(await getJob(app, cookie, stale.id)).toMatchObject({ status: 'queued', attempts: 1 });
-    expect(await getJob(app, cookie, exhausted.id)).toMatchObject({ status: 'failed', creditState: 'refunded', error: { code: 'internal' } });
+    expect(await getJob(app, cookie, exhausted.id)).toMatchObject({
+      status: 'failed',
+      creditState: 'refunded',
+      error: { code: 'internal' },
+    });
     expect(await balance(app, cookie)).toBe(before - stale.cost);
     // Idempotent: a second recover (or a duplicate refund) changes nothing.
     expect(await jobs.runner.recover()).toEqual({ requeued: 0, failed: 0 });

@@ -30,11 +30,21 @@ export async function gradientPng(width = 48, height = 32, alpha = 255): Promise
       raw[i + 3] = alpha;
     }
   }
-  return new Uint8Array(await sharp(raw, { raw: { width, height, channels: 4 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(raw, { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 /** Inserts a ready upload directly (the uploads routes are another router's business). */
-export async function insertUpload(services: Services, userId: string, bytes: Uint8Array, kind: 'image' | 'mesh' = 'image', status: 'ready' | 'pending' = 'ready'): Promise<string> {
+export async function insertUpload(
+  services: Services,
+  userId: string,
+  bytes: Uint8Array,
+  kind: 'image' | 'mesh' = 'image',
+  status: 'ready' | 'pending' = 'ready',
+): Promise<string> {
   const id = newId('upl');
   const key = storageKeys.upload(userId, id);
   await services.storage.put(key, [bytes]);

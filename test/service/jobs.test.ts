@@ -88,10 +88,14 @@ describe('a lithophane job on the worker pool', () => {
     const named = events.filter((e) => e.event);
     const replay = (await readSse(await app.request(`/api/v1/jobs/${done.id}/events`, { headers: { cookie } }))).filter((e) => e.event);
     expect(replay.map((e) => e.id)).toEqual(named.map((e) => e.id));
-    const resumed = (await readSse(await app.request(`/api/v1/jobs/${done.id}/events`, { headers: { cookie, 'last-event-id': named[1].id! } }))).filter((e) => e.event);
+    const resumed = (
+      await readSse(await app.request(`/api/v1/jobs/${done.id}/events`, { headers: { cookie, 'last-event-id': named[1].id! } }))
+    ).filter((e) => e.event);
     expect(resumed.map((e) => e.id)).toEqual(named.slice(2).map((e) => e.id));
     // After the terminal event there is nothing to wait for: the stream closes at once.
-    const after = await readSse(await app.request(`/api/v1/jobs/${done.id}/events`, { headers: { cookie, 'last-event-id': named[named.length - 1].id! } }));
+    const after = await readSse(
+      await app.request(`/api/v1/jobs/${done.id}/events`, { headers: { cookie, 'last-event-id': named[named.length - 1].id! } }),
+    );
     expect(after.filter((e) => e.event)).toEqual([]);
   });
 
@@ -178,7 +182,10 @@ describe('creating jobs', () => {
     const uploadId = await insertUpload(infra.services, poorId, png);
     const created: string[] = [];
     for (;;) {
-      const dry = (await (await postJob(app, poor, { mode: 'lithophane', uploadId, params: LITHOPHANE, dryRun: true })).json()) as { cost: number; balance: number };
+      const dry = (await (await postJob(app, poor, { mode: 'lithophane', uploadId, params: LITHOPHANE, dryRun: true })).json()) as {
+        cost: number;
+        balance: number;
+      };
       if (dry.balance < dry.cost) {
         const res = await postJob(app, poor, { mode: 'lithophane', uploadId, params: LITHOPHANE });
         expect(res.status).toBe(402);
@@ -216,7 +223,11 @@ describe('on the real pool', () => {
   it('cancelling a running job terminates its worker, refunds, and the replaced worker runs the next job', async () => {
     const before = await balance(app, cookie);
     const big = await insertUpload(infra.services, userId, await gradientPng(400, 300));
-    const res = await postJob(app, cookie, { mode: 'relief', uploadId: big, params: { widthMm: 200, resolutionMm: 0.1, maxErrorMm: 0.01, formats: ['stl', '3mf', 'glb', 'obj'] } });
+    const res = await postJob(app, cookie, {
+      mode: 'relief',
+      uploadId: big,
+      params: { widthMm: 200, resolutionMm: 0.1, maxErrorMm: 0.01, formats: ['stl', '3mf', 'glb', 'obj'] },
+    });
     const { job } = (await res.json()) as { job: JobBody };
     await waitForStatus(app, cookie, job.id, ['running']);
     const cancel = await app.request(`/api/v1/jobs/${job.id}/cancel`, { method: 'POST', headers: { cookie } });
@@ -226,7 +237,8 @@ describe('on the real pool', () => {
     expect(await balance(app, cookie)).toBe(before);
 
     const uploadId = await insertUpload(infra.services, userId, png);
-    const next = ((await (await postJob(app, cookie, { mode: 'lithophane', uploadId, params: LITHOPHANE })).json()) as { job: JobBody }).job;
+    const next = ((await (await postJob(app, cookie, { mode: 'lithophane', uploadId, params: LITHOPHANE })).json()) as { job: JobBody })
+      .job;
     expect((await waitForStatus(app, cookie, next.id, ['succeeded', 'failed'])).status).toBe('succeeded');
   });
 
@@ -254,11 +266,14 @@ function cubeStl(): Uint8Array {
   ];
   let out = 'solid cube\n';
   for (const [a, b, c, d] of quads) {
-    for (const tri of [[a, b, c], [a, c, d]]) {
+    for (const tri of [
+      [a, b, c],
+      [a, c, d],
+    ]) {
       out += ' facet normal 0 0 0\n  outer loop\n';
       for (const p of tri) out += `   vertex ${p.join(' ')}\n`;
       out += '  endloop\n endfacet\n';
     }
   }
-  return new TextEncoder().encode(out + 'endsolid cube\n');
+  return new TextEncoder().encode(`${out}endsolid cube\n`);
 }

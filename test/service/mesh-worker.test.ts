@@ -26,7 +26,13 @@ const { gradientPng } = await import('./jobs-helpers.ts');
 
 function task(bytes: Uint8Array, progress: Array<{ stage: string }> = []) {
   const params = resolveImageParams({ mode: 'lithophane', widthMm: 20, resolutionMm: 0.5, previews: false });
-  return { jobId: 'job_test', mode: 'lithophane' as const, params: { ...params }, input: bytes.slice().buffer as ArrayBuffer, progress: { postMessage: (m: { stage: string }) => progress.push(m) } };
+  return {
+    jobId: 'job_test',
+    mode: 'lithophane' as const,
+    params: { ...params },
+    input: bytes.slice().buffer as ArrayBuffer,
+    progress: { postMessage: (m: { stage: string }) => progress.push(m) },
+  };
 }
 
 describe('mesh worker', () => {

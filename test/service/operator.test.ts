@@ -19,13 +19,23 @@ describe('operator credits', () => {
   it('grants and revokes with a reason, never below zero', async () => {
     await signUp(app, 'patron@example.com');
     const deps = { db: infra.services.db, logger: silentLogger, clock: Date.now };
-    const granted = await runOperatorCommand(deps, parseOperatorArgs(['credits', 'grant', 'patron@example.com', '20', '--reason', 'support ticket 42']));
+    const granted = await runOperatorCommand(
+      deps,
+      parseOperatorArgs(['credits', 'grant', 'patron@example.com', '20', '--reason', 'support ticket 42']),
+    );
     expect(granted.balance).toBe(25);
-    const revoked = await runOperatorCommand(deps, parseOperatorArgs(['credits', 'revoke', 'patron@example.com', '10', '--reason', 'duplicate grant']));
+    const revoked = await runOperatorCommand(
+      deps,
+      parseOperatorArgs(['credits', 'revoke', 'patron@example.com', '10', '--reason', 'duplicate grant']),
+    );
     expect(revoked.balance).toBe(15);
-    await expect(runOperatorCommand(deps, parseOperatorArgs(['credits', 'revoke', 'patron@example.com', '16', '--reason', 'too much']))).rejects.toThrow(/below zero/);
+    await expect(
+      runOperatorCommand(deps, parseOperatorArgs(['credits', 'revoke', 'patron@example.com', '16', '--reason', 'too much'])),
+    ).rejects.toThrow(/below zero/);
     await expect(runOperatorCommand(deps, parseOperatorArgs(['credits', 'grant', 'patron@example.com', '5']))).rejects.toThrow(/reason/);
-    await expect(runOperatorCommand(deps, parseOperatorArgs(['credits', 'grant', 'nobody@example.com', '5', '--reason', 'x']))).rejects.toThrow(/no account/);
+    await expect(
+      runOperatorCommand(deps, parseOperatorArgs(['credits', 'grant', 'nobody@example.com', '5', '--reason', 'x'])),
+    ).rejects.toThrow(/no account/);
     expect(await sumOfEntries(infra.services.db, granted.userId)).toBe(15);
     const entries = await infra.services.db.selectFrom('credit_entries').selectAll().where('user_id', '=', granted.userId).execute();
     expect(entries.map((e) => e.reason).sort()).toEqual(['operator_grant', 'operator_revoke', 'signup_grant']);

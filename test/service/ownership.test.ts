@@ -66,7 +66,11 @@ interface RouteCase {
   unknown: Call;
 }
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 const UNKNOWN_JOB = 'job_0000000000000000000000';
 const UNKNOWN_TOKEN = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -80,10 +84,19 @@ const ROUTES: Record<string, RouteCase> = {
   'PUT /api/v1/uploads/{id}/content': {
     kind: 'signed',
     calls: (ids) => [
-      { path: `/api/v1/uploads/${ids.pendingUpload}/content`, init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) } },
-      { path: `/api/v1/uploads/${ids.upload}/content`, init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) } },
+      {
+        path: `/api/v1/uploads/${ids.pendingUpload}/content`,
+        init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) },
+      },
+      {
+        path: `/api/v1/uploads/${ids.upload}/content`,
+        init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) },
+      },
     ],
-    unknown: { path: '/api/v1/uploads/upl_unknown/content', init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) } },
+    unknown: {
+      path: '/api/v1/uploads/upl_unknown/content',
+      init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) },
+    },
   },
   'POST /api/v1/uploads/{id}/complete': {
     kind: 'owner',
@@ -113,7 +126,10 @@ const ROUTES: Record<string, RouteCase> = {
   },
   'GET /api/v1/jobs/{id}/artifacts/{name}': {
     kind: 'owner',
-    calls: (ids) => [{ path: `/api/v1/jobs/${ids.doneJob}/artifacts/${ids.artifact}` }, { path: `/api/v1/jobs/${ids.doneJob}/artifacts/${ids.artifact}`, init: { method: 'HEAD' } }],
+    calls: (ids) => [
+      { path: `/api/v1/jobs/${ids.doneJob}/artifacts/${ids.artifact}` },
+      { path: `/api/v1/jobs/${ids.doneJob}/artifacts/${ids.artifact}`, init: { method: 'HEAD' } },
+    ],
     unknown: { path: `/api/v1/jobs/${UNKNOWN_JOB}/artifacts/model.stl` },
   },
   'POST /api/v1/jobs/{id}/artifacts/{name}/link': {
@@ -123,7 +139,10 @@ const ROUTES: Record<string, RouteCase> = {
   },
   'GET /api/files/jobs/{id}/{name}': {
     kind: 'signed',
-    calls: (ids) => [{ path: `/api/files/jobs/${ids.doneJob}/${ids.artifact}` }, { path: `/api/files/jobs/${ids.doneJob}/${ids.artifact}?expires=9999999999&sig=${'0'.repeat(64)}` }],
+    calls: (ids) => [
+      { path: `/api/files/jobs/${ids.doneJob}/${ids.artifact}` },
+      { path: `/api/files/jobs/${ids.doneJob}/${ids.artifact}?expires=9999999999&sig=${'0'.repeat(64)}` },
+    ],
     unknown: { path: `/api/files/jobs/${UNKNOWN_JOB}/model.stl` },
   },
   'POST /api/v1/jobs/{id}/shares': {
@@ -142,8 +161,16 @@ const ROUTES: Record<string, RouteCase> = {
     unknown: { path: `/api/v1/shares/${UNKNOWN_TOKEN}`, init: { method: 'DELETE' } },
   },
   'GET /s/{token}': { kind: 'public', calls: (ids) => [{ path: `/s/${ids.share}` }], unknown: { path: `/s/${UNKNOWN_TOKEN}` } },
-  'GET /s/{token}/model.glb': { kind: 'public', calls: (ids) => [{ path: `/s/${ids.share}/model.glb` }], unknown: { path: `/s/${UNKNOWN_TOKEN}/model.glb` } },
-  'GET /s/{token}/poster.png': { kind: 'public', calls: (ids) => [{ path: `/s/${ids.share}/poster.png` }], unknown: { path: `/s/${UNKNOWN_TOKEN}/poster.png` } },
+  'GET /s/{token}/model.glb': {
+    kind: 'public',
+    calls: (ids) => [{ path: `/s/${ids.share}/model.glb` }],
+    unknown: { path: `/s/${UNKNOWN_TOKEN}/model.glb` },
+  },
+  'GET /s/{token}/poster.png': {
+    kind: 'public',
+    calls: (ids) => [{ path: `/s/${ids.share}/poster.png` }],
+    unknown: { path: `/s/${UNKNOWN_TOKEN}/poster.png` },
+  },
   'GET /api/v1/jobs/{id}': {
     kind: 'owner',
     calls: (ids) => [{ path: `/api/v1/jobs/${ids.runningJob}` }, { path: `/api/v1/jobs/${ids.doneJob}` }],
@@ -164,7 +191,10 @@ const ROUTES: Record<string, RouteCase> = {
   },
   'GET /api/v1/jobs/{id}/events': {
     kind: 'owner',
-    calls: (ids) => [{ path: `/api/v1/jobs/${ids.runningJob}/events` }, { path: `/api/v1/jobs/${ids.doneJob}/events`, init: { headers: { 'last-event-id': '0' } } }],
+    calls: (ids) => [
+      { path: `/api/v1/jobs/${ids.runningJob}/events` },
+      { path: `/api/v1/jobs/${ids.doneJob}/events`, init: { headers: { 'last-event-id': '0' } } },
+    ],
     unknown: { path: `/api/v1/jobs/${UNKNOWN_JOB}/events` },
   },
 };
@@ -194,7 +224,10 @@ async function call(who: 'a' | 'b' | 'b-key' | 'anonymous', { path, init = {} }:
 
 async function readSome(res: Response): Promise<string> {
   const reader = res.body!.getReader();
-  const first = await Promise.race([reader.read(), new Promise<{ value: undefined }>((r) => setTimeout(() => r({ value: undefined }), 300))]);
+  const first = await Promise.race([
+    reader.read(),
+    new Promise<{ value: undefined }>((r) => setTimeout(() => r({ value: undefined }), 300)),
+  ]);
   await reader.cancel().catch(() => undefined);
   return first.value ? new TextDecoder().decode(first.value) : '';
 }
@@ -203,7 +236,10 @@ beforeAll(async () => {
   infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '100', PER_USER_CONCURRENCY: '4' });
   executor = new HeldExecutor();
   jobs = createJobsRuntime(infra.services, executor, { pollMs: 100, heartbeatMs: 200 });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: executor.stats() }), routers: buildRouters(infra.services, { jobs }) });
+  app = createApp(infra.services, {
+    health: async () => ({ database: true, pool: executor.stats() }),
+    routers: buildRouters(infra.services, { jobs }),
+  });
   jobs.runner.start();
   a = await signUp(app, 'owner-a@example.com');
   b = await signUp(app, 'other-b@example.com');
@@ -211,20 +247,48 @@ beforeAll(async () => {
 
   const form = new FormData();
   form.set('file', new Blob([(await gradientPng(64, 48)) as Uint8Array<ArrayBuffer>]), 'photo.png');
-  const upload = ((await (await app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: a }, body: form })).json()) as { id: string }).id;
-  const pending = (await (await app.request('/api/v1/uploads/url', { method: 'POST', headers: { cookie: a, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'big.png', byteSize: 1000 }) })).json()) as { uploadId: string; uploadUrl: string };
-  const job = (await postJob(app, a, { mode: 'lithophane', uploadId: upload, params: { widthMm: 20, resolutionMm: 0.5 } })).json() as Promise<{ job: { id: string } }>;
+  const upload = (
+    (await (await app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: a }, body: form })).json()) as { id: string }
+  ).id;
+  const pending = (await (
+    await app.request('/api/v1/uploads/url', {
+      method: 'POST',
+      headers: { cookie: a, 'content-type': 'application/json' },
+      body: JSON.stringify({ filename: 'big.png', byteSize: 1000 }),
+    })
+  ).json()) as { uploadId: string; uploadUrl: string };
+  const job = (
+    await postJob(app, a, { mode: 'lithophane', uploadId: upload, params: { widthMm: 20, resolutionMm: 0.5 } })
+  ).json() as Promise<{ job: { id: string } }>;
   const runningJob = (await job).job.id;
   await waitForStatus(app, a, runningJob, ['running'], 5000);
   const done = await seedLogoJob(infra.services, aId);
-  const shareRes = await app.request(`/api/v1/jobs/${done.id}/shares`, { ...json({ name: 'A logo' }), headers: { cookie: a, 'content-type': 'application/json' } });
+  const shareRes = await app.request(`/api/v1/jobs/${done.id}/shares`, {
+    ...json({ name: 'A logo' }),
+    headers: { cookie: a, 'content-type': 'application/json' },
+  });
   expect(shareRes.status).toBe(201);
   const share = ((await shareRes.json()) as { token: string }).token;
-  const keyRes = await app.request('/api/v1/account/api-keys', { ...json({ name: 'A key' }), headers: { cookie: a, 'content-type': 'application/json' } });
+  const keyRes = await app.request('/api/v1/account/api-keys', {
+    ...json({ name: 'A key' }),
+    headers: { cookie: a, 'content-type': 'application/json' },
+  });
   const apiKey = ((await keyRes.json()) as { apiKey: { id: string } }).apiKey.id;
-  const bKeyRes = await app.request('/api/v1/account/api-keys', { ...json({ name: 'B key' }), headers: { cookie: b, 'content-type': 'application/json' } });
+  const bKeyRes = await app.request('/api/v1/account/api-keys', {
+    ...json({ name: 'B key' }),
+    headers: { cookie: b, 'content-type': 'application/json' },
+  });
   bKey = ((await bKeyRes.json()) as { key: string }).key;
-  ids = { upload, pendingUpload: pending.uploadId, pendingUploadUrl: pending.uploadUrl, runningJob, doneJob: done.id, artifact: 'model.stl', share, apiKey };
+  ids = {
+    upload,
+    pendingUpload: pending.uploadId,
+    pendingUploadUrl: pending.uploadUrl,
+    runningJob,
+    doneJob: done.id,
+    artifact: 'model.stl',
+    share,
+    apiKey,
+  };
 });
 
 afterAll(async () => {
@@ -241,7 +305,9 @@ describe('ownership on every route', () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`))
       .sort();
     expect(withParams.length).toBeGreaterThan(15);
-    expect(withParams, 'a route with a path parameter is missing from ROUTES (or ROUTES names one that is gone)').toEqual(Object.keys(ROUTES).sort());
+    expect(withParams, 'a route with a path parameter is missing from ROUTES (or ROUTES names one that is gone)').toEqual(
+      Object.keys(ROUTES).sort(),
+    );
   });
 
   it("B, by session or by API key, gets 404 for A's things on every owner route (as for ids nobody has); anonymous gets 401", async () => {
@@ -280,13 +346,24 @@ describe('ownership on every route', () => {
       }
     }
     // B signs for B's own things, then points the signature at A's.
-    const bUpload = (await (await app.request('/api/v1/uploads/url', { method: 'POST', headers: { cookie: b, 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'b.png', byteSize: 3 }) })).json()) as { uploadUrl: string };
+    const bUpload = (await (
+      await app.request('/api/v1/uploads/url', {
+        method: 'POST',
+        headers: { cookie: b, 'content-type': 'application/json' },
+        body: JSON.stringify({ filename: 'b.png', byteSize: 3 }),
+      })
+    ).json()) as { uploadUrl: string };
     const bQuery = new URL(bUpload.uploadUrl).search;
-    const put = await call('b', { path: `/api/v1/uploads/${ids.pendingUpload}/content${bQuery}`, init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) } });
+    const put = await call('b', {
+      path: `/api/v1/uploads/${ids.pendingUpload}/content${bQuery}`,
+      init: { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([1, 2, 3]) },
+    });
     expect([403, 404]).toContain(put.status);
     const bId = await userIdOf(app, b);
     const bJob = await seedLogoJob(infra.services, bId);
-    const link = (await (await app.request(`/api/v1/jobs/${bJob.id}/artifacts/model.stl/link`, { method: 'POST', headers: { cookie: b } })).json()) as { url: string };
+    const link = (await (
+      await app.request(`/api/v1/jobs/${bJob.id}/artifacts/model.stl/link`, { method: 'POST', headers: { cookie: b } })
+    ).json()) as { url: string };
     const own = await call('b', { path: new URL(link.url).pathname + new URL(link.url).search });
     expect(own.status).toBe(200); // the link works for what it was made for
     const moved = await call('b', { path: `/api/files/jobs/${ids.doneJob}/model.stl${new URL(link.url).search}` });
@@ -309,10 +386,14 @@ describe('ownership on every route', () => {
     const done = await getJob(app, a, ids.doneJob);
     expect(done.status).toBe('succeeded');
     expect((await call('a', { path: `/api/v1/jobs/${ids.doneJob}/artifacts/model.stl` })).status).toBe(200);
-    const shares = JSON.parse((await call('a', { path: `/api/v1/jobs/${ids.doneJob}/shares` })).body) as { shares: Array<{ token: string; name: string; revokedAt: number | null }> };
+    const shares = JSON.parse((await call('a', { path: `/api/v1/jobs/${ids.doneJob}/shares` })).body) as {
+      shares: Array<{ token: string; name: string; revokedAt: number | null }>;
+    };
     expect(shares.shares).toHaveLength(1);
     expect(shares.shares[0]).toMatchObject({ token: ids.share, name: 'A logo', revokedAt: null });
-    const keys = JSON.parse((await call('a', { path: '/api/v1/account/api-keys' })).body) as { apiKeys: Array<{ id: string; revokedAt: number | null }> };
+    const keys = JSON.parse((await call('a', { path: '/api/v1/account/api-keys' })).body) as {
+      apiKeys: Array<{ id: string; revokedAt: number | null }>;
+    };
     expect(keys.apiKeys).toEqual([expect.objectContaining({ id: ids.apiKey, revokedAt: null })]);
   });
 

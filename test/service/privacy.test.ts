@@ -27,7 +27,9 @@ import type { JobBody, TestApp } from './jobs-helpers.ts';
 
 const WEBHOOK_SECRET = 'whsec_privacy_test';
 const PASSWORD = 'correct horse battery';
-const STL = new TextEncoder().encode('solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n');
+const STL = new TextEncoder().encode(
+  'solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n',
+);
 
 /** Jobs with this width run until aborted; every other job finishes at once with a small STL. */
 const HANG_WIDTH_MM = 21;
@@ -48,7 +50,11 @@ class InstantExecutor implements JobExecutor {
       );
     }
     const model = new TextEncoder().encode(`solid ${request.jobId}\nendsolid\n`);
-    return { ok: true, report: { manifold: true, triangles: 1, mode: request.mode }, artifacts: [{ name: 'model.stl', contentType: 'model/stl', bytes: model }] };
+    return {
+      ok: true,
+      report: { manifold: true, triangles: 1, mode: request.mode },
+      artifacts: [{ name: 'model.stl', contentType: 'model/stl', bytes: model }],
+    };
   }
   stats() {
     return { size: this.capacity, busy: this.busy, queued: 0 };
@@ -62,11 +68,19 @@ let jobs: JobsRuntime;
 let executor: InstantExecutor;
 
 beforeAll(async () => {
-  infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '40', CREEM_WEBHOOK_SECRET: WEBHOOK_SECRET, CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack', PER_USER_CONCURRENCY: '2' });
+  infra = await createTestServices({
+    SIGNUP_GRANT_CREDITS: '40',
+    CREEM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack',
+    PER_USER_CONCURRENCY: '2',
+  });
   executor = new InstantExecutor();
   jobs = createJobsRuntime(infra.services, executor, { pollMs: 50, heartbeatMs: 200 });
   jobs.runner.start();
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, { jobs }) });
+  app = createApp(infra.services, {
+    health: async () => ({ database: true, pool: null }),
+    routers: buildRouters(infra.services, { jobs }),
+  });
 });
 
 afterAll(async () => {
@@ -112,17 +126,27 @@ async function purchase(userId: string, email: string, customerId: string, order
     },
   };
   const body = JSON.stringify(event);
-  const res = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, WEBHOOK_SECRET) }, body });
+  const res = await app.request('/api/v1/webhooks/creem', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, WEBHOOK_SECRET) },
+    body,
+  });
   expect(res.status).toBe(200);
 }
 
 async function deleteAccount(cookie: string, body: unknown) {
-  return app.request('/api/v1/account', { method: 'DELETE', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return app.request('/api/v1/account', {
+    method: 'DELETE',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 /** Rows of every table (ours and better-auth's) whose any column mentions one of `needles`. */
 async function rowsMentioning(needles: string[]): Promise<Record<string, number>> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(infra.services.db);
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(
+    infra.services.db,
+  );
   const out: Record<string, number> = {};
   for (const { name } of tables.rows) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(infra.services.db);
@@ -177,7 +201,11 @@ describe('export, then delete the account', () => {
     expect(doneJob.status).toBe('succeeded');
 
     await purchase(alice.id, alice.email, 'cust_7f3k2m9q', 'ord_alice_1');
-    const key = await app.request('/api/v1/account/api-keys', { method: 'POST', headers: { cookie: alice.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'script' }) });
+    const key = await app.request('/api/v1/account/api-keys', {
+      method: 'POST',
+      headers: { cookie: alice.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'script' }),
+    });
     expect(key.status).toBe(201);
 
     // A job still running when the account goes: it must be stopped and refunded through the jobs service.
@@ -225,7 +253,12 @@ describe('export, then delete the account', () => {
 
     const jobsJson = read('jobs.json');
     const done = jobsJson.find((j: { id: string }) => j.id === doneJob.id);
-    expect(done).toMatchObject({ status: 'succeeded', mode: 'lithophane', params: expect.objectContaining({ widthMm: 20 }), report: expect.objectContaining({ manifold: true }) });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      mode: 'lithophane',
+      params: expect.objectContaining({ widthMm: 20 }),
+      report: expect.objectContaining({ manifold: true }),
+    });
     expect(done.createdAt).toMatch(/^\d{4}-/);
     expect(done.finishedAt).toMatch(/^\d{4}-/);
     const stored = await infra.services.storage.get(storageKeys.artifact(alice.id, doneJob.id, 'model.stl'));
@@ -235,13 +268,17 @@ describe('export, then delete the account', () => {
     const ledger = read('ledger.json');
     const balance = (await json(await app.request('/api/v1/credits', { headers: { cookie: alice.cookie } }))).balance;
     expect(ledger.balance).toBe(balance);
-    expect(ledger.entries.map((e: { reason: string }) => e.reason)).toEqual(expect.arrayContaining(['signup_grant', 'job_hold', 'purchase']));
+    expect(ledger.entries.map((e: { reason: string }) => e.reason)).toEqual(
+      expect.arrayContaining(['signup_grant', 'job_hold', 'purchase']),
+    );
     expect(ledger.entries.reduce((s: number, e: { amount: number }) => s + e.amount, 0)).toBe(balance);
 
     const billing = read('billing.json');
     expect(billing).toMatchObject({ flagged: false, customerAtPaymentProvider: true });
     expect(JSON.stringify(billing)).not.toContain('cust_7f3k2m9q');
-    console.log(`[privacy] export: ${names.length} zip entries (${names.filter((n) => n.includes('/')).length} files), ${jobsJson.length} jobs, ${ledger.entries.length} ledger entries, balance ${ledger.balance}`);
+    console.log(
+      `[privacy] export: ${names.length} zip entries (${names.filter((n) => n.includes('/')).length} files), ${jobsJson.length} jobs, ${ledger.entries.length} ledger entries, balance ${ledger.balance}`,
+    );
   });
 
   it('a wrong password is 403 and deletes nothing', async () => {
@@ -263,7 +300,17 @@ describe('export, then delete the account', () => {
     const needles = [alice.id, alice.email, ...jobIds, ...originals.keys()];
     const before = await rowsMentioning(needles);
     const filesBefore = await filesUnder(userDir(alice.id));
-    expect(before).toMatchObject({ user: 1, session: 1, account: 1, api_keys: 1, creem_events: 1, billing_accounts: 1, uploads: 3, jobs: 2, artifacts: 1 });
+    expect(before).toMatchObject({
+      user: 1,
+      session: 1,
+      account: 1,
+      api_keys: 1,
+      creem_events: 1,
+      billing_accounts: 1,
+      uploads: 3,
+      jobs: 2,
+      artifacts: 1,
+    });
     expect(before.job_events).toBeGreaterThan(0);
     expect(filesBefore).toBeGreaterThanOrEqual(4);
 
@@ -299,13 +346,17 @@ describe('export, then delete the account', () => {
     expect(event.payload).not.toContain(alice.email);
     expect(event.payload).not.toContain('Alice Example');
     expect(event.payload).not.toContain(alice.id);
-    console.log(`[privacy] kept after deletion: ${kept.length} ledger entries, 1 billing account, 1 creem event under ${pseudonym.slice(0, 20)}…`);
+    console.log(
+      `[privacy] kept after deletion: ${kept.length} ledger entries, 1 billing account, 1 creem event under ${pseudonym.slice(0, 20)}…`,
+    );
 
     // Bob is untouched.
     expect(await rowsMentioning([bob.id, bob.email])).toEqual(bobBefore);
     expect(await filesUnder(userDir(bob.id))).toBe(bobFiles);
     expect((await app.request('/api/v1/uploads', { headers: { cookie: bob.cookie } })).status).toBe(200);
-    console.log(`[privacy] bob rows before/after: ${total(bobBefore)}/${total(await rowsMentioning([bob.id, bob.email]))}, files ${bobFiles}/${await filesUnder(userDir(bob.id))}`);
+    console.log(
+      `[privacy] bob rows before/after: ${total(bobBefore)}/${total(await rowsMentioning([bob.id, bob.email]))}, files ${bobFiles}/${await filesUnder(userDir(bob.id))}`,
+    );
   });
 
   it('an account without a password is deleted with the confirm phrase; a running plan must be cancelled first', async () => {
@@ -314,14 +365,26 @@ describe('export, then delete the account', () => {
     await sql`update account set "providerId" = 'github', password = null where "userId" = ${id}`.execute(infra.services.db);
     await infra.services.db
       .insertInto('billing_accounts')
-      .values({ user_id: id, plan_product_id: 'prod_plan', plan_subscription_id: 'sub_social_1', plan_status: 'active', plan_status_at: Date.now() - 1000, flagged: 0, updated_at: Date.now() })
+      .values({
+        user_id: id,
+        plan_product_id: 'prod_plan',
+        plan_subscription_id: 'sub_social_1',
+        plan_status: 'active',
+        plan_status_at: Date.now() - 1000,
+        flagged: 0,
+        updated_at: Date.now(),
+      })
       .execute();
     expect((await deleteAccount(cookie, { confirm: 'yes please' })).status).toBe(403);
     const blocked = await deleteAccount(cookie, { confirm: 'delete my account' });
     expect(blocked.status).toBe(409);
     expect((await json(blocked)).error.code).toBe('active_subscription');
     // Cancelled at period end: no renewal will come, so the account may go.
-    await infra.services.db.updateTable('billing_accounts').set({ plan_status: 'scheduled_cancel', plan_period_end: Date.now() + DAY_MS }).where('user_id', '=', id).execute();
+    await infra.services.db
+      .updateTable('billing_accounts')
+      .set({ plan_status: 'scheduled_cancel', plan_period_end: Date.now() + DAY_MS })
+      .where('user_id', '=', id)
+      .execute();
     expect((await deleteAccount(cookie, { confirm: 'Delete my account' })).status).toBe(204);
     expect(await rowsMentioning([id, 'social.privacy@example.com'])).toEqual({});
     // Creem's later "expired" event still names the deleted id and e-mail: it is kept only as a
@@ -330,15 +393,34 @@ describe('export, then delete the account', () => {
       id: 'evt_social_expired',
       eventType: 'subscription.expired',
       created_at: Date.now(),
-      object: { id: 'sub_social_1', object: 'subscription', status: 'expired', product: { id: 'prod_plan' }, customer: { id: 'cust_s0c1a1', email: 'social.privacy@example.com' }, metadata: { userId: id } },
+      object: {
+        id: 'sub_social_1',
+        object: 'subscription',
+        status: 'expired',
+        product: { id: 'prod_plan' },
+        customer: { id: 'cust_s0c1a1', email: 'social.privacy@example.com' },
+        metadata: { userId: id },
+      },
     };
     const body = JSON.stringify(event);
-    const res = await app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, WEBHOOK_SECRET) }, body });
+    const res = await app.request('/api/v1/webhooks/creem', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'creem-signature': await signCreemBody(body, WEBHOOK_SECRET) },
+      body,
+    });
     expect(res.status).toBe(200);
     expect(await rowsMentioning([id, 'social.privacy@example.com'])).toEqual({});
-    const tombstone = await infra.services.db.selectFrom('creem_events').selectAll().where('id', '=', 'evt_social_expired').executeTakeFirstOrThrow();
+    const tombstone = await infra.services.db
+      .selectFrom('creem_events')
+      .selectAll()
+      .where('id', '=', 'evt_social_expired')
+      .executeTakeFirstOrThrow();
     expect(tombstone.outcome).toBe('ignored: no such account');
-    const row = await infra.services.db.selectFrom('billing_accounts').selectAll().where('plan_subscription_id', '=', 'sub_social_1').executeTakeFirstOrThrow();
+    const row = await infra.services.db
+      .selectFrom('billing_accounts')
+      .selectAll()
+      .where('plan_subscription_id', '=', 'sub_social_1')
+      .executeTakeFirstOrThrow();
     expect(row.user_id).toMatch(/^deleted:/);
   });
 });
@@ -354,11 +436,27 @@ describe('retention', () => {
     await waitForStatus(app, cookie, job.id, ['succeeded'], 10_000);
     const db = infra.services.db;
     const now = Date.now();
-    await db.updateTable('uploads').set({ expires_at: now - 1 }).where('id', '=', old.id).execute();
-    await db.updateTable('jobs').set({ expires_at: now - 1 }).where('id', '=', job.id).execute();
+    await db
+      .updateTable('uploads')
+      .set({ expires_at: now - 1 })
+      .where('id', '=', old.id)
+      .execute();
+    await db
+      .updateTable('jobs')
+      .set({ expires_at: now - 1 })
+      .where('id', '=', job.id)
+      .execute();
     // Rows created 31 days ago (past the free period) and due: deleted. The fresh upload: kept.
-    await db.updateTable('uploads').set({ created_at: now - 31 * DAY_MS }).where('id', '=', old.id).execute();
-    await db.updateTable('jobs').set({ created_at: now - 31 * DAY_MS }).where('id', '=', job.id).execute();
+    await db
+      .updateTable('uploads')
+      .set({ created_at: now - 31 * DAY_MS })
+      .where('id', '=', old.id)
+      .execute();
+    await db
+      .updateTable('jobs')
+      .set({ created_at: now - 31 * DAY_MS })
+      .where('id', '=', job.id)
+      .execute();
     const oldKey = storageKeys.upload(id, old.id);
     const artifactKey = storageKeys.artifact(id, job.id, 'model.stl');
     expect(await infra.services.storage.size(artifactKey)).toBeGreaterThan(0);
@@ -367,8 +465,15 @@ describe('retention', () => {
     const daveCookie = await signUp(app, 'dave.privacy@example.com');
     const dave = await userIdOf(app, daveCookie);
     const daves = await upload(daveCookie, png, 'dave.png', 'image/png');
-    await db.updateTable('uploads').set({ expires_at: now - 1, created_at: now - 31 * DAY_MS }).where('id', '=', daves.id).execute();
-    await db.insertInto('billing_accounts').values({ user_id: dave, plan_product_id: 'prod_plan', plan_status: 'active', plan_status_at: now, flagged: 0, updated_at: now }).execute();
+    await db
+      .updateTable('uploads')
+      .set({ expires_at: now - 1, created_at: now - 31 * DAY_MS })
+      .where('id', '=', daves.id)
+      .execute();
+    await db
+      .insertInto('billing_accounts')
+      .values({ user_id: dave, plan_product_id: 'prod_plan', plan_status: 'active', plan_status_at: now, flagged: 0, updated_at: now })
+      .execute();
 
     const filesBefore = await filesUnder(userDir(id));
     const report = await infra.services.retention.purgeExpired(now);

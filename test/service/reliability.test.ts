@@ -33,7 +33,10 @@ class InstantExecutor implements JobExecutor {
   readonly capacity = 2;
   hold = false;
   private waiting: Array<() => void> = [];
-  async execute(_request: ExecutionRequest, options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void }): Promise<ExecutionOutcome> {
+  async execute(
+    _request: ExecutionRequest,
+    options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void },
+  ): Promise<ExecutionOutcome> {
     if (this.hold) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (options.signal.aborted) throw new Error('aborted');
     return {
@@ -90,10 +93,17 @@ interface Harness {
 
 const opened: Array<{ jobs: JobsRuntime; infra: TestInfra; executor: JobExecutor }> = [];
 
-async function harness(executor: JobExecutor, env: Record<string, string> = {}, storage?: (disk: BlobStorage) => BlobStorage): Promise<Harness> {
+async function harness(
+  executor: JobExecutor,
+  env: Record<string, string> = {},
+  storage?: (disk: BlobStorage) => BlobStorage,
+): Promise<Harness> {
   const infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '1000', PER_USER_CONCURRENCY: '2', ...env }, { storage });
   const jobs = createJobsRuntime(infra.services, executor, { pollMs: 100, heartbeatMs: 200 });
-  const app = createApp(infra.services, { health: async () => ({ database: true, pool: executor.stats() }), routers: buildRouters(infra.services, { jobs }) });
+  const app = createApp(infra.services, {
+    health: async () => ({ database: true, pool: executor.stats() }),
+    routers: buildRouters(infra.services, { jobs }),
+  });
   await jobs.runner.recover();
   jobs.runner.start();
   opened.push({ jobs, infra, executor });
@@ -110,7 +120,13 @@ afterEach(async () => {
 });
 
 function signUpAgain(app: TestApp): Promise<Response> {
-  return Promise.resolve(app.request('/api/auth/sign-up/email', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' }, body: JSON.stringify({ email: 'late@example.com', password: 'correct horse battery', name: 'late' }) }));
+  return Promise.resolve(
+    app.request('/api/auth/sign-up/email', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+      body: JSON.stringify({ email: 'late@example.com', password: 'correct horse battery', name: 'late' }),
+    }),
+  );
 }
 
 function uploadForm(bytes: Uint8Array, name: string): FormData {
@@ -125,7 +141,11 @@ describe('disk full', () => {
     const h = await harness(new InstantExecutor(), {}, (inner) => fillingDisk(inner, disk));
     const png = await gradientPng(64, 48);
 
-    const res = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
+    const res = await h.app.request('/api/v1/uploads', {
+      method: 'POST',
+      headers: { cookie: h.cookie },
+      body: uploadForm(png, 'photo.png'),
+    });
     expect(res.status).toBe(503);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
@@ -135,7 +155,11 @@ describe('disk full', () => {
     expect(list.uploads).toEqual([]);
 
     disk.full = () => false;
-    const ok = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
+    const ok = await h.app.request('/api/v1/uploads', {
+      method: 'POST',
+      headers: { cookie: h.cookie },
+      body: uploadForm(png, 'photo.png'),
+    });
     expect(ok.status).toBe(201);
   });
 
@@ -168,7 +192,9 @@ describe('disk full', () => {
 
     // Space again: the next job stores everything.
     disk.full = () => false;
-    const again = ((await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId, params: SMALL })).json()) as { job: { id: string } }).job;
+    const again = (
+      (await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId, params: SMALL })).json()) as { job: { id: string } }
+    ).job;
     const done = await waitForStatus(h.app, h.cookie, again.id, ['succeeded', 'failed'], 10_000);
     expect(done.status).toBe('succeeded');
     expect(done.artifacts?.map((a) => a.name).sort()).toEqual(['model.stl', 'report.json']);
@@ -185,7 +211,11 @@ describe('database busy', () => {
 
     // A job that finishes while the lock is held: its settling write must wait, not strand the row.
     executor.hold = true;
-    const pending = ((await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId, params: SMALL })).json()) as { job: { id: string; cost: number } }).job;
+    const pending = (
+      (await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId, params: SMALL })).json()) as {
+        job: { id: string; cost: number };
+      }
+    ).job;
     await waitForStatus(h.app, h.cookie, pending.id, ['running'], 5000);
     for (let i = 0; executor.held === 0 && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
 
@@ -202,15 +232,31 @@ describe('database busy', () => {
         expect(Number(job.headers.get('retry-after'))).toBeGreaterThan(0);
         expect(((await job.json()) as { error: { code: string } }).error.code).toBe('service_unavailable');
       }
-      const upload = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
+      const upload = await h.app.request('/api/v1/uploads', {
+        method: 'POST',
+        headers: { cookie: h.cookie },
+        body: uploadForm(png, 'photo.png'),
+      });
       expect(upload.status).toBe(503);
       expect(upload.headers.get('retry-after')).toBeTruthy();
       // Sign-up and sign-in go through better-auth, which would answer 422 / 500 for a locked database.
-      const auth = (path: string, body: unknown) => h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' }, body: JSON.stringify(body) });
-      const signUpBusy = await auth('/api/auth/sign-up/email', { email: 'late@example.com', password: 'correct horse battery', name: 'late' });
+      const auth = (path: string, body: unknown) =>
+        h.app.request(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
+          body: JSON.stringify(body),
+        });
+      const signUpBusy = await auth('/api/auth/sign-up/email', {
+        email: 'late@example.com',
+        password: 'correct horse battery',
+        name: 'late',
+      });
       expect(signUpBusy.status).toBe(503);
       expect(signUpBusy.headers.get('retry-after')).toBeTruthy();
-      const signInBusy = await auth('/api/auth/sign-in/email', { email: `user-${opened.length}@example.com`, password: 'correct horse battery' });
+      const signInBusy = await auth('/api/auth/sign-in/email', {
+        email: `user-${opened.length}@example.com`,
+        password: 'correct horse battery',
+      });
       expect(signInBusy.status).toBe(503);
       // WAL: readers are not blocked by a writer.
       expect((await getJob(h.app, h.cookie, pending.id)).status).toBe('running');
@@ -233,15 +279,22 @@ describe('database busy', () => {
     executor.hold = false;
     const after = await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId, params: SMALL });
     expect(after.status).toBe(201);
-    const upload = await h.app.request('/api/v1/uploads', { method: 'POST', headers: { cookie: h.cookie }, body: uploadForm(png, 'photo.png') });
+    const upload = await h.app.request('/api/v1/uploads', {
+      method: 'POST',
+      headers: { cookie: h.cookie },
+      body: uploadForm(png, 'photo.png'),
+    });
     expect(upload.status).toBe(201);
     expect((await signUpAgain(h.app)).status).toBe(200);
-    expect((await waitForStatus(h.app, h.cookie, ((await after.json()) as { job: { id: string } }).job.id, ['succeeded', 'failed'], 10_000)).status).toBe('succeeded');
+    expect(
+      (await waitForStatus(h.app, h.cookie, ((await after.json()) as { job: { id: string } }).job.id, ['succeeded', 'failed'], 10_000))
+        .status,
+    ).toBe('succeeded');
   });
 });
 
 describe('a worker out of memory', () => {
-  let infraForPool: { pool?: JobExecutor } = {};
+  const infraForPool: { pool?: JobExecutor } = {};
   afterAll(async () => {
     await infraForPool.pool?.close();
   });
@@ -261,15 +314,32 @@ describe('a worker out of memory', () => {
     const smallId = await insertUpload(h.infra.services, h.userId, await gradientPng());
     const before = await balance(h.app, h.cookie);
 
-    const huge = ((await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId: bigId, params: { widthMm: 300, resolutionMm: 0.1, maxErrorMm: 0.001, maxTriangles: 3_000_000, formats: ['obj'], previews: false } })).json()) as { job: { id: string } }).job;
-    const small = ((await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId: smallId, params: SMALL })).json()) as { job: { id: string; cost: number } }).job;
+    const huge = (
+      (await (
+        await postJob(h.app, h.cookie, {
+          mode: 'lithophane',
+          uploadId: bigId,
+          params: { widthMm: 300, resolutionMm: 0.1, maxErrorMm: 0.001, maxTriangles: 3_000_000, formats: ['obj'], previews: false },
+        })
+      ).json()) as { job: { id: string } }
+    ).job;
+    const small = (
+      (await (await postJob(h.app, h.cookie, { mode: 'lithophane', uploadId: smallId, params: SMALL })).json()) as {
+        job: { id: string; cost: number };
+      }
+    ).job;
 
     const failed = await waitForStatus(h.app, h.cookie, huge.id, ['succeeded', 'failed'], 90_000);
     expect(failed.status).toBe('failed');
     expect(failed.error?.code).toBe('out_of_memory');
     expect(failed.creditState).toBe('refunded');
     expect(failed.attempts).toBe(1);
-    const events = await h.infra.services.db.selectFrom('job_events').select(['type']).where('job_id', '=', huge.id).orderBy('id').execute();
+    const events = await h.infra.services.db
+      .selectFrom('job_events')
+      .select(['type'])
+      .where('job_id', '=', huge.id)
+      .orderBy('id')
+      .execute();
     expect(events.map((e) => e.type).filter((t) => t === 'queued')).toHaveLength(1); // not requeued as a crash
 
     const done = await waitForStatus(h.app, h.cookie, small.id, ['succeeded', 'failed'], 60_000);

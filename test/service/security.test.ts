@@ -60,7 +60,10 @@ describe('rate limits', () => {
   it('job creation is limited per user', async () => {
     const cookie = await signUp(app, 'jobs-limit@example.com');
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await app.request('/api/v1/jobs', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await app.request('/api/v1/jobs', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' })).status,
+      );
     expect(statuses[2]).toBe(429);
   });
 });
@@ -69,7 +72,11 @@ describe('audit log', () => {
   it('records sign-up, sign-in and API key changes with the user', async () => {
     const cookie = await signUp(app, 'audited@example.com');
     const created = (await (
-      await app.request('/api/v1/account/api-keys', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"name":"ci"}' })
+      await app.request('/api/v1/account/api-keys', {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: '{"name":"ci"}',
+      })
     ).json()) as any;
     await app.request(`/api/v1/account/api-keys/${created.apiKey.id}`, { method: 'DELETE', headers: { cookie } });
     const user = (await (await app.request('/api/auth/get-session', { headers: { cookie } })).json()) as any;

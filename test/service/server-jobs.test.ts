@@ -18,14 +18,29 @@ afterAll(async () => {
 
 it('reports the pool, requeues on shutdown, and finishes the job after a restart', async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'its-server-'));
-  const env = { DATA_DIR: dataDir, PORT: '0', POOL_SIZE: '1', LOG_LEVEL: 'silent', BETTER_AUTH_SECRET: 'a-test-secret-that-is-long-enough-0123456789' };
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: '0',
+    POOL_SIZE: '1',
+    LOG_LEVEL: 'silent',
+    BETTER_AUTH_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+  };
   let running = await startServer(env, { shutdownGraceMs: 0 });
   const client = (base: string) => ({ request: (path: string, init?: RequestInit) => fetch(base + path, init) });
 
-  const health = (await (await fetch(`${running.url}/healthz`)).json()) as { ok: boolean; pool: { size: number; busy: number; queued: number } };
+  const health = (await (await fetch(`${running.url}/healthz`)).json()) as {
+    ok: boolean;
+    pool: { size: number; busy: number; queued: number };
+  };
   expect(health).toMatchObject({ ok: true, pool: { size: 1, busy: 0, queued: 0 } });
 
-  const cookie = await signUp({ ...client(running.url), request: (p, i) => fetch(running.url + p, { ...i, headers: { ...(i?.headers as Record<string, string>), origin: running.url } }) }, 'restart@example.com');
+  const cookie = await signUp(
+    {
+      ...client(running.url),
+      request: (p, i) => fetch(running.url + p, { ...i, headers: { ...(i?.headers as Record<string, string>), origin: running.url } }),
+    },
+    'restart@example.com',
+  );
   const session = (await (await fetch(`${running.url}/api/auth/get-session`, { headers: { cookie } })).json()) as { user: { id: string } };
   const uploadId = await insertUpload(running.services, session.user.id, await gradientPng(64, 48));
   const res = await fetch(`${running.url}/api/v1/jobs`, {
@@ -54,9 +69,18 @@ it('reports the pool, requeues on shutdown, and finishes the job after a restart
     }
     const done = await running.services.db.selectFrom('jobs').selectAll().where('id', '=', job.id).executeTakeFirstOrThrow();
     expect(done).toMatchObject({ status: 'succeeded', credit_state: 'captured' });
-    const entries = await running.services.db.selectFrom('credit_entries').select(['reason', 'amount']).where('reference', '=', job.id).execute();
+    const entries = await running.services.db
+      .selectFrom('credit_entries')
+      .select(['reason', 'amount'])
+      .where('reference', '=', job.id)
+      .execute();
     expect(entries).toEqual([{ reason: 'job_hold', amount: -job.cost }]);
-    const events = await running.services.db.selectFrom('job_events').select(['type', 'data']).where('job_id', '=', job.id).orderBy('id').execute();
+    const events = await running.services.db
+      .selectFrom('job_events')
+      .select(['type', 'data'])
+      .where('job_id', '=', job.id)
+      .orderBy('id')
+      .execute();
     expect(events.filter((e) => e.type === 'queued').map((e) => JSON.parse(e.data).reason)).toEqual([undefined, 'shutdown']);
     expect(events[events.length - 1].type).toBe('succeeded');
   } finally {

@@ -38,11 +38,23 @@ async function user(email: string) {
   return { cookie, id: session!.user.id };
 }
 
-const asUser = (who: { cookie: string }, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), cookie: who.cookie } });
+const asUser = (who: { cookie: string }, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), cookie: who.cookie },
+});
 const createShare = async (who: { cookie: string }, jobId: string, body?: unknown) =>
-  app.request(`/api/v1/jobs/${jobId}/shares`, asUser(who, body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  app.request(
+    `/api/v1/jobs/${jobId}/shares`,
+    asUser(
+      who,
+      body === undefined
+        ? { method: 'POST' }
+        : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    ),
+  );
 /** A public request as a browser on another site would send it: an Origin, no cookie. */
-const publicGet = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers: { origin: 'https://blog.example', ...headers } });
+const publicGet = (path: string, headers: Record<string, string> = {}) =>
+  app.request(path, { headers: { origin: 'https://blog.example', ...headers } });
 const revoke = (who: { cookie: string }, token: string) => app.request(`/api/v1/shares/${token}`, asUser(who, { method: 'DELETE' }));
 
 function expectPublicHeaders(res: Response) {
@@ -59,10 +71,17 @@ describe('owner side', () => {
     expect(share.token).toMatch(/^[A-Za-z0-9_-]{22}$/); // 128 bits
     expect(share.url).toBe(`${ORIGIN}/s/${share.token}`);
     expect(share.embedUrl).toBe(`${ORIGIN}/embed/${share.token}`);
-    expect(share.snippet).toBe(`<script type="module" src="${ORIGIN}/widget.js"></script>\n<stl-viewer src="${ORIGIN}/s/${share.token}"></stl-viewer>`);
+    expect(share.snippet).toBe(
+      `<script type="module" src="${ORIGIN}/widget.js"></script>\n<stl-viewer src="${ORIGIN}/s/${share.token}"></stl-viewer>`,
+    );
     expect(share).toMatchObject({ active: true, revokedAt: null, name: 'Extrude' });
     // The compressed preview was built once, at creation, and stored beside the job's files.
-    const row = await infra.services.db.selectFrom('artifacts').selectAll().where('job_id', '=', job.id).where('name', '=', SHARE_MODEL_ARTIFACT).executeTakeFirst();
+    const row = await infra.services.db
+      .selectFrom('artifacts')
+      .selectAll()
+      .where('job_id', '=', job.id)
+      .where('name', '=', SHARE_MODEL_ARTIFACT)
+      .executeTakeFirst();
     expect(row?.content_type).toBe('model/gltf-binary');
     // No CORS on the owner's API.
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
@@ -145,7 +164,10 @@ describe('public side', () => {
   });
 
   it('answers a CORS preflight for GET/HEAD without credentials', async () => {
-    const res = await app.request(`/s/${token}/model.glb`, { method: 'OPTIONS', headers: { origin: 'https://blog.example', 'access-control-request-method': 'GET' } });
+    const res = await app.request(`/s/${token}/model.glb`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://blog.example', 'access-control-request-method': 'GET' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('access-control-allow-methods')).toBe('GET, HEAD');

@@ -14,7 +14,7 @@ import { widgetAssetsRoutes } from '../../src/node/widget-assets.ts';
 let dir: string;
 let web: ReturnType<typeof webAppRoutes>;
 let widget: ReturnType<typeof widgetAssetsRoutes>;
-const LOADER = 'export const loader = "' + 'x'.repeat(4000) + '";\n';
+const LOADER = `export const loader = "${'x'.repeat(4000)}";\n`;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'its-static-'));

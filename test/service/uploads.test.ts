@@ -48,7 +48,11 @@ async function errorCode(res: Response): Promise<string> {
   return body.error.code;
 }
 
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#808080' } }).png().toBuffer().then((b) => new Uint8Array(b));
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer()
+    .then((b) => new Uint8Array(b));
 
 /** A PNG whose IHDR claims any size, followed by one row of pixels: a bomb in a few bytes (libpng wants an IDAT to read the header). */
 function pngHeaderOnly(width: number, height: number): Uint8Array {
@@ -61,12 +65,20 @@ function pngHeaderOnly(width: number, height: number): Uint8Array {
     const out = new Uint8Array(12 + data.length);
     const v = new DataView(out.buffer);
     v.setUint32(0, data.length);
-    out.set([...type].map((ch) => ch.charCodeAt(0)), 4);
+    out.set(
+      [...type].map((ch) => ch.charCodeAt(0)),
+      4,
+    );
     out.set(data, 8);
     v.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
     return out;
   };
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', new Uint8Array(deflateSync(new Uint8Array(width + 1)))), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', new Uint8Array(deflateSync(new Uint8Array(width + 1)))),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -91,16 +103,33 @@ describe('POST /api/v1/uploads (multipart)', () => {
     const res = await upload(alice, bytes, 'photo.png', 'image/png');
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toMatchObject({ kind: 'image', format: 'png', status: 'ready', byteSize: bytes.length, width: 64, height: 48, triangles: null, originalName: 'photo.png' });
+    expect(body).toMatchObject({
+      kind: 'image',
+      format: 'png',
+      status: 'ready',
+      byteSize: bytes.length,
+      width: 64,
+      height: 48,
+      triangles: null,
+      originalName: 'photo.png',
+    });
     expect(typeof body.id).toBe('string');
     expect(typeof body.createdAt).toBe('number');
     expect(body.sha256).toBe(await sha256Hex(bytes));
-    const row = await infra.services.db.selectFrom('uploads').selectAll().where('id', '=', body.id as string).executeTakeFirstOrThrow();
+    const row = await infra.services.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('id', '=', body.id as string)
+      .executeTakeFirstOrThrow();
     expect(await infra.services.storage.get(row.storage_key)).toEqual(bytes);
   });
 
   it('reads a JPEG header', async () => {
-    const bytes = new Uint8Array(await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } }).jpeg().toBuffer());
+    const bytes = new Uint8Array(
+      await sharp({ create: { width: 40, height: 30, channels: 3, background: '#336699' } })
+        .jpeg()
+        .toBuffer(),
+    );
     const res = await upload(alice, bytes, 'x.jpg', 'image/jpeg');
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ kind: 'image', format: 'jpeg', width: 40, height: 30 });
@@ -192,10 +221,18 @@ describe('POST /api/v1/uploads (multipart)', () => {
     const noFile = await app.request('/api/v1/uploads', { method: 'POST', body: form, headers: { cookie: alice } });
     expect(noFile.status).toBe(400);
     expect(await errorCode(noFile)).toBe('invalid_request');
-    const json = await app.request('/api/v1/uploads', { method: 'POST', body: '{}', headers: { cookie: alice, 'content-type': 'application/json' } });
+    const json = await app.request('/api/v1/uploads', {
+      method: 'POST',
+      body: '{}',
+      headers: { cookie: alice, 'content-type': 'application/json' },
+    });
     expect(json.status).toBe(400);
     expect(await errorCode(json)).toBe('invalid_request');
-    const broken = await app.request('/api/v1/uploads', { method: 'POST', body: 'nonsense', headers: { cookie: alice, 'content-type': 'multipart/form-data; boundary=xyz' } });
+    const broken = await app.request('/api/v1/uploads', {
+      method: 'POST',
+      body: 'nonsense',
+      headers: { cookie: alice, 'content-type': 'multipart/form-data; boundary=xyz' },
+    });
     expect(broken.status).toBe(400);
   });
 
@@ -208,7 +245,9 @@ describe('POST /api/v1/uploads (multipart)', () => {
     let pulled = 0;
     const chunk = new Uint8Array(16 * 1024).fill(65);
     const boundary = 'limitboundary';
-    const head = new TextEncoder().encode(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.stl"\r\ncontent-type: application/octet-stream\r\n\r\n`);
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.stl"\r\ncontent-type: application/octet-stream\r\n\r\n`,
+    );
     let sentHead = false;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -218,7 +257,8 @@ describe('POST /api/v1/uploads (multipart)', () => {
           return;
         }
         pulled += chunk.length;
-        if (pulled > 100 * MAX_UPLOAD_BYTES) controller.close(); // a safety stop the server must never reach
+        if (pulled > 100 * MAX_UPLOAD_BYTES)
+          controller.close(); // a safety stop the server must never reach
         else controller.enqueue(chunk);
       },
     });
@@ -304,7 +344,10 @@ describe('signed-URL uploads', () => {
     expect(signed.method).toBe('PUT');
     expect(signed.expiresAt).toBeGreaterThan(Date.now());
     expect(signed.uploadUrl).toMatch(/^http:\/\/localhost:3000\/api\/v1\/uploads\/upl_\w+\/content\?expires=\d+&sig=[0-9a-f]{64}$/);
-    const pending = (await (await app.request(`/api/v1/uploads/${signed.uploadId}`, { headers: { cookie: alice } })).json()) as Record<string, unknown>;
+    const pending = (await (await app.request(`/api/v1/uploads/${signed.uploadId}`, { headers: { cookie: alice } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(pending).toMatchObject({ status: 'pending', kind: null, format: null });
     const early = await app.request(`/api/v1/uploads/${signed.uploadId}/complete`, { method: 'POST', headers: { cookie: alice } });
     expect(early.status).toBe(409);
@@ -314,7 +357,16 @@ describe('signed-URL uploads', () => {
     expect(put.status).toBe(204);
     const done = await app.request(`/api/v1/uploads/${signed.uploadId}/complete`, { method: 'POST', headers: { cookie: alice } });
     expect(done.status).toBe(200);
-    expect(await done.json()).toMatchObject({ id: signed.uploadId, status: 'ready', kind: 'image', format: 'png', width: 50, height: 30, byteSize: bytes.length, sha256: await sha256Hex(bytes) });
+    expect(await done.json()).toMatchObject({
+      id: signed.uploadId,
+      status: 'ready',
+      kind: 'image',
+      format: 'png',
+      width: 50,
+      height: 30,
+      byteSize: bytes.length,
+      sha256: await sha256Hex(bytes),
+    });
     const again = await app.request(signed.uploadUrl, { method: 'PUT', body: bytes as BodyInit });
     expect(again.status).toBe(409);
   });

@@ -103,7 +103,12 @@ describe('web app', () => {
     // Progress from the SSE stream (the job may already be further along on a fast machine).
     const progressOrDone = page.locator('[data-testid=progress], [data-testid=result-viewer]');
     await progressOrDone.first().waitFor({ timeout: 30_000 });
-    if (await page.getByTestId('progress').isVisible().catch(() => false)) {
+    if (
+      await page
+        .getByTestId('progress')
+        .isVisible()
+        .catch(() => false)
+    ) {
       await expect(await page.locator('#announcer').getAttribute('aria-live')).toBe('polite');
       await screenshot(page, 'progress-desktop');
     }
@@ -120,7 +125,8 @@ describe('web app', () => {
     await page.getByRole('tab', { name: '3D model' }).click();
 
     // Every format asked for is offered; the STL is binary STL: 84 + 50 n bytes.
-    for (const name of ['model.stl', 'model.3mf', 'model.glb', 'report.json', 'backlit.png']) await page.getByTestId(`download-${name}`).waitFor();
+    for (const name of ['model.stl', 'model.3mf', 'model.glb', 'report.json', 'backlit.png'])
+      await page.getByTestId(`download-${name}`).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-model.stl').click()]);
     const stl = await readFile((await download.path())!);
     const triangles = stl.readUInt32LE(80);
@@ -154,7 +160,9 @@ describe('web app', () => {
     await expect.poll(() => page.getByTestId('balance').textContent()).toContain('49');
     expect(await page.getByTestId('entries').locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
     await page.getByRole('button', { name: /billing portal/ }).click();
-    await expect.poll(() => page.locator('.error[role=alert]:not([hidden])').first().textContent()).toMatch(/not configured|nothing to manage/i);
+    await expect
+      .poll(() => page.locator('.error[role=alert]:not([hidden])').first().textContent())
+      .toMatch(/not configured|nothing to manage/i);
     await screenshot(page, 'credits-desktop');
 
     await page.getByRole('link', { name: 'Account' }).click();
@@ -205,7 +213,10 @@ describe('web app', () => {
       await ready();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
-      if (name === 'result') await expect.poll(() => distinctColours(page.locator('[data-testid=result-viewer] canvas')), { timeout: 20_000 }).toBeGreaterThan(200);
+      if (name === 'result')
+        await expect
+          .poll(() => distinctColours(page.locator('[data-testid=result-viewer] canvas')), { timeout: 20_000 })
+          .toBeGreaterThan(200);
       await screenshot(page, `${name}-phone`);
     }
     await page.goto('/create');
@@ -249,7 +260,10 @@ describe('web app', () => {
       [v(1, 1, 0), v(0, 1, 0), v(0, 1, 1), v(1, 1, 1)],
       [v(0, 1, 0), v(0, 0, 0), v(0, 0, 1), v(0, 1, 1)],
     ];
-    const tris = quads.flatMap(([a, b, c, d]) => [[a, b, c], [a, c, d]]);
+    const tris = quads.flatMap(([a, b, c, d]) => [
+      [a, b, c],
+      [a, c, d],
+    ]);
     const stl = Buffer.alloc(84 + 50 * tris.length);
     stl.writeUInt32LE(tris.length, 80);
     tris.forEach((t, i) => t.flat().forEach((n, j) => stl.writeFloatLE(n, 84 + 50 * i + 12 + 4 * j)));
@@ -282,7 +296,11 @@ describe('web app', () => {
     await expect.poll(() => page.locator('.notice[role=status]').textContent()).toContain('were deleted');
     await page.goto('/history');
     await page.waitForURL(/\/sign-in/);
-    const signIn = await fetch(`${h.url}/api/auth/sign-in/email`, { method: 'POST', headers: { 'content-type': 'application/json', origin: h.url }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+    const signIn = await fetch(`${h.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: h.url },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
     expect(signIn.status).toBe(401);
   });
 });

@@ -71,8 +71,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<We
   };
 }
 
-export async function newPage(h: WebHarness, viewport: { width: number; height: number }, context?: BrowserContext): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const ctx = context ?? (await h.browser.newContext({ viewport, baseURL: h.url, acceptDownloads: true, colorScheme: 'light', reducedMotion: 'reduce' }));
+export async function newPage(
+  h: WebHarness,
+  viewport: { width: number; height: number },
+  context?: BrowserContext,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const ctx =
+    context ??
+    (await h.browser.newContext({ viewport, baseURL: h.url, acceptDownloads: true, colorScheme: 'light', reducedMotion: 'reduce' }));
   const page = await ctx.newPage();
   await page.setViewportSize(viewport);
   const errors: string[] = [];
@@ -98,11 +104,15 @@ export async function distinctColours(locator: Locator): Promise<number> {
  * (palette PNG, so each stays well under 300 KB), else into a temp folder.
  */
 export async function saveScreenshot(page: Page, name: string): Promise<{ path: string; bytes: number }> {
-  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? new URL('../../docs/screenshots/', import.meta.url).pathname : join(tmpdir(), 'web-screenshots');
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === '1'
+      ? new URL('../../docs/screenshots/', import.meta.url).pathname
+      : join(tmpdir(), 'web-screenshots');
   await mkdir(dir, { recursive: true });
   const raw = await page.screenshot({ fullPage: false });
   let png = await sharp(raw).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toBuffer();
-  if (png.byteLength > 290_000) png = await sharp(raw).png({ palette: true, quality: 60, colours: 128, effort: 10, compressionLevel: 9 }).toBuffer();
+  if (png.byteLength > 290_000)
+    png = await sharp(raw).png({ palette: true, quality: 60, colours: 128, effort: 10, compressionLevel: 9 }).toBuffer();
   const path = join(dir, `${name}.png`);
   await writeFile(path, png);
   return { path, bytes: png.byteLength };

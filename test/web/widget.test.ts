@@ -97,7 +97,11 @@ afterAll(async () => {
 
 /** A browser profile in which the owner is signed in to our server (the worst case for leaks). */
 async function ownerContext(options: { reducedMotion?: 'reduce' | 'no-preference' } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 900, height: 760 }, colorScheme: 'light', reducedMotion: options.reducedMotion ?? 'no-preference' });
+  const context = await browser.newContext({
+    viewport: { width: 900, height: 760 },
+    colorScheme: 'light',
+    reducedMotion: options.reducedMotion ?? 'no-preference',
+  });
   await context.addCookies([{ name: ownerCookie.name, value: ownerCookie.value, url: api, sameSite: 'Lax' }]);
   return context;
 }
@@ -118,7 +122,8 @@ async function open(context: BrowserContext, url: string): Promise<Watched> {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`);
   });
   page.on('request', async (request) => {
-    if (new URL(request.url()).pathname.startsWith('/s/')) shareRequests.push({ url: request.url(), cookie: (await request.allHeaders()).cookie });
+    if (new URL(request.url()).pathname.startsWith('/s/'))
+      shareRequests.push({ url: request.url(), cookie: (await request.allHeaders()).cookie });
   });
   await page.goto(url);
   return { page, errors, shareRequests };
@@ -138,7 +143,7 @@ describe('the widget on another origin', () => {
       await modelHeld;
       await route.continue();
     });
-    const { page, errors, shareRequests } = await open(context, site.origin + '/');
+    const { page, errors, shareRequests } = await open(context, `${site.origin}/`);
     const element = viewer(page);
     await expect.poll(() => stateOf(element), { timeout: 60_000 }).toBe('poster');
     releaseModel();
@@ -146,7 +151,12 @@ describe('the widget on another origin', () => {
 
     // Poster first, then the first 3D frame.
     const marks = await page.evaluate(() =>
-      Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('stl-viewer:')).map((m) => [m.name, Math.round(m.startTime)])),
+      Object.fromEntries(
+        performance
+          .getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('stl-viewer:'))
+          .map((m) => [m.name, Math.round(m.startTime)]),
+      ),
     );
     expect(Object.keys(marks).sort()).toEqual(['stl-viewer:first-frame', 'stl-viewer:poster', 'stl-viewer:start']);
     expect(marks['stl-viewer:poster']).toBeLessThanOrEqual(marks['stl-viewer:first-frame']);
@@ -155,7 +165,12 @@ describe('the widget on another origin', () => {
         .getEntriesByType('resource')
         .map((r) => r as PerformanceResourceTiming)
         .filter((r) => /widget|\/s\//.test(r.name))
-        .map((r) => ({ name: new URL(r.name).pathname.replace(/^\/s\/[^/]+/, '/s/TOKEN'), transferred: r.transferSize, decoded: r.decodedBodySize, ms: Math.round(r.duration) })),
+        .map((r) => ({
+          name: new URL(r.name).pathname.replace(/^\/s\/[^/]+/, '/s/TOKEN'),
+          transferred: r.transferSize,
+          decoded: r.decodedBodySize,
+          ms: Math.round(r.duration),
+        })),
     );
 
     // What the reader sees: the name, the size in mm, the model, a wireframe button.
@@ -184,7 +199,9 @@ describe('the widget on another origin', () => {
     expect(await button.getAttribute('aria-pressed')).toBe('false');
     await canvas.focus();
     await page.keyboard.press('Tab');
-    expect(await button.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    expect(
+      await button.evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el),
+    ).toBe(true);
     await page.keyboard.press('Enter');
     expect(await button.getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('Space');
@@ -194,7 +211,11 @@ describe('the widget on another origin', () => {
     await saveScreenshot(page, 'widget.png');
 
     // No request for the share carried the owner's cookie (it is in this browser profile).
-    expect(shareRequests.map((r) => new URL(r.url).pathname.replace(share.token, 'TOKEN')).sort()).toEqual(['/s/TOKEN', '/s/TOKEN/model.glb', '/s/TOKEN/poster.png']);
+    expect(shareRequests.map((r) => new URL(r.url).pathname.replace(share.token, 'TOKEN')).sort()).toEqual([
+      '/s/TOKEN',
+      '/s/TOKEN/model.glb',
+      '/s/TOKEN/poster.png',
+    ]);
     expect(shareRequests.filter((r) => r.cookie !== undefined)).toEqual([]);
     expect(errors).toEqual([]);
 
@@ -216,10 +237,13 @@ describe('the widget on another origin', () => {
       // A fresh profile each time: nothing cached. Reduced motion, so a finished run's rotation
       // does not eat the CPU the next run is measured on.
       const context = await ownerContext({ reducedMotion: 'reduce' });
-      const { page, errors } = await open(context, site.origin + '/');
+      const { page, errors } = await open(context, `${site.origin}/`);
       await expect.poll(() => stateOf(viewer(page)), { timeout: 120_000 }).toBe('ready');
       const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
-      runs.push({ poster: marks['stl-viewer:poster'] - marks['stl-viewer:start'], firstFrame: marks['stl-viewer:first-frame'] - marks['stl-viewer:start'] });
+      runs.push({
+        poster: marks['stl-viewer:poster'] - marks['stl-viewer:start'],
+        firstFrame: marks['stl-viewer:first-frame'] - marks['stl-viewer:start'],
+      });
       expect(errors).toEqual([]);
       await context.close();
     }
@@ -234,7 +258,7 @@ describe('the widget on another origin', () => {
 
   it('keeps still for readers who prefer reduced motion', async () => {
     const context = await ownerContext({ reducedMotion: 'reduce' });
-    const { page, errors } = await open(context, site.origin + '/');
+    const { page, errors } = await open(context, `${site.origin}/`);
     const element = viewer(page);
     await expect.poll(() => stateOf(element), { timeout: 120_000 }).toBe('ready');
     const canvas = element.locator('canvas');
@@ -249,7 +273,7 @@ describe('the widget on another origin', () => {
 
   it('works as an iframe framed by another origin (the /embed page)', async () => {
     const context = await ownerContext();
-    const { page, errors } = await open(context, site.origin + '/iframe');
+    const { page, errors } = await open(context, `${site.origin}/iframe`);
     const frame = page.frameLocator('iframe');
     const element = frame.locator('stl-viewer');
     await expect.poll(() => stateOf(element), { timeout: 120_000 }).toBe('ready');
@@ -260,11 +284,14 @@ describe('the widget on another origin', () => {
   });
 
   it('says "no longer shared" once the owner revokes the token', async () => {
-    const revoked = await fetch(`${api}/api/v1/shares/${share.token}`, { method: 'DELETE', headers: { cookie: `${ownerCookie.name}=${ownerCookie.value}` } });
+    const revoked = await fetch(`${api}/api/v1/shares/${share.token}`, {
+      method: 'DELETE',
+      headers: { cookie: `${ownerCookie.name}=${ownerCookie.value}` },
+    });
     expect(revoked.status).toBe(204);
 
     const context = await ownerContext();
-    const { page } = await open(context, site.origin + '/');
+    const { page } = await open(context, `${site.origin}/`);
     const element = viewer(page);
     await expect.poll(() => stateOf(element), { timeout: 30_000 }).toBe('gone');
     const status = element.getByRole('status');
@@ -273,8 +300,10 @@ describe('the widget on another origin', () => {
     await saveScreenshot(page, 'widget-revoked.png');
 
     // The framed form says the same.
-    const framed = await open(context, site.origin + '/iframe');
-    await expect.poll(() => framed.page.frameLocator('iframe').locator('body').textContent(), { timeout: 30_000 }).toContain('This model is no longer shared.');
+    const framed = await open(context, `${site.origin}/iframe`);
+    await expect
+      .poll(() => framed.page.frameLocator('iframe').locator('body').textContent(), { timeout: 30_000 })
+      .toContain('This model is no longer shared.');
     await context.close();
   });
 });
@@ -282,7 +311,9 @@ describe('the widget on another origin', () => {
 /** A palette PNG in docs/screenshots (a few tens of kB instead of a few hundred). */
 async function saveScreenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
-  const png = await sharp(await page.screenshot()).png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 }).toBuffer();
+  const png = await sharp(await page.screenshot())
+    .png({ palette: true, quality: 90, effort: 8, compressionLevel: 9 })
+    .toBuffer();
   await writeFile(join(SCREENSHOTS, name), png);
 }
 

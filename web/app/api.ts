@@ -18,7 +18,11 @@ async function parseError(res: Response): Promise<ApiError> {
   let message = res.statusText || `request failed (${res.status})`;
   let details: Record<string, unknown> | undefined;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> }; message?: string; code?: string };
+    const body = (await res.json()) as {
+      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+      message?: string;
+      code?: string;
+    };
     if (body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;
@@ -137,7 +141,11 @@ export interface CreditsPage {
   balance: number;
   entries: CreditEntry[];
   nextCursor: string | null;
-  billing: { plan: { product: string | null; key: string | null; status: string | null; periodEnd: number | null } | null; flagged: boolean; flagReason: string | null };
+  billing: {
+    plan: { product: string | null; key: string | null; status: string | null; periodEnd: number | null } | null;
+    flagged: boolean;
+    flagReason: string | null;
+  };
 }
 export interface Pricing {
   sizeClasses: { S: number; M: number };

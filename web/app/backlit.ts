@@ -9,7 +9,11 @@ import type { Picture } from './picture.ts';
 const ATTENUATION_PER_MM = 0.9;
 const LAMP: [number, number, number] = [255, 214, 160];
 
-export function drawBacklit(canvas: HTMLCanvasElement, picture: Picture, p: { invert: boolean; autoLevel: boolean; gamma: number; minThicknessMm: number; maxThicknessMm: number }): void {
+export function drawBacklit(
+  canvas: HTMLCanvasElement,
+  picture: Picture,
+  p: { invert: boolean; autoLevel: boolean; gamma: number; minThicknessMm: number; maxThicknessMm: number },
+): void {
   canvas.width = picture.width;
   canvas.height = picture.height;
   const ctx = canvas.getContext('2d')!;
@@ -21,7 +25,7 @@ export function drawBacklit(canvas: HTMLCanvasElement, picture: Picture, p: { in
     const t = p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm);
     const light = Math.exp(-ATTENUATION_PER_MM * t) / brightest;
     // Perceptual-ish curve so mid-tones are visible, as the eye sees a lit lithophane.
-    const shade = Math.pow(light, 1 / 2.2);
+    const shade = light ** (1 / 2.2);
     image.data[i * 4] = LAMP[0] * shade;
     image.data[i * 4 + 1] = LAMP[1] * shade;
     image.data[i * 4 + 2] = LAMP[2] * shade;

@@ -2,7 +2,11 @@
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, unknown>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Child | Child[]>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Child | Child[]>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -12,7 +16,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
       el.className = String(value);
     } else if (key === 'value' && 'value' in el) {
       (el as unknown as { value: string }).value = String(value);
-    } else if (key === 'checked' || key === 'disabled' || key === 'selected' || key === 'multiple' || key === 'required' || key === 'hidden') {
+    } else if (
+      key === 'checked' ||
+      key === 'disabled' ||
+      key === 'selected' ||
+      key === 'multiple' ||
+      key === 'required' ||
+      key === 'hidden'
+    ) {
       (el as unknown as Record<string, boolean>)[key] = Boolean(value);
       if (key !== 'checked' && key !== 'selected') el.setAttribute(key, '');
     } else {

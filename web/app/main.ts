@@ -34,11 +34,29 @@ function renderNav(): void {
     nav.replaceChildren(h('ul', {}, link('/sign-in', 'Sign in'), link('/sign-up', 'Sign up')));
     return;
   }
-  const signOut = h('button', { type: 'button', class: 'link-button', onclick: async () => {
-    await session.signOut();
-    navigate('/sign-in');
-  } }, 'Sign out');
-  nav.replaceChildren(h('ul', {}, link('/create', 'Create'), link('/history', 'History'), link('/credits', 'Credits'), link('/account', 'Account'), h('li', {}, signOut)));
+  const signOut = h(
+    'button',
+    {
+      type: 'button',
+      class: 'link-button',
+      onclick: async () => {
+        await session.signOut();
+        navigate('/sign-in');
+      },
+    },
+    'Sign out',
+  );
+  nav.replaceChildren(
+    h(
+      'ul',
+      {},
+      link('/create', 'Create'),
+      link('/history', 'History'),
+      link('/credits', 'Credits'),
+      link('/account', 'Account'),
+      h('li', {}, signOut),
+    ),
+  );
 }
 
 document.addEventListener('routechange', renderNav);

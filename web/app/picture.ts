@@ -65,7 +65,7 @@ export function tone(picture: Picture, options: { autoLevel: boolean; gamma: num
   const g = options.gamma > 0 ? options.gamma : 1;
   for (let i = 0; i < src.length; i++) {
     const v = Math.min(1, Math.max(0, (src[i] - lo) / span));
-    out[i] = g === 1 ? v : Math.pow(v, g);
+    out[i] = g === 1 ? v : v ** g;
   }
   return out;
 }

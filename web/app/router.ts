@@ -7,6 +7,7 @@ export interface PageContext {
   /** Aborted when the user leaves the page. */
   signal: AbortSignal;
 }
+// biome-ignore lint/suspicious/noConfusingVoidType: a page may return nothing or a cleanup
 export type Page = (ctx: PageContext) => Promise<Cleanup | void> | Cleanup | void;
 interface Route {
   pattern: RegExp;
@@ -23,7 +24,7 @@ let guard: (auth: boolean, path: string) => string | null = () => null;
 
 export function route(path: string, title: string, page: Page, options: { auth?: boolean } = {}): void {
   const keys: string[] = [];
-  const pattern = new RegExp('^' + path.replace(/:([a-zA-Z]+)/g, (_, key: string) => (keys.push(key), '([^/]+)')) + '/?$');
+  const pattern = new RegExp(`^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => (keys.push(key), '([^/]+)'))}/?$`);
   routes.push({ pattern, keys, page, title, auth: options.auth ?? true });
 }
 

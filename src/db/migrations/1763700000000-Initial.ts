@@ -51,7 +51,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('jobs_user_created').on('jobs').columns(['user_id', 'created_at']).execute();
   await db.schema.createIndex('jobs_status_created').on('jobs').columns(['status', 'created_at']).execute();
-  await db.schema.createIndex('jobs_user_idempotency').unique().on('jobs').columns(['user_id', 'idempotency_key']).where(sql.ref('idempotency_key'), 'is not', null).execute();
+  await db.schema
+    .createIndex('jobs_user_idempotency')
+    .unique()
+    .on('jobs')
+    .columns(['user_id', 'idempotency_key'])
+    .where(sql.ref('idempotency_key'), 'is not', null)
+    .execute();
 
   await db.schema
     .createTable('job_events')

@@ -24,14 +24,17 @@ export interface FlatBaseResult {
 }
 
 export function orientFlatBase(mesh: Mesh): FlatBaseResult {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const faces = t.length / 3;
   const { normals, areas } = faceNormals(mesh);
   const groups = new Map<string, { n: [number, number, number]; area: number }>();
   for (let f = 0; f < faces; f++) {
     const area = areas[f];
     if (area === 0) continue;
-    const nx = normals[f * 3], ny = normals[f * 3 + 1], nz = normals[f * 3 + 2];
+    const nx = normals[f * 3],
+      ny = normals[f * 3 + 1],
+      nz = normals[f * 3 + 2];
     const key = `${Math.round(nx * 60)},${Math.round(ny * 60)},${Math.round(nz * 60)}`;
     const group = groups.get(key);
     if (group) {
@@ -43,7 +46,14 @@ export function orientFlatBase(mesh: Mesh): FlatBaseResult {
       groups.set(key, { n: [nx * area, ny * area, nz * area], area });
     }
   }
-  const candidates: [number, number, number][] = [[0, 0, -1], [0, 0, 1], [1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0]];
+  const candidates: [number, number, number][] = [
+    [0, 0, -1],
+    [0, 0, 1],
+    [1, 0, 0],
+    [-1, 0, 0],
+    [0, 1, 0],
+    [0, -1, 0],
+  ];
   for (const group of [...groups.values()].sort((x, y) => y.area - x.area).slice(0, MAX_CANDIDATES)) {
     const len = Math.hypot(...group.n);
     if (len > 0) candidates.push([group.n[0] / len, group.n[1] / len, group.n[2] / len]);
@@ -86,20 +96,31 @@ function rotateToDown(mesh: Mesh, d: readonly number[]): Mesh {
   const sin = Math.hypot(axis[0], axis[1], axis[2]);
   const cos = d[0] * target[0] + d[1] * target[1] + d[2] * target[2];
   let k: number[];
-  if (sin < 1e-12) k = cos > 0 ? [0, 0, 1] : [1, 0, 0]; // identity, or a half turn about x
+  if (sin < 1e-12)
+    k = cos > 0 ? [0, 0, 1] : [1, 0, 0]; // identity, or a half turn about x
   else k = axis.map((a) => a / sin);
   const angle = Math.atan2(sin, cos);
-  const c = Math.cos(angle), s = Math.sin(angle), C = 1 - c;
+  const c = Math.cos(angle),
+    s = Math.sin(angle),
+    C = 1 - c;
   const [x, y, z] = k;
   const m = [
-    c + x * x * C, x * y * C - z * s, x * z * C + y * s,
-    y * x * C + z * s, c + y * y * C, y * z * C - x * s,
-    z * x * C - y * s, z * y * C + x * s, c + z * z * C,
+    c + x * x * C,
+    x * y * C - z * s,
+    x * z * C + y * s,
+    y * x * C + z * s,
+    c + y * y * C,
+    y * z * C - x * s,
+    z * x * C - y * s,
+    z * y * C + x * s,
+    c + z * z * C,
   ];
   const src = mesh.positions;
   const positions = new Float32Array(src.length);
   for (let i = 0; i < src.length; i += 3) {
-    const px = src[i], py = src[i + 1], pz = src[i + 2];
+    const px = src[i],
+      py = src[i + 1],
+      pz = src[i + 2];
     positions[i] = m[0] * px + m[1] * py + m[2] * pz;
     positions[i + 1] = m[3] * px + m[4] * py + m[5] * pz;
     positions[i + 2] = m[6] * px + m[7] * py + m[8] * pz;

@@ -23,16 +23,27 @@ export interface OverhangMeasure {
 
 export function measureOverhang(mesh: Mesh, options: Partial<OverhangOptions> = {}): OverhangMeasure {
   const { thresholdDeg } = { ...OVERHANG_DEFAULTS, ...options };
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const box = boundingBox(mesh);
   const bedZ = box.min[2] + Math.max(1e-4, (box.max[2] - box.min[2]) * 1e-6);
   const limit = -Math.sin((thresholdDeg * Math.PI) / 180);
-  let areaMm2 = 0, total = 0, bedContactMm2 = 0;
+  let areaMm2 = 0,
+    total = 0,
+    bedContactMm2 = 0;
   for (let f = 0; f < t.length / 3; f++) {
-    const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+    const a = t[f * 3] * 3,
+      b = t[f * 3 + 1] * 3,
+      c = t[f * 3 + 2] * 3;
+    const ux = p[b] - p[a],
+      uy = p[b + 1] - p[a + 1],
+      uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a],
+      vy = p[c + 1] - p[a + 1],
+      vz = p[c + 2] - p[a + 2];
+    const nx = uy * vz - uz * vy,
+      ny = uz * vx - ux * vz,
+      nz = ux * vy - uy * vx;
     const double = Math.hypot(nx, ny, nz);
     if (double === 0) continue;
     const area = double / 2;

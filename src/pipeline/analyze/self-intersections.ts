@@ -54,7 +54,8 @@ export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersec
   const o = { ...SELF_INTERSECTION_DEFAULTS, ...options };
   const faces = mesh.indices.length / 3;
   if (faces < 2) return { pairs: 0, capped: false };
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const tolerance = o.relativeTolerance * scaleOf(p);
 
   // Unit normal and plane offset per face; a zero normal marks a degenerate face (never counted).
@@ -62,7 +63,9 @@ export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersec
   const plane = new Float64Array(faces * 4);
   for (let f = 0; f < faces; f++) {
     const a = t[f * 3] * 3;
-    const nx = normals[f * 3], ny = normals[f * 3 + 1], nz = normals[f * 3 + 2];
+    const nx = normals[f * 3],
+      ny = normals[f * 3 + 1],
+      nz = normals[f * 3 + 2];
     plane[f * 4] = nx;
     plane[f * 4 + 1] = ny;
     plane[f * 4 + 2] = nz;
@@ -87,7 +90,8 @@ export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersec
 /** The largest absolute coordinate or the largest side of the box, whichever is larger (never 0). */
 function scaleOf(p: Float32Array): number {
   let maxAbs = 0;
-  const min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+  const min = [Infinity, Infinity, Infinity],
+    max = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < p.length; i += 3) {
     for (let k = 0; k < 3; k++) {
       const v = p[i + k];
@@ -109,28 +113,37 @@ function sharedVertices(t: Uint32Array, f: number, g: number): number {
 }
 
 // Scratch for the two triangles' signed distances (no allocation per pair).
-const distF = new Float64Array(3), distG = new Float64Array(3);
+const distF = new Float64Array(3),
+  distG = new Float64Array(3);
 const interval = new Float64Array(2);
 
 /** Möller's test with strict sides and a positive-length overlap (see the header). */
 function trianglesCross(p: Float32Array, t: Uint32Array, plane: Float64Array, f: number, g: number, tolerance: number): boolean {
-  const nfx = plane[f * 4], nfy = plane[f * 4 + 1], nfz = plane[f * 4 + 2];
-  const ngx = plane[g * 4], ngy = plane[g * 4 + 1], ngz = plane[g * 4 + 2];
+  const nfx = plane[f * 4],
+    nfy = plane[f * 4 + 1],
+    nfz = plane[f * 4 + 2];
+  const ngx = plane[g * 4],
+    ngy = plane[g * 4 + 1],
+    ngz = plane[g * 4 + 2];
   if ((nfx === 0 && nfy === 0 && nfz === 0) || (ngx === 0 && ngy === 0 && ngz === 0)) return false;
   // g's corners against f's plane, then f's against g's: both must straddle.
   if (!straddles(p, t, g, nfx, nfy, nfz, plane[f * 4 + 3], tolerance, distG)) return false;
   if (!straddles(p, t, f, ngx, ngy, ngz, plane[g * 4 + 3], tolerance, distF)) return false;
   // Direction of the line where the planes meet.
-  let dx = nfy * ngz - nfz * ngy, dy = nfz * ngx - nfx * ngz, dz = nfx * ngy - nfy * ngx;
+  let dx = nfy * ngz - nfz * ngy,
+    dy = nfz * ngx - nfx * ngz,
+    dz = nfx * ngy - nfy * ngx;
   const len = Math.hypot(dx, dy, dz);
   if (!(len > 0)) return false;
   dx /= len;
   dy /= len;
   dz /= len;
   intervalOnLine(p, t, f, distF, dx, dy, dz);
-  const f0 = interval[0], f1 = interval[1];
+  const f0 = interval[0],
+    f1 = interval[1];
   intervalOnLine(p, t, g, distG, dx, dy, dz);
-  const g0 = interval[0], g1 = interval[1];
+  const g0 = interval[0],
+    g1 = interval[1];
   return Math.min(f1, g1) - Math.max(f0, g0) > tolerance;
 }
 
@@ -138,8 +151,19 @@ function trianglesCross(p: Float32Array, t: Uint32Array, plane: Float64Array, f:
  * Signed distances of face `f`'s corners to the plane (n, offset) into `out`, those within the
  * tolerance set to 0; true when there is a corner strictly on each side.
  */
-function straddles(p: Float32Array, t: Uint32Array, f: number, nx: number, ny: number, nz: number, offset: number, tolerance: number, out: Float64Array): boolean {
-  let above = false, below = false;
+function straddles(
+  p: Float32Array,
+  t: Uint32Array,
+  f: number,
+  nx: number,
+  ny: number,
+  nz: number,
+  offset: number,
+  tolerance: number,
+  out: Float64Array,
+): boolean {
+  let above = false,
+    below = false;
   for (let k = 0; k < 3; k++) {
     const v = t[f * 3 + k] * 3;
     let d = nx * p[v] + ny * p[v + 1] + nz * p[v + 2] - offset;
@@ -157,7 +181,8 @@ function straddles(p: Float32Array, t: Uint32Array, f: number, nx: number, ny: n
  * ends are strictly on opposite sides. Writes [min, max] into `interval`.
  */
 function intervalOnLine(p: Float32Array, t: Uint32Array, f: number, dist: Float64Array, dx: number, dy: number, dz: number): void {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (let k = 0; k < 3; k++) {
     const v = t[f * 3 + k] * 3;
     const dv = dist[k];
@@ -169,7 +194,7 @@ function intervalOnLine(p: Float32Array, t: Uint32Array, f: number, dist: Float6
     }
     const k2 = (k + 1) % 3;
     const dw = dist[k2];
-    if (dw === 0 || (dv > 0) === (dw > 0)) continue;
+    if (dw === 0 || dv > 0 === dw > 0) continue;
     const w = t[f * 3 + k2] * 3;
     const r = dv / (dv - dw);
     const s = dx * (p[v] + (p[w] - p[v]) * r) + dy * (p[v + 1] + (p[w + 1] - p[v + 1]) * r) + dz * (p[v + 2] + (p[w + 2] - p[v + 2]) * r);

@@ -31,7 +31,8 @@ export const THIN_WALL_DEFAULTS: Readonly<ThinWallOptions> = { samples: 2000 };
 /** Hits nearer than this fraction of the bounding-box diagonal are coincident surfaces, passed through. */
 const COINCIDENT_FRACTION = 1e-6;
 /** The R2 low-discrepancy sequence (Roberts 2018): evenly spread points in the unit square without a random source. */
-const R2_A = 0.7548776662466927, R2_B = 0.5698402909980532;
+const R2_A = 0.7548776662466927,
+  R2_B = 0.5698402909980532;
 
 export interface ThinWallEstimate {
   /** Samples whose ray measured a wall (each stands for the same share of the surface). */
@@ -46,7 +47,8 @@ export function estimateThinWalls(mesh: Mesh, options: Partial<ThinWallOptions> 
   const { samples } = { ...THIN_WALL_DEFAULTS, ...options };
   const faces = mesh.indices.length / 3;
   if (faces === 0 || samples < 1) return undefined;
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const area = new Float64Array(faces);
   let total = 0;
   for (let f = 0; f < faces; f++) {
@@ -62,20 +64,24 @@ export function estimateThinWalls(mesh: Mesh, options: Partial<ThinWallOptions> 
   const o = [0, 0, 0];
   // Sample i sits at cumulative area (i + 0.5) * spacing: a face gets as many samples as
   // spacings fall inside its share of the surface (none for most slivers).
-  let next = 0.5 * spacing, start = 0;
+  let next = 0.5 * spacing,
+    start = 0;
   for (let f = 0; f < faces && next < total; f++) {
     const end = start + area[f];
     // A degenerate face (no normal) has no area either, so it is never sampled.
     const n = next < end ? faceNormal(p, t, f) : undefined;
     for (let k = 0; n && next < end; next += spacing, k++) {
       // First sample at the centroid, further ones along the R2 sequence folded into the triangle.
-      let u = 1 / 3, v = 1 / 3;
+      let u = 1 / 3,
+        v = 1 / 3;
       if (k > 0) {
         u = (0.5 + k * R2_A) % 1;
         v = (0.5 + k * R2_B) % 1;
         if (u + v > 1) [u, v] = [1 - u, 1 - v];
       }
-      const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
+      const a = t[f * 3] * 3,
+        b = t[f * 3 + 1] * 3,
+        c = t[f * 3 + 2] * 3;
       for (let j = 0; j < 3; j++) o[j] = p[a + j] + u * (p[b + j] - p[a + j]) + v * (p[c + j] - p[a + j]);
       const d = [-n[0], -n[1], -n[2]];
       const hit = castRay(bvh, o, d, f, minDistance);
@@ -94,17 +100,31 @@ export function estimateThinWalls(mesh: Mesh, options: Partial<ThinWallOptions> 
 }
 
 export function faceNormal(p: Float32Array, t: Uint32Array, f: number): [number, number, number] | undefined {
-  const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
-  const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-  const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-  const nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+  const a = t[f * 3] * 3,
+    b = t[f * 3 + 1] * 3,
+    c = t[f * 3 + 2] * 3;
+  const ux = p[b] - p[a],
+    uy = p[b + 1] - p[a + 1],
+    uz = p[b + 2] - p[a + 2];
+  const vx = p[c] - p[a],
+    vy = p[c + 1] - p[a + 1],
+    vz = p[c + 2] - p[a + 2];
+  const nx = uy * vz - uz * vy,
+    ny = uz * vx - ux * vz,
+    nz = ux * vy - uy * vx;
   const len = Math.hypot(nx, ny, nz);
   return len > 0 ? [nx / len, ny / len, nz / len] : undefined;
 }
 
 function faceArea(p: Float32Array, t: Uint32Array, f: number): number {
-  const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
-  const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-  const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+  const a = t[f * 3] * 3,
+    b = t[f * 3 + 1] * 3,
+    c = t[f * 3 + 2] * 3;
+  const ux = p[b] - p[a],
+    uy = p[b + 1] - p[a + 1],
+    uz = p[b + 2] - p[a + 2];
+  const vx = p[c] - p[a],
+    vy = p[c + 1] - p[a + 1],
+    vz = p[c + 2] - p[a + 2];
   return Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 2;
 }

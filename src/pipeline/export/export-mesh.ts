@@ -12,7 +12,12 @@ import { writeThreeMf } from './threemf.ts';
 export async function exportMesh(mesh: Mesh, format: OutputFormat): Promise<Artifact> {
   switch (format) {
     case 'stl':
-      return { name: 'model.stl', contentType: CONTENT_TYPES.stl, byteLength: stlByteLength(mesh.indices.length / 3), chunks: () => stlChunks(mesh) };
+      return {
+        name: 'model.stl',
+        contentType: CONTENT_TYPES.stl,
+        byteLength: stlByteLength(mesh.indices.length / 3),
+        chunks: () => stlChunks(mesh),
+      };
     case '3mf':
       return bytesArtifact('model.3mf', CONTENT_TYPES['3mf'], writeThreeMf(mesh));
     case 'glb':

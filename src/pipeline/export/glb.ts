@@ -54,11 +54,7 @@ export function glbDocument(mesh: Mesh, options: Partial<GlbOptions> = {}): Docu
     .setType(Accessor.Type.SCALAR)
     .setArray(compactIndices(mesh) as Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer>)
     .setBuffer(buffer);
-  const material = doc
-    .createMaterial('default')
-    .setBaseColorFactor(baseColor)
-    .setMetallicFactor(0)
-    .setRoughnessFactor(0.8);
+  const material = doc.createMaterial('default').setBaseColorFactor(baseColor).setMetallicFactor(0).setRoughnessFactor(0.8);
   const primitive = doc
     .createPrimitive()
     .setMode(Primitive.Mode.TRIANGLES)

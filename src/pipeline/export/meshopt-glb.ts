@@ -42,6 +42,8 @@ export async function writeMeshoptGlb(mesh: Mesh, options: Partial<MeshoptGlbOpt
   assertExportableMesh(mesh, OP);
   const doc = glbDocument(mesh, o).setLogger(new Logger(Logger.Verbosity.WARN));
   await doc.transform(meshopt({ encoder: o.encoder, level: o.level }));
-  const io = new WebIO().registerExtensions([EXTMeshoptCompression, KHRMeshQuantization]).registerDependencies({ 'meshopt.encoder': o.encoder });
+  const io = new WebIO()
+    .registerExtensions([EXTMeshoptCompression, KHRMeshQuantization])
+    .registerDependencies({ 'meshopt.encoder': o.encoder });
   return io.writeBinary(doc);
 }

@@ -21,11 +21,7 @@ export function writeObj(mesh: Mesh, options: Partial<ObjOptions> = {}): Uint8Ar
   assertExportableMesh(mesh, 'writeObj');
   const p = mesh.positions;
   const t = mesh.indices;
-  const lines: string[] = [
-    '# written by image-to-stl',
-    '# units: millimetres',
-    `# vertices: ${p.length / 3}, triangles: ${t.length / 3}`,
-  ];
+  const lines: string[] = ['# written by image-to-stl', '# units: millimetres', `# vertices: ${p.length / 3}, triangles: ${t.length / 3}`];
   for (const line of comment ? comment.split(/\r?\n/) : []) lines.push(`# ${line}`);
   lines.push('o model');
   for (let i = 0; i < p.length; i += 3) {

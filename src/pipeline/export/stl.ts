@@ -57,7 +57,11 @@ export function writeStl(mesh: Mesh, options: Partial<StlOptions> = {}): Uint8Ar
 
 function encodeHeader(text: string): Uint8Array {
   if (/^\s*solid/i.test(text)) {
-    throw new PipelineError('invalid_parameters', 'writeStl: the header must not start with "solid" (readers would take the file for ASCII STL)', 'export');
+    throw new PipelineError(
+      'invalid_parameters',
+      'writeStl: the header must not start with "solid" (readers would take the file for ASCII STL)',
+      'export',
+    );
   }
   const header = new Uint8Array(HEADER_BYTES).fill(0x20);
   for (let i = 0; i < text.length && i < HEADER_BYTES; i++) {
@@ -88,13 +92,23 @@ function writeTriangles(mesh: Mesh, first: number, count: number, view: DataView
   const t = mesh.indices;
   let o = start;
   for (let tri = first; tri < first + count; tri++) {
-    const a = t[tri * 3] * 3, b = t[tri * 3 + 1] * 3, c = t[tri * 3 + 2] * 3;
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
-    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+    const a = t[tri * 3] * 3,
+      b = t[tri * 3 + 1] * 3,
+      c = t[tri * 3 + 2] * 3;
+    const ux = p[b] - p[a],
+      uy = p[b + 1] - p[a + 1],
+      uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a],
+      vy = p[c + 1] - p[a + 1],
+      vz = p[c + 2] - p[a + 2];
+    let nx = uy * vz - uz * vy,
+      ny = uz * vx - ux * vz,
+      nz = ux * vy - uy * vx;
     const length = Math.hypot(nx, ny, nz);
     if (length > 0) {
-      nx /= length; ny /= length; nz /= length;
+      nx /= length;
+      ny /= length;
+      nz /= length;
     }
     view.setFloat32(o, nx, true);
     view.setFloat32(o + 4, ny, true);

@@ -88,8 +88,10 @@ export function traceContours(map: Heightmap, options: Partial<ContourOptions> =
     let t = isPad(ai, aj) || isPad(bi, bj) ? 0.5 : sa / (sa - sb);
     // Keep crossings off the samples themselves so no two ring points coincide.
     t = Math.min(1 - 1e-4, Math.max(1e-4, t));
-    const ax = ai - 0.5, ay = H - aj + 0.5;
-    const bx = bi - 0.5, by = H - bj + 0.5;
+    const ax = ai - 0.5,
+      ay = H - aj + 0.5;
+    const bx = bi - 0.5,
+      by = H - bj + 0.5;
     return [ax + (bx - ax) * t, ay + (by - ay) * t];
   };
 

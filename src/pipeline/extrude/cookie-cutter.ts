@@ -24,12 +24,7 @@ export const COOKIE_CUTTER_DEFAULTS: CookieCutterOptions = {
   flangeHeightMm: 1.2,
 };
 
-export function cookieCutterSolid(
-  logo: CrossSection,
-  options: CookieCutterOptions,
-  wasm: ManifoldToplevel,
-  scope: WasmScope,
-): Manifold {
+export function cookieCutterSolid(logo: CrossSection, options: CookieCutterOptions, wasm: ManifoldToplevel, scope: WasmScope): Manifold {
   const silhouette = fillHoles(logo, wasm, scope);
   const wallOuter = scope.keep(silhouette.offset(options.wallMm, 'Round'));
   const wall = scope.keep(wallOuter.subtract(silhouette));

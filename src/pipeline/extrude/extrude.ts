@@ -52,9 +52,7 @@ export function extrudeLogo(map: Heightmap, wasm: ManifoldToplevel, options: Par
     const traced = scope.keep(new wasm.CrossSection(mmRings, 'Positive'));
     if (traced.isEmpty()) throw nothingToExtrude(o, 'the outline encloses no area');
     const logo = fitToWidth(traced, o.widthMm, scope);
-    const solid = o.cookieCutter
-      ? cookieCutterSolid(logo, o.cookieCutter, wasm, scope)
-      : raisedLogo(logo, o, wasm, scope);
+    const solid = o.cookieCutter ? cookieCutterSolid(logo, o.cookieCutter, wasm, scope) : raisedLogo(logo, o, wasm, scope);
     return onTheBed(solid, scope);
   } finally {
     scope.dispose();

@@ -13,9 +13,7 @@ import type { CrossSection, ManifoldToplevel, SimplePolygon } from 'manifold-3d'
 import { PipelineError } from '../errors.ts';
 import type { WasmScope } from './wasm-scope.ts';
 
-export type KeychainPosition =
-  | 'top' | 'bottom' | 'left' | 'right'
-  | 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
+export type KeychainPosition = 'top' | 'bottom' | 'left' | 'right' | 'top-left' | 'top-right' | 'bottom-left' | 'bottom-right';
 
 export interface KeychainOptions {
   /** Diameter of the hole for the split ring, mm. */
@@ -74,12 +72,7 @@ export function keychainTab(
  * nearest the centre line (through the bounding-box centre, along d). Edges count, not just vertices,
  * so a flat top gets its tab in the middle rather than over a corner.
  */
-function farthestPoint(
-  polygons: SimplePolygon[],
-  footprint: CrossSection,
-  d: [number, number],
-  tieTolerance: number,
-): [number, number] {
+function farthestPoint(polygons: SimplePolygon[], footprint: CrossSection, d: [number, number], tieTolerance: number): [number, number] {
   const bounds = footprint.bounds();
   const cx = (bounds.min[0] + bounds.max[0]) / 2;
   const cy = (bounds.min[1] + bounds.max[1]) / 2;
@@ -102,7 +95,8 @@ function farthestPoint(
     for (let i = 0; i < ring.length; i++) {
       let [ax, ay] = ring[i];
       let [bx, by] = ring[(i + 1) % ring.length];
-      const ta = along(ax, ay), tb = along(bx, by);
+      const ta = along(ax, ay),
+        tb = along(bx, by);
       if (ta < floor && tb < floor) continue;
       // Clip the edge to the part within the tie band.
       if (ta < floor) {
@@ -112,7 +106,8 @@ function farthestPoint(
         const s = (floor - tb) / (ta - tb);
         [bx, by] = [bx + (ax - bx) * s, by + (ay - by) * s];
       }
-      const oa = offset(ax, ay), ob = offset(bx, by);
+      const oa = offset(ax, ay),
+        ob = offset(bx, by);
       if (oa * ob < 0) {
         const s = oa / (oa - ob); // where the edge crosses the centre line
         consider(ax + (bx - ax) * s, ay + (by - ay) * s);

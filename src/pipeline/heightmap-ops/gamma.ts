@@ -4,6 +4,6 @@ import type { Heightmap } from '../heightmap.ts';
 export function applyGamma(map: Heightmap, gamma: number): Heightmap {
   if (gamma === 1) return map;
   const values = new Float32Array(map.values.length);
-  for (let i = 0; i < values.length; i++) values[i] = Math.pow(Math.max(0, map.values[i]), gamma);
+  for (let i = 0; i < values.length; i++) values[i] = Math.max(0, map.values[i]) ** gamma;
   return { ...map, values };
 }

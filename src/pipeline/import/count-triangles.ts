@@ -65,7 +65,10 @@ function countStl(bytes: Uint8Array): number {
   const body = bytes.length - 84;
   if (claimed === 0 && body % 50 === 0) return body / 50;
   if (84 + 50 * claimed > bytes.length) {
-    throw corrupt(OP, `header claims ${claimed} triangles but the file has ${bytes.length} bytes`, { claimedTriangles: claimed, bytes: bytes.length });
+    throw corrupt(OP, `header claims ${claimed} triangles but the file has ${bytes.length} bytes`, {
+      claimedTriangles: claimed,
+      bytes: bytes.length,
+    });
   }
   return claimed;
 }
@@ -97,10 +100,15 @@ function countThreeMf(bytes: Uint8Array, o: CountTrianglesOptions): number {
   if (models.length === 0) throw corrupt(OP, 'the package has no 3D model part (not a 3MF file?)');
   const declared = models.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
   if (declared > o.maxUncompressedBytes) {
-    throw new PipelineError('file_too_large', `${OP}: the model parts unpack to ${declared} bytes, the limit is ${o.maxUncompressedBytes}`, 'import', {
-      uncompressedSize: declared,
-      maxUncompressedBytes: o.maxUncompressedBytes,
-    });
+    throw new PipelineError(
+      'file_too_large',
+      `${OP}: the model parts unpack to ${declared} bytes, the limit is ${o.maxUncompressedBytes}`,
+      'import',
+      {
+        uncompressedSize: declared,
+        maxUncompressedBytes: o.maxUncompressedBytes,
+      },
+    );
   }
   let triangles = 0;
   for (const entry of models) triangles += countTag(readZipEntry(bytes, entry, o.maxUncompressedBytes, OP), '<triangle ');

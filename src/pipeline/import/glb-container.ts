@@ -37,7 +37,8 @@ export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: nu
   if (bytes.length < 20) throw corrupt(operation, 'too short for a GLB');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== GLB_MAGIC) throw corrupt(operation, 'not a GLB (no glTF magic)');
-  if (view.getUint32(4, true) !== 2) throw new PipelineError('unsupported_format', `${operation}: only glTF 2.0 GLB is supported`, 'import');
+  if (view.getUint32(4, true) !== 2)
+    throw new PipelineError('unsupported_format', `${operation}: only glTF 2.0 GLB is supported`, 'import');
   const declaredLength = view.getUint32(8, true);
   const jsonLength = view.getUint32(12, true);
   if (declaredLength > bytes.length || 20 + jsonLength > bytes.length || view.getUint32(16, true) !== JSON_CHUNK) {
@@ -55,14 +56,22 @@ export function inspectGlb(bytes: Uint8Array, operation: string, maxElements: nu
   // to read), and the triangle cap alone lets a small file ask for that; real models have far fewer.
   const nodes = json.nodes?.length ?? 0;
   if (nodes > MAX_GLB_NODES) {
-    throw new PipelineError('file_too_large', `${operation}: the GLB has ${nodes} nodes, the limit is ${MAX_GLB_NODES}`, 'import', { nodes, maxNodes: MAX_GLB_NODES });
+    throw new PipelineError('file_too_large', `${operation}: the GLB has ${nodes} nodes, the limit is ${MAX_GLB_NODES}`, 'import', {
+      nodes,
+      maxNodes: MAX_GLB_NODES,
+    });
   }
   const unsupported = (json.extensionsRequired ?? []).filter((name) => !decodable.includes(name));
   if (unsupported.length > 0) {
-    throw new PipelineError('unsupported_format', `${operation}: required extensions are not supported: ${unsupported.join(', ')}`, 'import');
+    throw new PipelineError(
+      'unsupported_format',
+      `${operation}: required extensions are not supported: ${unsupported.join(', ')}`,
+      'import',
+    );
   }
   const external = [...(json.buffers ?? []), ...(json.images ?? [])].some((r) => typeof r.uri === 'string' && !r.uri.startsWith('data:'));
-  if (external) throw new PipelineError('unsupported_format', `${operation}: GLBs that reference external files are not supported`, 'import');
+  if (external)
+    throw new PipelineError('unsupported_format', `${operation}: GLBs that reference external files are not supported`, 'import');
   checkAccessorsFit(json, operation, maxElements);
   return { generator: typeof json.asset?.generator === 'string' ? json.asset.generator : '', triangles: countTriangles(json) };
 }
@@ -81,7 +90,8 @@ function checkShapes(json: GltfJson, operation: string): void {
     if (list !== undefined && (!Array.isArray(list) || !list.every(isRecord))) throw bad(`${key} is not a list of objects`);
   }
   const required = json.extensionsRequired as unknown;
-  if (required !== undefined && (!Array.isArray(required) || !required.every((e) => typeof e === 'string'))) throw bad('extensionsRequired is not a list of names');
+  if (required !== undefined && (!Array.isArray(required) || !required.every((e) => typeof e === 'string')))
+    throw bad('extensionsRequired is not a list of names');
   if (json.asset !== undefined && !isRecord(json.asset)) throw bad('asset is not an object');
   for (const [m, mesh] of (json.meshes ?? []).entries()) {
     const primitives = mesh.primitives as unknown;
@@ -89,7 +99,8 @@ function checkShapes(json: GltfJson, operation: string): void {
     for (const primitive of mesh.primitives ?? []) {
       if (primitive.attributes !== undefined && !isRecord(primitive.attributes)) throw bad(`mesh ${m} attributes`);
       const refs = [primitive.indices, ...Object.values(primitive.attributes ?? {})];
-      if (refs.some((r) => r !== undefined && !(isIndex(r) && r < (json.accessors?.length ?? 0)))) throw bad(`mesh ${m} refers to a missing accessor`);
+      if (refs.some((r) => r !== undefined && !(isIndex(r) && r < (json.accessors?.length ?? 0))))
+        throw bad(`mesh ${m} refers to a missing accessor`);
       if (primitive.mode !== undefined && !isIndex(primitive.mode)) throw bad(`mesh ${m} mode`);
     }
   }
@@ -102,10 +113,14 @@ function checkShapes(json: GltfJson, operation: string): void {
     if (list === undefined) continue;
     if (!Array.isArray(list)) throw bad(`scene ${s} nodes`);
     listed += list.length;
-    if (listed > MAX_GLB_NODES) throw new PipelineError('file_too_large', `${operation}: the GLB's scenes list more than ${MAX_GLB_NODES} nodes`, 'import', { maxNodes: MAX_GLB_NODES });
+    if (listed > MAX_GLB_NODES)
+      throw new PipelineError('file_too_large', `${operation}: the GLB's scenes list more than ${MAX_GLB_NODES} nodes`, 'import', {
+        maxNodes: MAX_GLB_NODES,
+      });
     const seen = new Set<number>();
     for (const n of list) {
-      if (!(isIndex(n) && n < roots.length && roots[n]) || seen.has(n)) throw bad(`scene ${s} lists a node that is missing, repeated or not a root`);
+      if (!(isIndex(n) && n < roots.length && roots[n]) || seen.has(n))
+        throw bad(`scene ${s} lists a node that is missing, repeated or not a root`);
       seen.add(n);
     }
   }
@@ -120,13 +135,18 @@ function checkNodes(nodes: NonNullable<GltfJson['nodes']>, meshes: number, bad: 
     if (node.mesh !== undefined && !(isIndex(node.mesh) && node.mesh < meshes)) throw bad(`node ${n} refers to a missing mesh`);
     for (const [key, length] of Object.entries(TRS_LENGTHS)) {
       const value = (node as Record<string, unknown>)[key];
-      if (value !== undefined && !(Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'number' && Number.isFinite(v)))) throw bad(`node ${n} ${key}`);
+      if (
+        value !== undefined &&
+        !(Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      )
+        throw bad(`node ${n} ${key}`);
     }
     const children = (node as { children?: unknown }).children;
     if (children === undefined) continue;
     if (!Array.isArray(children)) throw bad(`node ${n} children`);
     for (const child of children) {
-      if (!(isIndex(child) && child < nodes.length) || child === n || parent[child] !== -1) throw bad(`node ${n} has a child that is missing or has another parent`);
+      if (!(isIndex(child) && child < nodes.length) || child === n || parent[child] !== -1)
+        throw bad(`node ${n} has a child that is missing or has another parent`);
       parent[child] = n;
     }
   }
@@ -150,9 +170,11 @@ function checkAccessorsFit(json: GltfJson, operation: string, maxElements: numbe
   const views = json.bufferViews ?? [];
   const viewFits = (index: unknown, offset: unknown, bytes: number, what: string) => {
     const view = isIndex(index) ? views[index] : undefined;
-    if (!view || !isIndex(view.byteLength) || (view.byteOffset !== undefined && !isIndex(view.byteOffset))) throw corrupt(operation, `${what} has a malformed buffer view`);
+    if (!view || !isIndex(view.byteLength) || (view.byteOffset !== undefined && !isIndex(view.byteOffset)))
+      throw corrupt(operation, `${what} has a malformed buffer view`);
     if (offset !== undefined && !isIndex(offset)) throw corrupt(operation, `${what} has a malformed byteOffset`);
-    if (((offset as number | undefined) ?? 0) + bytes > view.byteLength) throw corrupt(operation, `${what} claims more data than its buffer view holds`);
+    if (((offset as number | undefined) ?? 0) + bytes > view.byteLength)
+      throw corrupt(operation, `${what} claims more data than its buffer view holds`);
     return view;
   };
   // Accessors without a buffer view are zero-filled by glTF-Transform from their count alone.
@@ -167,8 +189,14 @@ function checkAccessorsFit(json: GltfJson, operation: string, maxElements: numbe
       zeroFilledComponents += count * elementSize;
     } else {
       const stride = views[accessor.bufferView as number]?.byteStride;
-      if (stride !== undefined && !(isIndex(stride) && stride >= elementBytes)) throw corrupt(operation, `accessor ${i} has a malformed byteStride`);
-      viewFits(accessor.bufferView, accessor.byteOffset, count > 0 ? (stride ?? elementBytes) * (count - 1) + elementBytes : 0, `accessor ${i}`);
+      if (stride !== undefined && !(isIndex(stride) && stride >= elementBytes))
+        throw corrupt(operation, `accessor ${i} has a malformed byteStride`);
+      viewFits(
+        accessor.bufferView,
+        accessor.byteOffset,
+        count > 0 ? (stride ?? elementBytes) * (count - 1) + elementBytes : 0,
+        `accessor ${i}`,
+      );
     }
     // Sparse substitutions: glTF-Transform loops over sparse.count and reads both arrays (a
     // count of 1e308 was a hang), so the count and both arrays must fit.
@@ -178,7 +206,8 @@ function checkAccessorsFit(json: GltfJson, operation: string, maxElements: numbe
         throw corrupt(operation, `accessor ${i} has malformed sparse data`);
       }
       const indexBytes = COMPONENT_BYTES[sparse.indices.componentType as number];
-      if (!indexBytes || sparse.indices.componentType === 5120 || sparse.indices.componentType === 5122) throw corrupt(operation, `accessor ${i} has malformed sparse indices`);
+      if (!indexBytes || sparse.indices.componentType === 5120 || sparse.indices.componentType === 5122)
+        throw corrupt(operation, `accessor ${i} has malformed sparse indices`);
       viewFits(sparse.indices.bufferView, sparse.indices.byteOffset, sparse.count * indexBytes, `accessor ${i} sparse indices`);
       viewFits(sparse.values.bufferView, sparse.values.byteOffset, sparse.count * elementBytes, `accessor ${i} sparse values`);
     }
@@ -196,7 +225,7 @@ function countTriangles(json: GltfJson): number {
     for (const primitive of mesh.primitives ?? []) {
       if ((primitive.mode ?? TRIANGLES) !== TRIANGLES) continue;
       const source = primitive.indices ?? primitive.attributes?.POSITION;
-      const count = source === undefined ? 0 : json.accessors?.[source]?.count ?? 0;
+      const count = source === undefined ? 0 : (json.accessors?.[source]?.count ?? 0);
       triangles += Math.floor(count / 3) * uses[m];
     }
   }

@@ -54,11 +54,14 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
   const summary = inspectGlb(bytes, OP, limits.maxTriangles * 3, decodable);
   checkTriangleCount(summary.triangles, limits, OP);
 
-  let document;
+  let document: Document;
   try {
     const io = new WebIO();
     if (decodable.length > 0) {
-      io.registerExtensions([...(limits.decoders?.draco ? [KHRDracoMeshCompression] : []), ...(limits.decoders?.meshopt ? [EXTMeshoptCompression] : [])]);
+      io.registerExtensions([
+        ...(limits.decoders?.draco ? [KHRDracoMeshCompression] : []),
+        ...(limits.decoders?.meshopt ? [EXTMeshoptCompression] : []),
+      ]);
       io.registerDependencies({
         ...(limits.decoders?.draco ? { 'draco3d.decoder': limits.decoders.draco } : {}),
         ...(limits.decoders?.meshopt ? { 'meshopt.decoder': limits.decoders.meshopt } : {}),
@@ -140,7 +143,8 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
       const c = indices ? indices[t * 3 + 2] : t * 3 + 2;
       // Index accessors of a signed or float type can hold -1 or 2.5: only whole numbers in range pass
       // (a -1 would otherwise wrap to 4294967295 in the Uint32Array; found by fuzzing).
-      if (!validIndex(a, count) || !validIndex(b, count) || !validIndex(c, count)) throw corrupt(OP, 'an index points outside the primitive\'s vertices');
+      if (!validIndex(a, count) || !validIndex(b, count) || !validIndex(c, count))
+        throw corrupt(OP, "an index points outside the primitive's vertices");
       const o = (triangleOffset + t) * 3;
       out[o] = vertexOffset + a;
       out[o + 1] = vertexOffset + (mirrored ? c : b);

@@ -30,10 +30,15 @@ export function checkFileSize(byteLength: number, limits: ImportLimits, operatio
 
 export function checkTriangleCount(triangles: number, limits: ImportLimits, operation: string): void {
   if (triangles > limits.maxTriangles) {
-    throw new PipelineError('too_many_triangles', `${operation}: the file has ${triangles} triangles, the limit is ${limits.maxTriangles}`, 'import', {
-      triangles,
-      maxTriangles: limits.maxTriangles,
-    });
+    throw new PipelineError(
+      'too_many_triangles',
+      `${operation}: the file has ${triangles} triangles, the limit is ${limits.maxTriangles}`,
+      'import',
+      {
+        triangles,
+        maxTriangles: limits.maxTriangles,
+      },
+    );
   }
 }
 

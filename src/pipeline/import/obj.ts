@@ -40,7 +40,8 @@ export function readObj(bytes: Uint8Array, options: Partial<ReadObjOptions> = {}
       for (let k = 0; k < 3; k++) {
         const value = Number(parts[k + 1]);
         // Checked as float32 (what the mesh stores): 1e39 is a finite double but Infinity there.
-        if (parts[k + 1] === undefined || !Number.isFinite(Math.fround(value))) throw corrupt(OP, `line ${lineNumber}: a vertex needs three numbers (within float32 range)`);
+        if (parts[k + 1] === undefined || !Number.isFinite(Math.fround(value)))
+          throw corrupt(OP, `line ${lineNumber}: a vertex needs three numbers (within float32 range)`);
         positions[vertexCount * 3 + k] = value;
       }
       vertexCount++;
@@ -65,7 +66,8 @@ export function readObj(bytes: Uint8Array, options: Partial<ReadObjOptions> = {}
 function resolveIndex(reference: string, verticesSoFar: number, lineNumber: number): number {
   const slash = reference.indexOf('/');
   const value = Number(slash < 0 ? reference : reference.slice(0, slash));
-  if (!Number.isInteger(value) || value === 0) throw corrupt(OP, `line ${lineNumber}: "${reference.slice(0, 40)}" is not a vertex reference`);
+  if (!Number.isInteger(value) || value === 0)
+    throw corrupt(OP, `line ${lineNumber}: "${reference.slice(0, 40)}" is not a vertex reference`);
   const index = value > 0 ? value - 1 : verticesSoFar + value;
   if (index < 0) throw corrupt(OP, `line ${lineNumber}: ${value} points before the first vertex`);
   return index;

@@ -18,8 +18,22 @@ export const READ_PLY_DEFAULTS: Readonly<ReadPlyOptions> = IMPORT_LIMITS_DEFAULT
 const OP = 'readPly';
 const MAX_HEADER_BYTES = 64 * 1024;
 const TYPE_BYTES: Record<string, number> = {
-  char: 1, int8: 1, uchar: 1, uint8: 1, short: 2, int16: 2, ushort: 2, uint16: 2,
-  int: 4, int32: 4, uint: 4, uint32: 4, float: 4, float32: 4, double: 8, float64: 8,
+  char: 1,
+  int8: 1,
+  uchar: 1,
+  uint8: 1,
+  short: 2,
+  int16: 2,
+  ushort: 2,
+  uint16: 2,
+  int: 4,
+  int32: 4,
+  uint: 4,
+  uint32: 4,
+  float: 4,
+  float32: 4,
+  double: 8,
+  float64: 8,
 };
 
 type Format = 'ascii' | 'binary_little_endian' | 'binary_big_endian';
@@ -56,12 +70,16 @@ export function readPly(bytes: Uint8Array, options: Partial<ReadPlyOptions> = {}
     format === 'ascii' ? Math.max(1, 2 * e.properties.length) : e.properties.reduce((n, p) => n + TYPE_BYTES[p.countType ?? p.type], 0);
   for (const e of elements) {
     if (e.count * minBytesPer(e) > body) {
-      throw corrupt(OP, `the header claims ${e.count} ${e.name} elements, more than the ${body} bytes after it can hold`, { element: e.name, count: e.count });
+      throw corrupt(OP, `the header claims ${e.count} ${e.name} elements, more than the ${body} bytes after it can hold`, {
+        element: e.name,
+        count: e.count,
+      });
     }
   }
   checkTriangleCount(faceElement.count, limits, OP);
 
-  const reader = format === 'ascii' ? new AsciiReader(bytes, bodyStart) : new BinaryReader(bytes, bodyStart, format === 'binary_little_endian');
+  const reader =
+    format === 'ascii' ? new AsciiReader(bytes, bodyStart) : new BinaryReader(bytes, bodyStart, format === 'binary_little_endian');
   const positions = new Float32Array(vertexElement.count * 3);
   const triangles: number[] = [];
   let badFaces = 0;
@@ -91,7 +109,8 @@ export function readPly(bytes: Uint8Array, options: Partial<ReadPlyOptions> = {}
             const axis = axes.indexOf(p);
             if (axis >= 0) {
               // As float32 (what the mesh stores): a double of 1e300 is finite but Infinity there.
-              if (!Number.isFinite(Math.fround(value))) throw corrupt(OP, `vertex ${i} has a coordinate that is not a number within float32 range`);
+              if (!Number.isFinite(Math.fround(value)))
+                throw corrupt(OP, `vertex ${i} has a coordinate that is not a number within float32 range`);
               positions[i * 3 + axis] = value;
             }
           }
@@ -130,7 +149,8 @@ function parseHeader(bytes: Uint8Array): { format: Format; elements: Element[]; 
       case 'property': {
         const element = elements.at(-1);
         if (!element) throw corrupt(OP, 'a property comes before any element');
-        const property: Property = words[1] === 'list' ? { countType: words[2], type: words[3], name: words[4] } : { type: words[1], name: words[2] };
+        const property: Property =
+          words[1] === 'list' ? { countType: words[2], type: words[3], name: words[4] } : { type: words[1], name: words[2] };
         for (const type of [property.type, property.countType]) {
           if (type !== undefined && !(type in TYPE_BYTES)) throw corrupt(OP, `property ${property.name} has unknown type "${type}"`);
         }
@@ -166,16 +186,32 @@ class BinaryReader implements ValueReader {
     if (this.offset + size > this.view.byteLength) throw corrupt(OP, 'the binary body ends early (truncated file)');
     const at = this.offset;
     this.offset += size;
-    const v = this.view, le = this.little;
+    const v = this.view,
+      le = this.little;
     switch (type) {
-      case 'char': case 'int8': return v.getInt8(at);
-      case 'uchar': case 'uint8': return v.getUint8(at);
-      case 'short': case 'int16': return v.getInt16(at, le);
-      case 'ushort': case 'uint16': return v.getUint16(at, le);
-      case 'int': case 'int32': return v.getInt32(at, le);
-      case 'uint': case 'uint32': return v.getUint32(at, le);
-      case 'float': case 'float32': return v.getFloat32(at, le);
-      default: return v.getFloat64(at, le);
+      case 'char':
+      case 'int8':
+        return v.getInt8(at);
+      case 'uchar':
+      case 'uint8':
+        return v.getUint8(at);
+      case 'short':
+      case 'int16':
+        return v.getInt16(at, le);
+      case 'ushort':
+      case 'uint16':
+        return v.getUint16(at, le);
+      case 'int':
+      case 'int32':
+        return v.getInt32(at, le);
+      case 'uint':
+      case 'uint32':
+        return v.getUint32(at, le);
+      case 'float':
+      case 'float32':
+        return v.getFloat32(at, le);
+      default:
+        return v.getFloat64(at, le);
     }
   }
 

@@ -39,6 +39,10 @@ export async function readMesh(bytes: Uint8Array, options: Partial<ReadMeshOptio
     case '3mf':
       return { format, ...readThreeMf(bytes, o) };
     default:
-      throw new PipelineError('unsupported_format', 'readMesh: not a mesh file we can read (STL, OBJ, PLY, GLB or 3MF, by content)', 'import');
+      throw new PipelineError(
+        'unsupported_format',
+        'readMesh: not a mesh file we can read (STL, OBJ, PLY, GLB or 3MF, by content)',
+        'import',
+      );
   }
 }

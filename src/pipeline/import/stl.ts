@@ -113,7 +113,9 @@ function readAscii(bytes: Uint8Array, limits: ImportLimits): ImportedMesh {
       closeLoop();
       continue;
     }
-    const x = Number(match[2]), y = Number(match[3]), z = Number(match[4]);
+    const x = Number(match[2]),
+      y = Number(match[3]),
+      z = Number(match[4]);
     // Checked as float32 (what the mesh stores): 1e39 is a finite double but Infinity there.
     if (!Number.isFinite(Math.fround(x)) || !Number.isFinite(Math.fround(y)) || !Number.isFinite(Math.fround(z))) {
       throw corrupt(OP, `vertex "${match[0].slice(0, 60)}" is not three numbers within float32 range`);

@@ -169,7 +169,8 @@ function parseModel(text: string, limits: ImportLimits, budget: { triangles: num
           if (name.startsWith('xmlns:') && value === PRODUCTION_NAMESPACE) pathAttribute = `${name.slice(6)}:path`;
         }
         if (!isRoot) {
-          const here = MM_PER_UNIT[model.unit], there = MM_PER_UNIT[rootUnit];
+          const here = MM_PER_UNIT[model.unit],
+            there = MM_PER_UNIT[rootUnit];
           if (here === undefined) throw corrupt(OP, `unknown unit "${model.unit}"`);
           if (there !== undefined) toRoot = here / there;
         }
@@ -194,8 +195,11 @@ function parseModel(text: string, limits: ImportLimits, budget: { triangles: num
       case 'vertex': {
         if (!current) break;
         const attributes = xmlAttributes(tag.attributes);
-        const x = Number(attributes.get('x')) * toRoot, y = Number(attributes.get('y')) * toRoot, z = Number(attributes.get('z')) * toRoot;
-        if (![x, y, z].every((v) => Number.isFinite(Math.fround(v)))) throw corrupt(OP, `vertex ${current.vertexCount} is not three numbers within float32 range`);
+        const x = Number(attributes.get('x')) * toRoot,
+          y = Number(attributes.get('y')) * toRoot,
+          z = Number(attributes.get('z')) * toRoot;
+        if (![x, y, z].every((v) => Number.isFinite(Math.fround(v))))
+          throw corrupt(OP, `vertex ${current.vertexCount} is not three numbers within float32 range`);
         model.positions.push3(x, y, z);
         current.vertexCount++;
         break;
@@ -203,9 +207,12 @@ function parseModel(text: string, limits: ImportLimits, budget: { triangles: num
       case 'triangle': {
         if (!current) break;
         const attributes = xmlAttributes(tag.attributes);
-        const a = Number(attributes.get('v1')), b = Number(attributes.get('v2')), c = Number(attributes.get('v3'));
+        const a = Number(attributes.get('v1')),
+          b = Number(attributes.get('v2')),
+          c = Number(attributes.get('v3'));
         for (const v of [a, b, c]) {
-          if (!Number.isInteger(v) || v < 0 || v >= current.vertexCount) throw corrupt(OP, `triangle ${current.triangleCount} refers to a missing vertex`);
+          if (!Number.isInteger(v) || v < 0 || v >= current.vertexCount)
+            throw corrupt(OP, `triangle ${current.triangleCount} refers to a missing vertex`);
         }
         model.triangles.push3(a, b, c);
         current.triangleCount++;
@@ -215,7 +222,8 @@ function parseModel(text: string, limits: ImportLimits, budget: { triangles: num
       case 'component': {
         if (!current) break;
         const component = placement(xmlAttributes(tag.attributes), 'component', pathAttribute);
-        if (component.path !== undefined && !isRoot) throw corrupt(OP, 'a component in a model part reached through p:path names another part (only the root model may)');
+        if (component.path !== undefined && !isRoot)
+          throw corrupt(OP, 'a component in a model part reached through p:path names another part (only the root model may)');
         if (toRoot !== 1) {
           const m = [...component.transform];
           for (let k = 9; k < 12; k++) m[k] *= toRoot;
@@ -260,11 +268,17 @@ function assemble(root: ParsedModel, parts: Map<string, ParsedModel>, rootName: 
   // First walk: count what the instances add up to, so limits are checked before allocating.
   let vertices = 0;
   let triangles = 0;
-  walk(root, parts, rootName, (object) => {
-    vertices += object.vertexCount;
-    triangles += object.triangleCount;
-    checkTriangleCount(triangles, limits, OP);
-  }, skipped);
+  walk(
+    root,
+    parts,
+    rootName,
+    (object) => {
+      vertices += object.vertexCount;
+      triangles += object.triangleCount;
+      checkTriangleCount(triangles, limits, OP);
+    },
+    skipped,
+  );
   for (const type of skipped) notes.push(`skipped objects of type "${type}"`);
   if (triangles === 0) throw empty(OP, 'the build has no triangles');
 
@@ -272,32 +286,42 @@ function assemble(root: ParsedModel, parts: Map<string, ParsedModel>, rootName: 
   const indices = new Uint32Array(triangles * 3);
   let vertexOffset = 0;
   let triangleOffset = 0;
-  walk(root, parts, rootName, (object, m, model) => {
-    for (let v = 0; v < object.vertexCount; v++) {
-      const source = (object.vertexStart + v) * 3;
-      const x = model.positions.get(source), y = model.positions.get(source + 1), z = model.positions.get(source + 2);
-      const out = (vertexOffset + v) * 3;
-      positions[out] = (x * m[0] + y * m[3] + z * m[6] + m[9]) * scale;
-      positions[out + 1] = (x * m[1] + y * m[4] + z * m[7] + m[10]) * scale;
-      positions[out + 2] = (x * m[2] + y * m[5] + z * m[8] + m[11]) * scale;
-      // Nested transforms (1e38 scales, 1e308 * 1e308 * 0) can overflow float32 or make NaN.
-      if (!Number.isFinite(positions[out]) || !Number.isFinite(positions[out + 1]) || !Number.isFinite(positions[out + 2])) {
-        throw corrupt(OP, "a build or component transform places a vertex outside float32 range");
+  walk(
+    root,
+    parts,
+    rootName,
+    (object, m, model) => {
+      for (let v = 0; v < object.vertexCount; v++) {
+        const source = (object.vertexStart + v) * 3;
+        const x = model.positions.get(source),
+          y = model.positions.get(source + 1),
+          z = model.positions.get(source + 2);
+        const out = (vertexOffset + v) * 3;
+        positions[out] = (x * m[0] + y * m[3] + z * m[6] + m[9]) * scale;
+        positions[out + 1] = (x * m[1] + y * m[4] + z * m[7] + m[10]) * scale;
+        positions[out + 2] = (x * m[2] + y * m[5] + z * m[8] + m[11]) * scale;
+        // Nested transforms (1e38 scales, 1e308 * 1e308 * 0) can overflow float32 or make NaN.
+        if (!Number.isFinite(positions[out]) || !Number.isFinite(positions[out + 1]) || !Number.isFinite(positions[out + 2])) {
+          throw corrupt(OP, 'a build or component transform places a vertex outside float32 range');
+        }
       }
-    }
-    // A mirroring transform turns the surface inside out; swap two corners to keep CCW outside.
-    const mirrored = determinant(m) < 0;
-    for (let t = 0; t < object.triangleCount; t++) {
-      const source = (object.triangleStart + t) * 3;
-      const out = (triangleOffset + t) * 3;
-      const a = model.triangles.get(source), b = model.triangles.get(source + 1), c = model.triangles.get(source + 2);
-      indices[out] = vertexOffset + a;
-      indices[out + 1] = vertexOffset + (mirrored ? c : b);
-      indices[out + 2] = vertexOffset + (mirrored ? b : c);
-    }
-    vertexOffset += object.vertexCount;
-    triangleOffset += object.triangleCount;
-  }, new Set());
+      // A mirroring transform turns the surface inside out; swap two corners to keep CCW outside.
+      const mirrored = determinant(m) < 0;
+      for (let t = 0; t < object.triangleCount; t++) {
+        const source = (object.triangleStart + t) * 3;
+        const out = (triangleOffset + t) * 3;
+        const a = model.triangles.get(source),
+          b = model.triangles.get(source + 1),
+          c = model.triangles.get(source + 2);
+        indices[out] = vertexOffset + a;
+        indices[out + 1] = vertexOffset + (mirrored ? c : b);
+        indices[out + 2] = vertexOffset + (mirrored ? b : c);
+      }
+      vertexOffset += object.vertexCount;
+      triangleOffset += object.triangleCount;
+    },
+    new Set(),
+  );
 
   const mesh: Mesh = { positions, indices };
   return { mesh, unit: 'millimeter', notes };

@@ -57,7 +57,6 @@ export function xmlAttributes(raw: string): Map<string, string> {
   return attributes;
 }
 
-
 function skipPast(text: string, from: number, terminator: string): number {
   const end = text.indexOf(terminator, from);
   return end < 0 ? text.length : end + terminator.length;

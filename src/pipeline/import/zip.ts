@@ -86,11 +86,16 @@ export function listZipEntries(bytes: Uint8Array, operation: string): ZipEntry[]
 /** Inflates one entry, refusing more than min(declared size, maxBytes) of output. */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: number, operation: string): Uint8Array {
   if (entry.uncompressedSize > maxBytes) {
-    throw new PipelineError('file_too_large', `${operation}: ${entry.name} unpacks to ${entry.uncompressedSize} bytes, the limit is ${maxBytes}`, 'import', {
-      entry: entry.name,
-      uncompressedSize: entry.uncompressedSize,
-      maxUncompressedBytes: maxBytes,
-    });
+    throw new PipelineError(
+      'file_too_large',
+      `${operation}: ${entry.name} unpacks to ${entry.uncompressedSize} bytes, the limit is ${maxBytes}`,
+      'import',
+      {
+        entry: entry.name,
+        uncompressedSize: entry.uncompressedSize,
+        maxUncompressedBytes: maxBytes,
+      },
+    );
   }
   const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   if (entry.method === 0) {

@@ -70,7 +70,10 @@ export function buildLithophane(
   const frameSamples = Math.round(opts.frameMm / pitchMm);
   if (frameSamples > 0) {
     // A cylinder's frame is a top and bottom band only: its sides meet each other.
-    grid = opts.shape === 'cylinder' ? addBands(grid, frameSamples, opts.frameThicknessMm) : addBorder(grid, frameSamples, opts.frameThicknessMm);
+    grid =
+      opts.shape === 'cylinder'
+        ? addBands(grid, frameSamples, opts.frameThicknessMm)
+        : addBorder(grid, frameSamples, opts.frameThicknessMm);
   }
   const thickness: Heightmap = grid;
   const periodic = opts.shape === 'cylinder';
@@ -161,7 +164,8 @@ function addBands(map: Heightmap, samples: number, value: number): Heightmap {
 function boundaryPoints(points: Uint32Array, W: number, H: number): Uint32Array {
   const out: number[] = [];
   for (let i = 0; i < points.length; i += 2) {
-    const x = points[i], y = points[i + 1];
+    const x = points[i],
+      y = points[i + 1];
     if (x === 0 || y === 0 || x === W - 1 || y === H - 1) out.push(x, y);
   }
   return Uint32Array.from(out);

@@ -49,7 +49,12 @@ export function reliefHeights(map: Heightmap, options: ReliefOptions): Float32Ar
   return out;
 }
 
-export function buildRelief(map: Heightmap, pitchMm: number, triangulate: Triangulator, options: Partial<ReliefOptions> = {}): SurfaceResult {
+export function buildRelief(
+  map: Heightmap,
+  pitchMm: number,
+  triangulate: Triangulator,
+  options: Partial<ReliefOptions> = {},
+): SurfaceResult {
   const opts = { ...RELIEF_DEFAULTS, ...options };
   const heights = reliefHeights(map, opts);
   const { width: W, height: H } = map;

@@ -24,7 +24,11 @@ export function addStand(plate: Mesh, wasm: ManifoldToplevel, options: Partial<S
   const box = upright.boundingBox();
   const lifted = upright.translate([0, -(box.min[1] + box.max[1]) / 2, opts.footHeightMm - opts.embedMm - box.min[2]]);
   const width = box.max[0] - box.min[0] + 10;
-  const foot = Manifold.cube([width, opts.footDepthMm, opts.footHeightMm], false).translate([-width / 2 + (box.min[0] + box.max[0]) / 2, -opts.footDepthMm / 2, 0]);
+  const foot = Manifold.cube([width, opts.footDepthMm, opts.footHeightMm], false).translate([
+    -width / 2 + (box.min[0] + box.max[0]) / 2,
+    -opts.footDepthMm / 2,
+    0,
+  ]);
   const joined = lifted.add(foot);
   try {
     const out = joined.getMesh();

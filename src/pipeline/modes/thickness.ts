@@ -15,7 +15,7 @@ export interface ThicknessOptions {
 }
 
 export function srgbToLinear(v: number): number {
-  return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
 }
 
 export function thicknessFromBrightness(map: Heightmap, options: ThicknessOptions): Float32Array {
@@ -44,5 +44,5 @@ export function thicknessFromBrightness(map: Heightmap, options: ThicknessOption
 }
 
 function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+  return v < 0 ? 0 : Math.min(v, 1);
 }

@@ -100,7 +100,8 @@ export function renderBacklit(thicknessMm: Heightmap, options: Partial<BacklitOp
 
   const image = createImage(outW, outH, opts.backgroundColor);
   const out = image.data;
-  const sx = grid.width / outW, sy = grid.height / outH;
+  const sx = grid.width / outW,
+    sy = grid.height / outH;
   const sample = new Float32Array(4);
   const bg = opts.backgroundColor;
   const lamp = opts.lightColor.map((v) => srgbToLinear(v / 255));
@@ -132,7 +133,8 @@ function transmissionTables(k: number[], span: number, size: number): { size: nu
 }
 
 function maskedRange(values: Float32Array, mask: Uint8Array | undefined): { min: number; max: number } {
-  let min = Infinity, max = -Infinity;
+  let min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     if (mask && mask[i] === 0) continue;
     const v = values[i];
@@ -150,7 +152,8 @@ interface Grid {
 
 /** Averages f×f blocks (the last partial block averages what it has). */
 function boxReduce(grid: Grid, f: number): Grid {
-  const w = Math.ceil(grid.width / f), h = Math.ceil(grid.height / f);
+  const w = Math.ceil(grid.width / f),
+    h = Math.ceil(grid.height / f);
   const channels = grid.channels.map((src) => {
     const dst = new Float32Array(w * h);
     for (let y = 0; y < h; y++) {
@@ -169,11 +172,18 @@ function boxReduce(grid: Grid, f: number): Grid {
 
 /** Bilinear sample of every channel at (x, y) in cell-centre coordinates, clamped at the edges. */
 function bilinear(grid: Grid, x: number, y: number, out: Float32Array): void {
-  const cx = Math.max(0, Math.min(grid.width - 1, x)), cy = Math.max(0, Math.min(grid.height - 1, y));
-  const x0 = Math.floor(cx), y0 = Math.floor(cy);
-  const x1 = Math.min(grid.width - 1, x0 + 1), y1 = Math.min(grid.height - 1, y0 + 1);
-  const tx = cx - x0, ty = cy - y0;
-  const i00 = y0 * grid.width + x0, i10 = y0 * grid.width + x1, i01 = y1 * grid.width + x0, i11 = y1 * grid.width + x1;
+  const cx = Math.max(0, Math.min(grid.width - 1, x)),
+    cy = Math.max(0, Math.min(grid.height - 1, y));
+  const x0 = Math.floor(cx),
+    y0 = Math.floor(cy);
+  const x1 = Math.min(grid.width - 1, x0 + 1),
+    y1 = Math.min(grid.height - 1, y0 + 1);
+  const tx = cx - x0,
+    ty = cy - y0;
+  const i00 = y0 * grid.width + x0,
+    i10 = y0 * grid.width + x1,
+    i01 = y1 * grid.width + x0,
+    i11 = y1 * grid.width + x1;
   for (let c = 0; c < grid.channels.length; c++) {
     const ch = grid.channels[c];
     const top = ch[i00] + (ch[i10] - ch[i00]) * tx;

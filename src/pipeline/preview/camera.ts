@@ -57,7 +57,9 @@ export function projectToView(positions: Float32Array, cam: OrbitCamera): Float3
   const [ux, uy, uz] = cam.up;
   const [fx, fy, fz] = cam.forward;
   for (let i = 0; i < positions.length; i += 3) {
-    const x = positions[i] - tx, y = positions[i + 1] - ty, z = positions[i + 2] - tz;
+    const x = positions[i] - tx,
+      y = positions[i + 1] - ty,
+      z = positions[i + 2] - tz;
     out[i] = x * rx + y * ry + z * rz;
     out[i + 1] = x * ux + y * uy + z * uz;
     out[i + 2] = x * fx + y * fy + z * fz;
@@ -70,10 +72,14 @@ export function projectToView(positions: Float32Array, cam: OrbitCamera): Float3
  * (a fraction of each side) to spare. Non-finite vertices are ignored. Undefined for no vertices.
  */
 export function fitToFrame(view: Float32Array, used: Uint8Array, width: number, height: number, margin: number): FrameFit | undefined {
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   for (let i = 0; i < used.length; i++) {
     if (used[i] === 0) continue;
-    const x = view[i * 3], y = view[i * 3 + 1];
+    const x = view[i * 3],
+      y = view[i * 3 + 1];
     // Comparisons with NaN/undefined are false, so corrupt vertices drop out here.
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
@@ -83,7 +89,8 @@ export function fitToFrame(view: Float32Array, used: Uint8Array, width: number, 
   if (!(maxX >= minX) || !(maxY >= minY) || !Number.isFinite(maxX - minX) || !Number.isFinite(maxY - minY)) return undefined;
   const usableW = width * (1 - 2 * margin);
   const usableH = height * (1 - 2 * margin);
-  const spanX = maxX - minX, spanY = maxY - minY;
+  const spanX = maxX - minX,
+    spanY = maxY - minY;
   const scale = Math.min(spanX > 0 ? usableW / spanX : Infinity, spanY > 0 ? usableH / spanY : Infinity);
   return { scale: Number.isFinite(scale) ? scale : 1, centerX: (minX + maxX) / 2, centerY: (minY + maxY) / 2, width, height };
 }
@@ -91,7 +98,8 @@ export function fitToFrame(view: Float32Array, used: Uint8Array, width: number, 
 /** Rewrites view coordinates in place into pixel coordinates (x right, y down), keeping depth. */
 export function viewToScreen(view: Float32Array, fit: FrameFit): void {
   const { scale, centerX, centerY } = fit;
-  const hw = fit.width / 2, hh = fit.height / 2;
+  const hw = fit.width / 2,
+    hh = fit.height / 2;
   for (let i = 0; i < view.length; i += 3) {
     view[i] = hw + (view[i] - centerX) * scale;
     view[i + 1] = hh - (view[i + 1] - centerY) * scale;

@@ -20,8 +20,12 @@ export interface GroundShadow {
 
 /** Affine map from sample coordinates (x right, y down) to bed coordinates at height zGround. */
 export interface BedMapping {
-  x0: number; xPerSx: number; xPerSy: number;
-  y0: number; yPerSx: number; yPerSy: number;
+  x0: number;
+  xPerSx: number;
+  xPerSy: number;
+  y0: number;
+  yPerSx: number;
+  yPerSy: number;
 }
 
 export function footprintShadow(
@@ -32,10 +36,13 @@ export function footprintShadow(
   resolution = 128,
 ): GroundShadow {
   const pad = blurMm * 2.5;
-  const originX = bounds.minX - pad, originY = bounds.minY - pad;
-  const spanX = bounds.maxX - bounds.minX + 2 * pad, spanY = bounds.maxY - bounds.minY + 2 * pad;
+  const originX = bounds.minX - pad,
+    originY = bounds.minY - pad;
+  const spanX = bounds.maxX - bounds.minX + 2 * pad,
+    spanY = bounds.maxY - bounds.minY + 2 * pad;
   const cell = Math.max(spanX, spanY) / resolution;
-  const cols = Math.max(1, Math.ceil(spanX / cell)), rows = Math.max(1, Math.ceil(spanY / cell));
+  const cols = Math.max(1, Math.ceil(spanX / cell)),
+    rows = Math.max(1, Math.ceil(spanY / cell));
   const topDown = new Float32Array(positions.length);
   for (let i = 0; i < positions.length; i += 3) {
     topDown[i] = (positions[i] - originX) / cell;
@@ -56,7 +63,15 @@ export function footprintShadow(
 }
 
 /** Running-sum box blur of radius r along lines, zero outside; `step` walks a line, `lineStep` between lines. */
-function boxBlurLines(src: Float32Array, dst: Float32Array, lineCount: number, lineLength: number, r: number, step: number, lineStep: number): void {
+function boxBlurLines(
+  src: Float32Array,
+  dst: Float32Array,
+  lineCount: number,
+  lineLength: number,
+  r: number,
+  step: number,
+  lineStep: number,
+): void {
   const norm = 1 / (2 * r + 1);
   for (let l = 0; l < lineCount; l++) {
     const base = l * lineStep;
@@ -64,7 +79,8 @@ function boxBlurLines(src: Float32Array, dst: Float32Array, lineCount: number, l
     for (let k = 0; k <= Math.min(r, lineLength - 1); k++) sum += src[base + k * step];
     for (let i = 0; i < lineLength; i++) {
       dst[base + i * step] = sum * norm;
-      const leaving = i - r, entering = i + r + 1;
+      const leaving = i - r,
+        entering = i + r + 1;
       if (leaving >= 0) sum -= src[base + leaving * step];
       if (entering < lineLength) sum += src[base + entering * step];
     }
@@ -73,12 +89,16 @@ function boxBlurLines(src: Float32Array, dst: Float32Array, lineCount: number, l
 
 /** Bilinear lookup of the blurred footprint at bed point (x, y); 0 outside the grid. */
 export function sampleShadow(s: GroundShadow, x: number, y: number): number {
-  const fx = (x - s.originX) / s.cell - 0.5, fy = (y - s.originY) / s.cell - 0.5;
-  const ix = Math.floor(fx), iy = Math.floor(fy);
+  const fx = (x - s.originX) / s.cell - 0.5,
+    fy = (y - s.originY) / s.cell - 0.5;
+  const ix = Math.floor(fx),
+    iy = Math.floor(fy);
   // The footprint grid has a blank border (2.5 blur radii), so skipping the edge cells is exact.
   if (ix < 0 || iy < 0 || ix >= s.cols - 1 || iy >= s.rows - 1) return 0;
-  const tx = fx - ix, ty = fy - iy;
-  const c = s.coverage, i = iy * s.cols + ix;
+  const tx = fx - ix,
+    ty = fy - iy;
+  const c = s.coverage,
+    i = iy * s.cols + ix;
   const top = c[i] + (c[i + 1] - c[i]) * tx;
   const bottom = c[i + s.cols] + (c[i + s.cols + 1] - c[i + s.cols]) * tx;
   return top + (bottom - top) * ty;
@@ -94,13 +114,20 @@ export function bedMapping(cam: OrbitCamera, fit: FrameFit, zGround: number): Be
   const [tx, ty, tz] = cam.target;
   // bed = c + r*vx + (u - f*u.z/f.z)*vy with c = target + f*(zGround - tz)/f.z
   const k = (zGround - tz) / fz;
-  const cx = tx + fx * k, cy = ty + fy * k;
-  const vyX = cam.up[0] - (fx * cam.up[2]) / fz, vyY = cam.up[1] - (fy * cam.up[2]) / fz;
+  const cx = tx + fx * k,
+    cy = ty + fy * k;
+  const vyX = cam.up[0] - (fx * cam.up[2]) / fz,
+    vyY = cam.up[1] - (fy * cam.up[2]) / fz;
   // vx = centerX + (sx - W/2)/scale, vy = centerY - (sy - H/2)/scale
   const inv = 1 / fit.scale;
-  const vx0 = fit.centerX - (fit.width / 2) * inv, vy0 = fit.centerY + (fit.height / 2) * inv;
+  const vx0 = fit.centerX - (fit.width / 2) * inv,
+    vy0 = fit.centerY + (fit.height / 2) * inv;
   return {
-    x0: cx + cam.right[0] * vx0 + vyX * vy0, xPerSx: cam.right[0] * inv, xPerSy: -vyX * inv,
-    y0: cy + cam.right[1] * vx0 + vyY * vy0, yPerSx: cam.right[1] * inv, yPerSy: -vyY * inv,
+    x0: cx + cam.right[0] * vx0 + vyX * vy0,
+    xPerSx: cam.right[0] * inv,
+    xPerSy: -vyX * inv,
+    y0: cy + cam.right[1] * vx0 + vyY * vy0,
+    yPerSx: cam.right[1] * inv,
+    yPerSy: -vyY * inv,
   };
 }

@@ -60,7 +60,11 @@ export function encodePng(image: RgbaImage, options: Partial<PngOptions> = {}): 
   ihdr[11] = 0; // adaptive filtering (method 0)
   ihdr[12] = 0; // no interlace
 
-  const chunks: Array<[string, Uint8Array]> = [['IHDR', ihdr], ['IDAT', idat], ['IEND', new Uint8Array(0)]];
+  const chunks: Array<[string, Uint8Array]> = [
+    ['IHDR', ihdr],
+    ['IDAT', idat],
+    ['IEND', new Uint8Array(0)],
+  ];
   let size = SIGNATURE.length;
   for (const [, body] of chunks) size += 12 + body.length;
   const out = new Uint8Array(size);
@@ -140,29 +144,39 @@ function applyFilter(code: number, row: Uint8Array, prev: Uint8Array, bpp: numbe
   switch (code) {
     case 0:
       for (let i = 0; i < n; i++) {
-        v = row[i]; dst[i] = v; cost += v < 128 ? v : 256 - v;
+        v = row[i];
+        dst[i] = v;
+        cost += v < 128 ? v : 256 - v;
       }
       return cost;
     case 1:
       for (let i = 0; i < n; i++) {
-        v = (row[i] - (i >= bpp ? row[i - bpp] : 0)) & 0xff; dst[i] = v; cost += v < 128 ? v : 256 - v;
+        v = (row[i] - (i >= bpp ? row[i - bpp] : 0)) & 0xff;
+        dst[i] = v;
+        cost += v < 128 ? v : 256 - v;
       }
       return cost;
     case 2:
       for (let i = 0; i < n; i++) {
-        v = (row[i] - prev[i]) & 0xff; dst[i] = v; cost += v < 128 ? v : 256 - v;
+        v = (row[i] - prev[i]) & 0xff;
+        dst[i] = v;
+        cost += v < 128 ? v : 256 - v;
       }
       return cost;
     case 3:
       for (let i = 0; i < n; i++) {
-        v = (row[i] - (((i >= bpp ? row[i - bpp] : 0) + prev[i]) >>> 1)) & 0xff; dst[i] = v; cost += v < 128 ? v : 256 - v;
+        v = (row[i] - (((i >= bpp ? row[i - bpp] : 0) + prev[i]) >>> 1)) & 0xff;
+        dst[i] = v;
+        cost += v < 128 ? v : 256 - v;
       }
       return cost;
     default:
       for (let i = 0; i < n; i++) {
         const left = i >= bpp ? row[i - bpp] : 0;
         const upLeft = i >= bpp ? prev[i - bpp] : 0;
-        v = (row[i] - paeth(left, prev[i], upLeft)) & 0xff; dst[i] = v; cost += v < 128 ? v : 256 - v;
+        v = (row[i] - paeth(left, prev[i], upLeft)) & 0xff;
+        dst[i] = v;
+        cost += v < 128 ? v : 256 - v;
       }
       return cost;
   }

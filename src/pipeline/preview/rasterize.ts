@@ -40,9 +40,12 @@ export function rasterizeTriangles(
     const i0 = indices[t] * 3;
     let i1 = indices[t + 1] * 3;
     let i2 = indices[t + 2] * 3;
-    const x0 = screen[i0], y0 = screen[i0 + 1];
-    let x1 = screen[i1], y1 = screen[i1 + 1];
-    let x2 = screen[i2], y2 = screen[i2 + 1];
+    const x0 = screen[i0],
+      y0 = screen[i0 + 1];
+    let x1 = screen[i1],
+      y1 = screen[i1 + 1];
+    let x2 = screen[i2],
+      y2 = screen[i2 + 1];
     // Twice the signed area. y points down, so a triangle counter-clockwise as seen (a front face)
     // comes out negative here.
     let area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
@@ -55,10 +58,18 @@ export function rasterizeTriangles(
     if (area > 0) {
       if (cullBackFaces) continue;
       // A back face: swap two corners so the edge functions below are positive inside.
-      let tmp = i1; i1 = i2; i2 = tmp;
-      tmp = x1; x1 = x2; x2 = tmp;
-      tmp = y1; y1 = y2; y2 = tmp;
-      tmp = s1; s1 = s2; s2 = tmp;
+      let tmp = i1;
+      i1 = i2;
+      i2 = tmp;
+      tmp = x1;
+      x1 = x2;
+      x2 = tmp;
+      tmp = y1;
+      y1 = y2;
+      y2 = tmp;
+      tmp = s1;
+      s1 = s2;
+      s2 = tmp;
     } else {
       area = -area;
     }
@@ -67,14 +78,20 @@ export function rasterizeTriangles(
     const minY = Math.max(0, Math.ceil(Math.min(y0, y1, y2) - 0.5));
     const maxY = Math.min(H - 1, Math.floor(Math.max(y0, y1, y2) - 0.5));
     if (minX > maxX || minY > maxY) continue;
-    const z0 = screen[i0 + 2], z1 = screen[i1 + 2], z2 = screen[i2 + 2];
+    const z0 = screen[i0 + 2],
+      z1 = screen[i1 + 2],
+      z2 = screen[i2 + 2];
 
     // Edge functions w_k(p) = -orient(v_{k+1}, v_{k+2}, p): >= 0 inside, and w_k / area is the
     // barycentric weight of corner k.
-    const a0 = y2 - y1, b0 = x1 - x2;
-    const a1 = y0 - y2, b1 = x2 - x0;
-    const a2 = y1 - y0, b2 = x0 - x1;
-    const px = minX + 0.5, py = minY + 0.5;
+    const a0 = y2 - y1,
+      b0 = x1 - x2;
+    const a1 = y0 - y2,
+      b1 = x2 - x0;
+    const a2 = y1 - y0,
+      b2 = x0 - x1;
+    const px = minX + 0.5,
+      py = minY + 0.5;
     let w0Row = a0 * (px - x1) + b0 * (py - y1);
     let w1Row = a1 * (px - x2) + b1 * (py - y2);
     let w2Row = a2 * (px - x0) + b2 * (py - y0);
@@ -87,7 +104,11 @@ export function rasterizeTriangles(
     let sRow = (w0Row * s0 + w1Row * s1 + w2Row * s2) * inv;
 
     for (let y = minY; y <= maxY; y++) {
-      let w0 = w0Row, w1 = w1Row, w2 = w2Row, z = zRow, s = sRow;
+      let w0 = w0Row,
+        w1 = w1Row,
+        w2 = w2Row,
+        z = zRow,
+        s = sRow;
       const row = y * W;
       for (let x = minX; x <= maxX; x++) {
         if (w0 >= 0 && w1 >= 0 && w2 >= 0) {
@@ -97,9 +118,17 @@ export function rasterizeTriangles(
             shade[idx] = s;
           }
         }
-        w0 += a0; w1 += a1; w2 += a2; z += dzdx; s += dsdx;
+        w0 += a0;
+        w1 += a1;
+        w2 += a2;
+        z += dzdx;
+        s += dsdx;
       }
-      w0Row += b0; w1Row += b1; w2Row += b2; zRow += dzdy; sRow += dsdy;
+      w0Row += b0;
+      w1Row += b1;
+      w2Row += b2;
+      zRow += dzdy;
+      sRow += dsdy;
     }
   }
 }

@@ -93,14 +93,23 @@ export function renderPreview(mesh: Mesh, options: Partial<RenderOptions> = {}):
 
   const extent = Math.max(bounds.max[0] - bounds.min[0], bounds.max[1] - bounds.min[1], 1e-3);
   const bed = opts.grid || opts.shadow ? bedMapping(cam, fit, bounds.min[2]) : undefined;
-  const shadow = bed && opts.shadow
-    ? footprintShadow(mesh.positions, mesh.indices, { minX: bounds.min[0], minY: bounds.min[1], maxX: bounds.max[0], maxY: bounds.max[1] }, extent * 0.06)
-    : undefined;
+  const shadow =
+    bed && opts.shadow
+      ? footprintShadow(
+          mesh.positions,
+          mesh.indices,
+          { minX: bounds.min[0], minY: bounds.min[1], maxX: bounds.max[0], maxY: bounds.max[1] },
+          extent * 0.06,
+        )
+      : undefined;
   const bedLook = bed ? { bed, shadow, fit, ss, centre: [target[0], target[1]] as const, extent } : undefined;
   return compose(raster, width, height, ss, opts, bedLook);
 }
 
-interface Bounds { min: Vec3; max: Vec3 }
+interface Bounds {
+  min: Vec3;
+  max: Vec3;
+}
 
 /** 1 for each vertex some triangle uses (stray vertices must not move the camera). */
 function usedVertices(indices: Uint32Array, vertexCount: number): Uint8Array {
@@ -118,7 +127,9 @@ function usedBounds(positions: Float32Array, used: Uint8Array): Bounds | undefin
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (let v = 0; v < used.length; v++) {
     if (used[v] === 0) continue;
-    const x = positions[v * 3], y = positions[v * 3 + 1], z = positions[v * 3 + 2];
+    const x = positions[v * 3],
+      y = positions[v * 3 + 1],
+      z = positions[v * 3 + 2];
     if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(z)) continue;
     if (x < min[0]) min[0] = x;
     if (x > max[0]) max[0] = x;
@@ -154,7 +165,14 @@ function gridSpacing(extent: number, lines: number): number {
  * That makes the background 4× cheaper at 2× supersampling, which matters because most of the
  * frame is background.
  */
-function compose(raster: RasterTarget, width: number, height: number, ss: number, opts: RenderOptions, look: BedLook | undefined): RgbaImage {
+function compose(
+  raster: RasterTarget,
+  width: number,
+  height: number,
+  ss: number,
+  opts: RenderOptions,
+  look: BedLook | undefined,
+): RgbaImage {
   const image = createImage(width, height);
   const out = image.data;
   const { depth, shade } = raster;
@@ -173,14 +191,20 @@ function compose(raster: RasterTarget, width: number, height: number, ss: number
   const cellsPerPixelX = bed ? (Math.sqrt(bed.xPerSx ** 2 + bed.xPerSy ** 2) * ss) / spacing : 1;
   const cellsPerPixelY = bed ? (Math.sqrt(bed.yPerSx ** 2 + bed.yPerSy ** 2) * ss) / spacing : 1;
   const fadeRadius = look ? look.extent * 1.1 : 1;
-  const centreX = look ? look.centre[0] : 0, centreY = look ? look.centre[1] : 0;
+  const centreX = look ? look.centre[0] : 0,
+    centreY = look ? look.centre[1] : 0;
 
   for (let oy = 0; oy < height; oy++) {
     const rowT = (oy + 0.5) / height;
-    const rowR = tr + (br - tr) * rowT, rowG = tg + (bg - tg) * rowT, rowB = tb + (bb - tb) * rowT;
+    const rowR = tr + (br - tr) * rowT,
+      rowG = tg + (bg - tg) * rowT,
+      rowB = tb + (bb - tb) * rowT;
     const py = (oy + 0.5) * ss;
     for (let ox = 0; ox < width; ox++) {
-      let r = 0, g = 0, b = 0, backgroundSamples = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        backgroundSamples = 0;
       for (let j = 0; j < ss; j++) {
         const rowBase = (oy * ss + j) * W + ox * ss;
         for (let i = 0; i < ss; i++) {
@@ -196,29 +220,39 @@ function compose(raster: RasterTarget, width: number, height: number, ss: number
         }
       }
       if (backgroundSamples > 0) {
-        let cr = rowR, cg = rowG, cb = rowB;
+        let cr = rowR,
+          cg = rowG,
+          cb = rowB;
         if (bed) {
           const px = (ox + 0.5) * ss;
           const bx = bed.x0 + bed.xPerSx * px + bed.xPerSy * py;
           const by = bed.y0 + bed.yPerSx * px + bed.yPerSy * py;
           if (drawGrid) {
-            const ddx = bx - centreX, ddy = by - centreY;
+            const ddx = bx - centreX,
+              ddy = by - centreY;
             const fade = Math.max(0, Math.min(1, (fadeRadius - Math.sqrt(ddx * ddx + ddy * ddy)) / (fadeRadius * 0.5)));
             if (fade > 0) {
-              const u = bx / spacing, v = by / spacing;
+              const u = bx / spacing,
+                v = by / spacing;
               // Coverage of a one-pixel-wide line from the distance to it in pixels.
               const lineX = Math.max(0, Math.min(1, 1 - Math.abs(u - Math.round(u)) / cellsPerPixelX));
               const lineY = Math.max(0, Math.min(1, 1 - Math.abs(v - Math.round(v)) / cellsPerPixelY));
               const a = 0.35 * fade * Math.max(lineX, lineY);
-              cr += (gr - cr) * a; cg += (gg - cg) * a; cb += (gb - cb) * a;
+              cr += (gr - cr) * a;
+              cg += (gg - cg) * a;
+              cb += (gb - cb) * a;
             }
           }
           if (look.shadow) {
             const dark = 1 - shadowStrength * sampleShadow(look.shadow, bx, by);
-            cr *= dark; cg *= dark; cb *= dark;
+            cr *= dark;
+            cg *= dark;
+            cb *= dark;
           }
         }
-        r += cr * backgroundSamples; g += cg * backgroundSamples; b += cb * backgroundSamples;
+        r += cr * backgroundSamples;
+        g += cg * backgroundSamples;
+        b += cb * backgroundSamples;
       }
       const o = (oy * width + ox) * 4;
       out[o] = Math.round(r * inv);
@@ -234,4 +268,3 @@ function compose(raster: RasterTarget, width: number, height: number, ss: number
 function composeBackgroundOnly(width: number, height: number, opts: RenderOptions): RgbaImage {
   return compose(createRasterTarget(width, height), width, height, 1, opts, undefined);
 }
-

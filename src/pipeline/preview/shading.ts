@@ -40,20 +40,36 @@ export function vertexNormals(positions: Float32Array, indices: Uint32Array): Fl
   const normals = new Float32Array(positions.length);
   const p = positions;
   for (let t = 0; t < indices.length; t += 3) {
-    const a = indices[t] * 3, b = indices[t + 1] * 3, c = indices[t + 2] * 3;
-    const e1x = p[b] - p[a], e1y = p[b + 1] - p[a + 1], e1z = p[b + 2] - p[a + 2];
-    const e2x = p[c] - p[a], e2y = p[c + 1] - p[a + 1], e2z = p[c + 2] - p[a + 2];
-    const nx = e1y * e2z - e1z * e2y, ny = e1z * e2x - e1x * e2z, nz = e1x * e2y - e1y * e2x;
+    const a = indices[t] * 3,
+      b = indices[t + 1] * 3,
+      c = indices[t + 2] * 3;
+    const e1x = p[b] - p[a],
+      e1y = p[b + 1] - p[a + 1],
+      e1z = p[b + 2] - p[a + 2];
+    const e2x = p[c] - p[a],
+      e2y = p[c + 1] - p[a + 1],
+      e2z = p[c + 2] - p[a + 2];
+    const nx = e1y * e2z - e1z * e2y,
+      ny = e1z * e2x - e1x * e2z,
+      nz = e1x * e2y - e1y * e2x;
     // Non-finite (corrupt or out-of-range index) triangles would poison their neighbours.
     if (!Number.isFinite(nx + ny + nz)) continue;
-    normals[a] += nx; normals[a + 1] += ny; normals[a + 2] += nz;
-    normals[b] += nx; normals[b + 1] += ny; normals[b + 2] += nz;
-    normals[c] += nx; normals[c + 1] += ny; normals[c + 2] += nz;
+    normals[a] += nx;
+    normals[a + 1] += ny;
+    normals[a + 2] += nz;
+    normals[b] += nx;
+    normals[b + 1] += ny;
+    normals[b + 2] += nz;
+    normals[c] += nx;
+    normals[c + 1] += ny;
+    normals[c + 2] += nz;
   }
   for (let i = 0; i < normals.length; i += 3) {
     const len = Math.sqrt(normals[i] * normals[i] + normals[i + 1] * normals[i + 1] + normals[i + 2] * normals[i + 2]);
     if (len > 0) {
-      normals[i] /= len; normals[i + 1] /= len; normals[i + 2] /= len;
+      normals[i] /= len;
+      normals[i + 1] /= len;
+      normals[i + 2] /= len;
     }
   }
   return normals;
@@ -98,11 +114,21 @@ export function cornerShades(
   }
   const p = positions;
   for (let t = 0; t < indices.length; t += 3) {
-    const ia = indices[t], ib = indices[t + 1], ic = indices[t + 2];
-    const a = ia * 3, b = ib * 3, c = ic * 3;
-    const e1x = p[b] - p[a], e1y = p[b + 1] - p[a + 1], e1z = p[b + 2] - p[a + 2];
-    const e2x = p[c] - p[a], e2y = p[c + 1] - p[a + 1], e2z = p[c + 2] - p[a + 2];
-    const cx = e1y * e2z - e1z * e2y, cy = e1z * e2x - e1x * e2z, cz = e1x * e2y - e1y * e2x;
+    const ia = indices[t],
+      ib = indices[t + 1],
+      ic = indices[t + 2];
+    const a = ia * 3,
+      b = ib * 3,
+      c = ic * 3;
+    const e1x = p[b] - p[a],
+      e1y = p[b + 1] - p[a + 1],
+      e1z = p[b + 2] - p[a + 2];
+    const e2x = p[c] - p[a],
+      e2y = p[c + 1] - p[a + 1],
+      e2z = p[c + 2] - p[a + 2];
+    const cx = e1y * e2z - e1z * e2y,
+      cy = e1z * e2x - e1x * e2z,
+      cz = e1x * e2y - e1y * e2x;
     const len = Math.sqrt(cx * cx + cy * cy + cz * cz);
     if (!(len > 0) || len === Infinity) continue; // degenerate or NaN: the rasteriser skips it too
     // Crease test against the unnormalised face normal: compare with creaseCos · |n|.
@@ -113,7 +139,9 @@ export function cornerShades(
     const smoothB = normals[b] * cx + normals[b + 1] * cy + normals[b + 2] * cz >= limit;
     const smoothC = normals[c] * cx + normals[c + 1] * cy + normals[c + 2] * cz >= limit;
     if (smoothA && smoothB && smoothC) {
-      out[t] = lit[ia]; out[t + 1] = lit[ib]; out[t + 2] = lit[ic];
+      out[t] = lit[ia];
+      out[t + 1] = lit[ib];
+      out[t + 2] = lit[ic];
       continue;
     }
     const sign = facingAway ? -1 / len : 1 / len;

@@ -47,12 +47,20 @@ export function buildEdgeTopology(indices: Uint32Array): EdgeTopology {
 
 /** Hashes half-edges from..indices.length into slots; returns the new edge count. */
 function hashHalves(
-  indices: Uint32Array, from: number, slots: Int32Array, edgeA: Uint32Array, edgeB: Uint32Array, edgeOfHalf: Uint32Array, edgeCount: number,
+  indices: Uint32Array,
+  from: number,
+  slots: Int32Array,
+  edgeA: Uint32Array,
+  edgeB: Uint32Array,
+  edgeOfHalf: Uint32Array,
+  edgeCount: number,
 ): number {
   const mask = slots.length - 1;
   for (let h = from; h < indices.length; h++) {
-    const u = indices[h], v = indices[h % 3 === 2 ? h - 2 : h + 1];
-    const a = u < v ? u : v, b = u < v ? v : u;
+    const u = indices[h],
+      v = indices[h % 3 === 2 ? h - 2 : h + 1];
+    const a = Math.min(u, v),
+      b = Math.max(u, v);
     let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
     for (;;) {
       const held = slots[slot];
@@ -114,8 +122,10 @@ export function flipFacesInTopology(topology: EdgeTopology, flip: Uint8Array): v
   const { edgeOfHalf } = topology;
   for (let f = 0; f < flip.length; f++) {
     if (!flip[f]) continue;
-    const h0 = f * 3, h2 = f * 3 + 2;
-    const e0 = edgeOfHalf[h0], e2 = edgeOfHalf[h2];
+    const h0 = f * 3,
+      h2 = f * 3 + 2;
+    const e0 = edgeOfHalf[h0],
+      e2 = edgeOfHalf[h2];
     if (e0 === e2) continue;
     edgeOfHalf[h0] = e2;
     edgeOfHalf[h2] = e0;
@@ -127,7 +137,8 @@ export function flipFacesInTopology(topology: EdgeTopology, flip: Uint8Array): v
 /** Replaces half `from` by `to` in edge e's list, keeping the list ascending. */
 function relabelHalf(topology: EdgeTopology, e: number, from: number, to: number): void {
   const { halves } = topology;
-  const start = topology.halfStart[e], end = topology.halfStart[e + 1];
+  const start = topology.halfStart[e],
+    end = topology.halfStart[e + 1];
   let i = start;
   while (halves[i] !== from) i++;
   halves[i] = to;
@@ -163,17 +174,23 @@ export function twinHalf(topology: EdgeTopology, h: number): number {
  */
 export function directedEdgeDefects(topology: EdgeTopology, indices: Uint32Array): { open: number; overused: number } {
   const { halfStart, halves } = topology;
-  let open = 0, overused = 0;
+  let open = 0,
+    overused = 0;
   for (let e = 0; e < topology.edgeCount; e++) {
-    const start = halfStart[e], end = halfStart[e + 1];
+    const start = halfStart[e],
+      end = halfStart[e + 1];
     if (end - start === 2) {
-      const h = halves[start], g = halves[start + 1];
+      const h = halves[start],
+        g = halves[start + 1];
       if (indices[h] !== indices[g]) continue; // opposite directions: the closed case
     }
-    let p = 0, q = 0, loops = 0;
+    let p = 0,
+      q = 0,
+      loops = 0;
     for (let i = start; i < end; i++) {
       const h = halves[i];
-      const from = indices[h], to = indices[h % 3 === 2 ? h - 2 : h + 1];
+      const from = indices[h],
+        to = indices[h % 3 === 2 ? h - 2 : h + 1];
       if (from === to) loops++;
       else if (from < to) p++;
       else q++;

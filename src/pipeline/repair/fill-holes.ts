@@ -27,7 +27,11 @@ export interface FillHolesResult {
 }
 
 /** `topology`, when given, must be the edge topology of mesh.indices. Added faces come after the old ones. */
-export function fillHoles(mesh: Mesh, options: Partial<FillHolesOptions> = {}, topology = buildEdgeTopology(mesh.indices)): FillHolesResult {
+export function fillHoles(
+  mesh: Mesh,
+  options: Partial<FillHolesOptions> = {},
+  topology = buildEdgeTopology(mesh.indices),
+): FillHolesResult {
   const { maxEarClipVertices } = { ...FILL_HOLES_DEFAULTS, ...options };
   const t = mesh.indices;
   const outgoing = new Map<number, number[]>(); // vertex -> boundary half-edges starting there
@@ -92,33 +96,46 @@ export function earClip(p: Float32Array, loop: number[], out: number[]): void {
     return;
   }
   // Newell normal, then an orthonormal basis (u, v) of its plane.
-  let nx = 0, ny = 0, nz = 0;
+  let nx = 0,
+    ny = 0,
+    nz = 0;
   for (let i = 0; i < loop.length; i++) {
-    const a = loop[i] * 3, b = loop[(i + 1) % loop.length] * 3;
+    const a = loop[i] * 3,
+      b = loop[(i + 1) % loop.length] * 3;
     nx += (p[a + 1] - p[b + 1]) * (p[a + 2] + p[b + 2]);
     ny += (p[a + 2] - p[b + 2]) * (p[a] + p[b]);
     nz += (p[a] - p[b]) * (p[a + 1] + p[b + 1]);
   }
   const len = Math.hypot(nx, ny, nz) || 1;
-  nx /= len; ny /= len; nz /= len;
-  const ax = Math.abs(nx) < 0.9 ? 1 : 0, ay = ax ? 0 : 1;
-  let ux = ay * nz - 0 * ny, uy = 0 * nx - ax * nz, uz = ax * ny - ay * nx;
+  nx /= len;
+  ny /= len;
+  nz /= len;
+  const ax = Math.abs(nx) < 0.9 ? 1 : 0,
+    ay = ax ? 0 : 1;
+  let ux = ay * nz - 0 * ny,
+    uy = 0 * nx - ax * nz,
+    uz = ax * ny - ay * nx;
   const ul = Math.hypot(ux, uy, uz) || 1;
-  ux /= ul; uy /= ul; uz /= ul;
-  const vx = ny * uz - nz * uy, vy = nz * ux - nx * uz, vz = nx * uy - ny * ux;
+  ux /= ul;
+  uy /= ul;
+  uz /= ul;
+  const vx = ny * uz - nz * uy,
+    vy = nz * ux - nx * uz,
+    vz = nx * uy - ny * ux;
   const xs = loop.map((i) => p[i * 3] * ux + p[i * 3 + 1] * uy + p[i * 3 + 2] * uz);
   const ys = loop.map((i) => p[i * 3] * vx + p[i * 3 + 1] * vy + p[i * 3 + 2] * vz);
 
   const ring = loop.map((_, i) => i);
   const cross = (a: number, b: number, c: number) => (xs[b] - xs[a]) * (ys[c] - ys[a]) - (ys[b] - ys[a]) * (xs[c] - xs[a]);
-  const inside = (q: number, a: number, b: number, c: number) =>
-    cross(a, b, q) >= 0 && cross(b, c, q) >= 0 && cross(c, a, q) >= 0;
+  const inside = (q: number, a: number, b: number, c: number) => cross(a, b, q) >= 0 && cross(b, c, q) >= 0 && cross(c, a, q) >= 0;
   while (ring.length > 3) {
     const n = ring.length;
     let best = -1;
     let bestTurn = -Infinity;
     for (let i = 0; i < n; i++) {
-      const a = ring[(i + n - 1) % n], b = ring[i], c = ring[(i + 1) % n];
+      const a = ring[(i + n - 1) % n],
+        b = ring[i],
+        c = ring[(i + 1) % n];
       const turn = cross(a, b, c);
       if (turn > bestTurn) {
         bestTurn = turn;
@@ -137,7 +154,9 @@ export function earClip(p: Float32Array, loop: number[], out: number[]): void {
         break;
       }
     }
-    const a = ring[(best + n - 1) % n], b = ring[best], c = ring[(best + 1) % n];
+    const a = ring[(best + n - 1) % n],
+      b = ring[best],
+      c = ring[(best + 1) % n];
     out.push(loop[a], loop[b], loop[c]);
     ring.splice(best, 1);
   }

@@ -100,13 +100,22 @@ export function levelSetRemesh(mesh: Mesh, wasm: ManifoldToplevel, options: Part
   const edgeLength = Math.max(longest / (o.resolution - 2 * MARGIN_CELLS), byBudget);
   const margin = MARGIN_CELLS * edgeLength;
   const field = new WindingField(mesh, edgeLength, o.fillRule);
-  const bounds = { min: box.min.map((v) => v - margin) as [number, number, number], max: box.max.map((v) => v + margin) as [number, number, number] };
+  const bounds = {
+    min: box.min.map((v) => v - margin) as [number, number, number],
+    max: box.max.map((v) => v + margin) as [number, number, number],
+  };
 
   const owned: Manifold[] = [];
   try {
     let solid: Manifold;
     try {
-      solid = wasm.Manifold.levelSet((point) => field.value(point[0], point[1], point[2]), bounds, edgeLength, 0, edgeLength * o.toleranceFraction);
+      solid = wasm.Manifold.levelSet(
+        (point) => field.value(point[0], point[1], point[2]),
+        bounds,
+        edgeLength,
+        0,
+        edgeLength * o.toleranceFraction,
+      );
     } catch (error) {
       // manifold-3d's own refusal is a repair failure; a WASM fault (out of memory, abort) goes on
       // as it is, so the stage reports out_of_memory and the worker replaces the module.
@@ -141,12 +150,19 @@ export function levelSetRemesh(mesh: Mesh, wasm: ManifoldToplevel, options: Part
 }
 
 function surfaceArea(mesh: Mesh): number {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   let sum = 0;
   for (let i = 0; i < t.length; i += 3) {
-    const a = t[i] * 3, b = t[i + 1] * 3, c = t[i + 2] * 3;
-    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
-    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    const a = t[i] * 3,
+      b = t[i + 1] * 3,
+      c = t[i + 2] * 3;
+    const ux = p[b] - p[a],
+      uy = p[b + 1] - p[a + 1],
+      uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a],
+      vy = p[c + 1] - p[a + 1],
+      vz = p[c + 2] - p[a + 2];
     sum += Math.hypot(uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx) / 2;
   }
   return sum;
@@ -187,18 +203,23 @@ export class WindingField {
 
   constructor(mesh: Mesh, clamp: number, fillRule: FillRule = 'positive') {
     this.fillRule = fillRule;
-    const p = (this.p = mesh.positions), t = (this.t = mesh.indices);
+    const p = (this.p = mesh.positions),
+      t = (this.t = mesh.indices);
     this.clamp = clamp;
     const faces = t.length / 3;
     this.facing = new Int8Array(faces);
     const box = boundingBox(mesh);
     this.x0 = box.min[0];
     this.y0 = box.min[1];
-    const w = box.max[0] - box.min[0], h = box.max[1] - box.min[1];
+    const w = box.max[0] - box.min[0],
+      h = box.max[1] - box.min[1];
     // Each face's xy box in cells, for the cell size being tried; and which way the face looks.
-    const lo = new Float64Array(faces * 2), hi = new Float64Array(faces * 2);
+    const lo = new Float64Array(faces * 2),
+      hi = new Float64Array(faces * 2);
     for (let f = 0; f < faces; f++) {
-      const a = t[f * 3] * 3, b = t[f * 3 + 1] * 3, c = t[f * 3 + 2] * 3;
+      const a = t[f * 3] * 3,
+        b = t[f * 3 + 1] * 3,
+        c = t[f * 3 + 2] * 3;
       const area2 = (p[b] - p[a]) * (p[c + 1] - p[a + 1]) - (p[b + 1] - p[a + 1]) * (p[c] - p[a]);
       if (area2 === 0) continue;
       this.facing[f] = area2 > 0 ? -1 : 1;
@@ -219,7 +240,10 @@ export class WindingField {
       let entries = 0;
       for (let f = 0; f < faces && entries <= MAX_CELL_ENTRIES; f++) {
         if (this.facing[f] === 0) continue;
-        const i0 = this.cellX(lo[f * 2]), i1 = this.cellX(hi[f * 2]), j0 = this.cellY(lo[f * 2 + 1]), j1 = this.cellY(hi[f * 2 + 1]);
+        const i0 = this.cellX(lo[f * 2]),
+          i1 = this.cellX(hi[f * 2]),
+          j0 = this.cellY(lo[f * 2 + 1]),
+          j1 = this.cellY(hi[f * 2 + 1]);
         for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) counts[j * this.nx + i + 1]++;
         entries += (i1 - i0 + 1) * (j1 - j0 + 1);
       }
@@ -232,7 +256,10 @@ export class WindingField {
     const fill = counts.slice(0, -1);
     for (let f = 0; f < faces; f++) {
       if (this.facing[f] === 0) continue;
-      const i0 = this.cellX(lo[f * 2]), i1 = this.cellX(hi[f * 2]), j0 = this.cellY(lo[f * 2 + 1]), j1 = this.cellY(hi[f * 2 + 1]);
+      const i0 = this.cellX(lo[f * 2]),
+        i1 = this.cellX(hi[f * 2]),
+        j0 = this.cellY(lo[f * 2 + 1]),
+        j1 = this.cellY(hi[f * 2 + 1]);
       for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) this.cellFaces[fill[j * this.nx + i]++] = f;
     }
   }
@@ -243,7 +270,8 @@ export class WindingField {
     const intervals = this.column(x, y);
     let best = this.clamp;
     for (let i = 0; i < intervals.length; i += 2) {
-      const a = intervals[i], b = intervals[i + 1];
+      const a = intervals[i],
+        b = intervals[i + 1];
       if (z > a && z < b) return Math.min(z - a, b - z, this.clamp);
       best = Math.min(best, Math.abs(z - a), Math.abs(z - b));
     }
@@ -290,10 +318,12 @@ export class WindingField {
     this.columns++;
     const n = this.crossings(x, y);
     if (n === 0) return NO_INTERVALS;
-    const zs = this.zs, signs = this.signs;
+    const zs = this.zs,
+      signs = this.signs;
     // Insertion sort by z (a column crosses the surface a few times).
     for (let i = 1; i < n; i++) {
-      const z = zs[i], s = signs[i];
+      const z = zs[i],
+        s = signs[i];
       let j = i;
       for (; j > 0 && zs[j - 1] > z; j--) {
         zs[j] = zs[j - 1];
@@ -322,18 +352,28 @@ export class WindingField {
 
   /** Collects the crossings of the vertical line at (x, y) into zs/signs; returns their number. */
   private crossings(x: number, y: number): number {
-    const fx = Math.floor((x - this.x0) / this.cell), fy = Math.floor((y - this.y0) / this.cell);
+    const fx = Math.floor((x - this.x0) / this.cell),
+      fy = Math.floor((y - this.y0) / this.cell);
     if (fx < -1 || fy < -1 || fx > this.nx || fy > this.ny) return 0;
-    const cx = this.cellX(x), cy = this.cellY(y);
+    const cx = this.cellX(x),
+      cy = this.cellY(y);
     const c = cy * this.nx + cx;
-    const p = this.p, t = this.t;
+    const p = this.p,
+      t = this.t;
     let n = 0;
     for (let i = this.cellStart[c]; i < this.cellStart[c + 1]; i++) {
       const f = this.cellFaces[i];
       const sign = this.facing[f];
       // Corners in counter-clockwise order seen from above (a face looking down is swapped).
-      const a = t[f * 3] * 3, b = t[f * 3 + (sign < 0 ? 1 : 2)] * 3, d = t[f * 3 + (sign < 0 ? 2 : 1)] * 3;
-      const ax = p[a], ay = p[a + 1], bx = p[b], by = p[b + 1], dx = p[d], dy = p[d + 1];
+      const a = t[f * 3] * 3,
+        b = t[f * 3 + (sign < 0 ? 1 : 2)] * 3,
+        d = t[f * 3 + (sign < 0 ? 2 : 1)] * 3;
+      const ax = p[a],
+        ay = p[a + 1],
+        bx = p[b],
+        by = p[b + 1],
+        dx = p[d],
+        dy = p[d + 1];
       if (x < Math.min(ax, bx, dx) || x > Math.max(ax, bx, dx) || y < Math.min(ay, by, dy) || y > Math.max(ay, by, dy)) continue;
       const wa = covers(bx, by, dx, dy, x, y);
       if (wa < 0) continue;
@@ -344,7 +384,8 @@ export class WindingField {
       const sum = wa + wb + wd;
       const z = sum > 0 ? (wa * p[a + 2] + wb * p[b + 2] + wd * p[d + 2]) / sum : (p[a + 2] + p[b + 2] + p[d + 2]) / 3;
       if (n === this.zs.length) {
-        const zs = new Float64Array(n * 2), signs = new Int8Array(n * 2);
+        const zs = new Float64Array(n * 2),
+          signs = new Int8Array(n * 2);
         zs.set(this.zs);
         signs.set(this.signs);
         this.zs = zs;
@@ -367,7 +408,8 @@ export class WindingField {
  * surface that covers it once from above, shared edges and vertices included.
  */
 function covers(ux: number, uy: number, vx: number, vy: number, x: number, y: number): number {
-  const w = ux < vx || (ux === vx && uy < vy) ? (vx - ux) * (y - uy) - (vy - uy) * (x - ux) : -((ux - vx) * (y - vy) - (uy - vy) * (x - vx));
+  const w =
+    ux < vx || (ux === vx && uy < vy) ? (vx - ux) * (y - uy) - (vy - uy) * (x - ux) : -((ux - vx) * (y - vy) - (uy - vy) * (x - vx));
   if (w > 0) return w;
   if (w < 0) return -1;
   const dy = vy - uy;

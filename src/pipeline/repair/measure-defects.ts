@@ -29,19 +29,24 @@ export function measureDefects(mesh: Mesh, alreadyWelded = false): DefectCounts 
 export function measureWeldedDefects(welded: Mesh, topology: EdgeTopology): DefectCounts {
   const t = welded.indices;
   const faces = t.length / 3;
-  let openEdges = 0, nonManifoldEdges = 0, flippedEdges = 0;
+  let openEdges = 0,
+    nonManifoldEdges = 0,
+    flippedEdges = 0;
   const sets = new UnionFind(faces);
   for (let e = 0; e < topology.edgeCount; e++) {
-    const start = topology.halfStart[e], uses = topology.halfStart[e + 1] - start;
+    const start = topology.halfStart[e],
+      uses = topology.halfStart[e + 1] - start;
     if (uses === 1) openEdges++;
     else if (uses > 2) nonManifoldEdges++;
     else {
-      const h = topology.halves[start], g = topology.halves[start + 1];
+      const h = topology.halves[start],
+        g = topology.halves[start + 1];
       if (t[h] === t[g]) flippedEdges++;
     }
     for (let i = 1; i < uses; i++) sets.union((topology.halves[start] / 3) | 0, (topology.halves[start + i] / 3) | 0);
   }
-  let shells = 0, degenerateFaces = 0;
+  let shells = 0,
+    degenerateFaces = 0;
   for (let f = 0; f < faces; f++) {
     if (sets.find(f) === f) shells++;
     if (t[f * 3] === t[f * 3 + 1] || t[f * 3 + 1] === t[f * 3 + 2] || t[f * 3] === t[f * 3 + 2]) degenerateFaces++;

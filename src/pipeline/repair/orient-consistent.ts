@@ -30,7 +30,8 @@ export function orientConsistently(mesh: Mesh, topology = buildEdgeTopology(mesh
   let flippedFaces = 0;
   for (let s = 0; s < shells.count; s++) {
     const seed = faces[start[s]];
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     queue[tail++] = seed;
     seen[seed] = 1;
     let flippedHere = 0;

@@ -20,14 +20,18 @@ export function removeDegenerateFaces(mesh: Mesh): RemoveDegenerateResult {
   const t = mesh.indices;
   const faces = t.length / 3;
   const drop = new Uint8Array(faces);
-  let degenerate = 0, duplicate = 0, backToBack = 0;
+  let degenerate = 0,
+    duplicate = 0,
+    backToBack = 0;
   let capacity = 16;
   while (capacity < faces * 2) capacity *= 2;
   const mask = capacity - 1;
   const slots = new Int32Array(capacity).fill(-1);
   const sorted = new Uint32Array(faces * 3);
   for (let f = 0; f < faces; f++) {
-    let a = t[f * 3], b = t[f * 3 + 1], c = t[f * 3 + 2];
+    let a = t[f * 3],
+      b = t[f * 3 + 1],
+      c = t[f * 3 + 2];
     if (a === b || b === c || a === c) {
       drop[f] = 1;
       degenerate++;
@@ -81,7 +85,8 @@ export function removeDegenerateFaces(mesh: Mesh): RemoveDegenerateResult {
 
 /** True when face g is a rotation of face f (same cyclic order). */
 function sameWinding(t: Uint32Array, f: number, g: number): boolean {
-  const a = t[f * 3], b = t[f * 3 + 1];
+  const a = t[f * 3],
+    b = t[f * 3 + 1];
   for (let k = 0; k < 3; k++) if (t[g * 3 + k] === a) return t[g * 3 + ((k + 1) % 3)] === b;
   return false;
 }

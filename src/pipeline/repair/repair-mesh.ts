@@ -22,7 +22,12 @@
  * rebuild, when it runs, 2-6 s whatever the input size (~2-4M field samples at 120 lattice cells).
  */
 import type { ManifoldToplevel } from 'manifold-3d';
-import { countSelfIntersections, SELF_INTERSECTION_DEFAULTS, type SelfIntersectionOptions, type SelfIntersections } from '../analyze/self-intersections.ts';
+import {
+  countSelfIntersections,
+  SELF_INTERSECTION_DEFAULTS,
+  type SelfIntersectionOptions,
+  type SelfIntersections,
+} from '../analyze/self-intersections.ts';
 import { PipelineError } from '../errors.ts';
 import type { Mesh } from '../mesh.ts';
 import { appendFaces, buildEdgeTopology, directedEdgeDefects, edgeUses, flipFacesInTopology, type EdgeTopology } from './edge-topology.ts';
@@ -109,13 +114,30 @@ export interface WeldedInput {
   selfIntersections?: SelfIntersections;
 }
 
-export function repairMesh(input: Mesh, wasm: ManifoldToplevel, options: Partial<RepairOptions> = {}, prepared?: WeldedInput): RepairResult {
+export function repairMesh(
+  input: Mesh,
+  wasm: ManifoldToplevel,
+  options: Partial<RepairOptions> = {},
+  prepared?: WeldedInput,
+): RepairResult {
   const o = { ...REPAIR_DEFAULTS, ...options };
   const log: RepairLog = {
-    verticesWelded: 0, verticesWeldedByTolerance: 0, degenerateFacesRemoved: 0, duplicateFacesRemoved: 0,
-    nonManifoldEdgesSplit: 0, flippedFacesFixed: 0, holesFilled: 0, trianglesAddedByFilling: 0,
-    shellsInverted: 0, cavitiesKept: 0, smallPartsRemoved: 0, shellsUnioned: 0,
-    selfIntersectionsFound: 0, selfIntersectionsCapped: false, selfIntersectionsResolved: 0, selfIntersectionsRemaining: 0,
+    verticesWelded: 0,
+    verticesWeldedByTolerance: 0,
+    degenerateFacesRemoved: 0,
+    duplicateFacesRemoved: 0,
+    nonManifoldEdgesSplit: 0,
+    flippedFacesFixed: 0,
+    holesFilled: 0,
+    trianglesAddedByFilling: 0,
+    shellsInverted: 0,
+    cavitiesKept: 0,
+    smallPartsRemoved: 0,
+    shellsUnioned: 0,
+    selfIntersectionsFound: 0,
+    selfIntersectionsCapped: false,
+    selfIntersectionsResolved: 0,
+    selfIntersectionsRemaining: 0,
     remeshedByLevelSet: false,
   };
   const exact = prepared?.welded ?? weldExact(input);
@@ -229,7 +251,8 @@ export function repairMesh(input: Mesh, wasm: ManifoldToplevel, options: Partial
   // clean needs no second count (2-3.5 s at 1M triangles) unless repair moved vertices or added faces.
   const unmoved = log.verticesWeldedByTolerance === 0 && log.trianglesAddedByFilling === 0 && log.shellsUnioned === 0;
   const known = prepared?.selfIntersections;
-  const crossing = unmoved && known && known.pairs === 0 && !known.capped ? known : countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections });
+  const crossing =
+    unmoved && known && known.pairs === 0 && !known.capped ? known : countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections });
   log.selfIntersectionsFound = crossing.pairs;
   log.selfIntersectionsCapped = crossing.capped;
   log.selfIntersectionsRemaining = crossing.pairs;
@@ -258,14 +281,18 @@ function boundaryVertices(mesh: Mesh, topology: EdgeTopology): { flags: Uint8Arr
 /** True when no face from `firstAdded` on is degenerate or has the vertex triple of another face. */
 function addedFacesClean(t: Uint32Array, topology: EdgeTopology, firstAdded: number): boolean {
   for (let f = firstAdded; f < t.length / 3; f++) {
-    const a = t[f * 3], b = t[f * 3 + 1], c = t[f * 3 + 2];
+    const a = t[f * 3],
+      b = t[f * 3 + 1],
+      c = t[f * 3 + 2];
     if (a === b || b === c || a === c) return false;
     // A face with the same three vertices uses edge (a, b) too.
     const e = topology.edgeOfHalf[f * 3];
     for (let i = topology.halfStart[e]; i < topology.halfStart[e + 1]; i++) {
       const g = (topology.halves[i] / 3) | 0;
       if (g === f) continue;
-      const x = t[g * 3], y = t[g * 3 + 1], z = t[g * 3 + 2];
+      const x = t[g * 3],
+        y = t[g * 3 + 1],
+        z = t[g * 3 + 2];
       if ((x === c || y === c || z === c) && (x === a || y === a || z === a) && (x === b || y === b || z === b)) return false;
     }
   }

@@ -17,7 +17,8 @@ export class UnionFind {
   }
 
   union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return;
     if (ra < rb) this.parent[rb] = ra;
     else this.parent[ra] = rb;

@@ -21,7 +21,11 @@ export interface WeldBoundaryOptions {
 export const WELD_BOUNDARY_DEFAULTS: Readonly<WeldBoundaryOptions> = { relativeTolerance: 1e-3 };
 
 /** `topology`, when given, must be the edge topology of mesh.indices (repair passes its own). */
-export function weldBoundary(mesh: Mesh, options: Partial<WeldBoundaryOptions> = {}, topology = buildEdgeTopology(mesh.indices)): { mesh: Mesh; merged: number } {
+export function weldBoundary(
+  mesh: Mesh,
+  options: Partial<WeldBoundaryOptions> = {},
+  topology = buildEdgeTopology(mesh.indices),
+): { mesh: Mesh; merged: number } {
   const { relativeTolerance } = { ...WELD_BOUNDARY_DEFAULTS, ...options };
   const vertexCount = mesh.positions.length / 3;
   const onBoundary = new Uint8Array(vertexCount);
@@ -46,14 +50,18 @@ export function weldBoundary(mesh: Mesh, options: Partial<WeldBoundaryOptions> =
   const tolerance2 = tolerance * tolerance;
   for (let v = 0; v < vertexCount; v++) {
     if (!onBoundary[v]) continue;
-    const cx = cell(v, 0), cy = cell(v, 1), cz = cell(v, 2);
+    const cx = cell(v, 0),
+      cy = cell(v, 1),
+      cz = cell(v, 2);
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
         for (let dz = -1; dz <= 1; dz++) {
           const bucket = cells.get(cellKey(cx + dx, cy + dy, cz + dz));
           if (!bucket) continue;
           for (const w of bucket) {
-            const ex = p[v * 3] - p[w * 3], ey = p[v * 3 + 1] - p[w * 3 + 1], ez = p[v * 3 + 2] - p[w * 3 + 2];
+            const ex = p[v * 3] - p[w * 3],
+              ey = p[v * 3 + 1] - p[w * 3 + 1],
+              ez = p[v * 3 + 2] - p[w * 3 + 2];
             if (ex * ex + ey * ey + ez * ez <= tolerance2) sets.union(v, w);
           }
         }

@@ -25,7 +25,9 @@ export function weldExact(mesh: Mesh): WeldResult {
   let out = 0;
   const key = (i: number) => (bits[i] === 0x80000000 ? 0 : bits[i]); // -0 and +0 are the same point
   for (let v = 0; v < count; v++) {
-    const x = key(v * 3), y = key(v * 3 + 1), z = key(v * 3 + 2);
+    const x = key(v * 3),
+      y = key(v * 3 + 1),
+      z = key(v * 3 + 2);
     let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca6b) ^ Math.imul(z, 0xc2b2ae35)) & mask;
     for (;;) {
       const held = slots[slot];

@@ -52,7 +52,8 @@ export function buildSurfaceSolid(input: SurfaceSolidInput): Mesh {
   const frontLayer: Layer = { points: front.points, base: 0 };
   const backLayer: Layer = { points: backPoints, base: frontCount };
   for (let i = 0; i < frontCount; i++) {
-    const x = front.points[i * 2], y = front.points[i * 2 + 1];
+    const x = front.points[i * 2],
+      y = front.points[i * 2 + 1];
     param[i * 3] = x * pitch;
     param[i * 3 + 1] = (H - 1 - y) * pitch;
     param[i * 3 + 2] = heights[y * W + x];
@@ -72,9 +73,15 @@ export function buildSurfaceSolid(input: SurfaceSolidInput): Mesh {
   const triangles: number[] = [];
   const pushOriented = (a: number, b: number, c: number, nx: number, ny: number, nz: number) => {
     // Keep the triangle if its parameter-space normal points along (nx, ny, nz), else flip it.
-    const ax = param[a * 3], ay = param[a * 3 + 1], az = param[a * 3 + 2];
-    const ux = param[b * 3] - ax, uy = param[b * 3 + 1] - ay, uz = param[b * 3 + 2] - az;
-    const vx = param[c * 3] - ax, vy = param[c * 3 + 1] - ay, vz = param[c * 3 + 2] - az;
+    const ax = param[a * 3],
+      ay = param[a * 3 + 1],
+      az = param[a * 3 + 2];
+    const ux = param[b * 3] - ax,
+      uy = param[b * 3 + 1] - ay,
+      uz = param[b * 3 + 2] - az;
+    const vx = param[c * 3] - ax,
+      vy = param[c * 3 + 1] - ay,
+      vz = param[c * 3 + 2] - az;
     const dot = (uy * vz - uz * vy) * nx + (uz * vx - ux * vz) * ny + (ux * vy - uy * vx) * nz;
     if (dot >= 0) triangles.push(a, b, c);
     else triangles.push(a, c, b);
@@ -139,14 +146,17 @@ function addLayerTriangles(tris: Uint32Array, base: number, param: Float64Array,
   }
   const keep = up ? sign >= 0 : sign < 0;
   for (let t = 0; t < tris.length; t += 3) {
-    const a = base + tris[t], b = base + tris[t + 1], c = base + tris[t + 2];
+    const a = base + tris[t],
+      b = base + tris[t + 1],
+      c = base + tris[t + 2];
     if (keep) out.push(a, b, c);
     else out.push(a, c, b);
   }
 }
 
 function uvArea(param: Float64Array, a: number, b: number, c: number): number {
-  const ax = param[a * 3], ay = param[a * 3 + 1];
+  const ax = param[a * 3],
+    ay = param[a * 3 + 1];
   return (param[b * 3] - ax) * (param[c * 3 + 1] - ay) - (param[c * 3] - ax) * (param[b * 3 + 1] - ay);
 }
 
@@ -162,7 +172,8 @@ function sideChain(layer: Layer, side: Side, W: number, H: number): Chain {
   const found: Array<[number, number]> = [];
   const pts = layer.points;
   for (let i = 0; i < pts.length / 2; i++) {
-    const x = pts[i * 2], y = pts[i * 2 + 1];
+    const x = pts[i * 2],
+      y = pts[i * 2 + 1];
     if (side === 'bottom' && y === H - 1) found.push([x, layer.base + i]);
     else if (side === 'top' && y === 0) found.push([x, layer.base + i]);
     else if (side === 'left' && x === 0) found.push([y, layer.base + i]);
@@ -185,7 +196,8 @@ function boundaryLoop(layer: Layer, W: number, H: number): number[] {
 function fanBackPoints(points: Uint32Array, W: number, H: number): Uint32Array {
   const out: number[] = [];
   for (let i = 0; i < points.length; i += 2) {
-    const x = points[i], y = points[i + 1];
+    const x = points[i],
+      y = points[i + 1];
     if (x === 0 || y === 0 || x === W - 1 || y === H - 1) out.push(x, y);
   }
   return Uint32Array.from(out);

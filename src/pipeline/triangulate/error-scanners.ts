@@ -12,9 +12,7 @@ export interface TriangleErrorScanner {
   scan(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): number;
 }
 
-export function createErrorScanner(
-  metric: ErrorMetric, heights: Float32Array, width: number, height: number,
-): TriangleErrorScanner {
+export function createErrorScanner(metric: ErrorMetric, heights: Float32Array, width: number, height: number): TriangleErrorScanner {
   return metric.kind === 'cylinder'
     ? new CylinderErrorScanner(heights, width, height, metric.radius, metric.radiansPerSample)
     : new HeightErrorScanner(heights, width, height);
@@ -37,7 +35,10 @@ export class HeightErrorScanner implements TriangleErrorScanner {
     const h = this.heights;
     const w = this.width;
     const z0 = h[y0 * w + x0];
-    const ex1 = x1 - x0, ey1 = y1 - y0, ex2 = x2 - x0, ey2 = y2 - y0;
+    const ex1 = x1 - x0,
+      ey1 = y1 - y0,
+      ex2 = x2 - x0,
+      ey2 = y2 - y0;
     const dz1 = h[y1 * w + x1] - z0;
     const dz2 = h[y2 * w + x2] - z0;
     const det = ex1 * ey2 - ey1 * ex2;
@@ -109,13 +110,7 @@ export class CylinderErrorScanner implements TriangleErrorScanner {
   private readonly width: number;
   private readonly radius: number;
 
-  constructor(
-    heights: Float32Array,
-    width: number,
-    height: number,
-    radius: number,
-    radiansPerSample: number,
-  ) {
+  constructor(heights: Float32Array, width: number, height: number, radius: number, radiansPerSample: number) {
     this.heights = heights;
     this.width = width;
     this.radius = radius;
@@ -135,10 +130,16 @@ export class CylinderErrorScanner implements TriangleErrorScanner {
     const r0 = R + h[y0 * w + x0];
     const r1 = R + h[y1 * w + x1];
     const r2 = R + h[y2 * w + x2];
-    const X0 = r0 * this.cos[x0], Y0 = r0 * this.sin[x0];
-    const dX1 = r1 * this.cos[x1] - X0, dY1 = r1 * this.sin[x1] - Y0;
-    const dX2 = r2 * this.cos[x2] - X0, dY2 = r2 * this.sin[x2] - Y0;
-    const ex1 = x1 - x0, ey1 = y1 - y0, ex2 = x2 - x0, ey2 = y2 - y0;
+    const X0 = r0 * this.cos[x0],
+      Y0 = r0 * this.sin[x0];
+    const dX1 = r1 * this.cos[x1] - X0,
+      dY1 = r1 * this.sin[x1] - Y0;
+    const dX2 = r2 * this.cos[x2] - X0,
+      dY2 = r2 * this.sin[x2] - Y0;
+    const ex1 = x1 - x0,
+      ey1 = y1 - y0,
+      ex2 = x2 - x0,
+      ey2 = y2 - y0;
     const det = ex1 * ey2 - ey1 * ex2;
     const dXdx = (dX1 * ey2 - dX2 * ey1) / det;
     const dXdy = (dX2 * ex1 - dX1 * ex2) / det;

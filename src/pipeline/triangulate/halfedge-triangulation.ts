@@ -70,10 +70,14 @@ export class HalfedgeTriangulation {
     const p0 = tris[e0];
     const p1 = tris[e0 + 1];
     const p2 = tris[e0 + 2];
-    const ax = coords[2 * p0], ay = coords[2 * p0 + 1];
-    const bx = coords[2 * p1], by = coords[2 * p1 + 1];
-    const cx = coords[2 * p2], cy = coords[2 * p2 + 1];
-    const px = coords[2 * p], py = coords[2 * p + 1];
+    const ax = coords[2 * p0],
+      ay = coords[2 * p0 + 1];
+    const bx = coords[2 * p1],
+      by = coords[2 * p1 + 1];
+    const cx = coords[2 * p2],
+      cy = coords[2 * p2 + 1];
+    const px = coords[2 * p],
+      py = coords[2 * p + 1];
 
     if (orient(ax, ay, bx, by, px, py) === 0) this.splitEdge(p, e0);
     else if (orient(bx, by, cx, cy, px, py) === 0) this.splitEdge(p, e0 + 1);
@@ -187,12 +191,17 @@ export class HalfedgeTriangulation {
 
     if (
       !inCircle(
-        coords[2 * p0], coords[2 * p0 + 1],
-        coords[2 * pr], coords[2 * pr + 1],
-        coords[2 * pl], coords[2 * pl + 1],
-        coords[2 * p1], coords[2 * p1 + 1],
+        coords[2 * p0],
+        coords[2 * p0 + 1],
+        coords[2 * pr],
+        coords[2 * pr + 1],
+        coords[2 * pl],
+        coords[2 * pl + 1],
+        coords[2 * p1],
+        coords[2 * p1 + 1],
       )
-    ) return;
+    )
+      return;
 
     const hal = this.halfedges[al];
     const har = this.halfedges[ar];
@@ -257,9 +266,7 @@ export function orient(ax: number, ay: number, bx: number, by: number, cx: numbe
   return (bx - cx) * (ay - cy) - (by - cy) * (ax - cx);
 }
 
-function inCircle(
-  ax: number, ay: number, bx: number, by: number, cx: number, cy: number, px: number, py: number,
-): boolean {
+function inCircle(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, px: number, py: number): boolean {
   const dx = ax - px;
   const dy = ay - py;
   const ex = bx - px;

@@ -30,10 +30,15 @@ export function measureMaxError(
 
   let maxError = 0;
   for (let t = 0; t < triangles.length; t += 3) {
-    const ia = 2 * triangles[t], ib = 2 * triangles[t + 1], ic = 2 * triangles[t + 2];
-    const ax = points[ia], ay = points[ia + 1];
-    const bx = points[ib], by = points[ib + 1];
-    const cx = points[ic], cy = points[ic + 1];
+    const ia = 2 * triangles[t],
+      ib = 2 * triangles[t + 1],
+      ic = 2 * triangles[t + 2];
+    const ax = points[ia],
+      ay = points[ia + 1];
+    const bx = points[ib],
+      by = points[ib + 1];
+    const cx = points[ic],
+      cy = points[ic + 1];
     const area = (bx - ax) * (cy - ay) - (cx - ax) * (by - ay);
     if (area === 0) return Infinity;
     const va = [value(ax, ay, 0), value(ax, ay, 1)];

@@ -17,14 +17,39 @@ export function createSpanBuffer(height: number): SpanBuffer {
   return { spans: new Int32Array(2 * Math.max(1, height)), firstRow: 0, rows: 0 };
 }
 
-export function triangleSpans(
-  out: SpanBuffer, x0: number, y0: number, x1: number, y1: number, x2: number, y2: number,
-): void {
+export function triangleSpans(out: SpanBuffer, x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): void {
   // Sort the vertices by row: (ax, ay) top, (bx, by) middle, (cx, cy) bottom.
-  let ax = x0, ay = y0, bx = x1, by = y1, cx = x2, cy = y2, s = 0;
-  if (ay > by) { s = ax; ax = bx; bx = s; s = ay; ay = by; by = s; }
-  if (by > cy) { s = bx; bx = cx; cx = s; s = by; by = cy; cy = s; }
-  if (ay > by) { s = ax; ax = bx; bx = s; s = ay; ay = by; by = s; }
+  let ax = x0,
+    ay = y0,
+    bx = x1,
+    by = y1,
+    cx = x2,
+    cy = y2,
+    s = 0;
+  if (ay > by) {
+    s = ax;
+    ax = bx;
+    bx = s;
+    s = ay;
+    ay = by;
+    by = s;
+  }
+  if (by > cy) {
+    s = bx;
+    bx = cx;
+    cx = s;
+    s = by;
+    by = cy;
+    cy = s;
+  }
+  if (ay > by) {
+    s = ax;
+    ax = bx;
+    bx = s;
+    s = ay;
+    ay = by;
+    by = s;
+  }
 
   const spans = out.spans;
   out.firstRow = ay;

@@ -18,9 +18,7 @@ export interface SurfaceTriangulation {
  * deviation after wrapping the grid onto a cylinder of `radius` mm (x -> angle, height -> radial
  * offset), so chords of curved lithophanes stay within the bound too.
  */
-export type ErrorMetric =
-  | { kind: 'height' }
-  | { kind: 'cylinder'; radius: number; radiansPerSample: number };
+export type ErrorMetric = { kind: 'height' } | { kind: 'cylinder'; radius: number; radiansPerSample: number };
 
 export interface TriangulateOptions {
   /** Stop once every sample is within this distance of the mesh (mm). */

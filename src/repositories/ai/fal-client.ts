@@ -30,7 +30,8 @@ export function falClient(options: Omit<ProviderHttpOptions, 'label' | 'authoriz
     if (answer.response_url) {
       try {
         const url = new URL(answer.response_url);
-        if (url.origin === base.origin && url.pathname.startsWith(base.pathname)) return url.pathname.slice(base.pathname.length).replace(/^\/+/, '');
+        if (url.origin === base.origin && url.pathname.startsWith(base.pathname))
+          return url.pathname.slice(base.pathname.length).replace(/^\/+/, '');
       } catch {
         // fall through to the documented shape
       }
@@ -42,7 +43,11 @@ export function falClient(options: Omit<ProviderHttpOptions, 'label' | 'authoriz
 
   return {
     async submit(modelId: string, input: Record<string, unknown>, signal: AbortSignal): Promise<string> {
-      const res = await http.post<{ request_id?: string; response_url?: string }>(`/${modelId}`, { body: input, signal, retry: 'rate-limit-only' });
+      const res = await http.post<{ request_id?: string; response_url?: string }>(`/${modelId}`, {
+        body: input,
+        signal,
+        retry: 'rate-limit-only',
+      });
       return requestPath(modelId, res.body ?? {});
     },
     async status(path: string, signal: AbortSignal): Promise<FalStatus> {
@@ -54,7 +59,8 @@ export function falClient(options: Omit<ProviderHttpOptions, 'label' | 'authoriz
         return { ok: true, body: res.body ?? {} };
       } catch (error) {
         // COMPLETED is not success: the result may be an error (422 {detail}). Server errors stay errors.
-        if (error instanceof ProviderHttpError && (error.kind === 'client' || error.kind === 'auth')) return { ok: false, status: error.status, message: describeDetail(error.body, http.scrub) ?? error.message };
+        if (error instanceof ProviderHttpError && (error.kind === 'client' || error.kind === 'auth'))
+          return { ok: false, status: error.status, message: describeDetail(error.body, http.scrub) ?? error.message };
         throw error;
       }
     },
@@ -73,10 +79,15 @@ export function describeDetail(body: unknown, scrub: (s: string) => string): str
   const detail = record.detail ?? record.error;
   if (typeof detail === 'string') return scrub(detail);
   if (Array.isArray(detail)) {
-    const parts = detail.map((d) => (d && typeof d === 'object' ? String((d as Record<string, unknown>).msg ?? (d as Record<string, unknown>).type ?? '') : String(d))).filter(Boolean);
+    const parts = detail
+      .map((d) =>
+        d && typeof d === 'object' ? String((d as Record<string, unknown>).msg ?? (d as Record<string, unknown>).type ?? '') : String(d),
+      )
+      .filter(Boolean);
     return parts.length > 0 ? scrub(parts.join('; ')) : undefined;
   }
-  if (detail && typeof detail === 'object' && typeof (detail as Record<string, unknown>).message === 'string') return scrub((detail as Record<string, string>).message);
+  if (detail && typeof detail === 'object' && typeof (detail as Record<string, unknown>).message === 'string')
+    return scrub((detail as Record<string, string>).message);
   return undefined;
 }
 

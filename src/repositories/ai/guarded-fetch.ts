@@ -28,15 +28,20 @@ export interface GuardedFetchOptions {
   resolve?: (host: string) => Promise<string[]>;
 }
 
-export type GuardedFetchErrorCode = 'url_rejected' | 'host_not_allowed' | 'private_address' | 'redirect_rejected' | 'too_large' | 'timeout' | 'http_error' | 'network';
+export type GuardedFetchErrorCode =
+  | 'url_rejected'
+  | 'host_not_allowed'
+  | 'private_address'
+  | 'redirect_rejected'
+  | 'too_large'
+  | 'timeout'
+  | 'http_error'
+  | 'network';
 
 export class GuardedFetchError extends Error {
   override readonly name = 'GuardedFetchError';
   readonly code: GuardedFetchErrorCode;
-  constructor(
-    code: GuardedFetchErrorCode,
-    message: string,
-  ) {
+  constructor(code: GuardedFetchErrorCode, message: string) {
     super(message);
     this.code = code;
   }
@@ -61,8 +66,16 @@ function ipv4Parts(ip: string): number[] | undefined {
 
 function privateV4([a, b]: number[]): boolean {
   return (
-    a === 0 || a === 10 || a === 127 || (a === 100 && b >= 64 && b <= 127) || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) ||
-    (a === 192 && b === 0) || (a === 198 && (b === 18 || b === 19)) || a >= 224
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 192 && b === 0) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a >= 224
   );
 }
 
@@ -125,7 +138,10 @@ async function checkUrl(raw: string, options: GuardedFetchOptions, what: 'result
   }
   if (url.username || url.password) throw new GuardedFetchError('url_rejected', `the provider's ${what} address carries credentials`);
   if (!hostAllowed(host, options.allowedHosts)) {
-    throw new GuardedFetchError(what === 'redirect' ? 'redirect_rejected' : 'host_not_allowed', `the provider's ${what} host is not on its allow-list`);
+    throw new GuardedFetchError(
+      what === 'redirect' ? 'redirect_rejected' : 'host_not_allowed',
+      `the provider's ${what} host is not on its allow-list`,
+    );
   }
   if (!insecure) {
     const literal = ipv4Parts(host) || host.includes(':');
@@ -149,7 +165,13 @@ export async function guardedFetch(rawUrl: string, options: GuardedFetchOptions)
     (async (url, init) => {
       const { pinnedFetch } = await import('./pinned-fetch.ts');
       const insecure = hostAllowed(url.hostname.replace(/^\[|\]$/g, ''), options.insecureHosts ?? []);
-      return pinnedFetch(url, { signal: init.signal, headers: init.headers, resolve: options.resolve ?? defaultResolve, isPrivate: isPrivateAddress, insecure });
+      return pinnedFetch(url, {
+        signal: init.signal,
+        headers: init.headers,
+        resolve: options.resolve ?? defaultResolve,
+        isPrivate: isPrivateAddress,
+        insecure,
+      });
     });
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -161,7 +183,8 @@ export async function guardedFetch(rawUrl: string, options: GuardedFetchOptions)
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel().catch(() => undefined);
         const location = res.headers.get('location');
-        if (!location || hop >= maxRedirects) throw new GuardedFetchError('redirect_rejected', 'the provider redirected the download too often or without a target');
+        if (!location || hop >= maxRedirects)
+          throw new GuardedFetchError('redirect_rejected', 'the provider redirected the download too often or without a target');
         url = await checkUrl(new URL(location, url).href, options, 'redirect');
         continue;
       }
@@ -174,7 +197,8 @@ export async function guardedFetch(rawUrl: string, options: GuardedFetchOptions)
   } catch (error) {
     if (error instanceof GuardedFetchError) throw error;
     if (options.signal?.aborted) throw options.signal.reason;
-    if (timeout.aborted) throw new GuardedFetchError('timeout', `the result download took longer than ${Math.round(options.timeoutMs / 1000)} s`);
+    if (timeout.aborted)
+      throw new GuardedFetchError('timeout', `the result download took longer than ${Math.round(options.timeoutMs / 1000)} s`);
     throw new GuardedFetchError('network', 'the result download failed');
   }
 }

@@ -43,13 +43,7 @@ export class ProviderHttpError extends Error {
   readonly status: number;
   readonly providerCode?: string | number;
   readonly body?: unknown;
-  constructor(
-    kind: HttpErrorKind,
-    status: number,
-    message: string,
-    providerCode?: string | number,
-    body?: unknown,
-  ) {
+  constructor(kind: HttpErrorKind, status: number, message: string, providerCode?: string | number, body?: unknown) {
     super(message);
     this.kind = kind;
     this.status = status;
@@ -115,13 +109,31 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   function errorFrom(status: number, body: unknown, busy: boolean): ProviderHttpError {
     const record = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
     const code = (record.code ?? (record.error as Record<string, unknown> | undefined)?.code) as string | number | undefined;
-    const raw = typeof record.message === 'string' ? record.message : typeof record.detail === 'string' ? record.detail : typeof body === 'string' ? body : '';
+    const raw =
+      typeof record.message === 'string'
+        ? record.message
+        : typeof record.detail === 'string'
+          ? record.detail
+          : typeof body === 'string'
+            ? body
+            : '';
     const detail = raw ? `: ${clean(raw)}` : '';
-    const kind: HttpErrorKind = status === 429 || busy ? 'rate_limited' : status >= 500 ? 'server' : status === 401 || status === 403 ? 'auth' : 'client';
-    return new ProviderHttpError(kind, status, `${options.label} answered ${status}${code !== undefined ? ` (code ${String(code)})` : ''}${detail}`, code, body);
+    const kind: HttpErrorKind =
+      status === 429 || busy ? 'rate_limited' : status >= 500 ? 'server' : status === 401 || status === 403 ? 'auth' : 'client';
+    return new ProviderHttpError(
+      kind,
+      status,
+      `${options.label} answered ${status}${code !== undefined ? ` (code ${String(code)})` : ''}${detail}`,
+      code,
+      body,
+    );
   }
 
-  async function once<T>(method: string, path: string, request: RequestOptions): Promise<ProviderResponse<T> | { retry: ProviderHttpError; hintMs?: number }> {
+  async function once<T>(
+    method: string,
+    path: string,
+    request: RequestOptions,
+  ): Promise<ProviderResponse<T> | { retry: ProviderHttpError; hintMs?: number }> {
     const headers: Record<string, string> = { authorization: options.authorization, accept: 'application/json' };
     let payload: BodyInit | undefined;
     if (request.form) payload = request.form;

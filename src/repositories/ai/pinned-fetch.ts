@@ -34,7 +34,11 @@ export function publicOnlyLookup(resolve: PinnedFetchOptions['resolve'], isPriva
           return;
         }
         const family = (address: string) => isIP(address) || 4;
-        if (options.all) answer(null, addresses.map((address) => ({ address, family: family(address) })));
+        if (options.all)
+          answer(
+            null,
+            addresses.map((address) => ({ address, family: family(address) })),
+          );
         else answer(null, addresses[0], family(addresses[0]));
       },
       () => answer(new GuardedFetchError('network', "the provider's result host could not be resolved"), '', 0),

@@ -34,15 +34,25 @@ export function tripoClient(options: Omit<ProviderHttpOptions, 'label' | 'author
   const http = createProviderHttp({ ...options, label: 'Tripo', authorization: `Bearer ${options.apiKey}` });
   const busy = (_status: number, body: unknown) => (body as Envelope<unknown> | undefined)?.code === BUSY;
   const unwrap = <T>(status: number, body: Envelope<T> | undefined): T => {
-    if (!body || body.code !== 0 || body.data === undefined) {
-      throw new ProviderHttpError('client', status, `Tripo answered code ${String(body?.code)}${body?.message ? `: ${http.scrub(body.message)}` : ''}`, body?.code, body);
+    if (body?.code !== 0 || body.data === undefined) {
+      throw new ProviderHttpError(
+        'client',
+        status,
+        `Tripo answered code ${String(body?.code)}${body?.message ? `: ${http.scrub(body.message)}` : ''}`,
+        body?.code,
+        body,
+      );
     }
     return body.data;
   };
   return {
     async upload(bytes: Uint8Array, contentType: string, signal: AbortSignal): Promise<string> {
       const form = new FormData();
-      form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }), contentType === 'image/png' ? 'image.png' : 'image.jpg');
+      form.append(
+        'file',
+        new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }),
+        contentType === 'image/png' ? 'image.png' : 'image.jpg',
+      );
       const res = await http.post<Envelope<{ image_token: string }>>('/upload', { form, signal, busy });
       return unwrap(res.status, res.body).image_token;
     },

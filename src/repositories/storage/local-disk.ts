@@ -31,7 +31,9 @@ export function createLocalDiskStorage(root: string): BlobStorage {
         for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
           byteLength += chunk.byteLength;
           if (options.maxBytes !== undefined && byteLength > options.maxBytes) {
-            throw new ServiceError('payload_too_large', 413, `the file is larger than ${options.maxBytes} bytes`, { limit: options.maxBytes });
+            throw new ServiceError('payload_too_large', 413, `the file is larger than ${options.maxBytes} bytes`, {
+              limit: options.maxBytes,
+            });
           }
           hash.update(chunk);
           if (!out.write(chunk)) await once(out, 'drain');

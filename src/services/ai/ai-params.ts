@@ -40,17 +40,20 @@ export const MAX_EXTRA_VIEWS = 3;
 export function resolveAiParams(input: Record<string, unknown>): AiJobParams {
   const problems: string[] = [];
   const mode = input.mode;
-  if (mode !== 'ai-image' && mode !== 'ai-text') throw new PipelineError('invalid_parameters', 'parameters: mode must be ai-image or ai-text', 'parameters');
+  if (mode !== 'ai-image' && mode !== 'ai-text')
+    throw new PipelineError('invalid_parameters', 'parameters: mode must be ai-image or ai-text', 'parameters');
   const out: AiJobParams = { mode, ...AI_JOB_DEFAULTS };
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined || key === 'mode') continue;
     switch (key) {
       case 'targetPolycount':
-        if (!Number.isInteger(value) || (value as number) < 1000 || (value as number) > 300_000) problems.push('targetPolycount must be a whole number from 1000 to 300000');
+        if (!Number.isInteger(value) || (value as number) < 1000 || (value as number) > 300_000)
+          problems.push('targetPolycount must be a whole number from 1000 to 300000');
         else out.targetPolycount = value as number;
         break;
       case 'sizeMm':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 5 || value > 1000) problems.push('sizeMm must be a number from 5 to 1000');
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 5 || value > 1000)
+          problems.push('sizeMm must be a number from 5 to 1000');
         else out.sizeMm = value;
         break;
       case 'sizeAxis':
@@ -69,12 +72,17 @@ export function resolveAiParams(input: Record<string, unknown>): AiJobParams {
         break;
       case 'views':
         if (mode !== 'ai-image') problems.push('views applies to ai-image only');
-        else if (!Array.isArray(value) || value.length > MAX_EXTRA_VIEWS || !value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 100)) {
+        else if (
+          !Array.isArray(value) ||
+          value.length > MAX_EXTRA_VIEWS ||
+          !value.every((v) => typeof v === 'string' && v.length > 0 && v.length <= 100)
+        ) {
           problems.push(`views must be a list of up to ${MAX_EXTRA_VIEWS} upload ids`);
         } else if (value.length > 0) out.views = [...(value as string[])];
         break;
       case 'formats':
-        if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly unknown[]).includes(f))) problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
+        if (!Array.isArray(value) || value.length === 0 || !value.every((f) => (OUTPUT_FORMATS as readonly unknown[]).includes(f)))
+          problems.push(`formats must be a non-empty list of ${OUTPUT_FORMATS.join(', ')}`);
         else out.formats = [...new Set(value as OutputFormat[])];
         break;
       default:

@@ -8,11 +8,17 @@ import { AI_PROVIDER_NAMES } from '../../config.ts';
 
 export type AiMode = 'ai-image' | 'ai-text';
 
-const MODES: Record<AiProviderName, readonly AiMode[]> = { meshy: ['ai-image', 'ai-text'], tripo: ['ai-image', 'ai-text'], fal: ['ai-image'] };
+const MODES: Record<AiProviderName, readonly AiMode[]> = {
+  meshy: ['ai-image', 'ai-text'],
+  tripo: ['ai-image', 'ai-text'],
+  fal: ['ai-image'],
+};
 
 /** Providers with a key, the preferred one first. */
 export function configuredProviders(ai: AiConfig): AiProviderName[] {
-  const keyed = AI_PROVIDER_NAMES.filter((name) => Boolean(name === 'meshy' ? ai.meshyApiKey : name === 'tripo' ? ai.tripoApiKey : ai.falKey));
+  const keyed = AI_PROVIDER_NAMES.filter((name) =>
+    Boolean(name === 'meshy' ? ai.meshyApiKey : name === 'tripo' ? ai.tripoApiKey : ai.falKey),
+  );
   return ai.preferred && keyed.includes(ai.preferred) ? [ai.preferred, ...keyed.filter((n) => n !== ai.preferred)] : keyed;
 }
 

@@ -18,7 +18,10 @@ export const FAL_RESULT_HOSTS = ['fal.media', '*.fal.media', '*.fal.run', '*.fal
 const COST_CENTS: Record<string, number> = { 'fal-ai/trellis': 2, 'fal-ai/hunyuan3d/v2': 16, 'fal-ai/triposr': 7 };
 const SAFETY = /safety|nsfw/i;
 
-export function falProvider(client: FalClient, options: { model: string; resultHosts?: readonly string[]; clock?: () => number }): AiProvider {
+export function falProvider(
+  client: FalClient,
+  options: { model: string; resultHosts?: readonly string[]; clock?: () => number },
+): AiProvider {
   const model = (FAL_MODELS as readonly string[]).includes(options.model) ? options.model : 'fal-ai/trellis';
   const clock = options.clock ?? Date.now;
   const runningSince = new Map<string, number>();

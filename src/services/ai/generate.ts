@@ -55,13 +55,20 @@ export const REMOTE_SHARE = 70;
 
 class StageTimeout extends Error {}
 
-export async function runRemoteGeneration(deps: AiStageDeps, jobId: string, stored: StoredTask, request: AiTaskRequest, hooks: RemoteHooks): Promise<RemoteOutcome> {
+export async function runRemoteGeneration(
+  deps: AiStageDeps,
+  jobId: string,
+  stored: StoredTask,
+  request: AiTaskRequest,
+  hooks: RemoteHooks,
+): Promise<RemoteOutcome> {
   const resumeWith = stored.taskId && stored.provider ? deps.providers.get(stored.provider as AiProviderName) : undefined;
   if (stored.taskId && !resumeWith) {
     return fail('provider_unavailable', `this job's task is at ${stored.provider}, which is no longer configured on this server`);
   }
   const provider = resumeWith ?? deps.pick(request.kind);
-  if (!provider) return fail('provider_unavailable', `no configured AI provider can do ${request.kind === 'text' ? 'text' : 'image'}-to-3D`);
+  if (!provider)
+    return fail('provider_unavailable', `no configured AI provider can do ${request.kind === 'text' ? 'text' : 'image'}-to-3D`);
 
   const timeout = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +105,11 @@ export async function runRemoteGeneration(deps: AiStageDeps, jobId: string, stor
     const ours = timeout.signal.aborted && !hooks.signal.aborted;
     const why = hooks.signal.aborted ? hooks.signal.reason : undefined;
     if (taskId && (ours || why === 'cancel' || why === 'timeout')) await cancelRemote(deps, provider, taskId, jobId);
-    if (ours) return fail('provider_timeout', `${provider.name} did not deliver a model within ${Math.round(deps.config.timeoutMs / 1000)} s; the task was stopped`);
+    if (ours)
+      return fail(
+        'provider_timeout',
+        `${provider.name} did not deliver a model within ${Math.round(deps.config.timeoutMs / 1000)} s; the task was stopped`,
+      );
     if (hooks.signal.aborted) throw error;
     return mapError(error, provider.name, deps.logger, jobId);
   } finally {
@@ -107,7 +118,13 @@ export async function runRemoteGeneration(deps: AiStageDeps, jobId: string, stor
   }
 }
 
-async function pollUntilSettled(deps: AiStageDeps, provider: AiProvider, taskId: string, signal: AbortSignal, hooks: RemoteHooks): Promise<AiTaskStatus> {
+async function pollUntilSettled(
+  deps: AiStageDeps,
+  provider: AiProvider,
+  taskId: string,
+  signal: AbortSignal,
+  hooks: RemoteHooks,
+): Promise<AiTaskStatus> {
   const { pollMinMs, pollMaxMs } = deps.config;
   let wait = pollMinMs;
   for (;;) {
@@ -137,10 +154,12 @@ function fail(code: WorkerError['code'], message: string): RemoteOutcome {
 /** Errors are already scrubbed where they are made (http.ts, guarded-fetch.ts); unknown ones are not shown. */
 function mapError(error: unknown, provider: AiProviderName, logger: Logger, jobId: string): RemoteOutcome {
   logger.warn('ai: remote stage failed', { jobId, provider, error: describe(error) });
-  if (error instanceof GuardedFetchError) return fail('result_rejected', `the ${provider} result could not be downloaded safely: ${error.message}`);
+  if (error instanceof GuardedFetchError)
+    return fail('result_rejected', `the ${provider} result could not be downloaded safely: ${error.message}`);
   if (error instanceof ProviderHttpError) {
     if (error.providerCode === 2008 || error.providerCode === '2008') return fail('content_refused', error.message);
-    if (error.kind === 'rate_limited') return fail('provider_unavailable', `${provider} is over its rate or concurrency limit; try again later (${error.message})`);
+    if (error.kind === 'rate_limited')
+      return fail('provider_unavailable', `${provider} is over its rate or concurrency limit; try again later (${error.message})`);
     if (error.kind === 'auth') return fail('provider_unavailable', `${provider} refused this server's credentials`);
     if (error.kind === 'server' || error.kind === 'network') return fail('provider_unavailable', error.message);
     return fail('provider_failed', error.message);

@@ -57,15 +57,19 @@ export function meshyProvider(client: MeshyClient, options: { resultHosts?: read
           return { state: 'running', progress: clampProgress(task.progress, 10) };
         case 'SUCCEEDED': {
           const url = task.model_urls?.glb;
-          if (!url) return { state: 'failed', progress: 100, failure: { code: 'provider_failed', message: 'Meshy finished without a GLB model' } };
+          if (!url)
+            return { state: 'failed', progress: 100, failure: { code: 'provider_failed', message: 'Meshy finished without a GLB model' } };
           return { state: 'done', progress: 100, resultUrl: url };
         }
         case 'CANCELED':
           return { state: 'failed', progress: 0, failure: { code: 'provider_failed', message: 'Meshy cancelled the task' } };
-        case 'FAILED':
         default: {
           const message = client.scrub(task.task_error?.message ?? 'no reason given');
-          const code = MODERATION_PATTERN.test(message) ? 'content_refused' : /server is busy/i.test(message) ? 'provider_busy' : 'provider_failed';
+          const code = MODERATION_PATTERN.test(message)
+            ? 'content_refused'
+            : /server is busy/i.test(message)
+              ? 'provider_busy'
+              : 'provider_failed';
           return { state: 'failed', progress: 0, failure: { code, message: `Meshy: ${message}` } };
         }
       }

@@ -17,7 +17,10 @@ export const TRIPO_RESULT_HOSTS = ['*.tripo3d.com', '*.tripo3d.ai'];
 const CONTENT_POLICY = 2008;
 
 export function tripoProvider(client: TripoClient, options: { resultHosts?: readonly string[] } = {}): AiProvider {
-  const file = async (image: AiImage, signal: AbortSignal) => ({ type: image.contentType === 'image/png' ? 'png' : 'jpg', file_token: await client.upload(image.bytes, image.contentType, signal) });
+  const file = async (image: AiImage, signal: AbortSignal) => ({
+    type: image.contentType === 'image/png' ? 'png' : 'jpg',
+    file_token: await client.upload(image.bytes, image.contentType, signal),
+  });
   return {
     name: 'tripo',
     maxConcurrentTasks: 10,
@@ -28,7 +31,12 @@ export function tripoProvider(client: TripoClient, options: { resultHosts?: read
       const common = { face_limit: request.targetPolycount, texture: request.texture, pbr: false };
       let body: Record<string, unknown>;
       if (request.kind === 'text') {
-        body = { type: 'text_to_model', prompt: request.prompt ?? '', ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}), ...common };
+        body = {
+          type: 'text_to_model',
+          prompt: request.prompt ?? '',
+          ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}),
+          ...common,
+        };
       } else if (request.images.length > 1) {
         const files: Array<Record<string, unknown>> = [];
         for (let slot = 0; slot < 4; slot++) files.push(request.images[slot] ? await file(request.images[slot], signal) : {});
@@ -43,7 +51,8 @@ export function tripoProvider(client: TripoClient, options: { resultHosts?: read
 
     async status(taskId, signal): Promise<AiTaskStatus> {
       const task = await client.task(taskId, signal);
-      const hint = typeof task.running_left_time === 'number' && task.running_left_time > 0 ? Math.max(2000, task.running_left_time * 500) : undefined;
+      const hint =
+        typeof task.running_left_time === 'number' && task.running_left_time > 0 ? Math.max(2000, task.running_left_time * 500) : undefined;
       switch (task.status) {
         case 'queued':
           return { state: 'queued', progress: clampProgress(task.progress, 0), pollAfterMs: hint };
@@ -51,13 +60,21 @@ export function tripoProvider(client: TripoClient, options: { resultHosts?: read
           return { state: 'running', progress: clampProgress(task.progress, 10), pollAfterMs: hint };
         case 'success': {
           const url = task.output?.model ?? task.output?.pbr_model ?? task.output?.base_model;
-          if (!url) return { state: 'failed', progress: 100, failure: { code: 'provider_failed', message: 'Tripo finished without a model' } };
+          if (!url)
+            return { state: 'failed', progress: 100, failure: { code: 'provider_failed', message: 'Tripo finished without a model' } };
           return { state: 'done', progress: 100, resultUrl: url };
         }
         default: {
           const message = client.scrub(task.error_msg ?? task.status);
           const refused = task.status === 'banned' || task.error_code === CONTENT_POLICY || MODERATION_PATTERN.test(message);
-          return { state: 'failed', progress: 0, failure: { code: refused ? 'content_refused' : 'provider_failed', message: `Tripo: task ${task.status}${task.error_code ? ` (code ${task.error_code})` : ''}: ${message}` } };
+          return {
+            state: 'failed',
+            progress: 0,
+            failure: {
+              code: refused ? 'content_refused' : 'provider_failed',
+              message: `Tripo: task ${task.status}${task.error_code ? ` (code ${task.error_code})` : ''}: ${message}`,
+            },
+          };
         }
       }
     },

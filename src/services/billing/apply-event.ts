@@ -67,12 +67,21 @@ async function checkoutCompleted(ctx: EventContext, event: CreemEvent): Promise<
   await ctx.billing.upsertAccount(ctx.trx, userId, { creem_customer_id: idOf(checkout.customer) ?? null }, ctx.now);
   if (!item) return `ignored: product ${productId} is not in the catalog`;
   if (item.kind === 'plan') {
-    await ctx.billing.upsertAccount(ctx.trx, userId, { plan_product_id: item.productId, plan_subscription_id: idOf(checkout.subscription) ?? null }, ctx.now);
+    await ctx.billing.upsertAccount(
+      ctx.trx,
+      userId,
+      { plan_product_id: item.productId, plan_subscription_id: idOf(checkout.subscription) ?? null },
+      ctx.now,
+    );
     return 'plan recorded';
   }
   const orderId = checkout.order?.id ?? checkout.id;
   const credits = item.credits * Math.max(1, checkout.units ?? 1);
-  const granted = await applyMovement(ctx.trx, { userId, amount: credits, reason: 'purchase', reference: orderId, idempotencyKey: `creem:order:${orderId}` }, ctx.now);
+  const granted = await applyMovement(
+    ctx.trx,
+    { userId, amount: credits, reason: 'purchase', reference: orderId, idempotencyKey: `creem:order:${orderId}` },
+    ctx.now,
+  );
   // A refund for this order may have been delivered before this event: settle it now.
   for (const refund of await ctx.billing.refundsAbout(ctx.trx, orderId)) {
     await takeBack(ctx, userId, refund.id, JSON.parse(refund.payload).object);
@@ -94,7 +103,11 @@ async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<s
   }
   await recordPlan(ctx, userId, sub, 'active', event.created_at);
   const key = `creem:subscription-tx:${sub.last_transaction_id ?? event.id}`;
-  const granted = await applyMovement(ctx.trx, { userId, amount: item.credits, reason: 'plan_period', reference: sub.id, idempotencyKey: key }, ctx.now);
+  const granted = await applyMovement(
+    ctx.trx,
+    { userId, amount: item.credits, reason: 'plan_period', reference: sub.id, idempotencyKey: key },
+    ctx.now,
+  );
   return granted.applied ? `granted ${item.credits}` : 'already granted';
 }
 
@@ -115,9 +128,19 @@ async function subscriber(ctx: EventContext, sub: ReturnType<typeof Subscription
   return (await ctx.billing.userForSubscription(ctx.trx, sub.id)) ?? userIdFrom(sub.metadata);
 }
 
-async function recordPlan(ctx: EventContext, userId: string, sub: ReturnType<typeof SubscriptionObject.parse>, status: string, at: number): Promise<void> {
+async function recordPlan(
+  ctx: EventContext,
+  userId: string,
+  sub: ReturnType<typeof SubscriptionObject.parse>,
+  status: string,
+  at: number,
+): Promise<void> {
   const account = await ctx.billing.account(ctx.trx, userId);
-  const fields: Record<string, unknown> = { plan_subscription_id: sub.id, plan_product_id: idOf(sub.product) ?? null, creem_customer_id: idOf(sub.customer) ?? account?.creem_customer_id ?? null };
+  const fields: Record<string, unknown> = {
+    plan_subscription_id: sub.id,
+    plan_product_id: idOf(sub.product) ?? null,
+    creem_customer_id: idOf(sub.customer) ?? account?.creem_customer_id ?? null,
+  };
   // Only a newer event may change the status: delivery order does not matter.
   if (!account?.plan_status_at || account.plan_status_at <= at) {
     fields.plan_status = status;
@@ -132,7 +155,10 @@ async function refundCreated(ctx: EventContext, event: CreemEvent): Promise<stri
   const refund = objectOf(RefundObject, event);
   const orderId = refund.order?.id;
   const grant = orderId ? await ctx.billing.grantForOrder(ctx.trx, orderId) : undefined;
-  const userId = grant?.user_id ?? userIdFrom(refund.checkout?.metadata) ?? (idOf(refund.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(refund.customer)!) : undefined);
+  const userId =
+    grant?.user_id ??
+    userIdFrom(refund.checkout?.metadata) ??
+    (idOf(refund.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(refund.customer)!) : undefined);
   if (!userId) return 'ignored: no user for this refund';
   if (!grant) return 'refund before grant: settled when the purchase arrives';
   return takeBack(ctx, userId, event.id, event.object);
@@ -155,7 +181,12 @@ async function takeBack(ctx: EventContext, userId: string, refundEventId: string
     await applyMovement(ctx.trx, { userId, amount: -taken, reason: 'refund', reference: refund.id, idempotencyKey: key }, ctx.now);
   }
   if (taken < wanted) {
-    await ctx.billing.upsertAccount(ctx.trx, userId, { flagged: 1, flag_reason: `refund ${refund.id}: ${wanted - taken} credits already spent` }, ctx.now);
+    await ctx.billing.upsertAccount(
+      ctx.trx,
+      userId,
+      { flagged: 1, flag_reason: `refund ${refund.id}: ${wanted - taken} credits already spent` },
+      ctx.now,
+    );
     return `took back ${taken} of ${wanted}; account flagged`;
   }
   return `took back ${taken}`;
@@ -164,9 +195,11 @@ async function takeBack(ctx: EventContext, userId: string, refundEventId: string
 async function disputeCreated(ctx: EventContext, event: CreemEvent): Promise<string> {
   const dispute = objectOf(DisputeObject, event);
   const orderGrant = dispute.order ? await ctx.billing.grantForOrder(ctx.trx, dispute.order.id) : undefined;
-  const userId = orderGrant?.user_id ?? userIdFrom(dispute.checkout?.metadata) ?? (idOf(dispute.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(dispute.customer)!) : undefined);
+  const userId =
+    orderGrant?.user_id ??
+    userIdFrom(dispute.checkout?.metadata) ??
+    (idOf(dispute.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(dispute.customer)!) : undefined);
   if (!userId) return 'ignored: no user for this dispute';
   await ctx.billing.upsertAccount(ctx.trx, userId, { flagged: 1, flag_reason: `dispute ${dispute.id}` }, ctx.now);
   return 'account flagged';
 }
-

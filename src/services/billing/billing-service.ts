@@ -50,7 +50,8 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
     async checkout(user: { id: string; email: string }, productKey: string) {
       const gateway = requireGateway();
       const item = o.catalog.find((p) => p.key === productKey);
-      if (!item) throw ServiceError.of('invalid_request', `unknown product "${productKey}"; one of ${o.catalog.map((p) => p.key).join(', ')}`);
+      if (!item)
+        throw ServiceError.of('invalid_request', `unknown product "${productKey}"; one of ${o.catalog.map((p) => p.key).join(', ')}`);
       const account = await billing.account(db, user.id);
       if (account?.flagged) throw new ServiceError('account_flagged', 403, 'this account is on hold; contact support');
       const requestId = newId('chk');
@@ -68,13 +69,15 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
     async portal(userId: string) {
       const gateway = requireGateway();
       const account = await billing.account(db, userId);
-      if (!account?.creem_customer_id) throw new ServiceError('no_billing_account', 409, 'there is nothing to manage yet: buy a pack or a plan first');
+      if (!account?.creem_customer_id)
+        throw new ServiceError('no_billing_account', 409, 'there is nothing to manage yet: buy a pack or a plan first');
       return { url: await gateway.customerPortal(account.creem_customer_id) };
     },
 
     /** Verify, store, apply once. Returns what happened; throws 400 for a bad signature or body. */
     async handleWebhook(rawBody: string, signature: string | undefined): Promise<{ eventId: string; duplicate: boolean; outcome: string }> {
-      if (!o.webhookSecret) throw new ServiceError('billing_not_configured', 503, 'webhooks are not set up on this server (CREEM_WEBHOOK_SECRET)');
+      if (!o.webhookSecret)
+        throw new ServiceError('billing_not_configured', 503, 'webhooks are not set up on this server (CREEM_WEBHOOK_SECRET)');
       if (!(await verifyCreemSignature(rawBody, signature, o.webhookSecret))) {
         throw new ServiceError('invalid_signature', 400, 'the creem-signature header does not match the body');
       }
@@ -94,22 +97,36 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       // tombstone: redeliveries stay recognisable, and no personal data comes back after deletion.
       const claimed = claimedUserId(event.object);
       if (claimed && !(await userExists(db, claimed))) {
-        const fresh = await billing.recordEvent({ id: event.id, type: event.eventType, payload: JSON.stringify({ id: event.id, eventType: event.eventType, tombstone: true }), createdAt: event.created_at }, now);
+        const fresh = await billing.recordEvent(
+          {
+            id: event.id,
+            type: event.eventType,
+            payload: JSON.stringify({ id: event.id, eventType: event.eventType, tombstone: true }),
+            createdAt: event.created_at,
+          },
+          now,
+        );
         if (fresh) await billing.markProcessed(db, event.id, 'ignored: no such account', now);
         return { eventId: event.id, duplicate: !fresh, outcome: 'ignored: no such account' };
       }
-      const pending = await billing.recordEvent({ id: event.id, type: event.eventType, payload: rawBody, createdAt: event.created_at, subject }, now);
+      const pending = await billing.recordEvent(
+        { id: event.id, type: event.eventType, payload: rawBody, createdAt: event.created_at, subject },
+        now,
+      );
       if (!pending) return { eventId: event.id, duplicate: true, outcome: 'already applied' };
-      const outcome = await db.transaction().execute(async (trx) => {
-        const result = await applyCreemEvent({ trx, billing, catalog: o.catalog, now }, event);
-        const marked = await billing.markProcessed(trx, event.id, result, now);
-        // A concurrent delivery of the same event got there first: roll this one back.
-        if (Number(marked.numUpdatedRows) === 0) throw new DuplicateDelivery();
-        return result;
-      }).catch((error) => {
-        if (error instanceof DuplicateDelivery) return 'already applied';
-        throw error;
-      });
+      const outcome = await db
+        .transaction()
+        .execute(async (trx) => {
+          const result = await applyCreemEvent({ trx, billing, catalog: o.catalog, now }, event);
+          const marked = await billing.markProcessed(trx, event.id, result, now);
+          // A concurrent delivery of the same event got there first: roll this one back.
+          if (Number(marked.numUpdatedRows) === 0) throw new DuplicateDelivery();
+          return result;
+        })
+        .catch((error) => {
+          if (error instanceof DuplicateDelivery) return 'already applied';
+          throw error;
+        });
       await o.audit?.record('billing.webhook', { details: { creemEvent: event.eventType, eventId: event.id, outcome } });
       return { eventId: event.id, duplicate: outcome === 'already applied', outcome };
     },
@@ -135,12 +152,13 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       let before: { createdAt: number; id: string } | undefined;
       for (;;) {
         const page = await listEntries(db, userId, 500, before);
-        for (const e of page) lines.push([new Date(e.created_at).toISOString(), e.amount, csvField(e.reason), csvField(e.reference ?? ''), e.id].join(','));
+        for (const e of page)
+          lines.push([new Date(e.created_at).toISOString(), e.amount, csvField(e.reason), csvField(e.reference ?? ''), e.id].join(','));
         if (page.length < 500) break;
         const last = page[page.length - 1];
         before = { createdAt: last.created_at, id: last.id };
       }
-      return lines.join('\n') + '\n';
+      return `${lines.join('\n')}\n`;
     },
 
     /** The success redirect's query is signed with the API key (sorted k=v&…, nulls left out). */
@@ -151,7 +169,9 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
         .sort()
         .map((k) => `${k}=${query[k]}`)
         .join('&');
-      const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(o.apiKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+      const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(o.apiKey), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'verify',
+      ]);
       if (!/^[0-9a-f]{64}$/i.test(query.signature)) return false;
       const sig = new Uint8Array(query.signature.match(/../g)!.map((h) => parseInt(h, 16)));
       return crypto.subtle.verify('HMAC', key, sig, new TextEncoder().encode(payload));
@@ -163,12 +183,17 @@ class DuplicateDelivery extends Error {}
 
 /** The user id we put in checkout metadata, wherever this event type carries it. */
 function claimedUserId(object: Record<string, unknown>): string | undefined {
-  const fromMeta = (m: unknown) => (m && typeof m === 'object' && typeof (m as { userId?: unknown }).userId === 'string' ? (m as { userId: string }).userId : undefined);
+  const fromMeta = (m: unknown) =>
+    m && typeof m === 'object' && typeof (m as { userId?: unknown }).userId === 'string' ? (m as { userId: string }).userId : undefined;
   return fromMeta(object.metadata) ?? fromMeta((object.checkout as { metadata?: unknown } | undefined)?.metadata);
 }
 
 async function userExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  const row = await db.selectFrom('user' as never).select('id' as never).where('id' as never, '=', id as never).executeTakeFirst();
+  const row = await db
+    .selectFrom('user' as never)
+    .select('id' as never)
+    .where('id' as never, '=', id as never)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -11,7 +11,10 @@ export interface CatalogItem {
 
 export function parseCatalog(spec: string): CatalogItem[] {
   const items: CatalogItem[] = [];
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^([\w-]+)=([\w-]+):(\d+):(pack|plan)$/.exec(part);
     if (!match) throw new Error(`CREEM_PRODUCTS: cannot read "${part}" (expected key=productId:credits:pack|plan)`);
     items.push({ key: match[1], productId: match[2], credits: Number(match[3]), kind: match[4] as 'pack' | 'plan' });

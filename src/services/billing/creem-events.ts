@@ -59,7 +59,8 @@ export const DisputeObject = z
   })
   .passthrough();
 
-export const idOf = (v: string | { id: string } | null | undefined): string | undefined => (v == null ? undefined : typeof v === 'string' ? v : v.id);
+export const idOf = (v: string | { id: string } | null | undefined): string | undefined =>
+  v == null ? undefined : typeof v === 'string' ? v : v.id;
 
 export function userIdFrom(meta: Record<string, unknown> | null | undefined): string | undefined {
   const id = meta?.userId;

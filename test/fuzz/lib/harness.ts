@@ -32,6 +32,7 @@ export interface FuzzTarget<C = any> {
   teardown?(ctx: C): Promise<void>;
   generate(rng: Rng, ctx: C): Uint8Array;
   /** Runs one input. Coded errors are fine; invariants broken are reported with FuzzViolation. A returned label (an HTTP status) is tallied. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a target may return nothing or a note
   run(input: Uint8Array, ctx: C): Promise<string | void> | string | void;
 }
 
@@ -147,7 +148,12 @@ function caseEnds(w: Watchdog | undefined): void {
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** Runs one input and classifies what happened; undefined = fine. */
-export async function runCase<C>(target: FuzzTarget<C>, ctx: C, input: Uint8Array, codes?: Record<string, number>): Promise<{ failure?: Omit<FuzzFailure, 'caseSeed' | 'target' | 'input'>; ms: number }> {
+export async function runCase<C>(
+  target: FuzzTarget<C>,
+  ctx: C,
+  input: Uint8Array,
+  codes?: Record<string, number>,
+): Promise<{ failure?: Omit<FuzzFailure, 'caseSeed' | 'target' | 'input'>; ms: number }> {
   const rssBefore = peakRssMb();
   const started = performance.now();
   let failure: Omit<FuzzFailure, 'caseSeed' | 'target' | 'input'> | undefined;
@@ -161,13 +167,17 @@ export async function runCase<C>(target: FuzzTarget<C>, ctx: C, input: Uint8Arra
       failure = { kind: 'violation', message: error.message };
     } else {
       const e = error as Error;
-      failure = { kind: 'crash', message: `${e?.name ?? typeof error}: ${e?.message ?? String(error)}\n${(e?.stack ?? '').split('\n').slice(1, 6).join('\n')}` };
+      failure = {
+        kind: 'crash',
+        message: `${e?.name ?? typeof error}: ${e?.message ?? String(error)}\n${(e?.stack ?? '').split('\n').slice(1, 6).join('\n')}`,
+      };
     }
   }
   const ms = performance.now() - started;
   const grewMb = peakRssMb() - rssBefore;
   if (!failure && ms > CASE_MS) failure = { kind: 'slow', message: `took ${ms.toFixed(0)} ms (limit ${CASE_MS} ms)` };
-  if (!failure && grewMb > CASE_RSS_MB) failure = { kind: 'memory', message: `peak RSS grew ${grewMb.toFixed(0)} MB in one case (limit ${CASE_RSS_MB} MB)` };
+  if (!failure && grewMb > CASE_RSS_MB)
+    failure = { kind: 'memory', message: `peak RSS grew ${grewMb.toFixed(0)} MB in one case (limit ${CASE_RSS_MB} MB)` };
   return { failure, ms };
 }
 
@@ -212,7 +222,13 @@ export async function fuzzTarget<C>(target: FuzzTarget<C>, ctx: C, options: Fuzz
   report.elapsedMs = performance.now() - started;
   const grewMb = process.memoryUsage().rss / 2 ** 20 - rssAtStart;
   if (grewMb > TARGET_RSS_MB) {
-    report.failures.push({ target: target.name, caseSeed: -1, kind: 'memory', message: `RSS grew ${grewMb.toFixed(0)} MB over ${report.cases} cases (limit ${TARGET_RSS_MB} MB): a leak?`, input: new Uint8Array(0) });
+    report.failures.push({
+      target: target.name,
+      caseSeed: -1,
+      kind: 'memory',
+      message: `RSS grew ${grewMb.toFixed(0)} MB over ${report.cases} cases (limit ${TARGET_RSS_MB} MB): a leak?`,
+      input: new Uint8Array(0),
+    });
   }
   return report;
 }
@@ -226,11 +242,17 @@ export function saveCrash(target: string, caseSeed: number, input: Uint8Array): 
 
 export function describeFailures(report: FuzzReport): string {
   return report.failures
-    .map((f) => `[${report.target}] case seed ${f.caseSeed} (FUZZ_REPLAY=${report.target}:${f.caseSeed}) ${f.kind}: ${f.message}\n  input: ${hexPrefix(f.input)}${f.file ? `\n  saved: ${f.file}` : ''}`)
+    .map(
+      (f) =>
+        `[${report.target}] case seed ${f.caseSeed} (FUZZ_REPLAY=${report.target}:${f.caseSeed}) ${f.kind}: ${f.message}\n  input: ${hexPrefix(f.input)}${f.file ? `\n  saved: ${f.file}` : ''}`,
+    )
     .join('\n\n');
 }
 
 export function summarize(report: FuzzReport): string {
-  const codes = Object.entries(report.codes).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(' ');
+  const codes = Object.entries(report.codes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => `${c}=${n}`)
+    .join(' ');
   return `fuzz ${report.target}: ${report.cases} cases in ${(report.elapsedMs / 1000).toFixed(1)} s (slowest ${report.slowestMs.toFixed(0)} ms), ${report.failures.length} failures; ${codes}`;
 }

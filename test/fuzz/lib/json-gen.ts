@@ -5,9 +5,31 @@ export const WEIRD_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProper
 
 export function weirdScalar(rng: Rng): unknown {
   return rng.pick<() => unknown>([
-    () => 0, () => -1, () => 1, () => 2 ** 31, () => 2 ** 32 - 1, () => 2 ** 53 + 1, () => 1e308, () => -1e308, () => 5e-324, () => 0.5, () => -0,
-    () => '', () => 'x', () => '0', () => 'NaN', () => 'true', () => 'null', () => '<script>', () => '\u0000\uffff', () => '💥'.repeat(rng.int(50)),
-    () => true, () => false, () => null, () => [], () => ({}),
+    () => 0,
+    () => -1,
+    () => 1,
+    () => 2 ** 31,
+    () => 2 ** 32 - 1,
+    () => 2 ** 53 + 1,
+    () => 1e308,
+    () => -1e308,
+    () => 5e-324,
+    () => 0.5,
+    () => -0,
+    () => '',
+    () => 'x',
+    () => '0',
+    () => 'NaN',
+    () => 'true',
+    () => 'null',
+    () => '<script>',
+    () => '\u0000\uffff',
+    () => '💥'.repeat(rng.int(50)),
+    () => true,
+    () => false,
+    () => null,
+    () => [],
+    () => ({}),
   ])();
 }
 
@@ -27,7 +49,7 @@ export function randomJson(rng: Rng, depth = 4, keys: readonly string[] = []): u
 /** JSON text nested n levels deep ([[[...]]] or {"a":{"a":...}}), built as text (stringify would overflow). */
 export function deepJson(rng: Rng, n: number): string {
   if (rng.bool()) return '['.repeat(n) + ']'.repeat(n);
-  return '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  return `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
 }
 
 /** Text of a JSON value where `__proto__` keys stay own properties once parsed (as from a client). */

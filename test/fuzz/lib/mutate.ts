@@ -9,9 +9,38 @@ import type { Rng } from './prng.ts';
 
 export const EXTREME_U32 = [0, 1, 2, 3, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 0x3fffffff, 0x0ccccccc];
 export const EXTREME_NUMBER_TEXT = [
-  '0', '-1', '1', '2147483647', '2147483648', '4294967295', '4294967296', '-2147483649', 'NaN', 'nan', 'inf', 'Infinity', '-Infinity',
-  '1e309', '-1e309', '1e-320', '9007199254740993', '99999999999999999999999', '0x1f', '-0', '', '.', '1.5', '-1.5', '3.4028236e38',
-  '2000001', '1e6', '65536', '+', '1e', '٣', '0b11',
+  '0',
+  '-1',
+  '1',
+  '2147483647',
+  '2147483648',
+  '4294967295',
+  '4294967296',
+  '-2147483649',
+  'NaN',
+  'nan',
+  'inf',
+  'Infinity',
+  '-Infinity',
+  '1e309',
+  '-1e309',
+  '1e-320',
+  '9007199254740993',
+  '99999999999999999999999',
+  '0x1f',
+  '-0',
+  '',
+  '.',
+  '1.5',
+  '-1.5',
+  '3.4028236e38',
+  '2000001',
+  '1e6',
+  '65536',
+  '+',
+  '1e',
+  '٣',
+  '0b11',
 ];
 
 const textDecoder = new TextDecoder('latin1');
@@ -78,7 +107,12 @@ export function overwriteInt(rng: Rng, b: Uint8Array, offsets: readonly number[]
   if (b.length < 4) return b;
   const out = b.slice();
   const view = new DataView(out.buffer);
-  const at = offsets.length > 0 && rng.bool(0.7) ? rng.pick(offsets) : rng.bool(0.6) ? rng.int(Math.min(out.length - 3, 128)) : rng.int(out.length - 3);
+  const at =
+    offsets.length > 0 && rng.bool(0.7)
+      ? rng.pick(offsets)
+      : rng.bool(0.6)
+        ? rng.int(Math.min(out.length - 3, 128))
+        : rng.int(out.length - 3);
   if (at < 0 || at + 4 > out.length) return out;
   const value = rng.bool(0.85) ? rng.pick(EXTREME_U32) : rng.int(0x100000000);
   const width = rng.pick([4, 4, 4, 2, 1]);
@@ -138,11 +172,38 @@ export function lineEdit(rng: Rng, b: Uint8Array): Uint8Array {
 }
 
 const INJECTED_LINES = [
-  'f 1 2 3', 'f -1 -2 -3', 'f 0 0 0', 'f 4294967296 1 2', 'f ' + '1 '.repeat(500), 'v 1 2', 'v nan nan nan', 'v 1e39 1 1',
-  'facet normal 0 0 0', 'outer loop', 'vertex 1 2 3', 'vertex 1 2', 'endloop', 'endfacet', 'endsolid', 'solid x',
-  'element face 4294967295', 'element vertex -1', 'element vertex 2147483648', 'property list uchar int vertex_indices',
-  'property list uint int vertex_indices', 'property float x', 'property list uchar float x', 'property weird z', 'format binary_big_endian 1.0',
-  'format ascii 1.0', 'end_header', 'comment ' + 'x'.repeat(70000), '255 0 1 2', '3 0 0 4294967295', '', '\r',
+  'f 1 2 3',
+  'f -1 -2 -3',
+  'f 0 0 0',
+  'f 4294967296 1 2',
+  `f ${'1 '.repeat(500)}`,
+  'v 1 2',
+  'v nan nan nan',
+  'v 1e39 1 1',
+  'facet normal 0 0 0',
+  'outer loop',
+  'vertex 1 2 3',
+  'vertex 1 2',
+  'endloop',
+  'endfacet',
+  'endsolid',
+  'solid x',
+  'element face 4294967295',
+  'element vertex -1',
+  'element vertex 2147483648',
+  'property list uchar int vertex_indices',
+  'property list uint int vertex_indices',
+  'property float x',
+  'property list uchar float x',
+  'property weird z',
+  'format binary_big_endian 1.0',
+  'format ascii 1.0',
+  'end_header',
+  `comment ${'x'.repeat(70000)}`,
+  '255 0 1 2',
+  '3 0 0 4294967295',
+  '',
+  '\r',
 ];
 
 function latin1(text: string): Uint8Array {
@@ -162,9 +223,40 @@ function findSignatures(b: Uint8Array, s0: number, s1: number): number[] {
 /** Lies in the zip structure: declared sizes, offsets, name/extra lengths, methods, flags, entry count. */
 export function zipLie(rng: Rng, b: Uint8Array): Uint8Array {
   type ZipRecord = { at: number; fields: ReadonlyArray<readonly [number, number]> };
-  const central: ZipRecord[] = findSignatures(b, 1, 2).map((at) => ({ at, fields: [[10, 2], [8, 2], [20, 4], [24, 4], [28, 2], [30, 2], [32, 2], [42, 4]] }));
-  const local: ZipRecord[] = findSignatures(b, 3, 4).map((at) => ({ at, fields: [[8, 2], [6, 2], [18, 4], [22, 4], [26, 2], [28, 2]] }));
-  const eocd: ZipRecord[] = findSignatures(b, 5, 6).map((at) => ({ at, fields: [[8, 2], [10, 2], [12, 4], [16, 4], [20, 2]] }));
+  const central: ZipRecord[] = findSignatures(b, 1, 2).map((at) => ({
+    at,
+    fields: [
+      [10, 2],
+      [8, 2],
+      [20, 4],
+      [24, 4],
+      [28, 2],
+      [30, 2],
+      [32, 2],
+      [42, 4],
+    ],
+  }));
+  const local: ZipRecord[] = findSignatures(b, 3, 4).map((at) => ({
+    at,
+    fields: [
+      [8, 2],
+      [6, 2],
+      [18, 4],
+      [22, 4],
+      [26, 2],
+      [28, 2],
+    ],
+  }));
+  const eocd: ZipRecord[] = findSignatures(b, 5, 6).map((at) => ({
+    at,
+    fields: [
+      [8, 2],
+      [10, 2],
+      [12, 4],
+      [16, 4],
+      [20, 2],
+    ],
+  }));
   const records = rng.bool(0.6) ? central : rng.bool(0.5) ? local : eocd;
   if (records.length === 0) return overwriteInt(rng, b);
   const record = rng.pick(records);
@@ -174,7 +266,11 @@ export function zipLie(rng: Rng, b: Uint8Array): Uint8Array {
   if (record.at + offset + width > out.length) return out;
   let value = rng.bool(0.8) ? rng.pick(EXTREME_U32) : rng.int(0x100000000);
   // Sizes that lie only a little are the interesting ones for "inflate stops at the declared size".
-  if (rng.bool(0.3)) value = Math.max(0, (width === 4 ? view.getUint32(record.at + offset, true) : view.getUint16(record.at + offset, true)) + rng.range(-64, 64));
+  if (rng.bool(0.3))
+    value = Math.max(
+      0,
+      (width === 4 ? view.getUint32(record.at + offset, true) : view.getUint16(record.at + offset, true)) + rng.range(-64, 64),
+    );
   if (width === 4) view.setUint32(record.at + offset, value >>> 0, true);
   else view.setUint16(record.at + offset, value & 0xffff, true);
   // Zip64: mark a size as saturated so the extra field is consulted.
@@ -195,7 +291,7 @@ function editThreeMfXml(rng: Rng, b: Uint8Array): Uint8Array {
   const files = unzipSync(b);
   const names = Object.keys(files);
   if (names.length === 0) return b;
-  const name = rng.bool(0.8) ? names.find((n) => n.toLowerCase().endsWith('.model')) ?? rng.pick(names) : rng.pick(names);
+  const name = rng.bool(0.8) ? (names.find((n) => n.toLowerCase().endsWith('.model')) ?? rng.pick(names)) : rng.pick(names);
   let xml = strFromU8(files[name]);
   switch (rng.int(8)) {
     case 0:
@@ -213,15 +309,26 @@ function editThreeMfXml(rng: Rng, b: Uint8Array): Uint8Array {
     case 2: {
       // A component cycle, self reference, or reference to nothing.
       const target = rng.pick(['1', '2', '999', '', '-1', '1e9']);
-      xml = xml.replace(/<\/object>/, `<components><component objectid="${target}"${rng.bool() ? ' transform="1 0 0 0 1 0 0 0 1 0 0 0"' : ''}/></components></object>`);
-      if (rng.bool()) xml = xml.replace(/<\/resources>/, `<object id="2" type="model"><components><component objectid="2"/><component objectid="1"/></components></object></resources>`);
+      xml = xml.replace(
+        /<\/object>/,
+        `<components><component objectid="${target}"${rng.bool() ? ' transform="1 0 0 0 1 0 0 0 1 0 0 0"' : ''}/></components></object>`,
+      );
+      if (rng.bool())
+        xml = xml.replace(
+          /<\/resources>/,
+          `<object id="2" type="model"><components><component objectid="2"/><component objectid="1"/></components></object></resources>`,
+        );
       break;
     }
     case 3:
       xml = xml.replace(/unit="[^"]*"/, `unit="${rng.pick(['parsec', '', 'meter', 'micron', 'constructor', '__proto__', 'toString'])}"`);
       break;
     case 4:
-      xml = xml.replace(/transform="[^"]*"|objectid="([^"]*)"/, (m) => (m.startsWith('transform') ? `transform="${rng.pick(['1e308 0 0 0 1e308 0 0 0 1e308 0 0 0', '-1 0 0 0 1 0 0 0 1 0 0 0', '1 2 3', 'a b c d e f g h i j k l', '0 0 0 0 0 0 0 0 0 0 0 0'])}"` : `${m} transform="${rng.pick(['1e38 0 0 0 1e38 0 0 0 1e38 0 0 0', '-1 0 0 0 1 0 0 0 1 0 0 0', '1 2 3', 'NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN'])}"`));
+      xml = xml.replace(/transform="[^"]*"|objectid="([^"]*)"/, (m) =>
+        m.startsWith('transform')
+          ? `transform="${rng.pick(['1e308 0 0 0 1e308 0 0 0 1e308 0 0 0', '-1 0 0 0 1 0 0 0 1 0 0 0', '1 2 3', 'a b c d e f g h i j k l', '0 0 0 0 0 0 0 0 0 0 0 0'])}"`
+          : `${m} transform="${rng.pick(['1e38 0 0 0 1e38 0 0 0 1e38 0 0 0', '-1 0 0 0 1 0 0 0 1 0 0 0', '1 2 3', 'NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN NaN'])}"`,
+      );
       break;
     case 5: {
       // Delete an attribute or a closing tag.
@@ -237,7 +344,21 @@ function editThreeMfXml(rng: Rng, b: Uint8Array): Uint8Array {
       break;
     default: {
       const at = rng.int(xml.length + 1);
-      xml = xml.slice(0, at) + rng.pick(['<', '<!--', '<![CDATA[', '<?', '<!DOCTYPE x [<!ENTITY a "aaaa">]>', '<a:triangle v1="0" v2="1" v3="2"/>', '"', "'", '<vertex x="1" y="2" z="3"/>', '>']) + xml.slice(at);
+      xml =
+        xml.slice(0, at) +
+        rng.pick([
+          '<',
+          '<!--',
+          '<![CDATA[',
+          '<?',
+          '<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+          '<a:triangle v1="0" v2="1" v3="2"/>',
+          '"',
+          "'",
+          '<vertex x="1" y="2" z="3"/>',
+          '>',
+        ]) +
+        xml.slice(at);
     }
   }
   files[name] = strToU8(xml.slice(0, 4 * 1024 * 1024));
@@ -300,7 +421,27 @@ export function buildGlb(json: unknown, bin: Uint8Array | undefined): Uint8Array
   return out;
 }
 
-const WEIRD_VALUES: unknown[] = [0, -1, 1, 3, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53, 1e308, -1e308, 0.5, 'NaN', '12', null, true, {}, [], [1, 2], 'x'];
+const WEIRD_VALUES: unknown[] = [
+  0,
+  -1,
+  1,
+  3,
+  2 ** 31,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 53,
+  1e308,
+  -1e308,
+  0.5,
+  'NaN',
+  '12',
+  null,
+  true,
+  {},
+  [],
+  [1, 2],
+  'x',
+];
 
 /** GLB lies: chunk lengths/types in the container, or accessor/bufferView/buffer fields in the JSON. */
 export function glbLie(rng: Rng, b: Uint8Array): Uint8Array {
@@ -320,8 +461,26 @@ export function glbLie(rng: Rng, b: Uint8Array): Uint8Array {
       if (accessors.length > 0) {
         const a = rng.pick(accessors);
         if (a && typeof a === 'object') {
-          const field = rng.pick(['count', 'count', 'count', 'byteOffset', 'byteOffset', 'bufferView', 'componentType', 'type', 'normalized', 'sparse', 'min', 'max']);
-          if (field === 'sparse') a.sparse = { count: weird(), indices: { bufferView: 0, componentType: 5125, byteOffset: weird() }, values: { bufferView: 0, byteOffset: weird() } };
+          const field = rng.pick([
+            'count',
+            'count',
+            'count',
+            'byteOffset',
+            'byteOffset',
+            'bufferView',
+            'componentType',
+            'type',
+            'normalized',
+            'sparse',
+            'min',
+            'max',
+          ]);
+          if (field === 'sparse')
+            a.sparse = {
+              count: weird(),
+              indices: { bufferView: 0, componentType: 5125, byteOffset: weird() },
+              values: { bufferView: 0, byteOffset: weird() },
+            };
           else if (field === 'bufferView' && rng.bool(0.4)) delete a.bufferView;
           else if (field === 'type') a.type = rng.pick(['MAT4', 'SCALAR', 'VEC5', '', 'VEC3']);
           else if (field === 'componentType') a.componentType = rng.pick([5120, 5121, 5122, 5123, 5125, 5126, 5124, 0, 'x']);
@@ -343,7 +502,14 @@ export function glbLie(rng: Rng, b: Uint8Array): Uint8Array {
       if (buffers.length > 0) {
         const buf = rng.pick(buffers);
         if (buf && typeof buf === 'object') {
-          if (rng.bool(0.3)) buf.uri = rng.pick(['data:application/octet-stream;base64,AAAA', 'file:///etc/passwd', 'http://127.0.0.1/x.bin', 'data:,', 'x.bin']);
+          if (rng.bool(0.3))
+            buf.uri = rng.pick([
+              'data:application/octet-stream;base64,AAAA',
+              'file:///etc/passwd',
+              'http://127.0.0.1/x.bin',
+              'data:,',
+              'x.bin',
+            ]);
           else buf.byteLength = weird();
         }
       }
@@ -351,7 +517,20 @@ export function glbLie(rng: Rng, b: Uint8Array): Uint8Array {
     }
     case 4: {
       // Top-level members of the wrong type.
-      const key = rng.pick(['accessors', 'bufferViews', 'buffers', 'meshes', 'nodes', 'scenes', 'scene', 'asset', 'extensionsRequired', 'extensionsUsed', 'images', 'materials']);
+      const key = rng.pick([
+        'accessors',
+        'bufferViews',
+        'buffers',
+        'meshes',
+        'nodes',
+        'scenes',
+        'scene',
+        'asset',
+        'extensionsRequired',
+        'extensionsUsed',
+        'images',
+        'materials',
+      ]);
       json[key] = rng.pick<unknown>([null, 5, 'x', {}, [], [null], [5], [{}], { length: 3 }, true]);
       break;
     }
@@ -369,7 +548,8 @@ export function glbLie(rng: Rng, b: Uint8Array): Uint8Array {
         if (n && typeof n === 'object') {
           const field = rng.pick(['mesh', 'children', 'matrix', 'scale', 'translation', 'rotation']);
           if (field === 'children') n.children = rng.pick([[0], [0, 0], [999], 'x', [-1]]);
-          else if (field === 'matrix') n.matrix = rng.pick([[1e308, 0, 0, 0, 0, 1e308, 0, 0, 0, 0, 1e308, 0, 0, 0, 0, 1], [1, 2, 3], Array(16).fill(0)]);
+          else if (field === 'matrix')
+            n.matrix = rng.pick([[1e308, 0, 0, 0, 0, 1e308, 0, 0, 0, 0, 1e308, 0, 0, 0, 0, 1], [1, 2, 3], Array(16).fill(0)]);
           else n[field] = weird();
         }
       }
@@ -401,9 +581,22 @@ export function mutate(rng: Rng, seed: Uint8Array, others: readonly Uint8Array[]
   const text = !isZip && !isGlb && isTexty(seed);
   const rounds = rng.pick([1, 1, 1, 2, 2, 3, 4]);
   for (let r = 0; r < rounds; r++) {
-    const generic: Mutator[] = [bitFlip, insertBytes, deleteBytes, truncate, duplicateChunk, (g, b) => overwriteInt(g, b, [80, 4, 8, 12, 16])];
+    const generic: Mutator[] = [
+      bitFlip,
+      insertBytes,
+      deleteBytes,
+      truncate,
+      duplicateChunk,
+      (g, b) => overwriteInt(g, b, [80, 4, 8, 12, 16]),
+    ];
     if (others.length > 0) generic.push((g, b) => splice(g, b, g.pick(others)));
-    const special: Mutator[] = isZip ? [zipLie, zipLie, threeMfXml, threeMfXml] : isGlb ? [glbLie, glbLie, glbLie] : text ? [numericTokens, numericTokens, lineEdit, lineEdit] : [];
+    const special: Mutator[] = isZip
+      ? [zipLie, zipLie, threeMfXml, threeMfXml]
+      : isGlb
+        ? [glbLie, glbLie, glbLie]
+        : text
+          ? [numericTokens, numericTokens, lineEdit, lineEdit]
+          : [];
     const pool = rng.bool(special.length > 0 ? 0.65 : 0) ? special : generic;
     out = rng.pick(pool)(rng, out);
     if (out.length > 4 * 1024 * 1024) out = out.subarray(0, 4 * 1024 * 1024);

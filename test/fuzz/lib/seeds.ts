@@ -25,18 +25,27 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const CORPUS_DIR = join(ROOT, '..', 'shared', 'corpus');
 
 function asciiStl(mesh: Mesh, quads = false): Uint8Array {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   const v = (i: number) => `      vertex ${p[i * 3]} ${p[i * 3 + 1]} ${p[i * 3 + 2]}\n`;
   let out = 'solid fuzz\n';
   for (let f = 0; f < t.length; f += 3) {
-    out += '  facet normal 0 0 1\n    outer loop\n' + v(t[f]) + v(t[f + 1]) + v(t[f + 2]) + (quads && f === 0 ? v(t[f + 2]) : '') + '    endloop\n  endfacet\n';
+    out +=
+      '  facet normal 0 0 1\n    outer loop\n' +
+      v(t[f]) +
+      v(t[f + 1]) +
+      v(t[f + 2]) +
+      (quads && f === 0 ? v(t[f + 2]) : '') +
+      '    endloop\n  endfacet\n';
   }
-  return strToU8(out + 'endsolid fuzz\n');
+  return strToU8(`${out}endsolid fuzz\n`);
 }
 
 function plyAscii(mesh: Mesh, extras: boolean): Uint8Array {
-  const p = mesh.positions, t = mesh.indices;
-  const nv = p.length / 3, nf = t.length / 3;
+  const p = mesh.positions,
+    t = mesh.indices;
+  const nv = p.length / 3,
+    nf = t.length / 3;
   let out = `ply\nformat ascii 1.0\ncomment fuzz seed\nelement vertex ${nv}\nproperty float x\nproperty float y\nproperty float z\n`;
   if (extras) out += 'property uchar red\nproperty list uchar float uv\n';
   out += `element face ${nf}\nproperty list uchar int vertex_indices\n`;
@@ -49,8 +58,10 @@ function plyAscii(mesh: Mesh, extras: boolean): Uint8Array {
 }
 
 function plyBinary(mesh: Mesh, little: boolean, quad: boolean): Uint8Array {
-  const p = mesh.positions, t = mesh.indices;
-  const nv = p.length / 3, nf = t.length / 3;
+  const p = mesh.positions,
+    t = mesh.indices;
+  const nv = p.length / 3,
+    nf = t.length / 3;
   const header = strToU8(
     `ply\nformat binary_${little ? 'little' : 'big'}_endian 1.0\nelement vertex ${nv}\nproperty float x\nproperty float y\nproperty float z\nproperty double quality\n` +
       `element face ${nf + (quad ? 1 : 0)}\nproperty uchar flags\nproperty list uchar uint vertex_indices\nend_header\n`,
@@ -83,7 +94,8 @@ function plyBinary(mesh: Mesh, little: boolean, quad: boolean): Uint8Array {
 }
 
 function objVariants(mesh: Mesh): Uint8Array {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   let out = '# fuzz seed\nmtllib x.mtl\no thing\n';
   for (let i = 0; i < p.length / 3; i++) out += `v ${p[i * 3]} ${p[i * 3 + 1]} ${p[i * 3 + 2]}\nvt 0 0\nvn 0 0 1\n`;
   const nv = p.length / 3;
@@ -98,7 +110,8 @@ function objVariants(mesh: Mesh): Uint8Array {
 
 /** A 3MF with components, build transforms (one mirroring), a support object and inch units. */
 function threeMfWithComponents(mesh: Mesh): Uint8Array {
-  const p = mesh.positions, t = mesh.indices;
+  const p = mesh.positions,
+    t = mesh.indices;
   let vertices = '';
   for (let i = 0; i < p.length / 3; i++) vertices += `<vertex x="${p[i * 3]}" y="${p[i * 3 + 1]}" z="${p[i * 3 + 2]}"/>`;
   let triangles = '';
@@ -113,8 +126,12 @@ function threeMfWithComponents(mesh: Mesh): Uint8Array {
 </m:resources>
 <m:build><m:item objectid="2" transform="1 0 0 0 1 0 0 0 1 0 0 10"/><m:item objectid="3"/></m:build>
 </m:model>`;
-  const rels = '<?xml version="1.0"?><Relationships><Relationship Target="/3D/Other.model" Id="r" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>';
-  return zipSync({ '_rels/.rels': strToU8(rels), '3D/Other.model': strToU8(model), '[Content_Types].xml': strToU8('<Types/>') }, { level: 6 });
+  const rels =
+    '<?xml version="1.0"?><Relationships><Relationship Target="/3D/Other.model" Id="r" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>';
+  return zipSync(
+    { '_rels/.rels': strToU8(rels), '3D/Other.model': strToU8(model), '[Content_Types].xml': strToU8('<Types/>') },
+    { level: 6 },
+  );
 }
 
 /** Binary STL whose header starts with "solid" (SolidWorks does this; our exporter refuses to). */
@@ -189,7 +206,8 @@ export async function imageSeeds(): Promise<Seed[]> {
     }
   }
   for (const name of readdirSync(join(ROOT, 'fixtures'))) {
-    if (/\.(png|jpe?g)$/i.test(name)) seeds.push({ name: `fixtures/${name}`, bytes: new Uint8Array(readFileSync(join(ROOT, 'fixtures', name))) });
+    if (/\.(png|jpe?g)$/i.test(name))
+      seeds.push({ name: `fixtures/${name}`, bytes: new Uint8Array(readFileSync(join(ROOT, 'fixtures', name))) });
   }
   seeds.push(...corpusFiles('images', 200 * 1024));
   imageSeedsCache = seeds;
@@ -206,7 +224,8 @@ function corpusFiles(dir: string, maxBytes: number): Seed[] {
       const full = join(path, name);
       const stat = statSync(full);
       if (stat.isDirectory()) visit(full, `${rel}${name}/`);
-      else if (stat.size <= maxBytes && !name.endsWith('.md')) out.push({ name: `corpus/${rel}${name}`, bytes: new Uint8Array(readFileSync(full)) });
+      else if (stat.size <= maxBytes && !name.endsWith('.md'))
+        out.push({ name: `corpus/${rel}${name}`, bytes: new Uint8Array(readFileSync(full)) });
     }
   };
   visit(root, `${dir}/`);

@@ -12,9 +12,21 @@ import { describeFailures, fuzzTarget, hexPrefix, runCase, summarize, type FuzzT
 
 /** Weights of every target of the fuzz run (the budget is split over all of them). */
 export const TARGET_WEIGHTS: Record<string, number> = {
-  sniff: 1, stl: 3, obj: 3, ply: 3, threemf: 3, glb: 3, 'read-mesh': 2,
-  'image-header': 2, 'image-decode': 3,
-  multipart: 2, 'upload-route': 3, 'jobs-json': 2, 'checkout-json': 1, 'webhook-json': 2, params: 1,
+  sniff: 1,
+  stl: 3,
+  obj: 3,
+  ply: 3,
+  threemf: 3,
+  glb: 3,
+  'read-mesh': 2,
+  'image-header': 2,
+  'image-decode': 3,
+  multipart: 2,
+  'upload-route': 3,
+  'jobs-json': 2,
+  'checkout-json': 1,
+  'webhook-json': 2,
+  params: 1,
 };
 
 export function budgetMsFor(target: string): number {
@@ -36,25 +48,29 @@ export function fuzzSuite(targets: Array<FuzzTarget<any>>, options: SuiteOptions
     if (options.casesPerTarget && cases === undefined) throw new Error(`fuzzSuite: no case count for ${target.name}`);
     const budget = cases === undefined ? budgetMsFor(target.name) : undefined;
     const timeout = (budget ?? 30_000) + 120_000;
-    it(`${target.name} ${budget === undefined ? `(${cases} cases)` : `(${(budget / 1000).toFixed(1)} s)`}: only coded errors, bounded time and memory`, async () => {
-      const ctx = await target.setup();
-      try {
-        if (replay) {
-          const caseSeed = Number(replay[1]);
-          const input = target.generate(createRng(caseSeed), ctx);
-          console.log(`replay ${target.name}:${caseSeed}: ${hexPrefix(input, 256)}`);
-          const { failure, ms } = await runCase(target, ctx, input);
-          console.log(failure ? `${failure.kind}: ${failure.message}` : `fine (${ms.toFixed(0)} ms)`);
-          expect(failure?.message).toBeUndefined();
-          return;
+    it(
+      `${target.name} ${budget === undefined ? `(${cases} cases)` : `(${(budget / 1000).toFixed(1)} s)`}: only coded errors, bounded time and memory`,
+      async () => {
+        const ctx = await target.setup();
+        try {
+          if (replay) {
+            const caseSeed = Number(replay[1]);
+            const input = target.generate(createRng(caseSeed), ctx);
+            console.log(`replay ${target.name}:${caseSeed}: ${hexPrefix(input, 256)}`);
+            const { failure, ms } = await runCase(target, ctx, input);
+            console.log(failure ? `${failure.kind}: ${failure.message}` : `fine (${ms.toFixed(0)} ms)`);
+            expect(failure?.message).toBeUndefined();
+            return;
+          }
+          const report = await fuzzTarget(target, ctx, { maxCases: cases, budgetMs: budget });
+          console.log(summarize(report));
+          expect(report.cases).toBeGreaterThan(0);
+          expect(report.failures.length, describeFailures(report)).toBe(0);
+        } finally {
+          await target.teardown?.(ctx);
         }
-        const report = await fuzzTarget(target, ctx, { maxCases: cases, budgetMs: budget });
-        console.log(summarize(report));
-        expect(report.cases).toBeGreaterThan(0);
-        expect(report.failures.length, describeFailures(report)).toBe(0);
-      } finally {
-        await target.teardown?.(ctx);
-      }
-    }, timeout);
+      },
+      timeout,
+    );
   }
 }

@@ -32,7 +32,7 @@ const encoder = new TextEncoder();
 // ---------- request <-> bytes ----------
 
 export function encodeRequest(headers: Record<string, string>, body: Uint8Array | string): Uint8Array {
-  const head = encoder.encode(JSON.stringify(headers) + '\n');
+  const head = encoder.encode(`${JSON.stringify(headers)}\n`);
   const tail = typeof body === 'string' ? encoder.encode(body) : body;
   const out = new Uint8Array(head.length + tail.length);
   out.set(head);
@@ -54,7 +54,10 @@ export function decodeRequest(input: Uint8Array): { headers: Record<string, stri
   const clean: Record<string, string> = {};
   // Values a client could actually send (a fetch Request refuses others before our code runs).
   for (const [k, v] of Object.entries(headers)) {
-    if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) clean[k] = String(v).replace(/[^\t\x20-\x7e]/g, '').trim();
+    if (/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k))
+      clean[k] = String(v)
+        .replace(/[^\t\x20-\x7e]/g, '')
+        .trim();
   }
   return { headers: clean, body: input.subarray(nl + 1) };
 }
@@ -98,16 +101,19 @@ export async function httpContext(): Promise<HttpCtx> {
     const creem = await startFakeCreem();
     const infra = await createTestServices(
       {
-      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-      CREEM_API_KEY: creem.apiKey,
-      CREEM_WEBHOOK_SECRET: creem.webhookSecret,
-      CREEM_API_URL: creem.url,
-      CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack,plan-300=prod_plan300:300:plan',
+        MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+        CREEM_API_KEY: creem.apiKey,
+        CREEM_WEBHOOK_SECRET: creem.webhookSecret,
+        CREEM_API_URL: creem.url,
+        CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack,plan-300=prod_plan300:300:plan',
       },
       { logger: capturingLogger },
     );
     const jobs = createJobsRuntime(infra.services, idleExecutor, { pollMs: 60_000 });
-    const app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, { jobs }) });
+    const app = createApp(infra.services, {
+      health: async () => ({ database: true, pool: null }),
+      routers: buildRouters(infra.services, { jobs }),
+    });
     const cookie = await signUp(app, `fuzz${++users}@example.com`);
     const session = (await (await app.request('/api/auth/get-session', { headers: { cookie } })).json()) as { user: { id: string } };
     const seeds = [...(await meshSeeds()), ...(await imageSeeds())].filter((s) => s.bytes.length <= MAX_UPLOAD_BYTES);
@@ -118,7 +124,16 @@ export async function httpContext(): Promise<HttpCtx> {
       if (res.status !== 201) throw new Error(`fuzz setup: upload of ${name} answered ${res.status} ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     };
-    return { infra, creem, app, cookie, userId: session.user.id, imageUploadId: await uploadOf('rgba.png'), meshUploadId: await uploadOf('box.stl'), seeds };
+    return {
+      infra,
+      creem,
+      app,
+      cookie,
+      userId: session.user.id,
+      imageUploadId: await uploadOf('rgba.png'),
+      meshUploadId: await uploadOf('box.stl'),
+      seeds,
+    };
   })();
   return shared;
 }
@@ -144,7 +159,8 @@ async function checkResponse(res: Response, what: string, allowed5xx: readonly s
   if (res.status >= 400) {
     const code = body?.error?.code;
     if (typeof code !== 'string') throw new FuzzViolation(`${what}: ${res.status} without an error code: ${text.slice(0, 200)}`);
-    if (res.status >= 500 && !allowed5xx.includes(code)) throw new FuzzViolation(`${what}: ${res.status} ${code}: ${body.error.message}; logged: ${lastLoggedError}`);
+    if (res.status >= 500 && !allowed5xx.includes(code))
+      throw new FuzzViolation(`${what}: ${res.status} ${code}: ${body.error.message}; logged: ${lastLoggedError}`);
   }
   return body;
 }
@@ -157,7 +173,19 @@ function statusLabel(res: Response, body: unknown): string {
 
 // ---------- multipart ----------
 
-const BOUNDARIES = ['----fuzzboundary7MA4YWxkTrZu0gW', 'x', '', 'a'.repeat(70), 'b'.repeat(5000), '"quoted"', 'has space', 'semi;colon', '--', 'ünï', '\t'];
+const BOUNDARIES = [
+  '----fuzzboundary7MA4YWxkTrZu0gW',
+  'x',
+  '',
+  'a'.repeat(70),
+  'b'.repeat(5000),
+  '"quoted"',
+  'has space',
+  'semi;colon',
+  '--',
+  'ünï',
+  '\t',
+];
 const DISPOSITIONS = [
   (n: string) => `form-data; name="file"; filename="${n}"`,
   (n: string) => `form-data; name=file; filename=${n}`,
@@ -179,16 +207,22 @@ function multipartCase(rng: Rng, seeds: readonly Seed[]): Uint8Array {
   const crlf = rng.bool(0.9) ? '\r\n' : '\n';
   const disposition = rng.bool(0.6) ? DISPOSITIONS[0](seed.name.replace(/.*\//, '')) : rng.pick(DISPOSITIONS)(seed.name);
   const partHeaders = [`Content-Disposition: ${disposition}`];
-  if (rng.bool(0.5)) partHeaders.push(`Content-Type: ${rng.pick(['application/octet-stream', 'image/png', 'model/stl', '', 'text/plain; charset=utf-16'])}`);
+  if (rng.bool(0.5))
+    partHeaders.push(`Content-Type: ${rng.pick(['application/octet-stream', 'image/png', 'model/stl', '', 'text/plain; charset=utf-16'])}`);
   if (rng.bool(0.05)) partHeaders.push(`X-Junk: ${'j'.repeat(rng.pick([100, 70000]))}`);
   const parts: Array<string | Uint8Array> = [];
-  if (rng.bool(0.1)) parts.push(rng.pick(['preamble junk', '\r\n', '--' + bodyBoundary + 'x\r\n']));
+  if (rng.bool(0.1)) parts.push(rng.pick(['preamble junk', '\r\n', `--${bodyBoundary}x\r\n`]));
   if (rng.bool(0.1)) {
-    for (let i = rng.pick([1, 2, 50, 1000]); i > 0; i--) parts.push(`--${bodyBoundary}${crlf}Content-Disposition: form-data; name="f${i}"${crlf}${crlf}v${crlf}`);
+    for (let i = rng.pick([1, 2, 50, 1000]); i > 0; i--)
+      parts.push(`--${bodyBoundary}${crlf}Content-Disposition: form-data; name="f${i}"${crlf}${crlf}v${crlf}`);
   }
   parts.push(`--${bodyBoundary}${crlf}${partHeaders.join(crlf)}${rng.bool(0.95) ? crlf + crlf : crlf}`, file);
   if (rng.bool(0.1)) parts.push(`${crlf}--${bodyBoundary}${crlf}${partHeaders.join(crlf)}${crlf}${crlf}`, file);
-  parts.push(rng.bool(0.9) ? `${crlf}--${bodyBoundary}--${crlf}` : rng.pick(['', `${crlf}--${bodyBoundary}`, `${crlf}--${bodyBoundary}--epilogue junk`]));
+  parts.push(
+    rng.bool(0.9)
+      ? `${crlf}--${bodyBoundary}--${crlf}`
+      : rng.pick(['', `${crlf}--${bodyBoundary}`, `${crlf}--${bodyBoundary}--epilogue junk`]),
+  );
   let body: Uint8Array = concatParts(parts);
   if (rng.bool(0.25)) body = mutate(rng, body);
   const contentType = rng.bool(0.75)
@@ -206,7 +240,10 @@ function multipartCase(rng: Rng, seeds: readonly Seed[]): Uint8Array {
         `multipart/form-data; charset=utf-8; boundary=${boundary}`,
       ]);
   const headers: Record<string, string> = { 'content-type': contentType };
-  if (rng.bool(0.1)) headers['content-length'] = String(rng.pick([0, 1, body.length - 1, body.length + 1000, 2 ** 53, -1, 'abc' as unknown as number, MAX_UPLOAD_BYTES * 4]));
+  if (rng.bool(0.1))
+    headers['content-length'] = String(
+      rng.pick([0, 1, body.length - 1, body.length + 1000, 2 ** 53, -1, 'abc' as unknown as number, MAX_UPLOAD_BYTES * 4]),
+    );
   return encodeRequest(headers, body);
 }
 
@@ -231,9 +268,15 @@ export const multipartTarget: FuzzTarget<HttpCtx> = {
   generate: (rng, ctx) => multipartCase(rng, ctx.seeds),
   async run(input) {
     const { headers, body } = decodeRequest(input);
-    const request = new Request('http://localhost/api/v1/uploads', { method: 'POST', headers, body: bodyOf(body), duplex: 'half' } as RequestInit);
+    const request = new Request('http://localhost/api/v1/uploads', {
+      method: 'POST',
+      headers,
+      body: bodyOf(body),
+      duplex: 'half',
+    } as RequestInit);
     const file = await readMultipartFile(request, 'file', MAX_UPLOAD_BYTES);
-    if (!(file.bytes instanceof Uint8Array) || file.bytes.length > MAX_UPLOAD_BYTES) throw new FuzzViolation(`readMultipartFile returned ${file.bytes?.length} bytes`);
+    if (!(file.bytes instanceof Uint8Array) || file.bytes.length > MAX_UPLOAD_BYTES)
+      throw new FuzzViolation(`readMultipartFile returned ${file.bytes?.length} bytes`);
     if (typeof file.name !== 'string') throw new FuzzViolation('readMultipartFile returned a name that is not a string');
     return 'read';
   },
@@ -246,7 +289,11 @@ export const uploadRouteTarget: FuzzTarget<HttpCtx> = {
   generate: (rng, ctx) => multipartCase(rng, ctx.seeds),
   async run(input, ctx) {
     const { headers, body } = decodeRequest(input);
-    const res = await ctx.app.request('/api/v1/uploads', { method: 'POST', headers: { ...headers, cookie: ctx.cookie }, body: bodyOf(body) });
+    const res = await ctx.app.request('/api/v1/uploads', {
+      method: 'POST',
+      headers: { ...headers, cookie: ctx.cookie },
+      body: bodyOf(body),
+    });
     const answer = (await checkResponse(res, 'POST /api/v1/uploads')) as { id?: string } | undefined;
     if (res.status === 201) {
       if (typeof answer?.id !== 'string') throw new FuzzViolation('201 without an upload id');
@@ -259,18 +306,43 @@ export const uploadRouteTarget: FuzzTarget<HttpCtx> = {
 
 // ---------- JSON bodies ----------
 
-const PARAM_KEYS = [...new Set([...Object.keys(IMAGE_JOB_DEFAULTS), ...Object.keys(MESH_JOB_DEFAULTS), 'heightMm', 'units', 'targetSizeMm', 'targetHeightMm', 'upAxis', 'placeOnBed', 'views', 'style'])];
+const PARAM_KEYS = [
+  ...new Set([
+    ...Object.keys(IMAGE_JOB_DEFAULTS),
+    ...Object.keys(MESH_JOB_DEFAULTS),
+    'heightMm',
+    'units',
+    'targetSizeMm',
+    'targetHeightMm',
+    'upAxis',
+    'placeOnBed',
+    'views',
+    'style',
+  ]),
+];
 
 function randomParams(rng: Rng): unknown {
   if (rng.bool(0.1)) return randomJson(rng, 3, PARAM_KEYS);
   const out: Record<string, unknown> = {};
   for (let i = rng.int(6); i > 0; i--) {
     const key = rng.bool(0.85) ? rng.pick(PARAM_KEYS) : rng.pick(WEIRD_KEYS);
-    const valid = (IMAGE_JOB_DEFAULTS as unknown as Record<string, unknown>)[key] ?? (MESH_JOB_DEFAULTS as unknown as Record<string, unknown>)[key];
-    Object.defineProperty(out, key, { value: rng.bool(0.3) && valid !== undefined ? valid : rng.bool(0.15) ? randomJson(rng, 3, PARAM_KEYS) : weirdScalar(rng), enumerable: true, writable: true, configurable: true });
+    const valid =
+      (IMAGE_JOB_DEFAULTS as unknown as Record<string, unknown>)[key] ?? (MESH_JOB_DEFAULTS as unknown as Record<string, unknown>)[key];
+    Object.defineProperty(out, key, {
+      value: rng.bool(0.3) && valid !== undefined ? valid : rng.bool(0.15) ? randomJson(rng, 3, PARAM_KEYS) : weirdScalar(rng),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   // An own "__proto__" key, as JSON.parse makes from a client's body (plain assignment would set the prototype).
-  if (rng.bool(0.1)) Object.defineProperty(out, '__proto__', { value: { heightMm: -1e9, units: 'parsec', targetSizeMm: -5, maxTriangles: 1e12 }, enumerable: true, writable: true, configurable: true });
+  if (rng.bool(0.1))
+    Object.defineProperty(out, '__proto__', {
+      value: { heightMm: -1e9, units: 'parsec', targetSizeMm: -5, maxTriangles: 1e12 },
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
@@ -288,7 +360,9 @@ function jsonBody(rng: Rng, structured: () => Record<string, unknown>, keys: rea
 }
 
 const jsonHeaders = (rng: Rng): Record<string, string> =>
-  rng.bool(0.9) ? { 'content-type': 'application/json' } : { 'content-type': rng.pick(['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', '']) };
+  rng.bool(0.9)
+    ? { 'content-type': 'application/json' }
+    : { 'content-type': rng.pick(['text/plain', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', '']) };
 
 export const jobsJsonTarget: FuzzTarget<HttpCtx> = {
   name: 'jobs-json',
@@ -299,7 +373,15 @@ export const jobsJsonTarget: FuzzTarget<HttpCtx> = {
       rng,
       () => ({
         mode: rng.bool(0.8) ? rng.pick(JOB_MODES) : weirdScalar(rng),
-        uploadId: rng.pick<unknown>([ctx.imageUploadId, ctx.meshUploadId, ctx.imageUploadId, 'upl_missing', '', 'x'.repeat(101), weirdScalar(rng)]),
+        uploadId: rng.pick<unknown>([
+          ctx.imageUploadId,
+          ctx.meshUploadId,
+          ctx.imageUploadId,
+          'upl_missing',
+          '',
+          'x'.repeat(101),
+          weirdScalar(rng),
+        ]),
         params: randomParams(rng),
         dryRun: rng.pick<unknown>([true, true, true, false, 'true', 1, null]),
         ...(rng.bool(0.2) ? { prompt: rng.pick<unknown>(['a cat', '', ' ', 'p'.repeat(2001), 5, null]) } : {}),
@@ -322,27 +404,74 @@ export const checkoutJsonTarget: FuzzTarget<HttpCtx> = {
   weight: 1,
   setup: httpContext,
   generate(rng) {
-    const body = jsonBody(rng, () => ({ product: rng.pick<unknown>(['pack-100', 'plan-300', 'pack-999', '', 'p'.repeat(65), weirdScalar(rng)]), ...(rng.bool(0.2) ? { extra: randomJson(rng, 2) } : {}) }), ['product']);
+    const body = jsonBody(
+      rng,
+      () => ({
+        product: rng.pick<unknown>(['pack-100', 'plan-300', 'pack-999', '', 'p'.repeat(65), weirdScalar(rng)]),
+        ...(rng.bool(0.2) ? { extra: randomJson(rng, 2) } : {}),
+      }),
+      ['product'],
+    );
     return encodeRequest(jsonHeaders(rng), body);
   },
   async run(input, ctx) {
     const { headers, body } = decodeRequest(input);
-    const res = await ctx.app.request('/api/v1/billing/checkout', { method: 'POST', headers: { ...headers, cookie: ctx.cookie }, body: bodyOf(body) });
+    const res = await ctx.app.request('/api/v1/billing/checkout', {
+      method: 'POST',
+      headers: { ...headers, cookie: ctx.cookie },
+      body: bodyOf(body),
+    });
     return statusLabel(res, await checkResponse(res, 'POST /api/v1/billing/checkout'));
   },
 };
 
-const EVENT_TYPES = ['checkout.completed', 'subscription.active', 'subscription.paid', 'subscription.trialing', 'subscription.canceled', 'subscription.expired', 'subscription.update', 'refund.created', 'dispute.created', 'unknown.event'];
-const OBJECT_KEYS = ['id', 'request_id', 'order', 'product', 'customer', 'subscription', 'units', 'metadata', 'status', 'last_transaction_id', 'current_period_end_date', 'refund_amount', 'transaction', 'checkout', 'amount', 'userId', 'type'];
+const EVENT_TYPES = [
+  'checkout.completed',
+  'subscription.active',
+  'subscription.paid',
+  'subscription.trialing',
+  'subscription.canceled',
+  'subscription.expired',
+  'subscription.update',
+  'refund.created',
+  'dispute.created',
+  'unknown.event',
+];
+const OBJECT_KEYS = [
+  'id',
+  'request_id',
+  'order',
+  'product',
+  'customer',
+  'subscription',
+  'units',
+  'metadata',
+  'status',
+  'last_transaction_id',
+  'current_period_end_date',
+  'refund_amount',
+  'transaction',
+  'checkout',
+  'amount',
+  'userId',
+  'type',
+];
 
 function webhookObject(rng: Rng, userId: string): Record<string, unknown> {
   const value = (key: string): unknown => {
     if (rng.bool(0.25)) return weirdScalar(rng);
     switch (key) {
       case 'metadata':
-        return { userId: rng.pick<unknown>([userId, userId, 'usr_gone', '', 5, null, {}]), productKey: rng.pick<unknown>(['pack-100', 'plan-300', 'nope', 7]) };
+        return {
+          userId: rng.pick<unknown>([userId, userId, 'usr_gone', '', 5, null, {}]),
+          productKey: rng.pick<unknown>(['pack-100', 'plan-300', 'nope', 7]),
+        };
       case 'order':
-        return { id: `ord_${rng.int(50)}`, amount: rng.pick<unknown>([100, 0, -1, 1e308, '100']), type: rng.pick(['onetime', 'recurring']) };
+        return {
+          id: `ord_${rng.int(50)}`,
+          amount: rng.pick<unknown>([100, 0, -1, 1e308, '100']),
+          type: rng.pick(['onetime', 'recurring']),
+        };
       case 'product':
         return rng.bool() ? rng.pick(['prod_pack100', 'prod_plan300', 'prod_unknown']) : { id: rng.pick(['prod_pack100', 'prod_plan300']) };
       case 'customer':
@@ -388,8 +517,13 @@ export const webhookJsonTarget: FuzzTarget<HttpCtx> = {
     const text = new TextDecoder().decode(body);
     // Most deliveries are signed (so the body reaches the event parser); some are not, or wrongly.
     const mode = body.length % 8;
-    const signature = mode === 0 ? undefined : mode === 1 ? 'ab'.repeat(32) : mode === 2 ? 'sha256=zz' : await signCreemBody(text, ctx.creem.webhookSecret);
-    const res = await ctx.app.request('/api/v1/webhooks/creem', { method: 'POST', headers: { ...headers, ...(signature ? { 'creem-signature': signature } : {}) }, body: text });
+    const signature =
+      mode === 0 ? undefined : mode === 1 ? 'ab'.repeat(32) : mode === 2 ? 'sha256=zz' : await signCreemBody(text, ctx.creem.webhookSecret);
+    const res = await ctx.app.request('/api/v1/webhooks/creem', {
+      method: 'POST',
+      headers: { ...headers, ...(signature ? { 'creem-signature': signature } : {}) },
+      body: text,
+    });
     return statusLabel(res, await checkResponse(res, 'POST /api/v1/webhooks/creem'));
   },
 };
@@ -419,14 +553,16 @@ export const paramsTarget: FuzzTarget<null> = {
         throw error;
       }
       // Accepted: own, JSON-typed values only, nothing inherited through a "__proto__" key.
-      if (Object.getPrototypeOf(params) !== Object.prototype) throw new FuzzViolation(`${resolve.name}: the result's prototype was replaced`);
+      if (Object.getPrototypeOf(params) !== Object.prototype)
+        throw new FuzzViolation(`${resolve.name}: the result's prototype was replaced`);
       for (const key in params) {
         if (!Object.hasOwn(params, key)) throw new FuzzViolation(`${resolve.name}: "${key}" is inherited, not validated`);
       }
       for (const [key, v] of Object.entries(params)) {
         if (typeof v === 'number' && !Number.isFinite(v)) throw new FuzzViolation(`${resolve.name}: ${key} is ${v}`);
       }
-      if (!Array.isArray(params.formats) || params.formats.length === 0) throw new FuzzViolation(`${resolve.name}: formats is ${JSON.stringify(params.formats)}`);
+      if (!Array.isArray(params.formats) || params.formats.length === 0)
+        throw new FuzzViolation(`${resolve.name}: formats is ${JSON.stringify(params.formats)}`);
     }
   },
 };

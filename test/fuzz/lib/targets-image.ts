@@ -26,7 +26,11 @@ function generateImage(rng: Rng, seeds: readonly Seed[]): Uint8Array {
     if (rng.bool(0.3)) out = overwriteInt(rng, out, IMAGE_HEADER_OFFSETS);
     return out;
   }
-  return mutate(rng, seed, seeds.map((s) => s.bytes));
+  return mutate(
+    rng,
+    seed,
+    seeds.map((s) => s.bytes),
+  );
 }
 
 export const imageHeaderTarget: FuzzTarget<{ seeds: Seed[] }> = {
@@ -56,9 +60,12 @@ export const imageDecodeTarget: FuzzTarget<{ seeds: Seed[] }> = {
   async run(input) {
     const { heightmap, header } = await decodeImage(input, sharpImageCodec, DECODE_LIMITS);
     const { width, height, values, mask } = heightmap;
-    if (width * height > DECODE_LIMITS.maxPixels) throw new FuzzViolation(`decoded ${width}x${height}, over the ${DECODE_LIMITS.maxPixels} pixel limit`);
-    if (width !== header.width || height !== header.height) throw new FuzzViolation(`header said ${header.width}x${header.height}, decode gave ${width}x${height}`);
-    if (values.length !== width * height || (mask && mask.length !== values.length)) throw new FuzzViolation('heightmap planes have the wrong length');
+    if (width * height > DECODE_LIMITS.maxPixels)
+      throw new FuzzViolation(`decoded ${width}x${height}, over the ${DECODE_LIMITS.maxPixels} pixel limit`);
+    if (width !== header.width || height !== header.height)
+      throw new FuzzViolation(`header said ${header.width}x${header.height}, decode gave ${width}x${height}`);
+    if (values.length !== width * height || (mask && mask.length !== values.length))
+      throw new FuzzViolation('heightmap planes have the wrong length');
     for (let i = 0; i < values.length; i++) {
       if (!(values[i] >= 0 && values[i] <= 1)) throw new FuzzViolation(`heightmap value ${i} is ${values[i]}`);
     }

@@ -21,7 +21,13 @@ import type { Rng } from './prng.ts';
 import { imageSeeds, meshSeeds, type Seed } from './seeds.ts';
 
 const EXTENSION: Record<MeshFormat, RegExp> = { stl: /\.stl$/i, obj: /\.obj$/i, ply: /\.ply$/i, glb: /\.glb$/i, '3mf': /\.3mf$/i };
-const MAGIC: Partial<Record<MeshFormat, string>> = { glb: 'glTF\x02\x00\x00\x00', '3mf': 'PK\x03\x04', ply: 'ply\n', stl: 'solid ', obj: 'v ' };
+const MAGIC: Partial<Record<MeshFormat, string>> = {
+  glb: 'glTF\x02\x00\x00\x00',
+  '3mf': 'PK\x03\x04',
+  ply: 'ply\n',
+  stl: 'solid ',
+  obj: 'v ',
+};
 
 /** Small limits for some inputs (chosen by the input's length, so a saved input replays the same way). */
 export function limitsFor(input: Uint8Array) {
@@ -135,14 +141,30 @@ export const sniffTarget: FuzzTarget<{ all: Seed[] }> = {
   async setup() {
     return { all: [...(await meshSeeds()), ...(await imageSeeds())] };
   },
-  generate: (rng, ctx) => generateFrom(rng, ctx.all, ctx.all, rng.pick(['glTF', 'PK\x03\x04', 'ply\r', '\x89PNG\r\n\x1a\n', 'RIFF\x00\x00\x00\x00WEBP', '\x00\x00\x00\x18ftypavif', 'II*\x00', 'solid'])),
+  generate: (rng, ctx) =>
+    generateFrom(
+      rng,
+      ctx.all,
+      ctx.all,
+      rng.pick([
+        'glTF',
+        'PK\x03\x04',
+        'ply\r',
+        '\x89PNG\r\n\x1a\n',
+        'RIFF\x00\x00\x00\x00WEBP',
+        '\x00\x00\x00\x18ftypavif',
+        'II*\x00',
+        'solid',
+      ]),
+    ),
   run(input) {
     const mesh = sniffMeshFormat(input);
     if (mesh !== undefined && !MESH_FORMATS.has(mesh)) throw new FuzzViolation(`sniffMeshFormat answered ${String(mesh)}`);
     const image = sniffImageFormat(input);
     if (image !== undefined && !IMAGE_FORMATS.has(image)) throw new FuzzViolation(`sniffImageFormat answered ${String(image)}`);
     const content = sniffContent(input);
-    if (content && content.kind === 'image' && content.format !== image) throw new FuzzViolation('sniffContent disagrees with sniffImageFormat');
+    if (content && content.kind === 'image' && content.format !== image)
+      throw new FuzzViolation('sniffContent disagrees with sniffImageFormat');
   },
 };
 

@@ -7,12 +7,19 @@ import { session } from '../session.ts';
 
 function nextPath(query: URLSearchParams): string {
   const next = query.get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/create';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/create';
 }
 
 function authForm(ctx: PageContext, kind: 'sign-in' | 'sign-up'): void {
   const name = h('input', { type: 'text', name: 'name', autocomplete: 'name', required: true, maxlength: 100 });
-  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email', required: true, inputmode: 'email', spellcheck: 'false' });
+  const email = h('input', {
+    type: 'email',
+    name: 'email',
+    autocomplete: 'email',
+    required: true,
+    inputmode: 'email',
+    spellcheck: 'false',
+  });
   const password = h('input', {
     type: 'password',
     name: 'password',
@@ -58,17 +65,32 @@ function authForm(ctx: PageContext, kind: 'sign-in' | 'sign-up'): void {
   );
   const other =
     kind === 'sign-in'
-      ? h('p', {}, 'New here? ', h('a', { href: `/sign-up${location.search}`, 'data-link': true }, 'Create an account'), ' — it comes with free credits.')
+      ? h(
+          'p',
+          {},
+          'New here? ',
+          h('a', { href: `/sign-up${location.search}`, 'data-link': true }, 'Create an account'),
+          ' — it comes with free credits.',
+        )
       : h('p', {}, 'Already have an account? ', h('a', { href: `/sign-in${location.search}`, 'data-link': true }, 'Sign in'));
-  const deleted = kind === 'sign-up' && ctx.query.get('deleted') === '1' ? h('p', { class: 'notice', role: 'status' }, 'Your account and everything in it were deleted.') : null;
+  const deleted =
+    kind === 'sign-up' && ctx.query.get('deleted') === '1'
+      ? h('p', { class: 'notice', role: 'status' }, 'Your account and everything in it were deleted.')
+      : null;
   ctx.main.append(
     h(
       'section',
       { class: 'auth' },
       deleted,
-      h('div', { class: 'auth-intro' },
+      h(
+        'div',
+        { class: 'auth-intro' },
         h('h1', {}, kind === 'sign-in' ? 'Sign in' : 'Create an account'),
-        h('p', { class: 'lede' }, 'Turn photos into lithophanes and reliefs, logos into keychains and cookie cutters, and broken 3D files into printable solids.'),
+        h(
+          'p',
+          { class: 'lede' },
+          'Turn photos into lithophanes and reliefs, logos into keychains and cookie cutters, and broken 3D files into printable solids.',
+        ),
       ),
       form,
       other,

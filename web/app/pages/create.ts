@@ -42,11 +42,19 @@ export async function createPage(ctx: PageContext) {
   const uploadStatus = h('p', { class: 'upload-status', 'aria-live': 'polite' });
   const uploadProgress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
   const fileInput = h('input', { type: 'file', accept: ACCEPT, class: 'visually-hidden', id: nextId('file'), 'data-testid': 'file-input' });
-  const cameraInput = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', id: nextId('camera') });
+  const cameraInput = h('input', {
+    type: 'file',
+    accept: 'image/*',
+    capture: 'environment',
+    class: 'visually-hidden',
+    id: nextId('camera'),
+  });
   const drop = h(
     'div',
     { class: 'dropzone' },
-    h('label', { for: fileInput.id, class: 'dropzone-label' },
+    h(
+      'label',
+      { for: fileInput.id, class: 'dropzone-label' },
       h('strong', {}, 'Drop a photo, logo or 3D file here'),
       h('span', {}, ' or choose one'),
       h('small', {}, 'JPEG, PNG, WebP, HEIC · STL, OBJ, PLY, 3MF, GLB'),
@@ -87,7 +95,9 @@ export async function createPage(ctx: PageContext) {
       scheduleCost();
     });
     modeRadios.set(c.id, radio);
-    modeGroup.append(h('div', { class: 'choice' }, radio, h('label', { for: radio.id }, h('strong', {}, c.title), h('small', {}, c.blurb))));
+    modeGroup.append(
+      h('div', { class: 'choice' }, radio, h('label', { for: radio.id }, h('strong', {}, c.title), h('small', {}, c.blurb))),
+    );
   }
 
   // ---- parameters
@@ -107,7 +117,13 @@ export async function createPage(ctx: PageContext) {
     { class: 'card params-card' },
     h('legend', {}, '3. Adjust'),
     paramsBody,
-    h('fieldset', { class: 'inline' }, h('legend', {}, 'Files'), formatsBox, h('small', { class: 'hint' }, 'A GLB for the 3D viewer, a preview picture and the printability report come with every job.')),
+    h(
+      'fieldset',
+      { class: 'inline' },
+      h('legend', {}, 'Files'),
+      formatsBox,
+      h('small', { class: 'hint' }, 'A GLB for the 3D viewer, a preview picture and the printability report come with every job.'),
+    ),
   );
 
   function control(key: string, spec: ParamSpec): HTMLElement {
@@ -127,7 +143,11 @@ export async function createPage(ctx: PageContext) {
       return h('div', { class: 'field check' }, box, h('label', { for: id }, spec.label), hint);
     }
     if (spec.kind === 'select') {
-      const select = h('select', { id, 'aria-describedby': hintId }, spec.options.map(([v, label]) => h('option', { value: v, selected: values[key] === v }, label)));
+      const select = h(
+        'select',
+        { id, 'aria-describedby': hintId },
+        spec.options.map(([v, label]) => h('option', { value: v, selected: values[key] === v }, label)),
+      );
       select.addEventListener('change', () => {
         values[key] = select.value;
         changed();
@@ -186,7 +206,12 @@ export async function createPage(ctx: PageContext) {
   // ---- preview
   const viewerBox = h('div', { class: 'viewer', 'data-testid': 'preview' });
   // Lithophanes: a second view, the plate lit from behind.
-  const backlitCanvas = h('canvas', { class: 'backlit-canvas', role: 'img', 'aria-label': 'The lithophane lit from behind', 'data-testid': 'backlit-preview' });
+  const backlitCanvas = h('canvas', {
+    class: 'backlit-canvas',
+    role: 'img',
+    'aria-label': 'The lithophane lit from behind',
+    'data-testid': 'backlit-preview',
+  });
   const backlitBox = h('div', { class: 'viewer backlit-live', hidden: true }, backlitCanvas);
   let showBacklit = false;
   const viewToggle = h('div', { class: 'tabs view-toggle', role: 'group', 'aria-label': 'Preview view', hidden: true });
@@ -203,7 +228,11 @@ export async function createPage(ctx: PageContext) {
   const previewEmpty = h('p', { class: 'viewer-empty' }, 'Your preview appears here.');
   viewerBox.append(previewEmpty);
   const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
-  const previewNote = h('small', { class: 'hint' }, 'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.');
+  const previewNote = h(
+    'small',
+    { class: 'hint' },
+    'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.',
+  );
 
   let previewFrame = 0;
   function schedulePreview(): void {
@@ -343,14 +372,41 @@ export async function createPage(ctx: PageContext) {
         }
       },
     },
-    h('div', { class: 'create-controls' },
-      h('section', { class: 'card upload-card', 'aria-labelledby': 'upload-heading' }, h('h2', { id: 'upload-heading' }, '1. Your file'), drop, uploadProgress, uploadStatus, fileError),
+    h(
+      'div',
+      { class: 'create-controls' },
+      h(
+        'section',
+        { class: 'card upload-card', 'aria-labelledby': 'upload-heading' },
+        h('h2', { id: 'upload-heading' }, '1. Your file'),
+        drop,
+        uploadProgress,
+        uploadStatus,
+        fileError,
+      ),
       modeFieldset,
       paramsFieldset,
     ),
-    h('div', { class: 'create-preview sticky' },
-      h('section', { class: 'card preview-card', 'aria-labelledby': 'preview-heading' }, h('div', { class: 'section-head' }, h('h2', { id: 'preview-heading' }, 'Preview'), viewToggle), viewerBox, backlitBox, dims, previewNote),
-      h('section', { class: 'card submit-card', 'aria-labelledby': 'cost-heading' }, h('h2', { id: 'cost-heading' }, '4. Cost'), cost, submitError, submit),
+    h(
+      'div',
+      { class: 'create-preview sticky' },
+      h(
+        'section',
+        { class: 'card preview-card', 'aria-labelledby': 'preview-heading' },
+        h('div', { class: 'section-head' }, h('h2', { id: 'preview-heading' }, 'Preview'), viewToggle),
+        viewerBox,
+        backlitBox,
+        dims,
+        previewNote,
+      ),
+      h(
+        'section',
+        { class: 'card submit-card', 'aria-labelledby': 'cost-heading' },
+        h('h2', { id: 'cost-heading' }, '4. Cost'),
+        cost,
+        submitError,
+        submit,
+      ),
     ),
   );
 
@@ -377,7 +433,8 @@ export async function createPage(ctx: PageContext) {
         ? decodePicture(f).then(
             (p) => (picture = p),
             () => {
-              if (file === f) dims.textContent = 'This browser cannot decode the picture for a preview (HEIC, say); the server will still read it.';
+              if (file === f)
+                dims.textContent = 'This browser cannot decode the picture for a preview (HEIC, say); the server will still read it.';
               return null;
             },
           )
@@ -388,7 +445,12 @@ export async function createPage(ctx: PageContext) {
       if (file !== f) return;
       upload = result;
       uploadProgress.hidden = true;
-      const size = result.width && result.height ? `, ${result.width} × ${result.height} px` : result.triangles ? `, ${result.triangles.toLocaleString()} triangles` : '';
+      const size =
+        result.width && result.height
+          ? `, ${result.width} × ${result.height} px`
+          : result.triangles
+            ? `, ${result.triangles.toLocaleString()} triangles`
+            : '';
       uploadStatus.textContent = `Uploaded ${result.originalName} (${formatBytes(result.byteSize)}${size}).`;
       announce('Upload finished');
       if (result.kind && result.kind !== kind) {
@@ -411,7 +473,12 @@ export async function createPage(ctx: PageContext) {
 
   renderParams();
   ctx.main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Make something printable'), h('p', { class: 'lede' }, 'Upload a picture or a 3D file, pick what to make, and watch the preview as you adjust it.')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'Make something printable'),
+      h('p', { class: 'lede' }, 'Upload a picture or a 3D file, pick what to make, and watch the preview as you adjust it.'),
+    ),
     form,
   );
 

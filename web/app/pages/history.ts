@@ -21,19 +21,44 @@ export async function historyPage(ctx: PageContext) {
     return `/history${s ? `?${s}` : ''}`;
   };
 
-  const statusSelect = h('select', { id: 'filter-status', name: 'status' }, ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) => h('option', { value: s, selected: s === status }, s ? s[0].toUpperCase() + s.slice(1) : 'Any status')));
-  const modeSelect = h('select', { id: 'filter-mode', name: 'mode' }, ['', 'lithophane', 'relief', 'extrude', 'repair', 'convert'].map((m) => h('option', { value: m, selected: m === mode }, m ? MODE_LABELS[m] : 'Any kind')));
+  const statusSelect = h(
+    'select',
+    { id: 'filter-status', name: 'status' },
+    ['', 'queued', 'running', 'succeeded', 'failed', 'cancelled'].map((s) =>
+      h('option', { value: s, selected: s === status }, s ? s[0].toUpperCase() + s.slice(1) : 'Any status'),
+    ),
+  );
+  const modeSelect = h(
+    'select',
+    { id: 'filter-mode', name: 'mode' },
+    ['', 'lithophane', 'relief', 'extrude', 'repair', 'convert'].map((m) =>
+      h('option', { value: m, selected: m === mode }, m ? MODE_LABELS[m] : 'Any kind'),
+    ),
+  );
   const filters = h(
     'form',
-    { class: 'filters card', role: 'search', 'aria-label': 'Filter jobs', onsubmit: (e: Event) => {
-      e.preventDefault();
-      navigate(url({ status: statusSelect.value, mode: modeSelect.value, cursor: '', trail: '' }));
-    } },
+    {
+      class: 'filters card',
+      role: 'search',
+      'aria-label': 'Filter jobs',
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        navigate(url({ status: statusSelect.value, mode: modeSelect.value, cursor: '', trail: '' }));
+      },
+    },
     h('div', { class: 'field' }, h('label', { for: statusSelect.id }, 'Status'), statusSelect),
     h('div', { class: 'field' }, h('label', { for: modeSelect.id }, 'Kind'), modeSelect),
     h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
   );
-  ctx.main.append(h('div', { class: 'page-head' }, h('h1', {}, 'History'), h('p', { class: 'lede' }, 'Everything you have made. Files stay until you delete the job.')), filters);
+  ctx.main.append(
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, 'History'),
+      h('p', { class: 'lede' }, 'Everything you have made. Files stay until you delete the job.'),
+    ),
+    filters,
+  );
 
   const q = new URLSearchParams({ limit: String(PAGE) });
   if (status) q.set('status', status);
@@ -47,17 +72,30 @@ export async function historyPage(ctx: PageContext) {
     return;
   }
   if (page.jobs.length === 0) {
-    ctx.main.append(h('div', { class: 'card empty' }, h('p', {}, status || mode ? 'No jobs match these filters.' : 'Nothing yet.'), h('a', { class: 'button primary', href: '/create', 'data-link': true }, 'Make something')));
+    ctx.main.append(
+      h(
+        'div',
+        { class: 'card empty' },
+        h('p', {}, status || mode ? 'No jobs match these filters.' : 'Nothing yet.'),
+        h('a', { class: 'button primary', href: '/create', 'data-link': true }, 'Make something'),
+      ),
+    );
   } else {
     ctx.main.append(
-      h('ul', { class: 'job-list', 'data-testid': 'job-list' },
+      h(
+        'ul',
+        { class: 'job-list', 'data-testid': 'job-list' },
         page.jobs.map((job) =>
-          h('li', { class: 'card job-row' },
+          h(
+            'li',
+            { class: 'card job-row' },
             h('a', { href: `/jobs/${job.id}`, 'data-link': true, class: 'job-link' }, h('strong', {}, describeJob(job.mode, job.params))),
             h('span', { class: `badge status-${job.status}` }, job.status),
             h('span', { class: 'meta' }, formatDate(job.createdAt)),
             h('span', { class: 'meta' }, `${job.cost} credit${job.cost === 1 ? '' : 's'}`),
-            job.status === 'running' || job.status === 'queued' ? h('progress', { max: 100, value: job.progress, 'aria-label': `Progress of ${job.id}` }) : null,
+            job.status === 'running' || job.status === 'queued'
+              ? h('progress', { max: 100, value: job.progress, 'aria-label': `Progress of ${job.id}` })
+              : null,
           ),
         ),
       ),
@@ -65,9 +103,33 @@ export async function historyPage(ctx: PageContext) {
   }
   const last = trail[trail.length - 1];
   ctx.main.append(
-    h('nav', { class: 'pager', 'aria-label': 'Pages' },
-      last ? h('a', { class: 'button secondary', href: url({ cursor: last === '-' ? '' : last, trail: trail.slice(0, -1).join(',') }), 'data-link': true, rel: 'prev' }, '← Newer') : null,
-      page.nextCursor ? h('a', { class: 'button secondary', href: url({ cursor: page.nextCursor, trail: [...trail, cursor || '-'].join(',') }), 'data-link': true, rel: 'next' }, 'Older →') : null,
+    h(
+      'nav',
+      { class: 'pager', 'aria-label': 'Pages' },
+      last
+        ? h(
+            'a',
+            {
+              class: 'button secondary',
+              href: url({ cursor: last === '-' ? '' : last, trail: trail.slice(0, -1).join(',') }),
+              'data-link': true,
+              rel: 'prev',
+            },
+            '← Newer',
+          )
+        : null,
+      page.nextCursor
+        ? h(
+            'a',
+            {
+              class: 'button secondary',
+              href: url({ cursor: page.nextCursor, trail: [...trail, cursor || '-'].join(',') }),
+              'data-link': true,
+              rel: 'next',
+            },
+            'Older →',
+          )
+        : null,
     ),
   );
 }

@@ -49,7 +49,11 @@ export async function jobPage(ctx: PageContext) {
   try {
     job = (await api.get<{ job: Job }>(`/api/v1/jobs/${encodeURIComponent(id)}`)).job;
   } catch (err) {
-    ctx.main.append(h('h1', {}, 'Job not found'), h('p', {}, err instanceof ApiError ? err.message : 'It could not be loaded.'), h('p', {}, h('a', { href: '/history', 'data-link': true }, 'Back to your history')));
+    ctx.main.append(
+      h('h1', {}, 'Job not found'),
+      h('p', {}, err instanceof ApiError ? err.message : 'It could not be loaded.'),
+      h('p', {}, h('a', { href: '/history', 'data-link': true }, 'Back to your history')),
+    );
     return;
   }
   if (ctx.signal.aborted) return;
@@ -57,13 +61,16 @@ export async function jobPage(ctx: PageContext) {
   const status = h('span', { class: `badge status-${job.status}`, 'data-testid': 'job-status' }, job.status);
   const meta = h('p', { class: 'meta' });
   const CREDIT_STATES: Record<string, string> = { held: 'held until it finishes', captured: 'charged', refunded: 'refunded', none: 'free' };
-  const renderMeta = () => (meta.textContent = `Created ${formatDate(job.createdAt)} · ${job.cost} credit${job.cost === 1 ? '' : 's'}, ${CREDIT_STATES[job.creditState] ?? job.creditState}${job.finishedAt && job.startedAt ? ` · took ${((job.finishedAt - job.startedAt) / 1000).toFixed(1)} s` : ''}`);
+  const renderMeta = () =>
+    (meta.textContent = `Created ${formatDate(job.createdAt)} · ${job.cost} credit${job.cost === 1 ? '' : 's'}, ${CREDIT_STATES[job.creditState] ?? job.creditState}${job.finishedAt && job.startedAt ? ` · took ${((job.finishedAt - job.startedAt) / 1000).toFixed(1)} s` : ''}`);
   renderMeta();
   const body = h('div', { class: 'job-body' });
   const actions = h('div', { class: 'actions' });
   const actionError = errorBox();
   ctx.main.append(
-    h('div', { class: 'page-head' },
+    h(
+      'div',
+      { class: 'page-head' },
       h('p', { class: 'crumbs' }, h('a', { href: '/history', 'data-link': true }, 'History'), ' / ', job.id),
       h('h1', {}, describeJob(job.mode, job.params), ' ', status),
       meta,
@@ -79,25 +86,41 @@ export async function jobPage(ctx: PageContext) {
   };
 
   function renderActions(): void {
-    const cancel = h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      cancel.disabled = true;
-      try {
-        job = (await api.post<{ job: Job }>(`/api/v1/jobs/${job.id}/cancel`)).job;
-      } catch (err) {
-        actionError.show(err instanceof ApiError ? err.message : 'It could not be cancelled.');
-        cancel.disabled = false;
-      }
-    } }, 'Cancel job');
-    const remove = h('button', { type: 'button', class: 'danger', onclick: async () => {
-      if (!window.confirm('Delete this job and its files? This cannot be undone.')) return;
-      try {
-        await api.del(`/api/v1/jobs/${job.id}`);
-        announce('Job deleted');
-        navigate('/history');
-      } catch (err) {
-        actionError.show(err instanceof ApiError ? err.message : 'It could not be deleted.');
-      }
-    } }, 'Delete job');
+    const cancel = h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        onclick: async () => {
+          cancel.disabled = true;
+          try {
+            job = (await api.post<{ job: Job }>(`/api/v1/jobs/${job.id}/cancel`)).job;
+          } catch (err) {
+            actionError.show(err instanceof ApiError ? err.message : 'It could not be cancelled.');
+            cancel.disabled = false;
+          }
+        },
+      },
+      'Cancel job',
+    );
+    const remove = h(
+      'button',
+      {
+        type: 'button',
+        class: 'danger',
+        onclick: async () => {
+          if (!window.confirm('Delete this job and its files? This cannot be undone.')) return;
+          try {
+            await api.del(`/api/v1/jobs/${job.id}`);
+            announce('Job deleted');
+            navigate('/history');
+          } catch (err) {
+            actionError.show(err instanceof ApiError ? err.message : 'It could not be deleted.');
+          }
+        },
+      },
+      'Delete job',
+    );
     actions.replaceChildren(
       ...(TERMINAL.has(job.status) ? [] : [cancel]),
       h('a', { class: 'button secondary', href: '/create', 'data-link': true }, 'Make another'),
@@ -108,7 +131,9 @@ export async function jobPage(ctx: PageContext) {
   function renderProgress(stage: string | null, percent: number): void {
     const bar = h('progress', { max: 100, value: Math.round(percent), 'aria-labelledby': 'progress-label', 'data-testid': 'progress' });
     body.replaceChildren(
-      h('section', { class: 'card progress-card', 'aria-labelledby': 'progress-label' },
+      h(
+        'section',
+        { class: 'card progress-card', 'aria-labelledby': 'progress-label' },
         h('h2', { id: 'progress-label' }, job.status === 'queued' ? 'Queued' : 'Working on it'),
         bar,
         h('p', { class: 'stage', 'data-testid': 'stage' }, `${stageLabel(stage)} — ${Math.round(percent)}%`),
@@ -124,12 +149,20 @@ export async function jobPage(ctx: PageContext) {
     renderActions();
     if (job.status === 'failed') {
       body.replaceChildren(
-        h('section', { class: 'card', role: 'alert' }, h('h2', {}, 'It did not work'), h('p', {}, job.error?.message ?? 'The job failed.'), h('p', { class: 'hint' }, `Error code: ${job.error?.code ?? 'unknown'}. Your credits were refunded.`)),
+        h(
+          'section',
+          { class: 'card', role: 'alert' },
+          h('h2', {}, 'It did not work'),
+          h('p', {}, job.error?.message ?? 'The job failed.'),
+          h('p', { class: 'hint' }, `Error code: ${job.error?.code ?? 'unknown'}. Your credits were refunded.`),
+        ),
       );
       return;
     }
     if (job.status === 'cancelled') {
-      body.replaceChildren(h('section', { class: 'card' }, h('h2', {}, 'Cancelled'), h('p', {}, 'The job was cancelled and its credits refunded.')));
+      body.replaceChildren(
+        h('section', { class: 'card' }, h('h2', {}, 'Cancelled'), h('p', {}, 'The job was cancelled and its credits refunded.')),
+      );
       return;
     }
     cleanups.push(await renderResult(body, job));
@@ -161,10 +194,13 @@ export async function jobPage(ctx: PageContext) {
       } else if (TERMINAL.has(type)) {
         source.close();
         announce(type === 'succeeded' ? 'Your model is ready' : type === 'failed' ? 'The job failed' : 'The job was cancelled');
-        void renderFinished().catch((err: unknown) => actionError.show(err instanceof Error ? err.message : 'The result could not be loaded.'));
+        void renderFinished().catch((err: unknown) =>
+          actionError.show(err instanceof Error ? err.message : 'The result could not be loaded.'),
+        );
       }
     };
-    for (const type of ['queued', 'started', 'stage', 'succeeded', 'failed', 'cancelled']) source.addEventListener(type, onData(type) as EventListener);
+    for (const type of ['queued', 'started', 'stage', 'succeeded', 'failed', 'cancelled'])
+      source.addEventListener(type, onData(type) as EventListener);
     source.onerror = () => {
       // EventSource reconnects by itself (with Last-Event-ID); if the job ended meanwhile, show it.
       if (source.readyState === EventSource.CLOSED) void renderFinished();
@@ -185,9 +221,24 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
   const viewerBox = h('div', { class: 'viewer result-viewer', 'data-testid': 'result-viewer' });
   const views: Array<{ id: string; label: string; panel: HTMLElement }> = [{ id: 'model', label: '3D model', panel: viewerBox }];
   const backlit = byName.get('backlit.png');
-  if (backlit) views.push({ id: 'backlit', label: 'Backlit', panel: h('figure', { class: 'backlit' }, h('img', { src: backlit.url, alt: 'The lithophane lit from behind, as it will look on a lamp or window', loading: 'lazy' }), h('figcaption', {}, 'Rendered with light shining through white PLA.')) });
+  if (backlit)
+    views.push({
+      id: 'backlit',
+      label: 'Backlit',
+      panel: h(
+        'figure',
+        { class: 'backlit' },
+        h('img', { src: backlit.url, alt: 'The lithophane lit from behind, as it will look on a lamp or window', loading: 'lazy' }),
+        h('figcaption', {}, 'Rendered with light shining through white PLA.'),
+      ),
+    });
   const preview = byName.get('preview.png');
-  if (preview) views.push({ id: 'preview', label: 'Rendered', panel: h('figure', { class: 'backlit' }, h('img', { src: preview.url, alt: 'A rendered picture of the model', loading: 'lazy' })) });
+  if (preview)
+    views.push({
+      id: 'preview',
+      label: 'Rendered',
+      panel: h('figure', { class: 'backlit' }, h('img', { src: preview.url, alt: 'A rendered picture of the model', loading: 'lazy' })),
+    });
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Views', class: 'tabs' });
   const panels = h('div', { class: 'tab-panels' });
   const tabs: HTMLButtonElement[] = [];
@@ -215,18 +266,38 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
   });
   select(0);
 
-  const dims = h('p', { class: 'dims', 'data-testid': 'dims' }, size ? `${mm(size[0])} × ${mm(size[1])} × ${mm(size[2])} (width × depth × height)` : '');
+  const dims = h(
+    'p',
+    { class: 'dims', 'data-testid': 'dims' },
+    size ? `${mm(size[0])} × ${mm(size[1])} × ${mm(size[2])} (width × depth × height)` : '',
+  );
 
   body.replaceChildren(
-    h('div', { class: 'result' },
-      h('section', { class: 'card result-main', 'aria-labelledby': 'result-heading' }, h('h2', { id: 'result-heading' }, 'Your model'), tablist, panels, dims, h('small', { class: 'hint' }, 'On the bed grid, fine lines are 1 mm (5 mm on big parts) and labelled lines every 10 mm or more. Drag to turn, scroll or pinch to zoom.')),
+    h(
+      'div',
+      { class: 'result' },
+      h(
+        'section',
+        { class: 'card result-main', 'aria-labelledby': 'result-heading' },
+        h('h2', { id: 'result-heading' }, 'Your model'),
+        tablist,
+        panels,
+        dims,
+        h(
+          'small',
+          { class: 'hint' },
+          'On the bed grid, fine lines are 1 mm (5 mm on big parts) and labelled lines every 10 mm or more. Drag to turn, scroll or pinch to zoom.',
+        ),
+      ),
       h('div', { class: 'result-side' }, downloads(job, artifacts), reportCard(report, isLitho)),
     ),
   );
 
   const glb = byName.get('model.glb');
   if (!glb) {
-    viewerBox.append(h('p', { class: 'viewer-empty' }, 'No GLB was made for this job, so there is no 3D view; the files below are complete.'));
+    viewerBox.append(
+      h('p', { class: 'viewer-empty' }, 'No GLB was made for this job, so there is no 3D view; the files below are complete.'),
+    );
     return () => undefined;
   }
   const three = await import('../three/result.ts');
@@ -251,11 +322,22 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
     share.addEventListener('click', async () => {
       share.disabled = true;
       try {
-        const link = await api.post<{ url: string; expiresAt: number }>(`/api/v1/jobs/${job.id}/artifacts/${encodeURIComponent(a.name)}/link`);
-        const input = h('input', { type: 'text', readonly: true, value: link.url, 'aria-label': `Signed link to ${a.name}`, class: 'link-field' });
+        const link = await api.post<{ url: string; expiresAt: number }>(
+          `/api/v1/jobs/${job.id}/artifacts/${encodeURIComponent(a.name)}/link`,
+        );
+        const input = h('input', {
+          type: 'text',
+          readonly: true,
+          value: link.url,
+          'aria-label': `Signed link to ${a.name}`,
+          class: 'link-field',
+        });
         linkOut.replaceChildren(input, h('small', {}, ` works without signing in until ${new Date(link.expiresAt).toLocaleTimeString()}`));
         input.select();
-        await navigator.clipboard?.writeText(link.url).then(() => announce('Link copied'), () => undefined);
+        await navigator.clipboard?.writeText(link.url).then(
+          () => announce('Link copied'),
+          () => undefined,
+        );
       } catch (err) {
         linkOut.textContent = err instanceof ApiError ? err.message : 'No link could be made.';
       } finally {
@@ -263,8 +345,15 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
       }
     });
     list.append(
-      h('li', {},
-        h('a', { href: a.url, download: `${job.id}-${a.name}`, class: 'download', 'data-testid': `download-${a.name}` }, h('strong', {}, a.name), h('span', {}, ` ${FILE_LABELS[a.name] ?? a.contentType} · ${formatBytes(a.bytes)}`)),
+      h(
+        'li',
+        {},
+        h(
+          'a',
+          { href: a.url, download: `${job.id}-${a.name}`, class: 'download', 'data-testid': `download-${a.name}` },
+          h('strong', {}, a.name),
+          h('span', {}, ` ${FILE_LABELS[a.name] ?? a.contentType} · ${formatBytes(a.bytes)}`),
+        ),
         ' ',
         share,
         linkOut,
@@ -282,7 +371,8 @@ function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElem
   if ('manifold' in report) rows.push(['Watertight solid (manifold)', yes(report.manifold)]);
   const size = (report.boundingBoxMm as { size?: number[] } | undefined)?.size;
   if (size) rows.push(['Size', size.map((s) => mm(s)).join(' × ')]);
-  if (typeof report.volumeMm3 === 'number') rows.push(['Volume', `${(report.volumeMm3 / 1000).toFixed(2)} cm³ (≈ ${((report.volumeMm3 / 1000) * 1.24).toFixed(1)} g of PLA)`]);
+  if (typeof report.volumeMm3 === 'number')
+    rows.push(['Volume', `${(report.volumeMm3 / 1000).toFixed(2)} cm³ (≈ ${((report.volumeMm3 / 1000) * 1.24).toFixed(1)} g of PLA)`]);
   if (typeof report.triangles === 'number') rows.push(['Triangles', report.triangles.toLocaleString()]);
   if (typeof report.genus === 'number') rows.push(['Genus (holes through it)', String(report.genus)]);
   if (typeof report.fitsBuildVolume === 'boolean') rows.push(['Fits the build volume', yes(report.fitsBuildVolume)]);
@@ -304,8 +394,20 @@ function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElem
     'section',
     { class: 'card', 'aria-labelledby': 'report-heading' },
     h('h2', { id: 'report-heading' }, 'Printability report'),
-    rows.length ? h('dl', { class: 'report' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : h('p', {}, 'No report.'),
-    warnings.length ? h('ul', { class: 'warnings' }, warnings.map((w) => h('li', {}, w))) : null,
+    rows.length
+      ? h(
+          'dl',
+          { class: 'report' },
+          rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+        )
+      : h('p', {}, 'No report.'),
+    warnings.length
+      ? h(
+          'ul',
+          { class: 'warnings' },
+          warnings.map((w) => h('li', {}, w)),
+        )
+      : null,
     isLitho ? h('p', { class: 'hint' }, 'Print lithophanes in white PLA at 100% infill, standing up or flat as made.') : null,
   );
 }

@@ -60,7 +60,10 @@ function heights(picture: Picture, p: PreviewParams): Float32Array {
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const b = p.invert ? 1 - v[i] : v[i];
-    out[i] = p.mode === 'lithophane' ? p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm) : p.baseMm + p.minHeightMm + b * (p.maxHeightMm - p.minHeightMm);
+    out[i] =
+      p.mode === 'lithophane'
+        ? p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm)
+        : p.baseMm + p.minHeightMm + b * (p.maxHeightMm - p.minHeightMm);
   }
   return out;
 }
@@ -100,7 +103,10 @@ function slabGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
   const iMax = closed ? uCount : uCount - 1;
   for (let j = 0; j < rows - 1; j++) {
     for (let i = 0; i < iMax; i++) {
-      const a = outerIndex(i, j), b = outerIndex(i + 1, j), c = outerIndex(i + 1, j + 1), d = outerIndex(i, j + 1);
+      const a = outerIndex(i, j),
+        b = outerIndex(i + 1, j),
+        c = outerIndex(i + 1, j + 1),
+        d = outerIndex(i, j + 1);
       quad(a, d, c, b); // outer, facing out
       quad(a + innerOffset, b + innerOffset, c + innerOffset, d + innerOffset); // inner, facing in
     }
@@ -108,7 +114,8 @@ function slabGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
   // Walls: along the top and bottom rows, and the left and right columns unless closed.
   for (let i = 0; i < iMax; i++) {
     for (const j of [0, rows - 1]) {
-      const a = outerIndex(i, j), b = outerIndex(i + 1, j);
+      const a = outerIndex(i, j),
+        b = outerIndex(i + 1, j);
       if (j === 0) quad(a, b, b + innerOffset, a + innerOffset);
       else quad(b, a, a + innerOffset, b + innerOffset);
     }
@@ -116,7 +123,8 @@ function slabGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
   if (!closed) {
     for (let j = 0; j < rows - 1; j++) {
       for (const i of [0, uCount - 1]) {
-        const a = outerIndex(i, j), d = outerIndex(i, j + 1);
+        const a = outerIndex(i, j),
+          d = outerIndex(i, j + 1);
         if (i === 0) quad(a + innerOffset, d + innerOffset, d, a);
         else quad(a, d, d + innerOffset, a + innerOffset);
       }
@@ -139,7 +147,14 @@ function frameGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
     .lineTo(W / 2 + f, H / 2 + f)
     .lineTo(-W / 2 - f, H / 2 + f)
     .closePath();
-  outer.holes.push(new Path().moveTo(-W / 2, -H / 2).lineTo(-W / 2, H / 2).lineTo(W / 2, H / 2).lineTo(W / 2, -H / 2).closePath());
+  outer.holes.push(
+    new Path()
+      .moveTo(-W / 2, -H / 2)
+      .lineTo(-W / 2, H / 2)
+      .lineTo(W / 2, H / 2)
+      .lineTo(W / 2, -H / 2)
+      .closePath(),
+  );
   return new ExtrudeGeometry(outer, { depth: p.frameThicknessMm, bevelEnabled: false });
 }
 
@@ -162,7 +177,8 @@ function outline(m: Uint8Array, cols: number, rows: number, cells: number): Uint
       if (!m[j * cols + i]) continue;
       search: for (let dj = -cells; dj <= cells; dj++) {
         for (let di = -cells; di <= cells; di++) {
-          const x = i + di, y = j + dj;
+          const x = i + di,
+            y = j + dj;
           if (x < 0 || y < 0 || x >= cols || y >= rows || !m[y * cols + x]) {
             out[j * cols + i] = 1;
             break search;
@@ -175,8 +191,10 @@ function outline(m: Uint8Array, cols: number, rows: number, cells: number): Uint
 }
 
 function extrudeGeometries(picture: Picture, p: PreviewParams): BufferGeometry[] {
-  const cols = picture.width, rows = picture.height;
-  const W = p.widthMm, H = W * aspect(picture);
+  const cols = picture.width,
+    rows = picture.height;
+  const W = p.widthMm,
+    H = W * aspect(picture);
   const pitch = W / cols;
   let m = mask(picture, p);
   let top = p.basePlateMm + p.extrudeHeightMm;
@@ -190,12 +208,18 @@ function extrudeGeometries(picture: Picture, p: PreviewParams): BufferGeometry[]
   const y = (j: number) => H / 2 - j * pitch;
   const quad = (a: Vec3, b: Vec3, c: Vec3, d: Vec3) => positions.push(...a, ...b, ...c, ...a, ...c, ...d);
   const inside = (i: number, j: number) => i >= 0 && j >= 0 && i < cols && j < rows && m[j * cols + i] === 1;
-  let minI = cols, maxI = -1, minJ = rows, maxJ = -1;
+  let minI = cols,
+    maxI = -1,
+    minJ = rows,
+    maxJ = -1;
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       if (!inside(i, j)) continue;
-      minI = Math.min(minI, i), maxI = Math.max(maxI, i), minJ = Math.min(minJ, j), maxJ = Math.max(maxJ, j);
-      const x0 = x(i), x1 = x(i + 1), y0 = y(j + 1), y1 = y(j);
+      (minI = Math.min(minI, i)), (maxI = Math.max(maxI, i)), (minJ = Math.min(minJ, j)), (maxJ = Math.max(maxJ, j));
+      const x0 = x(i),
+        x1 = x(i + 1),
+        y0 = y(j + 1),
+        y1 = y(j);
       quad([x0, y0, top], [x1, y0, top], [x1, y1, top], [x0, y1, top]);
       if (!inside(i, j + 1)) quad([x0, y0, bottom], [x1, y0, bottom], [x1, y0, top], [x0, y0, top]);
       if (!inside(i, j - 1)) quad([x1, y1, bottom], [x0, y1, bottom], [x0, y1, top], [x1, y1, top]);
@@ -224,7 +248,8 @@ function extrudeGeometries(picture: Picture, p: PreviewParams): BufferGeometry[]
 function ringGeometry(box: { x0: number; x1: number; y0: number; y1: number }, p: PreviewParams): BufferGeometry {
   const hole = p.keychainHoleMm / 2;
   const outerR = hole + Math.max(2, hole * 0.8);
-  const cx = (box.x0 + box.x1) / 2, cy = (box.y0 + box.y1) / 2;
+  const cx = (box.x0 + box.x1) / 2,
+    cy = (box.y0 + box.y1) / 2;
   const reach = outerR * 0.9;
   const centre: Record<PreviewParams['keychainPosition'], [number, number]> = {
     top: [cx, box.y1 + reach],
@@ -248,11 +273,13 @@ function placeOnBed(geometries: BufferGeometry[]): PreviewGeometry {
   for (const g of geometries) {
     g.computeBoundingBox();
     const b = g.boundingBox!;
-    min[0] = Math.min(min[0], b.min.x), min[1] = Math.min(min[1], b.min.y), min[2] = Math.min(min[2], b.min.z);
-    max[0] = Math.max(max[0], b.max.x), max[1] = Math.max(max[1], b.max.y), max[2] = Math.max(max[2], b.max.z);
+    (min[0] = Math.min(min[0], b.min.x)), (min[1] = Math.min(min[1], b.min.y)), (min[2] = Math.min(min[2], b.min.z));
+    (max[0] = Math.max(max[0], b.max.x)), (max[1] = Math.max(max[1], b.max.y)), (max[2] = Math.max(max[2], b.max.z));
   }
   if (!Number.isFinite(min[0])) return { geometries, sizeMm: [0, 0, 0] };
-  const dx = -(min[0] + max[0]) / 2, dy = -(min[1] + max[1]) / 2, dz = -min[2];
+  const dx = -(min[0] + max[0]) / 2,
+    dy = -(min[1] + max[1]) / 2,
+    dz = -min[2];
   for (const g of geometries) g.translate(dx, dy, dz);
   return { geometries, sizeMm: [max[0] - min[0], max[1] - min[1], max[2] - min[2]] };
 }

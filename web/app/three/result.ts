@@ -1,5 +1,5 @@
 /** The result page's three.js chunk: the job's GLB (vertices in mm, node scale 0.001, Z up). */
-import { Box3, DoubleSide, Group, Mesh, MeshStandardMaterial, Vector3 } from 'three';
+import { Box3, DoubleSide, Group, type Mesh, MeshStandardMaterial, Vector3 } from 'three';
 import type { Object3D } from 'three';
 import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 

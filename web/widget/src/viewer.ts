@@ -121,7 +121,10 @@ export async function createViewer(canvas: HTMLCanvasElement, glb: ArrayBuffer, 
   controls.listenToKeyEvents(canvas);
 
   // Fit the box's corners (not its bounding sphere: a flat plate would look tiny) with a margin.
-  const right = new Vector3().crossVectors(eye, new Vector3(0, 1, 0)).negate().normalize();
+  const right = new Vector3()
+    .crossVectors(eye, new Vector3(0, 1, 0))
+    .negate()
+    .normalize();
   const up = new Vector3().crossVectors(right, eye).negate().normalize();
   const corners = [0, 1, 2, 3, 4, 5, 6, 7].map((i) =>
     new Vector3(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z).sub(target),

@@ -78,10 +78,11 @@ const GONE = Symbol('gone');
 
 /** One download of the viewer chunk per page, however many elements. */
 let viewerModule: Promise<typeof import('./viewer.ts')> | undefined;
-const loadViewerModule = () => (viewerModule ??= import('./viewer.ts').catch((error) => {
-  viewerModule = undefined; // let a later element try again
-  throw error;
-}));
+const loadViewerModule = () =>
+  (viewerModule ??= import('./viewer.ts').catch((error) => {
+    viewerModule = undefined; // let a later element try again
+    throw error;
+  }));
 
 let marked = false;
 const mark = (name: string, detail?: unknown) => {

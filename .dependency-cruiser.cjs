@@ -1,0 +1,80 @@
+/**
+ * The layers of DESIGN.md, checked on every `npm run lint` (dependency-cruiser). Each rule names
+ * the layer table's line it enforces. Type-only imports count too, except where a rule says so.
+ */
+const NODE_ONLY_PACKAGES = '^(better-sqlite3|sharp|piscina|@hono/node-server)($|/)';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'Imports point down only: a cycle means two modules are one layer that pretends to be two.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'pipeline-is-pure',
+      comment: 'src/pipeline imports nothing of ours outside itself; from wasm/ only types (modules are passed in).',
+      severity: 'error',
+      from: { path: '^src/pipeline/' },
+      to: { path: '^(src/(?!pipeline/)|workers/|web/)' },
+    },
+    {
+      name: 'pipeline-wasm-types-only',
+      comment: 'The pipeline is handed its WASM modules; it may name their types, never load them.',
+      severity: 'error',
+      from: { path: '^src/pipeline/' },
+      to: { path: '^wasm/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-node-in-shared-layers',
+      comment: 'pipeline, services, routes and http run unchanged in a Worker: no Node built-ins, no Node-only packages.',
+      severity: 'error',
+      from: { path: '^src/(pipeline|services|routes|http)/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'no-node-packages-in-shared-layers',
+      comment: 'better-sqlite3, sharp, piscina and the Node server adapter belong to src/node and the repositories.',
+      severity: 'error',
+      from: { path: '^src/(pipeline|services|routes|http)/' },
+      to: { path: NODE_ONLY_PACKAGES, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'routes-call-services',
+      comment: 'Routes import services and src/http only (plus their libraries): no repositories, db, jobs or adapters.',
+      severity: 'error',
+      from: { path: '^src/routes/' },
+      to: { path: '^(src/(?!(routes|services|http)/)|workers/|wasm/)' },
+    },
+    {
+      name: 'repositories-below-services',
+      comment: 'Repositories are the IO layer under the services; services own the interfaces they implement.',
+      severity: 'error',
+      from: { path: '^src/repositories/' },
+      to: { path: '^src/(services|routes|http|jobs)/' },
+    },
+    {
+      name: 'services-below-routes',
+      comment: 'Services know nothing of HTTP routing.',
+      severity: 'error',
+      from: { path: '^src/services/' },
+      to: { path: '^src/(routes|http)/' },
+    },
+    {
+      name: 'web-talks-http-only',
+      comment: 'The web app and widget reach the service through the HTTP API, not its modules.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(src|workers|wasm)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.mjs', '.json'] },
+  },
+};
