@@ -90,7 +90,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.route('/', healthRoutes(extras.health));
   app.route('/', docsRoutes());
   app.route('/', apiKeysRoutes(services.apiKeys, services.audit));
-  app.route('/', creditsRoutes(services.credits, services.db, services.billing));
+  app.route('/', creditsRoutes(services.credits, services.billing));
   app.route('/', billingRoutes(services.billing));
   const aiModes: ReadonlySet<string> = availableAiModes(config.ai);
   app.route(

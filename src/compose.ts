@@ -5,7 +5,6 @@
  */
 import type { Kysely } from 'kysely';
 import { getMigrations } from 'better-auth/db/migration';
-import { createApp } from './app.ts';
 import { createAuth } from './auth.ts';
 import type { Auth } from './auth.ts';
 import type { AppConfig } from './config.ts';
@@ -14,6 +13,8 @@ import type { Database } from './db/schema.ts';
 import type { ImageCodec } from './pipeline/image.ts';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { artifactsRepository } from './repositories/artifacts.ts';
+import { artifactsServiceOn } from './services/artifacts.ts';
+import type { ArtifactsService } from './services/artifacts.ts';
 import { jobsRepository } from './repositories/jobs.ts';
 import { sharesRepository } from './repositories/shares.ts';
 import { uploadsRepository } from './repositories/uploads.ts';
@@ -39,7 +40,7 @@ import { createRetentionService } from './services/retention.ts';
 import type { RetentionService } from './services/retention.ts';
 import { createUrlSigner } from './services/signed-urls.ts';
 import type { UrlSigner } from './services/signed-urls.ts';
-import type { BlobStorage } from './services/storage.ts';
+import type { BlobStorage } from './domain/storage.ts';
 import { uploadLimits } from './services/upload-limits.ts';
 import { createSharesService } from './services/shares.ts';
 import type { SharesService } from './services/shares.ts';
@@ -76,6 +77,8 @@ export interface Services {
   retention: RetentionService;
   /** Account export and deletion. */
   privacy: PrivacyService;
+  /** Job outputs: owner downloads and signed links. */
+  artifacts: ArtifactsService;
 }
 
 export function composeServices(infra: Infrastructure): Services {
@@ -146,6 +149,7 @@ export function composeServices(infra: Infrastructure): Services {
       publicOrigin: config.baseUrl,
     }),
     retention,
+    artifacts: artifactsServiceOn(db, infra.storage, signer, config.signedUrlTtlSeconds),
     privacy: createPrivacyService({
       repo: accountDataRepository(db),
       storage: infra.storage,
@@ -163,5 +167,3 @@ export async function migrateAll(services: Services): Promise<void> {
   const plan = await getMigrations(services.auth.options);
   await plan.runMigrations();
 }
-
-export { createApp };

@@ -22,7 +22,7 @@ export interface Runtime {
 export function buildRouters(services: Services, runtime: Runtime): Array<OpenAPIHono<AppEnv>> {
   return [
     uploadsRoutes(services.uploads, services.config.maxUploadBytes),
-    artifactsRoutes(services),
+    artifactsRoutes({ artifacts: services.artifacts, baseUrl: services.config.baseUrl, clock: services.clock }),
     sharesRoutes(services.shares),
     ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : []),
     accountRoutes(services.privacy, runtime.jobs?.service, () => sessionCookieNames(services)),

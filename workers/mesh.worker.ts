@@ -10,7 +10,8 @@
 import { setPriority } from 'node:os';
 import { move } from 'piscina';
 import { discardSharedManifold, sharedManifold } from '../wasm/manifold.ts';
-import { IMAGE_JOB_MODES, packResult } from '../src/jobs/protocol.ts';
+import { IMAGE_JOB_MODES } from '../src/domain/job-modes.ts';
+import { packResult } from '../src/jobs/protocol.ts';
 import type { WorkerError, WorkerReply, WorkerTask } from '../src/jobs/protocol.ts';
 import { sharedGlbDecoders } from '../src/node/mesh-decoders.ts';
 import { nodePipelineDeps } from '../src/node/pipeline-deps.ts';

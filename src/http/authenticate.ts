@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Auth } from '../auth.ts';
 import type { ApiKeysService } from '../services/api-keys.ts';
-import { ServiceError } from '../services/service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 import type { AppEnv, SessionUser } from './env.ts';
 import type { SessionCache } from './session-cache.ts';
 import { sessionTokenOf } from './session-cache.ts';
@@ -20,9 +20,9 @@ export function authenticate(
     const key = c.req.header('x-api-key');
     if (key) {
       const found = await apiKeys.authenticate(key);
-      if (!found) throw new ServiceError('unauthorized', 401, 'the API key is not valid or was revoked');
+      if (!found) throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
       const user = await lookupUser(found.userId);
-      if (!user) throw new ServiceError('unauthorized', 401, 'the API key belongs to a deleted account');
+      if (!user) throw new ServiceError('unauthorized', 'the API key belongs to a deleted account');
       c.set('user', user);
       c.set('apiKeyId', found.keyId);
     } else {
@@ -43,6 +43,6 @@ export function authenticate(
 
 export function requireUser(c: Context<AppEnv>): SessionUser {
   const user = c.get('user');
-  if (!user) throw new ServiceError('unauthorized', 401, 'sign in, or send an API key in the x-api-key header');
+  if (!user) throw new ServiceError('unauthorized', 'sign in, or send an API key in the x-api-key header');
   return user;
 }

@@ -1,8 +1,9 @@
 /** The one JSON error shape users see: { error: { code, message, details? } }. */
+import { httpStatusOf } from './error-status.ts';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isPipelineError } from '../pipeline/errors.ts';
-import { ServiceError } from '../services/service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 import type { Logger } from '../services/logger.ts';
 import type { AppEnv } from './env.ts';
 
@@ -25,8 +26,9 @@ export function sendError(
 /** app.onError: known errors keep their code and status; anything else is a logged 500 without a stack. */
 export function errorHandler(logger: Logger) {
   return function handleError(error: Error, c: Context<AppEnv>) {
-    if (error instanceof ServiceError) return sendError(c, error.status, error.code, error.message, error.details, error.retryAfter);
-    if (isPipelineError(error)) return sendError(c, error.status, error.code, error.message, error.details);
+    if (error instanceof ServiceError)
+      return sendError(c, httpStatusOf(error.code), error.code, error.message, error.details, error.retryAfter);
+    if (isPipelineError(error)) return sendError(c, httpStatusOf(error.code), error.code, error.message, error.details);
     const status = (error as { status?: number }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Hono's HTTPException (e.g. body limit) and similar.

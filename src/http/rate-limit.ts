@@ -4,7 +4,7 @@
  * so a flood of distinct IPs cannot grow the map without bound.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { ServiceError } from '../services/service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 import type { AppEnv } from './env.ts';
 
 export interface RateLimiter {
@@ -31,7 +31,6 @@ export function createRateLimiter(name: string, perMinute: number, clock: () => 
         const retryAfter = Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000));
         throw new ServiceError(
           'rate_limited',
-          429,
           `too many ${name} requests: the limit is ${perMinute} a minute`,
           { limit: perMinute },
           retryAfter,

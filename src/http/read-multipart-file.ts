@@ -4,7 +4,7 @@
  * the limit plus room for the multipart framing, so an oversized upload costs at most that much
  * memory. Content-Length, when sent, refuses it before a byte is read. Web APIs only (Workers too).
  */
-import { ServiceError } from '../services/service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 import { fileTooLarge } from '../services/upload-limits.ts';
 
 /** Boundaries, part headers and a filename: generous, so a file right at the limit still fits. */

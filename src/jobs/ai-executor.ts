@@ -16,7 +16,7 @@ import type { AiStageDeps } from '../services/ai/generate.ts';
 import { REMOTE_SHARE, runRemoteGeneration } from '../services/ai/generate.ts';
 import type { AiImage, AiTaskRequest } from '../services/ai/provider.ts';
 import type { JobExecutor } from './executor.ts';
-import { AI_JOB_MODES } from './protocol.ts';
+import { AI_JOB_MODES } from '../domain/job-modes.ts';
 import type { ExecutionOutcome } from './protocol.ts';
 
 export interface AiExecutorDeps {

@@ -4,7 +4,8 @@
  * verdict (success or a coded PipelineError); a thrown error means the worker itself failed
  * (crash, exit, abort) and the runner decides whether to retry.
  */
-import type { ExecutionOutcome, JobExecutionMode, ProgressMessage } from './protocol.ts';
+import type { JobExecutionMode } from '../domain/job-modes.ts';
+import type { ExecutionOutcome, ProgressMessage } from './protocol.ts';
 
 export interface ExecutionRequest {
   jobId: string;

@@ -15,7 +15,7 @@ import { availableAiModes } from '../services/ai/availability.ts';
 import { createAiExecutor } from './ai-executor.ts';
 import type { JobsService } from '../services/jobs.ts';
 import { createJobEventBus } from './event-bus.ts';
-import type { JobEventBus } from './event-bus.ts';
+import type { JobEventBus } from '../domain/job-events.ts';
 import type { JobExecutor } from './executor.ts';
 import { createJobRunner } from './runner.ts';
 import type { JobRunner } from './runner.ts';

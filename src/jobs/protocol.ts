@@ -6,15 +6,8 @@
  * Packed result layout: [u32 little-endian header length][header JSON, UTF-8][artifact bytes...],
  * the header listing each artifact's name, content type, offset and length within the buffer.
  */
-import type { ErrorCode } from '../pipeline/errors.ts';
-
-export const IMAGE_JOB_MODES = ['relief', 'lithophane', 'extrude'] as const;
-export const MESH_JOB_MODES = ['repair', 'convert'] as const;
-export const AI_JOB_MODES = ['ai-image', 'ai-text'] as const;
-export type WorkerMode = (typeof IMAGE_JOB_MODES)[number] | (typeof MESH_JOB_MODES)[number];
-export type AiJobMode = (typeof AI_JOB_MODES)[number];
-/** What the runner hands an executor: a worker mode, or an AI mode (remote stage, then a worker repair). */
-export type JobExecutionMode = WorkerMode | AiJobMode;
+import type { JobFailure } from '../domain/errors.ts';
+import type { WorkerMode } from '../domain/job-modes.ts';
 
 /** Progress the worker posts on the port it was given. */
 export interface ProgressMessage {
@@ -36,11 +29,8 @@ export interface WorkerTask {
   progress: ProgressSink;
 }
 
-export interface WorkerError {
-  code: ErrorCode;
-  message: string;
-  stage?: string;
-}
+/** A worker's coded failure: the job's failure as stored. */
+export type WorkerError = JobFailure;
 
 /** Worker -> main thread: a packed ArrayBuffer on success, a coded error otherwise (never a stack). */
 export type WorkerReply = ArrayBuffer | { ok: false; error: WorkerError };

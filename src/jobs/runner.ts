@@ -24,10 +24,11 @@ import type { JobsRepository } from '../repositories/jobs.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { JobLifecycle } from '../services/job-lifecycle.ts';
 import type { Logger } from '../services/logger.ts';
-import type { BlobStorage } from '../services/storage.ts';
-import { storageKeys } from '../services/storage.ts';
+import type { BlobStorage } from '../domain/storage.ts';
+import { storageKeys } from '../domain/storage.ts';
 import type { JobExecutor } from './executor.ts';
-import type { ExecutionOutcome, JobExecutionMode, ProgressMessage } from './protocol.ts';
+import type { JobExecutionMode } from '../domain/job-modes.ts';
+import type { ExecutionOutcome, ProgressMessage } from './protocol.ts';
 
 export interface RunnerDeps {
   jobs: JobsRepository;
@@ -306,10 +307,10 @@ export function createJobRunner(deps: RunnerDeps) {
 
 export type JobRunner = ReturnType<typeof createJobRunner>;
 
-/** ENOSPC from the disk, or the 503 a storage adapter made of it. */
+/** ENOSPC from the disk, or the service_unavailable a storage adapter made of it. */
 function isStorageFull(error: unknown): boolean {
-  const e = error as { code?: unknown; status?: unknown };
-  return e?.code === 'ENOSPC' || (e?.code === 'service_unavailable' && e?.status === 503);
+  const e = error as { code?: unknown; details?: { reason?: unknown } };
+  return e?.code === 'ENOSPC' || (e?.code === 'service_unavailable' && e?.details?.reason === 'storage_full');
 }
 
 /** The lifecycle's settling writes, each retried while SQLite answers busy (another writer holds the lock). */

@@ -8,8 +8,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { JobExecutor } from '../jobs/executor.ts';
-import { AI_JOB_MODES, replyToOutcome } from '../jobs/protocol.ts';
-import type { ProgressMessage, WorkerMode, WorkerReply, WorkerTask } from '../jobs/protocol.ts';
+import { AI_JOB_MODES } from '../domain/job-modes.ts';
+import type { WorkerMode } from '../domain/job-modes.ts';
+import { replyToOutcome } from '../jobs/protocol.ts';
+import type { ProgressMessage, WorkerReply, WorkerTask } from '../jobs/protocol.ts';
 
 export interface WorkerPoolOptions {
   size: number;

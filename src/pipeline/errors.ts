@@ -1,64 +1,50 @@
 /**
- * A closed vocabulary of error codes (manifold's habit): every failure a user can see maps to one
- * of these, with the stage that raised it. Routes and the CLI turn them into JSON or one line.
+ * The pipeline's closed vocabulary of error codes (manifold's habit): every failure it raises is one
+ * of these, with the stage that raised it. Codes only: src/domain/errors.ts adds them to the service's
+ * one list and src/http/error-status.ts gives each its HTTP status; the CLI prints them as one line.
  */
-export const ERROR_CODES = {
+export const PIPELINE_ERROR_CODES = [
   // input
-  unsupported_format: 415,
-  image_corrupt: 422,
-  image_too_large: 413,
-  image_empty: 422,
-  image_too_small: 422,
-  file_too_large: 413,
-  mesh_corrupt: 422,
-  mesh_empty: 422,
-  too_many_triangles: 413,
-  invalid_parameters: 400,
+  'unsupported_format',
+  'image_corrupt',
+  'image_too_large',
+  'image_empty',
+  'image_too_small',
+  'file_too_large',
+  'mesh_corrupt',
+  'mesh_empty',
+  'too_many_triangles',
+  'invalid_parameters',
   // geometry
-  not_manifold: 422,
-  nothing_to_extrude: 422,
-  geometry_failed: 422,
+  'not_manifold',
+  'nothing_to_extrude',
+  'geometry_failed',
   /** Repair could not make a closed solid; the message says why (soup, nothing encloses a volume...). */
-  repair_failed: 422,
+  'repair_failed',
   // runtime
-  out_of_memory: 503,
-  timeout: 503,
+  'out_of_memory',
+  'timeout',
   /** The server's storage was full while the results were saved (nothing of them was kept). */
-  storage_full: 503,
-  cancelled: 409,
-  internal: 500,
-  // AI generation (the remote part of ai-image / ai-text jobs)
-  /** The provider could not make a model (its task failed, expired or answered an error). */
-  provider_failed: 502,
-  /** The provider refused the prompt or image (content policy). */
-  content_refused: 422,
-  /** The provider did not finish within the AI job time limit. */
-  provider_timeout: 504,
-  /** The provider is unreachable, over its limits or refused our credentials. */
-  provider_unavailable: 503,
-  /** The provider's result could not be fetched safely (host, size, redirect or timeout rules). */
-  result_rejected: 502,
-} as const;
+  'storage_full',
+  'cancelled',
+  'internal',
+] as const;
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export type PipelineErrorCode = (typeof PIPELINE_ERROR_CODES)[number];
 
 export class PipelineError extends Error {
   override readonly name = 'PipelineError';
-  readonly code: ErrorCode;
+  readonly code: PipelineErrorCode;
   readonly stage?: string;
   readonly details?: Record<string, unknown>;
-  constructor(code: ErrorCode, message: string, stage?: string, details?: Record<string, unknown>) {
+  constructor(code: PipelineErrorCode, message: string, stage?: string, details?: Record<string, unknown>) {
     super(message);
     this.code = code;
     this.stage = stage;
     this.details = details;
   }
 
-  get status(): number {
-    return ERROR_CODES[this.code];
-  }
-
-  toJSON(): { code: ErrorCode; message: string; stage?: string; details?: Record<string, unknown> } {
+  toJSON(): { code: PipelineErrorCode; message: string; stage?: string; details?: Record<string, unknown> } {
     return { code: this.code, message: this.message, stage: this.stage, details: this.details };
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { CreditEntry, Database } from '../db/schema.ts';
-import { newId } from '../services/ids.ts';
+import { newId } from '../domain/ids.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 

@@ -4,8 +4,8 @@
  * URL in the message.
  */
 import { Creem } from 'creem';
-import { ServiceError } from '../services/service-error.ts';
-import type { PaymentGateway } from '../services/billing/gateway.ts';
+import { ServiceError } from '../domain/errors.ts';
+import type { PaymentGateway } from '../domain/payment-gateway.ts';
 
 export function createCreemGateway(options: { apiKey: string; serverUrl?: string }): PaymentGateway {
   const mode = options.apiKey.startsWith('creem_test_') ? 'test' : 'live';
@@ -18,7 +18,6 @@ export function createCreemGateway(options: { apiKey: string; serverUrl?: string
     const status = (error as { statusCode?: number }).statusCode;
     return new ServiceError(
       'payment_provider_error',
-      502,
       `the payment provider could not ${what}${status ? ` (HTTP ${status})` : ''}; try again shortly`,
     );
   };

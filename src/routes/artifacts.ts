@@ -6,13 +6,12 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Services } from '../compose.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { contentDisposition } from '../http/content-disposition.ts';
 import type { AppEnv } from '../http/env.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
 import { sendStoredFile } from '../http/send-file.ts';
-import { ARTIFACT_NAMES, artifactsServiceOn } from '../services/artifacts.ts';
+import { ARTIFACT_NAMES } from '../services/artifacts.ts';
 import type { ArtifactDownload, ArtifactsService } from '../services/artifacts.ts';
 
 const ArtifactSchema = z
@@ -39,11 +38,15 @@ const fileResponses = {
   416: { description: 'Range not satisfiable; Content-Range: bytes */size' },
 };
 
-type ArtifactsDeps = Pick<Services, 'db' | 'storage' | 'signer' | 'config' | 'clock'>;
+export interface ArtifactsRouteDeps {
+  artifacts: ArtifactsService;
+  /** The public origin signed links are made for. */
+  baseUrl: string;
+  clock: () => number;
+}
 
-export function artifactsRoutes(services: ArtifactsDeps) {
-  const artifacts = artifactsServiceOn(services.db, services.storage, services.signer, services.config.signedUrlTtlSeconds);
-  const origin = services.config.baseUrl.replace(/\/$/, '');
+export function artifactsRoutes({ artifacts, baseUrl, clock }: ArtifactsRouteDeps) {
+  const origin = baseUrl.replace(/\/$/, '');
   const ownerPath = (jobId: string, name: string) => `/api/v1/jobs/${jobId}/artifacts/${name}`;
   const app = createRouter();
 
@@ -126,7 +129,7 @@ export function artifactsRoutes(services: ArtifactsDeps) {
       const query = c.req.valid('query');
       const download = await artifacts.openSigned(id, name, query);
       // A browser may keep it until the link expires; shared caches may not (the link is a credential).
-      const secondsLeft = Math.max(0, Number(query.expires) - Math.floor(services.clock() / 1000));
+      const secondsLeft = Math.max(0, Number(query.expires) - Math.floor(clock() / 1000));
       return send(c, artifacts, download, `private, max-age=${secondsLeft}`);
     },
   );

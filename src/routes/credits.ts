@@ -1,6 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
 import { requireUser } from '../http/authenticate.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
 import type { BillingService } from '../services/billing/billing-service.ts';
@@ -26,7 +24,7 @@ const PlanSchema = z
   })
   .openapi('PlanStatus');
 
-export function creditsRoutes(credits: CreditsService, db: Kysely<Database>, billing: BillingService) {
+export function creditsRoutes(credits: CreditsService, billing: BillingService) {
   const app = createRouter();
   app.openapi(
     createRoute({
@@ -55,7 +53,7 @@ export function creditsRoutes(credits: CreditsService, db: Kysely<Database>, bil
     async (c) => {
       const user = requireUser(c);
       const { limit, cursor } = c.req.valid('query');
-      const rows = await credits.entries(db, user.id, limit + 1, decodeCursor(cursor));
+      const rows = await credits.entries(user.id, limit + 1, decodeCursor(cursor));
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return c.json(

@@ -1,5 +1,5 @@
 /** Opaque pagination cursors: (createdAt, id) of the last row seen, base64url JSON. */
-import { ServiceError } from '../services/service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 
 export interface Cursor {
   createdAt: number;

@@ -5,15 +5,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Artifact, Job } from '../db/schema.ts';
 import { requireUser } from '../http/authenticate.ts';
 import type { AppEnv } from '../http/env.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
-import { TERMINAL_EVENTS } from '../jobs/event-bus.ts';
-import type { JobEventMessage } from '../jobs/event-bus.ts';
-import type { JobsRuntime } from '../jobs/jobs-runtime.ts';
+import { TERMINAL_EVENTS } from '../domain/job-events.ts';
+import type { JobEventBus, JobEventMessage } from '../domain/job-events.ts';
 import { JOB_MODES } from '../services/jobs.ts';
-import { ServiceError } from '../services/service-error.ts';
+import type { Artifact, Job, JobsService } from '../services/jobs.ts';
+import { ServiceError } from '../domain/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -62,7 +61,15 @@ const CreateJobSchema = z
 const IdParam = z.object({ id: z.string().max(100) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-export function jobsRoutes(runtime: JobsRuntime) {
+/** What the jobs routes use of the job runtime (structurally the runtime itself). */
+export interface JobsRouteDeps {
+  service: JobsService;
+  bus: Pick<JobEventBus, 'subscribe'>;
+  /** Milliseconds between SSE heartbeat comments. */
+  heartbeatMs: number;
+}
+
+export function jobsRoutes(runtime: JobsRouteDeps) {
   const { service } = runtime;
   const app = createRouter();
 
@@ -211,7 +218,7 @@ function lastEventId(c: Context<AppEnv>): number {
  * Subscribes first, then replays the table, then drains what arrived meanwhile: the ids (job_events
  * row ids) make the seam exact, so no event is lost or sent twice. Ends after the terminal event.
  */
-function streamJobEvents(c: Context<AppEnv>, runtime: JobsRuntime, job: Job, afterId: number): Response {
+function streamJobEvents(c: Context<AppEnv>, runtime: JobsRouteDeps, job: Job, afterId: number): Response {
   return streamSSE(c, async (stream) => {
     const live: JobEventMessage[] = [];
     let notify: (() => void) | undefined;

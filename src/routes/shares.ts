@@ -11,7 +11,7 @@ import { requireUser } from '../http/authenticate.ts';
 import type { AppEnv } from '../http/env.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
 import { sendStoredFile } from '../http/send-file.ts';
-import { sha256Hex } from '../services/ids.ts';
+import { sha256Hex } from '../domain/ids.ts';
 import { SHARE_TOKEN_PATTERN } from '../services/shares.ts';
 import type { ShareFile, SharesService } from '../services/shares.ts';
 

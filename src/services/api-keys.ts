@@ -5,8 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { ApiKey, Database } from '../db/schema.ts';
-import { newId, randomToken, sha256Hex } from './ids.ts';
-import { notFound, ServiceError } from './service-error.ts';
+import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
+import { notFound, ServiceError } from '../domain/errors.ts';
 
 export interface ApiKeysService {
   create(userId: string, name: string): Promise<{ key: string; record: PublicApiKey }>;
@@ -48,7 +48,6 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
       const retryAfter = Math.ceil((w.start + 60_000 - now) / 1000);
       throw new ServiceError(
         'rate_limited',
-        429,
         `this API key is limited to ${options.perMinute} requests a minute`,
         { limit: options.perMinute },
         retryAfter,

@@ -9,9 +9,9 @@ import { artifactsRepository } from '../repositories/artifacts.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import { jobsRepository } from '../repositories/jobs.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
-import { notFound, ServiceError } from './service-error.ts';
+import { notFound, ServiceError } from '../domain/errors.ts';
 import type { UrlSigner } from './signed-urls.ts';
-import type { BlobStorage } from './storage.ts';
+import type { BlobStorage } from '../domain/storage.ts';
 
 export const ARTIFACT_NAMES = ['model.stl', 'model.3mf', 'model.glb', 'model.obj', 'preview.png', 'backlit.png', 'report.json'] as const;
 export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
@@ -83,7 +83,7 @@ export function createArtifactsService(deps: ArtifactsDeps): ArtifactsService {
     async openSigned(jobId, name, query) {
       // Check the signature before touching the database: an unsigned caller learns nothing.
       const valid = await deps.signer.verify(SIGNED_METHOD, signedArtifactPath(jobId, name), query);
-      if (!valid) throw new ServiceError('invalid_signature', 403, 'this link is not valid or has expired; ask for a new one');
+      if (!valid) throw new ServiceError('invalid_signature', 'this link is not valid or has expired; ask for a new one');
       return open((await deps.jobs.find(jobId)) ?? throwNotFound('job'), name);
     },
     async createLink(userId, jobId, name) {

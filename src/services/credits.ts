@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { applyMovement, balanceOf, listEntries } from '../repositories/credits.ts';
-import { ServiceError } from './service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 
 export interface CreditsService {
   grantSignup(userId: string): Promise<void>;
@@ -10,7 +10,8 @@ export interface CreditsService {
   holdForJob(trx: Transaction<Database>, userId: string, jobId: string, cost: number): Promise<void>;
   refundJob(trx: Transaction<Database>, userId: string, jobId: string, cost: number, reason: string): Promise<boolean>;
   balance(userId: string): Promise<number>;
-  entries: typeof listEntries;
+  /** Newest first, keyset-paged by (createdAt, id). */
+  entries(userId: string, limit: number, before?: { createdAt: number; id: string }): ReturnType<typeof listEntries>;
 }
 
 export function createCreditsService(db: Kysely<Database>, options: { signupGrant: number; clock: () => number }): CreditsService {
@@ -35,7 +36,7 @@ export function createCreditsService(db: Kysely<Database>, options: { signupGran
         options.clock(),
       );
       if (!outcome.applied && outcome.why === 'insufficient') {
-        throw new ServiceError('insufficient_credits', 402, `this job costs ${cost} credits; you have ${outcome.balance}`, {
+        throw new ServiceError('insufficient_credits', `this job costs ${cost} credits; you have ${outcome.balance}`, {
           cost,
           balance: outcome.balance,
           shortfall: cost - outcome.balance,
@@ -52,6 +53,6 @@ export function createCreditsService(db: Kysely<Database>, options: { signupGran
       return outcome.applied;
     },
     balance: (userId) => balanceOf(db, userId),
-    entries: listEntries,
+    entries: (userId, limit, before) => listEntries(db, userId, limit, before),
   };
 }

@@ -7,7 +7,7 @@ import { checkHeader } from '../pipeline/decode.ts';
 import { PipelineError } from '../pipeline/errors.ts';
 import type { ImageHeader } from '../pipeline/image.ts';
 import { countMeshTriangles } from '../pipeline/import/count-triangles.ts';
-import { ServiceError } from './service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 import { sniffContent } from './sniff-content.ts';
 import type { SniffedContent } from './sniff-content.ts';
 import type { UploadLimits } from './upload-limits.ts';
@@ -17,7 +17,7 @@ export type ReadImageHeader = (bytes: Uint8Array) => Promise<ImageHeader>;
 export type UploadInspection = SniffedContent & { width: number | null; height: number | null; triangles: number | null };
 
 export async function inspectUpload(bytes: Uint8Array, readImageHeader: ReadImageHeader, limits: UploadLimits): Promise<UploadInspection> {
-  if (bytes.byteLength === 0) throw new ServiceError('file_empty', 422, 'the file is empty');
+  if (bytes.byteLength === 0) throw new ServiceError('file_empty', 'the file is empty');
   const sniffed = sniffContent(bytes);
   if (!sniffed) {
     throw new PipelineError(

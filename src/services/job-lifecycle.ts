@@ -6,7 +6,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Artifact, Database, Job, JobStatus } from '../db/schema.ts';
-import type { JobEventBus, JobEventMessage, JobEventType } from '../jobs/event-bus.ts';
+import type { JobEventBus, JobEventMessage, JobEventType } from '../domain/job-events.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import type { JobEventsRepository } from '../repositories/job-events.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';

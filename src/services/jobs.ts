@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
-import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../jobs/protocol.ts';
+import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../domain/job-modes.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
 import { resolveAiParams } from './ai/ai-params.ts';
@@ -14,13 +14,13 @@ import type { JobEventsRepository } from '../repositories/job-events.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { CreditsService } from './credits.ts';
-import { newId } from './ids.ts';
+import { newId } from '../domain/ids.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
 import { priceJob } from './pricing.ts';
 import type { PriceTable } from './pricing.ts';
-import { notFound, ServiceError } from './service-error.ts';
-import type { BlobStorage } from './storage.ts';
-import { storageKeys } from './storage.ts';
+import { notFound, ServiceError } from '../domain/errors.ts';
+import type { BlobStorage } from '../domain/storage.ts';
+import { storageKeys } from '../domain/storage.ts';
 
 export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...AI_JOB_MODES] as const;
 export type JobMode = (typeof JOB_MODES)[number];
@@ -79,7 +79,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       const ai = isAiMode(input.mode);
       if (ai && !deps.aiModes?.has(input.mode)) {
         const why = deps.aiModes?.size ? 'the configured AI provider does not do text-to-3D' : 'none is configured on this server';
-        throw new ServiceError('provider_not_configured', 503, `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); ${why}`);
+        throw new ServiceError('provider_not_configured', `mode ${input.mode} needs an AI provider key (Meshy, Tripo or fal); ${why}`);
       }
       const params = resolveParams(input.mode, input.params ?? {});
       // Repair and convert are priced by the triangles they read, everything else by what it makes.
@@ -210,6 +210,8 @@ export function createJobsService(deps: JobsServiceDeps) {
 }
 
 export type JobsService = ReturnType<typeof createJobsService>;
+/** The stored shapes the jobs routes present. */
+export type { Artifact, Job } from '../db/schema.ts';
 
 const isAiMode = (mode: string) => (AI_JOB_MODES as readonly string[]).includes(mode);
 /** Meshy takes prompts of up to 600 characters; the others less strictly. */
@@ -220,7 +222,6 @@ function aiImageFormat(upload: Upload): void {
   if (upload.format !== 'png' && upload.format !== 'jpeg') {
     throw new ServiceError(
       'unsupported_media_type',
-      415,
       `AI modes take PNG or JPEG images; this upload is ${upload.format ?? 'of an unknown format'}`,
       { format: upload.format },
     );
@@ -242,7 +243,6 @@ async function usableUpload(uploads: UploadsRepository, userId: string, uploadId
   if (upload.kind !== wanted) {
     throw new ServiceError(
       'upload_kind_mismatch',
-      422,
       `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`,
       {
         uploadKind: upload.kind,

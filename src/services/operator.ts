@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { applyMovement } from '../repositories/credits.ts';
-import { newId } from './ids.ts';
+import { newId } from '../domain/ids.ts';
 import type { Logger } from './logger.ts';
-import { ServiceError } from './service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 
 export interface OperatorDeps {
   db: Kysely<Database>;
@@ -72,7 +72,6 @@ export async function runOperatorCommand(
   if (!outcome.applied) {
     throw new ServiceError(
       'insufficient_credits',
-      402,
       `cannot revoke ${command.amount}: ${command.email} has only ${outcome.balance} (the balance never goes below zero)`,
     );
   }

@@ -24,13 +24,13 @@
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { Artifact, BillingAccount, Job, Upload } from '../db/schema.ts';
 import type { AccountDataRepository, DeletionCounts, UserProfile } from '../repositories/account-data.ts';
-import { newId, sha256Hex } from './ids.ts';
+import { newId, sha256Hex } from '../domain/ids.ts';
 import type { JobsService } from './jobs.ts';
 import type { Logger } from './logger.ts';
 import { hasActivePlan } from './retention.ts';
-import { notFound, ServiceError } from './service-error.ts';
-import type { BlobStorage } from './storage.ts';
-import { storageKeys } from './storage.ts';
+import { notFound, ServiceError } from '../domain/errors.ts';
+import type { BlobStorage } from '../domain/storage.ts';
+import { storageKeys } from '../domain/storage.ts';
 import { readChunks } from './web-stream.ts';
 
 /** Ledger reasons that record real money: kept (pseudonymised) after deletion. */
@@ -225,11 +225,10 @@ export function createPrivacyService(deps: PrivacyDeps) {
       if (hash) {
         if (!proof.password) throw ServiceError.of('invalid_request', 'send your password as {"password": "..."} to delete the account');
         if (!(await deps.verifyPassword(hash, proof.password)))
-          throw new ServiceError('invalid_password', 403, 'the password is not right; nothing was deleted');
+          throw new ServiceError('invalid_password', 'the password is not right; nothing was deleted');
       } else if ((proof.confirm ?? '').trim().toLowerCase() !== DELETE_CONFIRM_PHRASE) {
         throw new ServiceError(
           'confirmation_required',
-          403,
           `type "${DELETE_CONFIRM_PHRASE}" as {"confirm": "..."} to delete the account; nothing was deleted`,
         );
       }
@@ -242,7 +241,6 @@ export function createPrivacyService(deps: PrivacyDeps) {
       ) {
         throw new ServiceError(
           'active_subscription',
-          409,
           'cancel your plan in the billing portal first; the account can be deleted once it no longer renews',
           {
             planStatus: billing.plan_status,
@@ -254,14 +252,13 @@ export function createPrivacyService(deps: PrivacyDeps) {
       if (active.length > 0 && !jobs)
         throw new ServiceError(
           'service_unavailable',
-          503,
           'jobs are running and the job runner is not reachable; try again shortly',
           undefined,
           60,
         );
       for (const job of active)
         await jobs!.remove(userId, job.id).catch((error: unknown) => {
-          if (!(error instanceof ServiceError && error.status === 404)) throw error;
+          if (!(error instanceof ServiceError && error.code === 'not_found')) throw error;
         });
 
       const pseudonym = await pseudonymOf(userId);

@@ -13,8 +13,8 @@
 import type { BillingAccount } from '../db/schema.ts';
 import type { RetentionRepository } from '../repositories/retention.ts';
 import type { Logger } from './logger.ts';
-import type { BlobStorage } from './storage.ts';
-import { storageKeys } from './storage.ts';
+import type { BlobStorage } from '../domain/storage.ts';
+import { storageKeys } from '../domain/storage.ts';
 
 export const DAY_MS = 86_400_000;
 const BATCH = 200;

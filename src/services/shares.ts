@@ -17,10 +17,10 @@ import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
 import type { SharesRepository } from '../repositories/shares.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
-import { randomToken } from './ids.ts';
-import { notFound, ServiceError } from './service-error.ts';
-import type { BlobStorage } from './storage.ts';
-import { storageKeys } from './storage.ts';
+import { randomToken } from '../domain/ids.ts';
+import { notFound, ServiceError } from '../domain/errors.ts';
+import type { BlobStorage } from '../domain/storage.ts';
+import { storageKeys } from '../domain/storage.ts';
 
 /** The compressed preview stored beside the job's other files. */
 export const SHARE_MODEL_ARTIFACT = 'model.meshopt.glb';
@@ -111,7 +111,7 @@ export function createSharesService(deps: SharesDeps) {
   const buildModel = async (job: Job): Promise<ShareFile> => {
     let source: Artifact | undefined;
     for (const name of MESH_SOURCES) if ((source = await deps.artifacts.find(job.id, name))) break;
-    if (!source) throw new ServiceError('nothing_to_preview', 422, 'this job has no mesh file to preview');
+    if (!source) throw new ServiceError('nothing_to_preview', 'this job has no mesh file to preview');
     const { mesh } = await readMesh(await deps.storage.get(source.storage_key));
     const bytes = await writeMeshoptGlb(mesh, { encoder: await deps.meshoptEncoder(), name: 'model' });
     const key = storageKeys.artifact(job.user_id, job.id, SHARE_MODEL_ARTIFACT);
@@ -248,7 +248,7 @@ function parseReport(result: string | null): { dimensionsMm: [number, number, nu
 }
 
 function notShared(): ServiceError {
-  return new ServiceError('not_shared', 404, 'this model is no longer shared (or the link is wrong)');
+  return new ServiceError('not_shared', 'this model is no longer shared (or the link is wrong)');
 }
 
 function throwNotFound(what: string): never {

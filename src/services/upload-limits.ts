@@ -4,7 +4,7 @@
  */
 import { IMAGE_LIMITS_DEFAULTS } from '../pipeline/image.ts';
 import { COUNT_TRIANGLES_DEFAULTS } from '../pipeline/import/count-triangles.ts';
-import { ServiceError } from './service-error.ts';
+import { ServiceError } from '../domain/errors.ts';
 
 export interface UploadLimits {
   maxBytes: number;
@@ -26,5 +26,5 @@ export function uploadLimits(maxBytes: number): UploadLimits {
 }
 
 export function fileTooLarge(maxBytes: number): ServiceError {
-  return new ServiceError('file_too_large', 413, `the file is larger than the ${maxBytes}-byte limit`, { maxBytes });
+  return new ServiceError('file_too_large', `the file is larger than the ${maxBytes}-byte limit`, { maxBytes });
 }

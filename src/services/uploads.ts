@@ -6,13 +6,13 @@
  */
 import type { Upload } from '../db/schema.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
-import { newId, sha256Hex } from './ids.ts';
+import { newId, sha256Hex } from '../domain/ids.ts';
 import { inspectUpload } from './inspect-upload.ts';
 import type { ReadImageHeader } from './inspect-upload.ts';
-import { ServiceError, notFound } from './service-error.ts';
+import { ServiceError, notFound } from '../domain/errors.ts';
 import type { UrlSigner } from './signed-urls.ts';
-import { storageKeys } from './storage.ts';
-import type { BlobStorage } from './storage.ts';
+import { storageKeys } from '../domain/storage.ts';
+import type { BlobStorage } from '../domain/storage.ts';
 import { fileTooLarge } from './upload-limits.ts';
 import type { UploadLimits } from './upload-limits.ts';
 import { readChunks } from './web-stream.ts';
@@ -158,7 +158,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       try {
         await storage.put(row.storage_key, readChunks(body), { maxBytes });
       } catch (error) {
-        if (error instanceof ServiceError && error.status === 413) throw fileTooLarge(maxBytes);
+        if (error instanceof ServiceError && error.code === 'payload_too_large') throw fileTooLarge(maxBytes);
         throw error;
       }
     },

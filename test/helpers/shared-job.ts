@@ -8,8 +8,8 @@ import { nodePipelineDeps } from '../../src/node/pipeline-deps.ts';
 import { resolveImageParams } from '../../src/pipeline/params.ts';
 import { runImagePipeline } from '../../src/pipeline/run-pipeline.ts';
 import type { SolidReport } from '../../src/pipeline/report.ts';
-import { newId } from '../../src/services/ids.ts';
-import { storageKeys } from '../../src/services/storage.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { storageKeys } from '../../src/domain/storage.ts';
 import type { JobStatus } from '../../src/db/schema.ts';
 
 export interface SeededJob {

@@ -13,7 +13,7 @@ import { sharpImageCodec } from '../../src/repositories/media/sharp-image-codec.
 import { createLocalDiskStorage } from '../../src/repositories/storage/local-disk.ts';
 import { silentLogger } from '../../src/services/logger.ts';
 import type { Logger } from '../../src/services/logger.ts';
-import type { BlobStorage } from '../../src/services/storage.ts';
+import type { BlobStorage } from '../../src/domain/storage.ts';
 
 export interface TestInfra {
   services: Services;

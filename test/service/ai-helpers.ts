@@ -14,7 +14,7 @@ import { validateSolid } from '../../src/pipeline/validate.ts';
 import { weldExact } from '../../src/pipeline/repair/weld-exact.ts';
 import { jobsRepository } from '../../src/repositories/jobs.ts';
 import { createJsonLogger } from '../../src/services/logger.ts';
-import { storageKeys } from '../../src/services/storage.ts';
+import { storageKeys } from '../../src/domain/storage.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';

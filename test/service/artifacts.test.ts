@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
+import { artifactsServiceOn } from '../../src/services/artifacts.ts';
 import type { Services } from '../../src/compose.ts';
 import { buildRouters } from '../../src/routers.ts';
-import { newId } from '../../src/services/ids.ts';
+import { newId } from '../../src/domain/ids.ts';
 import { createUrlSigner } from '../../src/services/signed-urls.ts';
-import type { BlobStorage } from '../../src/services/storage.ts';
-import { storageKeys } from '../../src/services/storage.ts';
+import type { BlobStorage } from '../../src/domain/storage.ts';
+import { storageKeys } from '../../src/domain/storage.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -32,7 +33,9 @@ beforeAll(async () => {
     get: (key) => (reads.push({ op: 'get', key }), real.get(key)),
     stream: (key, range) => (reads.push({ op: 'stream', key, range }), real.stream(key, range)),
   };
-  const services: Services = { ...infra.services, storage, signer: createUrlSigner('artifacts-test-secret', () => signerNow) };
+  const signer = createUrlSigner('artifacts-test-secret', () => signerNow);
+  const artifacts = artifactsServiceOn(infra.services.db, storage, signer, infra.services.config.signedUrlTtlSeconds);
+  const services: Services = { ...infra.services, storage, signer, artifacts };
   app = createApp(services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(services, {}) });
   alice = await user('alice@example.com');
   bob = await user('bob@example.com');

@@ -3,10 +3,10 @@
  * deliveries signed exactly as Creem signs them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import { buildRouters } from '../../src/routers.ts';
 import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
-import type { ServiceError } from '../../src/services/service-error.ts';
+import type { ServiceError } from '../../src/domain/errors.ts';
 import { startFakeCreem } from '../helpers/fake-creem.ts';
 import type { CreemEventBody, FakeCreem } from '../helpers/fake-creem.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
@@ -119,7 +119,7 @@ describe('purchase flow', () => {
       body: JSON.stringify(event),
     });
     expect(noSignature.status).toBe(400);
-    expect((await json(noSignature)).error.code).toBe('invalid_signature');
+    expect((await json(noSignature)).error.code).toBe('webhook_signature_invalid');
     // Signed for a different body (amount tampered after signing).
     const signed = await creem.sign(JSON.stringify(event));
     const tampered = { ...event, object: { ...event.object, units: 50 } };
@@ -296,7 +296,7 @@ describe('property: random interleavings', () => {
           await db.transaction().execute((trx) => creditRules.holdForJob(trx, userId, jobId, 1 + Math.floor(rand() * 5)));
           jobs.set(jobId, 'held');
         } catch (error) {
-          expect((error as ServiceError).status).toBe(402);
+          expect((error as ServiceError).code).toBe('insufficient_credits');
         }
       } else {
         const held = [...jobs].filter(([, s]) => s === 'held');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMovement, balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
-import { ServiceError } from '../../src/services/service-error.ts';
+import { ServiceError } from '../../src/domain/errors.ts';
 import { createTestServices } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { mulberry32 } from '../helpers/grids.ts';
@@ -43,7 +43,7 @@ describe('credit ledger', () => {
       Array.from({ length: 50 }, (_, i) => db.transaction().execute((trx) => credits.holdForJob(trx, 'u-par', `job-${i}`, 1))),
     );
     const accepted = results.filter((r) => r.status === 'fulfilled').length;
-    const refused = results.filter((r) => r.status === 'rejected' && (r.reason as ServiceError).status === 402).length;
+    const refused = results.filter((r) => r.status === 'rejected' && (r.reason as ServiceError).code === 'insufficient_credits').length;
     expect(accepted).toBe(10);
     expect(refused).toBe(40);
     expect(await balanceOf(db, 'u-par')).toBe(0);
@@ -68,7 +68,7 @@ describe('credit ledger', () => {
             await credits.holdForJob(trx, user, job, 1 + Math.floor(rand() * 3));
             held.add(job);
           } catch (e) {
-            if (!(e instanceof ServiceError) || e.status !== 402) throw e;
+            if (!(e instanceof ServiceError) || e.code !== 'insufficient_credits') throw e;
           }
         } else if (held.has(job)) {
           if (await credits.refundJob(trx, user, job, 1, 'job_refund')) refunds.set(job, (refunds.get(job) ?? 0) + 1);

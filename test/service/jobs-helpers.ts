@@ -3,15 +3,15 @@
  * straight into the table and storage, SSE parsing, and polling a job to a status.
  */
 import sharp from 'sharp';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import type { Services } from '../../src/compose.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { uploadsRepository } from '../../src/repositories/uploads.ts';
 import { jobsRoutes } from '../../src/routes/jobs.ts';
-import { newId } from '../../src/services/ids.ts';
-import { storageKeys } from '../../src/services/storage.ts';
+import { newId } from '../../src/domain/ids.ts';
+import { storageKeys } from '../../src/domain/storage.ts';
 
 export type TestApp = ReturnType<typeof createApp>;
 

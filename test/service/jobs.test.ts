@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src/node/worker-pool.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
-import { storageKeys } from '../../src/services/storage.ts';
+import { storageKeys } from '../../src/domain/storage.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { balance, getJob, gradientPng, insertUpload, jobsApp, postJob, readSse, userIdOf, waitForStatus } from './jobs-helpers.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import { buildRouters } from '../../src/routers.ts';
 import { parseOperatorArgs, runOperatorCommand } from '../../src/services/operator.ts';
 import { sumOfEntries } from '../../src/repositories/credits.ts';

@@ -12,7 +12,7 @@
  * ROUTES fails the first test, so a new route cannot skip this check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import type { ExecutionRequest, JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/http/security-headers.ts';
 import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';

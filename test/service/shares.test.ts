@@ -8,7 +8,7 @@ import { GLTFLoader } from 'three/examples/jsm/loaders/GLTFLoader.js';
 import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';
 import validator from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import { buildRouters } from '../../src/routers.ts';
 import { SHARE_MODEL_ARTIFACT } from '../../src/services/shares.ts';
 import { seedLogoJob } from '../helpers/shared-job.ts';

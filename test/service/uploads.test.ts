@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { createApp } from '../../src/compose.ts';
+import { createApp } from '../../src/app.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
 import { writeGlb } from '../../src/pipeline/export/glb.ts';
 import { writeObj } from '../../src/pipeline/export/obj.ts';
 import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { writeThreeMf } from '../../src/pipeline/export/threemf.ts';
 import { buildRouters } from '../../src/routers.ts';
-import { sha256Hex } from '../../src/services/ids.ts';
+import { sha256Hex } from '../../src/domain/ids.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 

@@ -15,6 +15,8 @@
  * connection resolves the host through the same public-only rule, so the address checked is the
  * address connected to. An injected fetch (tests) is used as given.
  */
+import { GuardedFetchError } from './guarded-fetch-error.ts';
+
 export interface GuardedFetchOptions {
   allowedHosts: readonly string[];
   /** Hosts allowed over http and at private addresses (tests only). */
@@ -26,25 +28,6 @@ export interface GuardedFetchOptions {
   fetch?: typeof fetch;
   /** Host name -> its addresses. Default: node:dns lookup (all addresses). */
   resolve?: (host: string) => Promise<string[]>;
-}
-
-export type GuardedFetchErrorCode =
-  | 'url_rejected'
-  | 'host_not_allowed'
-  | 'private_address'
-  | 'redirect_rejected'
-  | 'too_large'
-  | 'timeout'
-  | 'http_error'
-  | 'network';
-
-export class GuardedFetchError extends Error {
-  override readonly name = 'GuardedFetchError';
-  readonly code: GuardedFetchErrorCode;
-  constructor(code: GuardedFetchErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /** `host` matches `entry` exactly, or a subdomain of it when the entry is "*.domain". */

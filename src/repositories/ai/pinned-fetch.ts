@@ -11,7 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
-import { GuardedFetchError } from './guarded-fetch.ts';
+import { GuardedFetchError } from './guarded-fetch-error.ts';
 
 export interface PinnedFetchOptions {
   signal?: AbortSignal;

@@ -5,8 +5,8 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { ServiceError } from '../../services/service-error.ts';
-import type { BlobStorage, StoredObject } from '../../services/storage.ts';
+import { ServiceError } from '../../domain/errors.ts';
+import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
 
 const KEY = /^[A-Za-z0-9_.\-/]+$/;
 
@@ -31,7 +31,7 @@ export function createLocalDiskStorage(root: string): BlobStorage {
         for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
           byteLength += chunk.byteLength;
           if (options.maxBytes !== undefined && byteLength > options.maxBytes) {
-            throw new ServiceError('payload_too_large', 413, `the file is larger than ${options.maxBytes} bytes`, {
+            throw new ServiceError('payload_too_large', `the file is larger than ${options.maxBytes} bytes`, {
               limit: options.maxBytes,
             });
           }
@@ -46,7 +46,7 @@ export function createLocalDiskStorage(root: string): BlobStorage {
         out.destroy();
         await rm(temporary, { force: true });
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-          throw new ServiceError('service_unavailable', 503, 'storage is full; try again later', undefined, 60);
+          throw new ServiceError('service_unavailable', 'storage is full; try again later', { reason: 'storage_full' }, 60);
         }
         throw error;
       }

@@ -13,9 +13,9 @@
  * Errors reaching the job are scrubbed: no key, no provider URL.
  */
 import type { AiProviderName } from '../../config.ts';
-import type { WorkerError } from '../../jobs/protocol.ts';
+import type { JobFailure } from '../../domain/errors.ts';
 import { abortableSleep, ProviderHttpError } from '../../repositories/ai/http.ts';
-import { GuardedFetchError } from '../../repositories/ai/guarded-fetch.ts';
+import { GuardedFetchError } from '../../repositories/ai/guarded-fetch-error.ts';
 import type { Logger } from '../logger.ts';
 import type { AiProvider, AiTaskRequest, AiTaskStatus } from './provider.ts';
 
@@ -43,7 +43,7 @@ export interface AiStageDeps {
   slots(provider: AiProvider): Semaphore;
 }
 
-export type RemoteOutcome = { ok: true; glb: Uint8Array; provider: AiProviderName; taskId: string } | { ok: false; error: WorkerError };
+export type RemoteOutcome = { ok: true; glb: Uint8Array; provider: AiProviderName; taskId: string } | { ok: false; error: JobFailure };
 
 export interface RemoteHooks {
   signal: AbortSignal;
@@ -147,7 +147,7 @@ async function cancelRemote(deps: AiStageDeps, provider: AiProvider, taskId: str
   }
 }
 
-function fail(code: WorkerError['code'], message: string): RemoteOutcome {
+function fail(code: JobFailure['code'], message: string): RemoteOutcome {
   return { ok: false, error: { code, message, stage: 'ai-generate' } };
 }
 

@@ -15,7 +15,7 @@ import type { Database } from '../../db/schema.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import { applyMovement, balanceOf } from '../../repositories/credits.ts';
 import type { CatalogItem } from './catalog.ts';
-import { ServiceError } from '../service-error.ts';
+import { ServiceError } from '../../domain/errors.ts';
 import { CheckoutObject, DisputeObject, idOf, RefundObject, SubscriptionObject, userIdFrom } from './creem-events.ts';
 
 export interface EventContext {

@@ -7,14 +7,14 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import { listEntries } from '../../repositories/credits.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../domain/ids.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Logger } from '../logger.ts';
-import { ServiceError } from '../service-error.ts';
+import { ServiceError } from '../../domain/errors.ts';
 import { applyCreemEvent } from './apply-event.ts';
 import type { CatalogItem } from './catalog.ts';
 import { EnvelopeSchema } from './creem-events.ts';
-import type { PaymentGateway } from './gateway.ts';
+import type { PaymentGateway } from '../../domain/payment-gateway.ts';
 import { verifyCreemSignature } from './signature.ts';
 
 export interface BillingOptions {
@@ -38,7 +38,7 @@ export interface PlanStatus {
 export function createBillingService(db: Kysely<Database>, billing: BillingRepository, o: BillingOptions) {
   const requireGateway = (): PaymentGateway => {
     if (!o.gateway || o.catalog.length === 0) {
-      throw new ServiceError('billing_not_configured', 503, 'payments are not set up on this server (CREEM_API_KEY and CREEM_PRODUCTS)');
+      throw new ServiceError('billing_not_configured', 'payments are not set up on this server (CREEM_API_KEY and CREEM_PRODUCTS)');
     }
     return o.gateway;
   };
@@ -53,7 +53,7 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       if (!item)
         throw ServiceError.of('invalid_request', `unknown product "${productKey}"; one of ${o.catalog.map((p) => p.key).join(', ')}`);
       const account = await billing.account(db, user.id);
-      if (account?.flagged) throw new ServiceError('account_flagged', 403, 'this account is on hold; contact support');
+      if (account?.flagged) throw new ServiceError('account_flagged', 'this account is on hold; contact support');
       const requestId = newId('chk');
       const checkout = await gateway.createCheckout({
         productId: item.productId,
@@ -70,16 +70,16 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       const gateway = requireGateway();
       const account = await billing.account(db, userId);
       if (!account?.creem_customer_id)
-        throw new ServiceError('no_billing_account', 409, 'there is nothing to manage yet: buy a pack or a plan first');
+        throw new ServiceError('no_billing_account', 'there is nothing to manage yet: buy a pack or a plan first');
       return { url: await gateway.customerPortal(account.creem_customer_id) };
     },
 
     /** Verify, store, apply once. Returns what happened; throws 400 for a bad signature or body. */
     async handleWebhook(rawBody: string, signature: string | undefined): Promise<{ eventId: string; duplicate: boolean; outcome: string }> {
       if (!o.webhookSecret)
-        throw new ServiceError('billing_not_configured', 503, 'webhooks are not set up on this server (CREEM_WEBHOOK_SECRET)');
+        throw new ServiceError('billing_not_configured', 'webhooks are not set up on this server (CREEM_WEBHOOK_SECRET)');
       if (!(await verifyCreemSignature(rawBody, signature, o.webhookSecret))) {
-        throw new ServiceError('invalid_signature', 400, 'the creem-signature header does not match the body');
+        throw new ServiceError('webhook_signature_invalid', 'the creem-signature header does not match the body');
       }
       let parsed: unknown;
       try {

@@ -8,7 +8,7 @@
  * An input is the request as bytes: one line of JSON headers, a newline, then the body, so a
  * saved crash replays exactly.
  */
-import { createApp } from '../../../src/compose.ts';
+import { createApp } from '../../../src/app.ts';
 import { readMultipartFile } from '../../../src/http/read-multipart-file.ts';
 import { createJobsRuntime } from '../../../src/jobs/jobs-runtime.ts';
 import type { JobExecutor } from '../../../src/jobs/executor.ts';
