@@ -24,3 +24,11 @@ export const storageKeys = {
   jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
   artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
 };
+
+const STORAGE_KEY = /^[A-Za-z0-9_.\-/]+$/;
+
+/** Keys are computed from ids, never from user input; anything else is a bug, refused before any IO. */
+export function assertStorageKey(key: string): string {
+  if (!STORAGE_KEY.test(key) || key.includes('..') || key.startsWith('/')) throw new Error(`storage: bad key ${key}`);
+  return key;
+}

@@ -1,0 +1,78 @@
+/**
+ * A Kysely dialect over a D1 binding: SQLite's compiler, adapter and introspector with a driver
+ * that sends each compiled query through `prepare().bind().all()`.
+ *
+ * D1 has no interactive transactions (a Worker cannot hold a connection open across awaits), so
+ * `db.transaction()` throws here on purpose: multi-row changes are one conditional statement or
+ * one batch (`runBatch`), atomic on SQLite and D1 alike. Migrations need no transaction on SQLite
+ * (Kysely's SqliteAdapter does not wrap DDL), so the same Migrator runs on D1.
+ */
+import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler, sql } from 'kysely';
+import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, Kysely, QueryResult, TableMetadata } from 'kysely';
+import type { D1DatabaseLike } from './d1-types.ts';
+
+export function d1Dialect(database: D1DatabaseLike): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => d1Driver(database),
+    // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
+    createIntrospector: (db: Kysely<any>) => tableNamesIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}
+
+function d1Driver(database: D1DatabaseLike): Driver {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      const result = await database
+        .prepare(query.sql)
+        .bind(...query.parameters)
+        .all<R>();
+      const changes = result.meta.changes;
+      const lastRowId = result.meta.last_row_id;
+      return {
+        rows: result.results ?? [],
+        numAffectedRows: changes !== undefined ? BigInt(changes) : undefined,
+        insertId: lastRowId !== undefined && changes ? BigInt(lastRowId) : undefined,
+      };
+    },
+    streamQuery() {
+      throw new Error('d1: streaming queries are not supported');
+    },
+  };
+  return {
+    init: async () => {},
+    acquireConnection: async () => connection,
+    beginTransaction: async () => {
+      throw new Error('d1: no interactive transactions; use one conditional statement or a batch');
+    },
+    commitTransaction: async () => {},
+    rollbackTransaction: async () => {},
+    releaseConnection: async () => {},
+    destroy: async () => {},
+  };
+}
+
+/**
+ * Table names only. SQLite's introspector joins `pragma_table_info()`, which D1 refuses
+ * ("not authorized"); the Migrator needs no more than which tables exist.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
+function tableNamesIntrospector(db: Kysely<any>): DatabaseIntrospector {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const rows = await sql<{
+      name: string;
+      type: string;
+    }>`select name, type from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' and name not like '_cf_%' order by name`.execute(
+      db,
+    );
+    return rows.rows.map((r) => ({ name: r.name, isView: r.type === 'view', columns: [] }));
+  };
+  return { getSchemas: async () => [], getTables, getMetadata: async () => ({ tables: await getTables() }) };
+}
+
+/** Runs compiled queries as one D1 batch (one transaction): all apply or none. */
+export async function runD1Batch(database: D1DatabaseLike, queries: readonly CompiledQuery[]): Promise<void> {
+  if (queries.length === 0) return;
+  await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.parameters)));
+}

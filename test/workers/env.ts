@@ -1,0 +1,5 @@
+/** Typed access to the test Worker's bindings (see vitest.workers.config.ts). */
+import { env } from 'cloudflare:test';
+import type { D1DatabaseLike, R2BucketLike } from '../../src/repositories/d1/d1-types.ts';
+
+export const bindings = env as { DB: D1DatabaseLike; FILES: R2BucketLike };

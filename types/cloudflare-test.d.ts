@@ -1,0 +1,5 @@
+// The part of the workerd test pool's `cloudflare:test` module our suites use. The bindings are
+// typed structurally in src/repositories/d1/d1-types.ts (no @cloudflare/workers-types needed).
+declare module 'cloudflare:test' {
+  export const env: unknown;
+}
