@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // pools of its own, and two at once on two cores only measure the contention.
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts', 'test/cli/**/*.test.ts'],
+    include: ['test/e2e/**/*.test.ts', 'test/cli/cli.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
     pool: 'forks',

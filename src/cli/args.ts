@@ -64,7 +64,7 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(argv), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
@@ -101,4 +101,26 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
     quiet: Boolean(v.quiet),
     params,
   };
+}
+
+/**
+ * `--width-mm -5` is a flag with a negative value, not two flags: node's parseArgs would call it
+ * ambiguous, so such a pair becomes `--width-mm=-5` and the parameter check says what is wrong.
+ */
+function joinNegativeNumbers(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const next = argv[i + 1];
+    if (
+      flag.startsWith('--') &&
+      (NUMBER_FLAGS as readonly string[]).includes(flag.slice(2)) &&
+      next !== undefined &&
+      /^-(\d|\.\d)/.test(next)
+    ) {
+      out.push(`${flag}=${next}`);
+      i++;
+    } else out.push(flag);
+  }
+  return out;
 }

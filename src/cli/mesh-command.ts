@@ -1,4 +1,5 @@
 /** The CLI's 3D-file path: repair or convert, write the outputs and one summary line. */
+import type { StagedProgress } from './progress.ts';
 import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sharedManifold } from '../../wasm/manifold.ts';
@@ -10,11 +11,7 @@ import type { CliRequest } from './args.ts';
 
 const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'targetSizeMm', 'minWallMm', 'formats', 'previews'];
 
-export async function runMeshCli(
-  request: CliRequest,
-  bytes: Uint8Array,
-  progress: { update(stage: string, percent: number): void },
-): Promise<number> {
+export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progress: StagedProgress): Promise<number> {
   const input: Record<string, unknown> = { mode: 'repair' };
   for (const [key, value] of Object.entries(request.params)) {
     if (MESH_PARAM_KEYS.includes(key)) input[key] = value;
@@ -26,8 +23,9 @@ export async function runMeshCli(
     decoders: await sharedGlbDecoders(),
     clock: () => performance.now(),
     memory: () => process.memoryUsage.rss(),
-    onProgress: (e) => progress.update(e.stage, e.percent),
+    onProgress: (e) => progress.pipeline(e.stage, e.percent),
   });
+  progress.writing();
   const byName = new Map(result.artifacts.map((a) => [a.name, a]));
   for (const output of request.outputs) {
     const artifact = byName.get(`model.${output.format}`);
@@ -49,5 +47,6 @@ export async function runMeshCli(
     for (const reason of r.verdict.reasons) process.stderr.write(`verdict: ${reason}\n`);
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   }
+  progress.done();
   return 0;
 }

@@ -15,11 +15,12 @@ import { MESH_ONLY_PARAMS, UsageError } from './args.ts';
 import { sniffMeshFormat } from '../pipeline/import/sniff.ts';
 import { READ_MESH_DEFAULTS } from '../pipeline/import/read-mesh.ts';
 import { runMeshCli } from './mesh-command.ts';
-import { createProgressBar } from './progress.ts';
+import { createProgressBar, createStagedProgress } from './progress.ts';
 
 /** Runs one parsed request; the exit status: 0 done, 1 the input or the pipeline failed, 2 usage. */
 export async function runCommand(request: CliRequest): Promise<number> {
   const progress = createProgressBar(process.stderr, !request.quiet && process.stderr.isTTY === true);
+  const stages = createStagedProgress(progress);
   try {
     const info = await stat(request.input).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`cannot read ${request.input}`);
@@ -28,16 +29,17 @@ export async function runCommand(request: CliRequest): Promise<number> {
     const bytes = new Uint8Array(await readFile(request.input));
     // A 3D file (by content, not name) goes to the mesh pipeline: repair by default.
     if (sniffMeshFormat(bytes) !== undefined) {
-      const code = await runMeshCli(request, bytes, progress);
+      const code = await runMeshCli(request, bytes, stages);
       progress.finish();
       return code;
     }
     const meshOnly = MESH_ONLY_PARAMS.filter((k) => request.params[k] !== undefined);
     if (meshOnly.length > 0) throw new UsageError(`${meshOnly.join(', ')} only apply to 3D-file input`);
     const params = resolveImageParams(request.params);
-    const deps = await nodePipelineDeps({ onProgress: (e) => progress.update(e.stage, e.percent) });
+    if (request.backlit && params.mode !== 'lithophane') throw new UsageError(`--backlit is only made for lithophanes, not ${params.mode}`);
+    const deps = await nodePipelineDeps({ onProgress: (e) => stages.pipeline(e.stage, e.percent) });
     const result = await runImagePipeline(bytes, params, deps);
-    progress.update('writing files', 99);
+    stages.writing();
     const byName = new Map(result.artifacts.map((a) => [a.name, a]));
     for (const output of request.outputs) {
       const artifact = byName.get(output.format === '3mf' ? 'model.3mf' : `model.${output.format}`);
@@ -50,6 +52,7 @@ export async function runCommand(request: CliRequest): Promise<number> {
       await writeArtifactFile(backlit, request.backlit);
     }
     if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
+    stages.done();
     progress.finish();
     if (!request.quiet) {
       const r = result.report;
@@ -69,7 +72,8 @@ export async function runCommand(request: CliRequest): Promise<number> {
     }
     if (isPipelineError(error)) {
       process.stderr.write(`image-to-stl: ${error.code}: ${error.message}\n`);
-      return 1;
+      // A parameter out of range is a bad command (2), like an unknown flag; anything else is the input (1).
+      return error.code === 'invalid_parameters' ? 2 : 1;
     }
     process.stderr.write(`image-to-stl: internal: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -86,4 +86,31 @@ describe('image-to-stl CLI', () => {
     expect(run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'y.stl'), '--width-mm', 'wide').code).toBe(2);
     expect(run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'y.step')).code).toBe(2);
   });
+
+  it('takes a negative number as a value and says what is wrong with it', () => {
+    const r = run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'neg.stl'), '--width-mm', '-5');
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('ambiguous');
+    expect(r.stderr).toMatch(/widthMm/);
+  });
+
+  it('refuses --backlit for a relief before doing any work', () => {
+    const r = run(join(FIXTURES, 'grey.png'), '-o', join(dir, 'relief.stl'), '--mode', 'relief', '--backlit', join(dir, 'b.png'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--backlit');
+    return expect(stat(join(dir, 'relief.stl'))).rejects.toThrow();
+  });
+
+  it('reads a picture whose size looks like a binary STL as a picture (extrude mode works)', async () => {
+    const png = await readFile(join(FIXTURES, 'logo-holes.png'));
+    // Pad past IEND to 84 + 50k bytes: decoders ignore trailing bytes, the old sniffer did not.
+    const size = 84 + 50 * Math.ceil((png.length - 84) / 50 + 1);
+    const padded = Buffer.alloc(size);
+    png.copy(padded);
+    const input = join(dir, 'logo-padded.png');
+    await writeFile(input, padded);
+    const r = run(input, '-o', join(dir, 'logo.stl'), '--mode', 'extrude', '--width-mm', '40');
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(join(dir, 'logo.stl'))).size).toBeGreaterThan(84);
+  });
 });

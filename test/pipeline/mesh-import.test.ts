@@ -199,3 +199,25 @@ describe('compressed GLB', () => {
     });
   }
 });
+
+describe('sniffMeshFormat never takes a picture for a binary STL', () => {
+  // A picture whose size happens to be 84 + 50k bytes (about 1 file in 50) once read as a binary
+  // STL whose header claimed 478,624,486 triangles.
+  const signatures: Record<string, number[]> = {
+    png: [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    jpeg: [0xff, 0xd8, 0xff, 0xe0],
+    gif: [0x47, 0x49, 0x46, 0x38, 0x39, 0x61],
+    webp: [0x52, 0x49, 0x46, 0x46, 1, 2, 3, 4, 0x57, 0x45, 0x42, 0x50],
+    tiff: [0x49, 0x49, 0x2a, 0x00],
+    avif: [0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, 0x61, 0x76, 0x69, 0x66],
+  };
+  for (const [name, magic] of Object.entries(signatures)) {
+    it(name, () => {
+      const bytes = new Uint8Array(18_534); // 84 + 50 x 369
+      for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
+      bytes.set(magic, 0);
+      expect((bytes.length - 84) % 50).toBe(0);
+      expect(sniffMeshFormat(bytes)).toBeUndefined();
+    });
+  }
+});
