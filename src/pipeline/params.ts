@@ -119,6 +119,9 @@ const ENUMS: Partial<Record<keyof ImageJobParams, readonly string[]>> = {
   keychainPosition: KEYCHAIN_POSITIONS,
 };
 
+/** A keychain's base plate when none is asked for, mm: two 0.2 mm layers' worth of stiffness and more. */
+export const KEYCHAIN_BASE_PLATE_MM = 1.2;
+
 /** Merges `input` over the defaults and checks every field; unknown fields are rejected. */
 export function resolveImageParams(input: Record<string, unknown>): ImageJobParams {
   const { merged: out, problems } = mergeFields(input, {
@@ -135,6 +138,11 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
   if (problems.length > 0) {
     throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
+  }
+  // Print-first: a keychain is one piece. Unless the caller sets a plate (0 included), letters that
+  // do not touch are joined by one, instead of coming out as loose pieces on a ring.
+  if (params.mode === 'extrude' && params.keychain && !params.cookieCutter && input.basePlateMm === undefined) {
+    params.basePlateMm = KEYCHAIN_BASE_PLATE_MM;
   }
   params.formats = [...new Set(params.formats)];
   return params;

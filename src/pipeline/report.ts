@@ -9,6 +9,8 @@ export interface SolidReport {
   vertices: number;
   volumeMm3: number;
   genus: number;
+  /** Connected pieces; a slicer prints each as its own object. */
+  parts: number;
   boundingBoxMm: { min: number[]; max: number[]; size: number[] };
   /** Height-sample grid the surface was meshed from. */
   grid?: { width: number; height: number; pitchMm: number; fullGridTriangles: number };

@@ -33,6 +33,7 @@ import { StageTimer } from './stage-timer.ts';
 import type { StageHooks } from './stage-timer.ts';
 import type { Triangulator } from './triangulate/triangulator.ts';
 import { validateSolid } from './validate.ts';
+import { countParts } from './analyze/count-parts.ts';
 
 export interface PipelineDeps extends StageHooks {
   codec: ImageCodec;
@@ -116,6 +117,12 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
 
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
   const mesh = check.mesh;
+  const parts = countParts(mesh);
+  if (parts > 1) {
+    warnings.push(
+      `the model is ${parts} separate pieces, which print as loose parts${params.mode === 'extrude' ? '; set a base plate (basePlateMm, e.g. 1.2) to join them into one' : ''}`,
+    );
+  }
   if (check.triangles > params.maxTriangles) {
     warnings.push(
       `the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`,
@@ -146,6 +153,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     vertices: check.vertices,
     volumeMm3: round(check.volumeMm3, 2),
     genus: check.genus,
+    parts,
     boundingBoxMm: roundedBox(boundingBox(mesh)),
     grid: surface.grid,
     requestedMaxErrorMm: params.mode === 'extrude' ? undefined : params.maxErrorMm,

@@ -22,6 +22,8 @@ export interface ChoiceInfo {
   mode: 'lithophane' | 'relief' | 'extrude' | 'repair' | 'convert';
   /** Fixed parameters this choice implies. */
   fixed: Record<string, unknown>;
+  /** Starting values this choice sets when picked (the user may change them). */
+  defaults?: Record<string, unknown>;
   params: string[];
 }
 
@@ -78,6 +80,8 @@ export const CHOICES: ChoiceInfo[] = [
     input: 'image',
     mode: 'extrude',
     fixed: { keychain: true, cookieCutter: false },
+    // One piece by default: a plate joins letters that do not touch (the pipeline's keychain default).
+    defaults: { basePlateMm: 1.2 },
     params: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'],
   },
   {

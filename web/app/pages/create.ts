@@ -28,6 +28,7 @@ function inputKind(file: File): 'image' | 'mesh' {
 export async function createPage(ctx: PageContext) {
   const values: Record<string, unknown> = Object.fromEntries(Object.entries(PARAMS).map(([k, spec]) => [k, spec.value]));
   let choice: ChoiceInfo = CHOICES.find((c) => c.id === ctx.query.get('mode')) ?? CHOICES[0];
+  Object.assign(values, choice.defaults);
   let file: File | null = null;
   let upload: Upload | null = null;
   let picture: Picture | null = null;
@@ -90,6 +91,7 @@ export async function createPage(ctx: PageContext) {
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
       choice = c;
+      Object.assign(values, c.defaults);
       renderParams();
       schedulePreview();
       scheduleCost();
