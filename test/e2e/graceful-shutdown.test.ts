@@ -54,9 +54,11 @@ function row(jobId: string) {
   }
 }
 
-async function sigterm(s: ServerProcess): Promise<{ ms: number; code: number | null }> {
+async function sigterm(s: ServerProcess): Promise<{ ms: number; code: number | null | string }> {
   const t0 = Date.now();
-  const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) =>
+    s.child.once('exit', (code, signal) => resolve(code ?? `${signal}: ${s.output().slice(-2000)}`)),
+  );
   s.child.kill('SIGTERM');
   const code = await exited;
   return { ms: Date.now() - t0, code };

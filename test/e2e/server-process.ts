@@ -34,7 +34,8 @@ export async function startServerProcess(dataDir: string, port: number, env: Rec
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
-  const deadline = Date.now() + 60_000;
+  // Waits for the server to answer, not for a time: a cold start on a loaded 2-core box took over 60 s once.
+  const deadline = Date.now() + 240_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${log}`);
     try {
