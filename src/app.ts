@@ -9,9 +9,10 @@ import { CLIENT_IP_HEADER } from './auth.ts';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
-import { bodyLimitFor } from './http/body-limits.ts';
+import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { limitBody } from './http/limit-body.ts';
+import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -45,6 +46,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     '*',
     limitBody((method, path) => bodyLimitFor(method, path, services.config.maxUploadBytes)),
   );
+  app.use('*', refusePrototypeKeys(new Set([CREEM_WEBHOOK_PATH])));
 
   const clientIp = (c: Context<AppEnv>): string => {
     if (services.config.trustProxy) {

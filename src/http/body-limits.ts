@@ -29,6 +29,9 @@ export interface BodyLimit {
   tooLarge: () => ServiceError;
 }
 
+/** Creem's webhook: the one body a third party writes (signed; its JSON is judged by its own schema). */
+export const CREEM_WEBHOOK_PATH = '/api/v1/webhooks/creem';
+
 const UPLOAD_CONTENT = /^\/api\/v1\/uploads\/[^/]+\/content$/;
 
 /** The limit for one request, from its method and path; `maxUploadBytes` is the configured MAX_UPLOAD_BYTES. */
@@ -36,7 +39,7 @@ export function bodyLimitFor(method: string, path: string, maxUploadBytes: numbe
   const upload = (maxBytes: number): BodyLimit => ({ maxBytes, streamed: true, tooLarge: () => fileTooLarge(maxUploadBytes) });
   if (method === 'POST' && path === '/api/v1/uploads') return upload(maxUploadBytes + BODY_LIMITS.multipartOverheadBytes);
   if (method === 'PUT' && UPLOAD_CONTENT.test(path)) return upload(maxUploadBytes);
-  if (path === '/api/v1/webhooks/creem') return small(BODY_LIMITS.webhookBytes);
+  if (path === CREEM_WEBHOOK_PATH) return small(BODY_LIMITS.webhookBytes);
   if (path.startsWith('/api/auth/')) return small(BODY_LIMITS.authBytes);
   return small(BODY_LIMITS.jsonBytes);
 }
