@@ -9,7 +9,10 @@ import { CLIENT_IP_HEADER } from './auth.ts';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
+import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { limitBody } from './http/limit-body.ts';
+import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -38,6 +41,12 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
+  // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit.
+  app.use(
+    '*',
+    limitBody((method, path) => bodyLimitFor(method, path, services.config.maxUploadBytes)),
+  );
+  app.use('*', refusePrototypeKeys(new Set([CREEM_WEBHOOK_PATH])));
 
   const clientIp = (c: Context<AppEnv>): string => {
     if (services.config.trustProxy) {

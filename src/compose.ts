@@ -42,6 +42,8 @@ import { createUrlSigner } from './services/signed-urls.ts';
 import type { UrlSigner } from './services/signed-urls.ts';
 import type { BlobStorage } from './domain/storage.ts';
 import { uploadLimits } from './services/upload-limits.ts';
+import { countTrianglesHere } from './services/inspect-upload.ts';
+import type { CountMeshTriangles } from './services/inspect-upload.ts';
 import { createSharesService } from './services/shares.ts';
 import type { SharesService } from './services/shares.ts';
 import { createUploadsService } from './services/uploads.ts';
@@ -56,6 +58,8 @@ export interface Infrastructure {
   clock: () => number;
   /** sharp in Node; uploads read only its headers. */
   imageCodec: ImageCodec;
+  /** Where uploads count mesh triangles: a thread of its own on Node (src/node/mesh-inspector.ts); here when absent. */
+  countMeshTriangles?: CountMeshTriangles;
 }
 
 export interface Services {
@@ -131,6 +135,7 @@ export function composeServices(infra: Infrastructure): Services {
       storage: infra.storage,
       signer,
       readImageHeader: (bytes) => infra.imageCodec.readHeader(bytes),
+      countTriangles: infra.countMeshTriangles ?? countTrianglesHere,
       clock,
       limits: uploadLimits(config.maxUploadBytes),
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,

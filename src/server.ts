@@ -21,6 +21,7 @@ import { openSqlite } from './node/database.ts';
 import { loadOrCreateSecret } from './node/secret.ts';
 import { webAppRoutes } from './node/web-static.ts';
 import { widgetAssetsRoutes } from './node/widget-assets.ts';
+import { createMeshInspector } from './node/mesh-inspector.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
@@ -48,7 +49,18 @@ export async function startServer(
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
   const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const storage = createLocalDiskStorage(join(dataDir, 'files'));
-  const services = composeServices({ config, db, storage, secret, logger, clock: Date.now, imageCodec: sharpImageCodec });
+  // Uploaded meshes are counted on a thread of their own: a 3MF that inflates to 384 MB must not hold the event loop.
+  const meshInspector = createMeshInspector();
+  const services = composeServices({
+    config,
+    db,
+    storage,
+    secret,
+    logger,
+    clock: Date.now,
+    imageCodec: sharpImageCodec,
+    countMeshTriangles: meshInspector.count,
+  });
   await migrateAll(services);
 
   // The queue survives restarts: rows a previous process left running are settled before claiming.
@@ -97,6 +109,7 @@ export async function startServer(
       // Stop claiming; running jobs get the grace period, then go back to the queue for the next start.
       await jobs.runner.stop(options.shutdownGraceMs ?? config.shutdownGraceMs);
       await pool.close();
+      await meshInspector.close();
       // Open event streams would hold server.close() forever.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await stopped;

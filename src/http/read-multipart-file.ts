@@ -6,16 +6,14 @@
  */
 import { ServiceError } from '../domain/errors.ts';
 import { fileTooLarge } from '../services/upload-limits.ts';
-
-/** Boundaries, part headers and a filename: generous, so a file right at the limit still fits. */
-const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+import { BODY_LIMITS } from './body-limits.ts';
 
 export async function readMultipartFile(request: Request, field: string, maxBytes: number): Promise<{ name: string; bytes: Uint8Array }> {
   const contentType = request.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\s*;/i.test(contentType)) {
     throw ServiceError.of('invalid_request', `send the file as multipart/form-data in a field named "${field}"`);
   }
-  const budget = maxBytes + MULTIPART_OVERHEAD_BYTES;
+  const budget = maxBytes + BODY_LIMITS.multipartOverheadBytes;
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > budget) throw fileTooLarge(maxBytes);
   if (!request.body) throw ServiceError.of('invalid_request', `the request has no body; send a "${field}" field`);
@@ -43,8 +41,10 @@ export async function readMultipartFile(request: Request, field: string, maxByte
       body: limited,
       duplex: 'half',
     } as RequestInit).formData();
-  } catch {
+  } catch (error) {
     if (exceeded) throw fileTooLarge(maxBytes);
+    // The body limit in front of every route (limit-body.ts) cut the stream: its 413, not a parse error.
+    if (error instanceof ServiceError) throw error;
     throw ServiceError.of('invalid_request', 'the multipart body could not be parsed');
   }
   const file = form.get(field);

@@ -1,8 +1,10 @@
 /**
  * The one field checker behind resolveImageParams and resolveMeshParams: merges input over the
  * defaults, refuses unknown keys (own keys only, so "__proto__" and "constructor" are unknown, not
- * a prototype lookup), and checks ranges, choices, custom rules and primitive types. Problems are
- * collected, not thrown one by one, so a user sees every mistake in one answer.
+ * a prototype lookup) and an input that is not a plain object (whatever its prototype carries
+ * would otherwise be silently ignored), and checks ranges, whole numbers for counts, choices,
+ * custom rules and primitive types. Problems are collected, not thrown one by one, so a user sees
+ * every mistake in one answer.
  */
 export type Range = readonly [number, number];
 
@@ -12,6 +14,8 @@ export interface FieldRules<T> {
   enums: Partial<Record<keyof T, readonly string[]>>;
   /** Keys allowed although they have no default. */
   optional?: ReadonlySet<string>;
+  /** Ranged keys that count something (triangles, samples): whole numbers only. */
+  integers?: ReadonlySet<keyof T>;
   /** Per key: a problem sentence, or undefined when the value is fine. */
   custom?: Partial<Record<keyof T, (value: unknown) => string | undefined>>;
 }
@@ -21,6 +25,7 @@ export function mergeFields<T extends object>(
   rules: FieldRules<T>,
 ): { merged: Record<string, unknown>; problems: string[] } {
   const problems: string[] = [];
+  if (!isPlainObject(input)) problems.push('parameters must be a plain object of names and values');
   const merged: Record<string, unknown> = { ...(rules.defaults as Record<string, unknown>) };
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
@@ -34,8 +39,15 @@ export function mergeFields<T extends object>(
     const custom = rules.custom?.[k];
     let problem: string | undefined;
     if (range) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1])
-        problem = `${key} must be a number from ${range[0]} to ${range[1]}`;
+      const whole = rules.integers?.has(k) ?? false;
+      if (
+        typeof value !== 'number' ||
+        !Number.isFinite(value) ||
+        value < range[0] ||
+        value > range[1] ||
+        (whole && !Number.isInteger(value))
+      )
+        problem = `${key} must be a ${whole ? 'whole number' : 'number'} from ${range[0]} to ${range[1]}`;
     } else if (choices) {
       if (typeof value !== 'string' || !choices.includes(value)) problem = `${key} must be one of ${choices.join(', ')}`;
     } else if (custom) {
@@ -55,4 +67,11 @@ export function listOf(name: string, allowed: readonly string[]): (value: unknow
     Array.isArray(value) && value.length > 0 && value.every((f) => allowed.includes(f))
       ? undefined
       : `${name} must be a non-empty list of ${allowed.join(', ')}`;
+}
+
+/** An object literal or JSON.parse output: its prototype is Object.prototype (or null), nothing else. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }

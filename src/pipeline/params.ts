@@ -129,6 +129,7 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     ranges: RANGES,
     enums: ENUMS,
     optional: new Set(['heightMm']),
+    integers: new Set<keyof ImageJobParams>(['maxTriangles']),
     custom: { formats: listOf('formats', OUTPUT_FORMATS) },
   });
   const params = out as unknown as ImageJobParams;

@@ -20,6 +20,7 @@ const DeleteAccountSchema = z
       .optional()
       .openapi({ description: `For accounts without a password: "${DELETE_CONFIRM_PHRASE}"` }),
   })
+  .strict()
   .openapi('DeleteAccount');
 
 /** `jobs` (the runner's service) stops queued and running jobs on deletion; `sessionCookies` are cleared on the answer. */

@@ -23,7 +23,7 @@ export function apiKeysRoutes(apiKeys: ApiKeysService, audit: AuditLog) {
       path: '/api/v1/account/api-keys',
       tags: ['account'],
       summary: 'Create an API key (shown once)',
-      request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().max(100).default('API key') }) } } } },
+      request: { body: { content: { 'application/json': { schema: z.strictObject({ name: z.string().max(100).default('API key') }) } } } },
       responses: {
         201: { description: 'Created', content: { 'application/json': { schema: z.object({ key: z.string(), apiKey: ApiKeySchema }) } } },
         ...errorResponses(400, 401),

@@ -11,7 +11,7 @@ export function billingRoutes(billing: BillingService) {
       path: '/api/v1/billing/checkout',
       tags: ['billing'],
       summary: 'Start a Creem checkout for a credit pack or plan; credits arrive by webhook',
-      request: { body: { content: { 'application/json': { schema: z.object({ product: z.string().min(1).max(64) }) } } } },
+      request: { body: { content: { 'application/json': { schema: z.strictObject({ product: z.string().min(1).max(64) }) } } } },
       responses: {
         200: {
           description: 'Checkout',

@@ -56,6 +56,7 @@ const CreateJobSchema = z
     params: z.record(z.string(), z.unknown()).optional(),
     dryRun: z.boolean().optional(),
   })
+  .strict()
   .openapi('CreateJob');
 
 const IdParam = z.object({ id: z.string().max(100) });

@@ -40,7 +40,7 @@ const PublicShareSchema = z
 
 const JobParams = z.object({ id: z.string().min(1).max(64) });
 const TokenParams = z.object({ token: z.string().min(1).max(64) });
-const CreateBody = z.object({
+const CreateBody = z.strictObject({
   name: z.string().max(120).optional().openapi({ description: 'Title shown by the widget (default: the upload name)' }),
 });
 

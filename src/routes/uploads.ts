@@ -74,7 +74,9 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
         body: {
           required: true,
           content: {
-            'application/json': { schema: z.object({ filename: z.string().max(1000).optional(), byteSize: z.number().int().positive() }) },
+            'application/json': {
+              schema: z.strictObject({ filename: z.string().max(1000).optional(), byteSize: z.number().int().positive() }),
+            },
           },
         },
       },

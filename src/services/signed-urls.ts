@@ -7,6 +7,9 @@ export interface UrlSigner {
   verify(method: string, path: string, query: { expires?: string; sig?: string }): Promise<boolean>;
 }
 
+/** Epoch seconds as sign() writes them: decimal digits, no sign, no leading zero, no fraction or exponent. */
+const CANONICAL_EXPIRES = /^(0|[1-9][0-9]{0,15})$/;
+
 export function createUrlSigner(secret: string, clock: () => number): UrlSigner {
   const keyPromise = crypto.subtle.importKey(
     'raw',
@@ -25,8 +28,11 @@ export function createUrlSigner(secret: string, clock: () => number): UrlSigner 
       return `${path}?expires=${expires}&sig=${sig}`;
     },
     async verify(method, path, query) {
+      // Only the spelling sign() writes: "123.0", "+123", "0123" or "1.23e2" are the same number to
+      // Number() and would verify against the same signature, so one link would have many URLs.
+      if (!query.expires || !CANONICAL_EXPIRES.test(query.expires)) return false;
       const expires = Number(query.expires);
-      if (!query.sig || !/^[0-9a-f]{64}$/.test(query.sig) || !Number.isInteger(expires)) return false;
+      if (!query.sig || !/^[0-9a-f]{64}$/.test(query.sig) || !Number.isSafeInteger(expires)) return false;
       if (expires < Math.floor(clock() / 1000)) return false;
       const bytes = new Uint8Array(query.sig.match(/../g)!.map((h) => parseInt(h, 16)));
       // crypto.subtle.verify compares in constant time.

@@ -8,7 +8,7 @@ import type { Upload } from '../db/schema.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
 import { newId, sha256Hex } from '../domain/ids.ts';
 import { inspectUpload } from './inspect-upload.ts';
-import type { ReadImageHeader } from './inspect-upload.ts';
+import type { CountMeshTriangles, ReadImageHeader } from './inspect-upload.ts';
 import { ServiceError, notFound } from '../domain/errors.ts';
 import type { UrlSigner } from './signed-urls.ts';
 import { storageKeys } from '../domain/storage.ts';
@@ -22,6 +22,8 @@ export interface UploadsServiceDeps {
   storage: BlobStorage;
   signer: UrlSigner;
   readImageHeader: ReadImageHeader;
+  /** Where mesh triangles are counted (the Node server: a thread of its own). */
+  countTriangles: CountMeshTriangles;
   clock: () => number;
   limits: UploadLimits;
   signedUrlTtlSeconds: number;
@@ -71,6 +73,7 @@ const PENDING_FORMAT = 'pending';
 
 export function createUploadsService(deps: UploadsServiceDeps) {
   const { uploads, storage, limits, clock } = deps;
+  const inspectors = { readImageHeader: deps.readImageHeader, countTriangles: deps.countTriangles };
   const expiry = async (userId: string, createdAt: number) => (deps.expiresAt ? deps.expiresAt(userId, createdAt) : null);
 
   async function findOwned(userId: string, id: string): Promise<Upload> {
@@ -83,7 +86,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     /** A file that arrived whole (multipart): inspect, then store, then record. */
     async create(userId: string, file: { name: string; bytes: Uint8Array }): Promise<UploadView> {
       if (file.bytes.byteLength > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
-      const inspection = await inspectUpload(file.bytes, deps.readImageHeader, limits);
+      const inspection = await inspectUpload(file.bytes, inspectors, limits);
       const id = newId('upl');
       const key = storageKeys.upload(userId, id);
       const stored = await storage.put(key, [file.bytes], { maxBytes: limits.maxBytes });
@@ -172,7 +175,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       try {
         if (size > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
         const bytes = await storage.get(row.storage_key);
-        const inspection = await inspectUpload(bytes, deps.readImageHeader, limits);
+        const inspection = await inspectUpload(bytes, inspectors, limits);
         const fields = {
           kind: inspection.kind,
           format: inspection.format,

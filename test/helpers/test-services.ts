@@ -14,6 +14,7 @@ import { createLocalDiskStorage } from '../../src/repositories/storage/local-dis
 import { silentLogger } from '../../src/services/logger.ts';
 import type { Logger } from '../../src/services/logger.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
+import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
 
 export interface TestInfra {
   services: Services;
@@ -23,7 +24,13 @@ export interface TestInfra {
 
 export async function createTestServices(
   env: Record<string, string> = {},
-  options: { logger?: Logger /** Wraps the real disk storage (fault injection). */; storage?: (disk: BlobStorage) => BlobStorage } = {},
+  options: {
+    logger?: Logger;
+    /** Wraps the real disk storage (fault injection). */
+    storage?: (disk: BlobStorage) => BlobStorage;
+    /** Where uploads count mesh triangles (default: on the test's own thread). */
+    countMeshTriangles?: CountMeshTriangles;
+  } = {},
 ): Promise<TestInfra> {
   const dataDir = await mkdtemp(join(tmpdir(), 'its-test-'));
   const config = loadConfig(
@@ -50,6 +57,7 @@ export async function createTestServices(
     logger: options.logger ?? silentLogger,
     clock: Date.now,
     imageCodec: sharpImageCodec,
+    countMeshTriangles: options.countMeshTriangles,
   });
   await migrateAll(services);
   return {

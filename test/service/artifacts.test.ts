@@ -306,6 +306,28 @@ describe('signed links', () => {
     }
   });
 
+  it('take the expiry only as it was signed: a plain decimal integer, no other spelling of the same number', async () => {
+    const path = await link('model.stl');
+    const url = new URL(path, 'http://x');
+    const sig = url.searchParams.get('sig')!;
+    const expires = Number(url.searchParams.get('expires'));
+    expect((await app.request(path)).status).toBe(200);
+    const spellings = [
+      `${expires}.0`,
+      `+${expires}`,
+      `0${expires}`,
+      expires.toExponential(),
+      `0x${expires.toString(16)}`,
+      ` ${expires}`,
+      `${expires} `,
+    ];
+    for (const spelling of spellings) {
+      const res = await app.request(`${url.pathname}?expires=${encodeURIComponent(spelling)}&sig=${sig}`);
+      expect(res.status, spelling).toBe(403);
+      expect((await json(res)).error.code).toBe('invalid_signature');
+    }
+  });
+
   it('expire after the TTL', async () => {
     const path = await link('preview.png');
     expect((await app.request(path)).status).toBe(200);

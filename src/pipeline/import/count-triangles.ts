@@ -11,7 +11,8 @@ import { inspectGlb } from './glb-container.ts';
 import { IMPORT_LIMITS_DEFAULTS, checkTriangleCount, corrupt, empty, type ImportLimits } from './limits.ts';
 import type { MeshFormat } from './sniff.ts';
 import { READ_THREEMF_DEFAULTS } from './threemf.ts';
-import { listZipEntries, readZipEntry } from './zip.ts';
+import { createTagCounter } from './tag-counter.ts';
+import { inflateZipEntry, listZipEntries } from './zip.ts';
 
 export interface CountTrianglesOptions extends ImportLimits {
   maxUncompressedBytes: number;
@@ -110,24 +111,22 @@ function countThreeMf(bytes: Uint8Array, o: CountTrianglesOptions): number {
       },
     );
   }
+  // Streamed: each piece of a part is counted as it inflates and dropped, and counting stops at
+  // the first triangle over the limit, so a part that unpacks to hundreds of MB holds one piece.
   let triangles = 0;
-  for (const entry of models) triangles += countTag(readZipEntry(bytes, entry, o.maxUncompressedBytes, OP), '<triangle ');
+  for (const entry of models) {
+    const counted = triangles;
+    const inPart = createTagCounter('triangle');
+    inflateZipEntry(bytes, entry, o.maxUncompressedBytes, OP, (chunk) => {
+      triangles = counted + inPart.push(chunk);
+      checkTriangleCount(triangles, o, OP);
+    });
+  }
   return triangles;
 }
 
 function countMatches(text: string, pattern: RegExp): number {
   let n = 0;
   for (const _ of text.matchAll(pattern)) n++;
-  return n;
-}
-
-/** Counts an ASCII tag in bytes without decoding them to a string (model parts can be large). */
-function countTag(bytes: Uint8Array, tag: string): number {
-  const first = tag.charCodeAt(0);
-  let n = 0;
-  outer: for (let i = bytes.indexOf(first); i >= 0 && i + tag.length <= bytes.length; i = bytes.indexOf(first, i + 1)) {
-    for (let k = 1; k < tag.length; k++) if (bytes[i + k] !== tag.charCodeAt(k)) continue outer;
-    n++;
-  }
   return n;
 }

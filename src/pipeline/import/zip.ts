@@ -1,7 +1,9 @@
 /**
  * Just enough ZIP to read an OPC package (3MF) safely: list entries from the central directory
  * with their DECLARED sizes, then inflate one entry through fflate's streaming Inflate in small
- * pieces, stopping as soon as the output passes the declared size or the caller's limit.
+ * pieces, stopping as soon as the output passes the declared size or the caller's limit — into
+ * one buffer (readZipEntry, for the job's parser) or piece by piece to a callback that keeps its
+ * own budget (inflateZipEntry, for counting at upload without holding the part).
  *
  * Why not unzipSync: it sizes the output from the declared size (good) but a lying entry still
  * makes it inflate everything it holds, writing past the buffer into nothing; a 1 MB deflate
@@ -26,6 +28,7 @@ const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 const INFLATE_PIECE = 4096; // deflate expands at most ~1032x: 4 KB in, at most ~4 MB out
+const STORED_PIECE = 1 << 20;
 
 export function listZipEntries(bytes: Uint8Array, operation: string): ZipEntry[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -85,6 +88,60 @@ export function listZipEntries(bytes: Uint8Array, operation: string): ZipEntry[]
 
 /** Inflates one entry, refusing more than min(declared size, maxBytes) of output. */
 export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: number, operation: string): Uint8Array {
+  // Allocated at the first output, once the method is known to be one we read.
+  let out: Uint8Array | undefined;
+  let written = 0;
+  inflateZipEntry(bytes, entry, maxBytes, operation, (chunk) => {
+    out ??= new Uint8Array(entry.uncompressedSize);
+    out.set(chunk, written);
+    written += chunk.length;
+  });
+  return out ?? new Uint8Array(0);
+}
+
+/**
+ * Inflates one entry piece by piece, handing each piece of output to `onChunk` as it comes and
+ * keeping none of it: memory stays at one piece (at most ~4 MB) whatever the entry unpacks to. An
+ * error thrown by onChunk (a budget it keeps) stops the inflation there. The output is checked
+ * against the declared size as it grows and at the end.
+ */
+export function inflateZipEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  maxBytes: number,
+  operation: string,
+  onChunk: (chunk: Uint8Array) => void,
+): void {
+  const declared = checkDeclaredSize(entry, maxBytes, operation);
+  const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== declared) throw corruptEntry(entry, operation, 'stored size mismatch');
+    for (let start = 0; start < data.length; start += STORED_PIECE) onChunk(data.subarray(start, start + STORED_PIECE));
+    return;
+  }
+  if (entry.method !== 8) {
+    throw new PipelineError('unsupported_format', `${operation}: ${entry.name} uses zip compression method ${entry.method}`, 'import');
+  }
+  let written = 0;
+  const inflate = new Inflate((chunk) => {
+    if (written + chunk.length > declared) throw corruptEntry(entry, operation, 'unpacks to more than its declared size');
+    written += chunk.length;
+    onChunk(chunk);
+  });
+  try {
+    for (let start = 0; start < data.length; start += INFLATE_PIECE) {
+      const end = Math.min(start + INFLATE_PIECE, data.length);
+      inflate.push(data.subarray(start, end), end === data.length);
+    }
+    if (data.length === 0) inflate.push(new Uint8Array(0), true);
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
+    throw corruptEntry(entry, operation, 'invalid deflate data');
+  }
+  if (written !== declared) throw corruptEntry(entry, operation, 'unpacks to less than its declared size');
+}
+
+function checkDeclaredSize(entry: ZipEntry, maxBytes: number, operation: string): number {
   if (entry.uncompressedSize > maxBytes) {
     throw new PipelineError(
       'file_too_large',
@@ -97,33 +154,7 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, maxBytes: numbe
       },
     );
   }
-  const data = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
-  if (entry.method === 0) {
-    if (entry.compressedSize !== entry.uncompressedSize) throw corruptEntry(entry, operation, 'stored size mismatch');
-    return data.slice();
-  }
-  if (entry.method !== 8) {
-    throw new PipelineError('unsupported_format', `${operation}: ${entry.name} uses zip compression method ${entry.method}`, 'import');
-  }
-  const out = new Uint8Array(entry.uncompressedSize);
-  let written = 0;
-  const inflate = new Inflate((chunk) => {
-    if (written + chunk.length > out.length) throw corruptEntry(entry, operation, 'unpacks to more than its declared size');
-    out.set(chunk, written);
-    written += chunk.length;
-  });
-  try {
-    for (let start = 0; start < data.length; start += INFLATE_PIECE) {
-      const end = Math.min(start + INFLATE_PIECE, data.length);
-      inflate.push(data.subarray(start, end), end === data.length);
-    }
-    if (data.length === 0) inflate.push(new Uint8Array(0), true);
-  } catch (error) {
-    if (error instanceof PipelineError) throw error;
-    throw corruptEntry(entry, operation, 'invalid deflate data');
-  }
-  if (written !== out.length) throw corruptEntry(entry, operation, 'unpacks to less than its declared size');
-  return out;
+  return entry.uncompressedSize;
 }
 
 function corruptEntry(entry: ZipEntry, operation: string, why: string): PipelineError {

@@ -6,6 +6,7 @@
 import { PipelineError } from '../../pipeline/errors.ts';
 import type { MeshJobParams } from '../../pipeline/mesh-params.ts';
 import { resolveMeshParams } from '../../pipeline/mesh-params.ts';
+import { isPlainObject } from '../../pipeline/param-fields.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../pipeline/params.ts';
 
 export const AI_SIZE_AXES = ['longest', 'height'] as const;
@@ -39,6 +40,7 @@ export const MAX_EXTRA_VIEWS = 3;
 
 export function resolveAiParams(input: Record<string, unknown>): AiJobParams {
   const problems: string[] = [];
+  if (!isPlainObject(input)) problems.push('parameters must be a plain object of names and values');
   const mode = input.mode;
   if (mode !== 'ai-image' && mode !== 'ai-text')
     throw new PipelineError('invalid_parameters', 'parameters: mode must be ai-image or ai-text', 'parameters');
