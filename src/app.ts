@@ -14,6 +14,7 @@ import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/ra
 import { requestContext } from './http/request-context.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createSessionCache, sessionTokenOf } from './http/session-cache.ts';
+import { sessionsRepository } from './repositories/sessions.ts';
 import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -75,7 +76,17 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
       .executeTakeFirst();
     return row as { id: string; email: string; name: string } | undefined;
   };
-  app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser, sessions));
+  const liveSessions = sessionsRepository(services.db);
+  app.use(
+    '/api/v1/*',
+    authenticate({
+      auth: services.auth,
+      apiKeys: services.apiKeys,
+      lookupUser,
+      sessions,
+      sessionIsLive: async (token, userId) => (await liveSessions.liveUserOf(token, services.clock())) === userId,
+    }),
+  );
   app.use('/api/v1/account', async function forgetDeletedSessions(c, next) {
     await next();
     const user = c.get('user');

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKey, Database } from '../db/schema.ts';
 import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
 import { notFound, ServiceError } from '../domain/errors.ts';
+import { ownerMustExist } from '../repositories/owner-must-exist.ts';
 
 export interface ApiKeysService {
   create(userId: string, name: string): Promise<{ key: string; record: PublicApiKey }>;
@@ -68,7 +69,7 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
         last_used_at: null,
         revoked_at: null,
       };
-      await db.insertInto('api_keys').values(row).execute();
+      await ownerMustExist(db.insertInto('api_keys').values(row).execute());
       return { key, record: toPublic(row) };
     },
     async list(userId) {

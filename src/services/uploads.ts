@@ -6,7 +6,7 @@
  */
 import type { Upload } from '../db/schema.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
-import { newId, sha256Hex } from '../domain/ids.ts';
+import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
 import { inspectUpload } from './inspect-upload.ts';
 import type { ReadImageHeader } from './inspect-upload.ts';
 import { ServiceError, notFound } from '../domain/errors.ts';
@@ -80,37 +80,40 @@ export function createUploadsService(deps: UploadsServiceDeps) {
   }
 
   return {
-    /** A file that arrived whole (multipart): inspect, then store, then record. */
+    /**
+     * A file that arrived whole (multipart): inspect, write it to a staging name, then record the
+     * row and move the file into place together (no file without its row, nor the other way round).
+     */
     async create(userId: string, file: { name: string; bytes: Uint8Array }): Promise<UploadView> {
       if (file.bytes.byteLength > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
       const inspection = await inspectUpload(file.bytes, deps.readImageHeader, limits);
       const id = newId('upl');
       const key = storageKeys.upload(userId, id);
-      const stored = await storage.put(key, [file.bytes], { maxBytes: limits.maxBytes });
-      const createdAt = clock();
-      const row: Upload = {
-        id,
-        user_id: userId,
-        kind: inspection.kind,
-        format: inspection.format,
-        status: 'ready',
-        original_name: cleanName(file.name),
-        byte_size: stored.byteLength,
-        sha256: stored.sha256,
-        width: inspection.width,
-        height: inspection.height,
-        triangles: inspection.triangles,
-        storage_key: key,
-        created_at: createdAt,
-        expires_at: await expiry(userId, createdAt),
-      };
+      const staged = storageKeys.stagedUpload(id, randomToken(9));
       try {
-        await uploads.insert(row);
-      } catch (error) {
-        await storage.delete(key); // never leave a file no row points to
-        throw error;
+        const stored = await storage.put(staged, [file.bytes], { maxBytes: limits.maxBytes });
+        const createdAt = clock();
+        const row: Upload = {
+          id,
+          user_id: userId,
+          kind: inspection.kind,
+          format: inspection.format,
+          status: 'ready',
+          original_name: cleanName(file.name),
+          byte_size: stored.byteLength,
+          sha256: stored.sha256,
+          width: inspection.width,
+          height: inspection.height,
+          triangles: inspection.triangles,
+          storage_key: key,
+          created_at: createdAt,
+          expires_at: await expiry(userId, createdAt),
+        };
+        await uploads.insertPlacing(row, () => storage.move(staged, key));
+        return toView(row);
+      } finally {
+        await storage.delete(staged); // gone already once moved; a leftover when anything failed
       }
-      return toView(row);
     },
 
     /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */

@@ -65,6 +65,11 @@ export function createLocalDiskStorage(root: string): BlobStorage {
         return undefined;
       }
     },
+    async move(from, to) {
+      const target = pathOf(to);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(pathOf(from), target);
+    },
     async delete(key) {
       await rm(pathOf(key), { force: true });
     },
