@@ -12,6 +12,7 @@ import type { AppEnv } from './http/env.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
+import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createSessionCache, sessionTokenOf } from './http/session-cache.ts';
 import { sessionsRepository } from './repositories/sessions.ts';
@@ -39,6 +40,11 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
+  // Before auth and every route: a cross-site state change with a session cookie never reaches them.
+  app.use(
+    '*',
+    requireSameOrigin({ origins: [services.config.baseUrl, ...services.config.trustedOrigins], trustProxy: services.config.trustProxy }),
+  );
 
   const clientIp = (c: Context<AppEnv>): string => {
     if (services.config.trustProxy) {
