@@ -9,6 +9,7 @@ import * as audit from './1763900000000-Audit.ts';
 import * as shares from './1795282737152-Shares.ts';
 import * as retention from './1795283000000-Retention.ts';
 import * as foreignKeys from './1796168400000-ForeignKeys.ts';
+import * as uploadPutState from './1796168500000-UploadPutState.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795282737152-Shares': shares,
   '1795283000000-Retention': retention,
   '1796168400000-ForeignKeys': foreignKeys,
+  '1796168500000-UploadPutState': uploadPutState,
 };
