@@ -9,6 +9,7 @@ import { CLIENT_IP_HEADER } from './auth.ts';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
+import { requireKeyScope } from './http/key-scopes.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
@@ -93,6 +94,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
       sessionIsLive: async (token, userId) => (await liveSessions.liveUserOf(token, services.clock())) === userId,
     }),
   );
+  app.use('/api/v1/*', requireKeyScope());
   app.use('/api/v1/account', async function forgetDeletedSessions(c, next) {
     await next();
     const user = c.get('user');

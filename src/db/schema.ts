@@ -113,6 +113,10 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** JSON array of read | jobs | account (src/domain/api-key-scopes.ts). */
+  scopes: Generated<string>;
+  /** The key that made this one (null: made in a signed-in session); revoking it revokes this one. */
+  created_by_key_id: Generated<string | null>;
 }
 
 export interface CreemEventsTable {

@@ -35,6 +35,7 @@ export function authenticate(deps: AuthenticateDeps): MiddlewareHandler<AppEnv> 
       if (!user) throw new ServiceError('unauthorized', 'the API key belongs to a deleted account');
       c.set('user', user);
       c.set('apiKeyId', found.keyId);
+      c.set('apiKeyScopes', found.scopes);
     } else {
       const signed = sessionTokenOf(c.req.header('cookie'));
       if (signed) {

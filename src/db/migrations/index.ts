@@ -10,6 +10,7 @@ import * as shares from './1795282737152-Shares.ts';
 import * as retention from './1795283000000-Retention.ts';
 import * as foreignKeys from './1796168400000-ForeignKeys.ts';
 import * as uploadPutState from './1796168500000-UploadPutState.ts';
+import * as apiKeyScopes from './1796168600000-ApiKeyScopes.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1795283000000-Retention': retention,
   '1796168400000-ForeignKeys': foreignKeys,
   '1796168500000-UploadPutState': uploadPutState,
+  '1796168600000-ApiKeyScopes': apiKeyScopes,
 };
