@@ -1,11 +1,13 @@
 /**
  * The user's own data: export everything as one zip, delete everything.
  *
- * Export: `account.json`, `jobs.json`, `ledger.json`, `uploads.json`, `billing.json`, then the
- * original uploads (`uploads/<id>/<name>`) and job outputs (`jobs/<id>/<name>`). Streamed: tables
- * are read in pages and written as JSON text piece by piece, files are piped from storage into
- * fflate's streaming Zip one chunk at a time, and the next piece is produced only when the client
- * has taken the last one (a pull stream), so memory stays flat whatever the account holds.
+ * Export: `account.json` (profile, logins, API keys with scopes), `uploads.json`, `jobs.json`,
+ * `ledger.json`, `billing.json`, `shares.json`, `sessions.json` (IP, user agent, times; never the
+ * token) and `audit-events.json`, then the original uploads (`uploads/<id>/<name>`) and job
+ * outputs (`jobs/<id>/<name>`). Streamed: tables are read in pages and written as JSON text piece
+ * by piece, files are piped from storage into fflate's streaming Zip one chunk at a time, and the
+ * next piece is produced only when the client has taken the last one (a pull stream), so memory
+ * stays flat whatever the account holds.
  *
  * Deletion (after the password, or a confirm phrase for accounts with no password):
  * 1. queued/running jobs are removed through the jobs service: cancelled with their refund, the
@@ -23,7 +25,7 @@
  */
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { Artifact, BillingAccount, Job, Upload } from '../db/schema.ts';
-import type { AccountDataRepository, DeletionCounts, UserProfile } from '../repositories/account-data.ts';
+import type { AccountDataRepository, DeletionCounts, SessionRecord, UserProfile } from '../repositories/account-data.ts';
 import { newId, sha256Hex } from '../domain/ids.ts';
 import type { JobsService } from './jobs.ts';
 import type { Logger } from './logger.ts';
@@ -99,6 +101,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
     }
   }
 
+  /** Every audit event of the user, page by page, oldest first. */
+  async function* auditEvents(userId: string) {
+    let after = 0;
+    for (;;) {
+      const page = await repo.auditPage(userId, PAGE, after);
+      yield* page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
   async function* jsonArray<T>(
     items: AsyncIterable<T>,
     view: (item: T) => unknown | Promise<unknown>,
@@ -125,10 +138,11 @@ export function createPrivacyService(deps: PrivacyDeps) {
     async exportAccount(userId: string): Promise<AccountExport> {
       const profile = await profileOf(userId);
       const now = clock();
-      const [providers, apiKeys, billing] = await Promise.all([
+      const [providers, apiKeys, billing, sessions] = await Promise.all([
         repo.loginProviders(userId),
         repo.apiKeys(userId),
         repo.billingAccount(userId),
+        repo.sessions(userId),
       ]);
       logger.info('audit', { event: 'account.export', userId });
 
@@ -154,6 +168,8 @@ export function createPrivacyService(deps: PrivacyDeps) {
               id: k.id,
               name: k.name,
               prefix: k.prefix,
+              scopes: parseJson(k.scopes),
+              createdByKeyId: k.created_by_key_id,
               createdAt: k.created_at,
               lastUsedAt: k.last_used_at,
               revokedAt: k.revoked_at,
@@ -179,6 +195,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
             ),
         };
         yield { name: 'billing.json', compress: true, data: once(billingView(billing, now)) };
+        yield {
+          name: 'shares.json',
+          compress: true,
+          data: () =>
+            jsonArray(
+              rows((c) => repo.sharesPage(userId, PAGE, c)),
+              shareView,
+            ),
+        };
+        yield { name: 'sessions.json', compress: true, data: once(sessions.map(sessionView)) };
+        yield { name: 'audit-events.json', compress: true, data: () => jsonArray(auditEvents(userId), auditView) };
         for await (const upload of uploads()) {
           if ((await storage.size(upload.storage_key)) === undefined) {
             missing.push(upload.storage_key);
@@ -387,6 +414,26 @@ function jobView(job: Job, artifacts: Artifact[]) {
       file: artifactPath(job.id, a.name),
     })),
   };
+}
+
+function shareView(s: { token: string; job_id: string; name: string | null; created_at: number; revoked_at: number | null }) {
+  return { token: s.token, jobId: s.job_id, name: s.name, createdAt: iso(s.created_at), revokedAt: iso(s.revoked_at) };
+}
+
+/** Where and with what the user signed in; the session token is never read, let alone exported. */
+function sessionView(s: SessionRecord) {
+  return {
+    id: s.id,
+    createdAt: iso(s.createdAt),
+    lastActiveAt: iso(s.updatedAt),
+    expiresAt: iso(s.expiresAt),
+    ipAddress: s.ipAddress,
+    userAgent: s.userAgent,
+  };
+}
+
+function auditView(a: { event: string; ip: string | null; details: string; created_at: number }) {
+  return { date: iso(a.created_at), event: a.event, ip: a.ip, details: parseJson(a.details) };
 }
 
 function entryView(e: { id: string; amount: number; reason: string; reference: string | null; created_at: number }) {
