@@ -241,6 +241,21 @@ export function accountDataRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /**
+     * After a deletion: copies the WAL into the database and empties it (TRUNCATE), so the old
+     * page images that still held the user's rows are gone from disk; with secure_delete on, the
+     * database file itself holds zeros where they were. False when a reader kept part of the WAL
+     * (it goes at the next checkpoint). SQLite only: elsewhere (D1) there is no WAL of ours.
+     */
+    async truncateWal(): Promise<boolean> {
+      try {
+        const r = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+        return Number(r.rows[0]?.busy ?? 0) === 0;
+      } catch {
+        return false;
+      }
+    },
+
     /** One transaction: afterwards no row holds the user's id or email (see DeletionPlan for what is rewritten). */
     async deleteAccount(plan: DeletionPlan): Promise<DeletionCounts> {
       const { userId, pseudonym } = plan;

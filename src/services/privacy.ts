@@ -14,7 +14,8 @@
  *    runner's task aborted;
  * 2. one transaction deletes uploads, jobs, events, artifacts, shares, API keys, sessions, logins,
  *    verifications and the user, and rewrites what billing law makes us keep (below);
- * 3. every file under `users/<id>/` goes.
+ * 3. every file under `users/<id>/` goes;
+ * 4. the WAL is checkpointed and emptied: with secure_delete on, no byte of the rows is left on disk.
  * Kept, pseudonymised as `deleted:<sha256(userId + secret)>` (no id, no e-mail): ledger entries of
  * real payments (purchase, plan_period, refund) plus one closing entry that brings that ledger to
  * zero; the billing_accounts row (Creem customer id, for invoices); the Creem events of payments
@@ -316,6 +317,8 @@ export function createPrivacyService(deps: PrivacyDeps) {
         })),
       });
       await storage.deletePrefix(storageKeys.userPrefix(userId));
+      if (!(await repo.truncateWal()))
+        logger.warn('account deletion: the WAL could not be emptied now; the next checkpoint will', { pseudonym });
       const report = { ...counts, pseudonym, jobsCancelled: active.length };
       logger.info('audit', { event: 'account.deleted', userId, ...report });
       return report;
