@@ -10,13 +10,16 @@ import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
 import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
+import { requireKeyScope } from './http/key-scopes.ts';
 import { errorHandler, sendError } from './http/errors.ts';
 import { limitBody } from './http/limit-body.ts';
 import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
+import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createSessionCache, sessionTokenOf } from './http/session-cache.ts';
+import { sessionsRepository } from './repositories/sessions.ts';
 import { createRouter } from './http/router.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -41,6 +44,11 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
+  // Before auth and every route: a cross-site state change with a session cookie never reaches them.
+  app.use(
+    '*',
+    requireSameOrigin({ origins: [services.config.baseUrl, ...services.config.trustedOrigins], trustProxy: services.config.trustProxy }),
+  );
   // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit.
   app.use(
     '*',
@@ -84,7 +92,18 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
       .executeTakeFirst();
     return row as { id: string; email: string; name: string } | undefined;
   };
-  app.use('/api/v1/*', authenticate(services.auth, services.apiKeys, lookupUser, sessions));
+  const liveSessions = sessionsRepository(services.db);
+  app.use(
+    '/api/v1/*',
+    authenticate({
+      auth: services.auth,
+      apiKeys: services.apiKeys,
+      lookupUser,
+      sessions,
+      sessionIsLive: async (token, userId) => (await liveSessions.liveUserOf(token, services.clock())) === userId,
+    }),
+  );
+  app.use('/api/v1/*', requireKeyScope());
   app.use('/api/v1/account', async function forgetDeletedSessions(c, next) {
     await next();
     const user = c.get('user');

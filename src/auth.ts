@@ -32,9 +32,10 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     trustedOrigins: config.trustedOrigins,
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
-    // A signed copy of the session in a cookie for 30 s spares a database read on most requests
-    // (p50 6 ms -> under 1 ms); sign-out clears it at once, a revoked session lasts at most 30 s.
-    session: { cookieCache: { enabled: true, maxAge: 30 } },
+    // No signed copy of the session in a cookie (cookieCache): better-auth would trust it for its
+    // whole max age, so a copied cookie outlived sign-out and account deletion. The app's own cache
+    // (src/http/session-cache.ts) keeps requests cheap and re-checks the session row every time.
+    session: { cookieCache: { enabled: false } },
     socialProviders,
     rateLimit: { enabled: config.authRateLimit, window: 60, max: 100, storage: 'database' },
     advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },

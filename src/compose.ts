@@ -166,9 +166,9 @@ export function composeServices(infra: Infrastructure): Services {
   };
 }
 
-/** Our migrations, then better-auth's own tables. Safe to run at every start. */
+/** better-auth's own tables, then ours (whose foreign keys reference its `user`). Safe to run at every start. */
 export async function migrateAll(services: Services): Promise<void> {
-  await migrateToLatest(services.db);
   const plan = await getMigrations(services.auth.options);
   await plan.runMigrations();
+  await migrateToLatest(services.db);
 }

@@ -5,6 +5,8 @@
  */
 export interface AppConfig {
   port: number;
+  /** Address to listen on (HOST), e.g. 127.0.0.1 behind a local proxy; unset = every interface, as before. */
+  host?: string;
   /** Public origin of the server, used for links and auth (BASE_URL). */
   baseUrl: string;
   dataDir: string;
@@ -97,6 +99,7 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
   const port = int(env, 'PORT', 3000);
   return {
     port,
+    host: env.HOST?.trim() || undefined,
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
     dataDir: env.DATA_DIR ?? './data',
     authSecret: env.BETTER_AUTH_SECRET || env.AUTH_SECRET || undefined,

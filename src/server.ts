@@ -3,7 +3,8 @@
  * migrations applied at start, the worker pool, the HTTP server, and a graceful shutdown.
  * Nothing needs configuring to make a relief, lithophane, extrusion or repair.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +32,8 @@ import { createJsonLogger } from './services/logger.ts';
 
 export interface RunningServer {
   url: string;
+  /** Where the server listens (HOST and PORT, the port chosen when PORT=0). */
+  address: AddressInfo;
   services: Services;
   close(): Promise<void>;
 }
@@ -44,7 +47,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const config: AppConfig = loadConfig(env, { cores: availableParallelism() });
   const dataDir = resolve(config.dataDir);
-  await mkdir(join(dataDir, 'files'), { recursive: true });
+  // The database, the secret and every file are the server's alone: DATA_DIR and files/ are 0700
+  // (an existing folder is tightened), and what is created inside is 0600 (database.ts, local-disk.ts).
+  await mkdir(join(dataDir, 'files'), { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
+  await chmod(join(dataDir, 'files'), 0o700);
   const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
   const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
@@ -93,11 +100,11 @@ export async function startServer(
   app.route('/', webAppRoutes());
 
   const server: ServerType = await new Promise((resolveServer) => {
-    const s = serve({ fetch: app.fetch, port: config.port }, () => resolveServer(s));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://localhost:${port}`;
+  const address = server.address() as AddressInfo;
+  const host = config.host ? (address.family === 'IPv6' ? `[${address.address}]` : address.address) : 'localhost';
+  const url = `http://${host}:${address.port}`;
   logger.info('listening', { url, dataDir, node: process.version, pid: process.pid });
 
   let closing: Promise<void> | undefined;
@@ -117,7 +124,7 @@ export async function startServer(
       await db.destroy();
       if (sqlite.open) sqlite.close();
     })());
-  return { url, services, close };
+  return { url, address, services, close };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

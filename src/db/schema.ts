@@ -6,6 +6,8 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type UploadKind = 'image' | 'mesh';
 export type UploadStatus = 'pending' | 'ready';
+/** A signed-URL upload's one PUT: none yet, one streaming, one stored. */
+export type UploadPutState = 'none' | 'receiving' | 'received';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type CreditState = 'none' | 'held' | 'captured' | 'refunded';
 
@@ -26,6 +28,7 @@ export interface UploadsTable {
   created_at: number;
   /** Retention: purged after this time (null = kept). */
   expires_at: number | null;
+  put_state: Generated<UploadPutState>;
 }
 
 export interface JobsTable {
@@ -110,6 +113,10 @@ export interface ApiKeysTable {
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** JSON array of read | jobs | account (src/domain/api-key-scopes.ts). */
+  scopes: Generated<string>;
+  /** The key that made this one (null: made in a signed-in session); revoking it revokes this one. */
+  created_by_key_id: Generated<string | null>;
 }
 
 export interface CreemEventsTable {

@@ -10,6 +10,10 @@ import { PIPELINE_ERROR_CODES } from '../pipeline/errors.ts';
 export const SERVICE_ERROR_CODES = [
   'unauthorized',
   'forbidden',
+  /** A cookie-authenticated state change sent from a page that is not ours (Origin / Sec-Fetch-Site). */
+  'cross_origin_request',
+  /** The API key is valid but was not given the scope this request needs. */
+  'insufficient_scope',
   'not_found',
   'invalid_request',
   'insufficient_credits',

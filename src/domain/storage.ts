@@ -14,6 +14,8 @@ export interface BlobStorage {
   /** Bytes [start, end] inclusive, as a web stream. */
   stream(key: string, range?: { start: number; end: number }): ReadableStream<Uint8Array>;
   size(key: string): Promise<number | undefined>;
+  /** Renames a stored object (the target is replaced at once): a staged file goes into place only with its row. */
+  move(from: string, to: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
 }
@@ -23,6 +25,12 @@ export const storageKeys = {
   upload: (userId: string, uploadId: string) => `users/${userId}/uploads/${uploadId}/original`,
   jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
   artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
+  /**
+   * Where an upload is written before it is accepted: outside the user's folder, so nothing lands
+   * under users/<id>/ unless its row is written too (the user may be deleted meanwhile). `nonce`
+   * keeps two writers of the same upload apart.
+   */
+  stagedUpload: (uploadId: string, nonce: string) => `staging/uploads/${uploadId}.${nonce}`,
 };
 
 const STORAGE_KEY = /^[A-Za-z0-9_.\-/]+$/;

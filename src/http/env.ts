@@ -1,4 +1,6 @@
 /** Hono context variables every route can rely on. */
+import type { ApiKeyScope } from '../domain/api-key-scopes.ts';
+
 export interface SessionUser {
   id: string;
   email: string;
@@ -12,5 +14,7 @@ export interface AppEnv {
     user: SessionUser | null;
     /** Set when the request authenticated with an API key. */
     apiKeyId?: string;
+    /** That key's scopes (a session has no such limit). */
+    apiKeyScopes?: readonly ApiKeyScope[];
   };
 }

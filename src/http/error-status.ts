@@ -30,6 +30,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // services and HTTP
   unauthorized: 401,
   forbidden: 403,
+  cross_origin_request: 403,
+  insufficient_scope: 403,
   not_found: 404,
   invalid_request: 400,
   insufficient_credits: 402,

@@ -1,4 +1,5 @@
 /** SQLite for the embedded default: better-sqlite3 in WAL mode behind Kysely. */
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
@@ -9,11 +10,25 @@ export interface OpenedDatabase {
   sqlite: Sqlite.Database;
 }
 
+/**
+ * The database file is created 0600 before SQLite opens it (SQLite would make it 0644, and makes
+ * its -wal and -shm files with the database file's mode); an existing one is tightened.
+ */
+function ownerOnly(path: string): void {
+  if (path === '' || path === ':memory:' || path.startsWith('file:')) return;
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) if (existsSync(file)) chmodSync(file, 0o600);
+}
+
 /** Distinct SQL texts kept compiled; the app issues a few hundred at most (IN lists vary the text). */
 const STATEMENT_CACHE_SIZE = 500;
 
 export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {}): OpenedDatabase {
+  ownerOnly(path);
   const sqlite = new Sqlite(path);
+  // Deleted rows and freed pages are overwritten with zeros, so a deleted account's data does not
+  // linger in free space (the WAL is emptied after a deletion: accountDataRepository).
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');

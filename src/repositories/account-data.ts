@@ -21,6 +21,15 @@ export interface UserProfile {
   createdAt: number;
 }
 
+export interface SessionRecord {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
 export interface CreemEventRow {
   id: string;
   type: string;
@@ -134,9 +143,51 @@ export function accountDataRepository(db: Kysely<Database>) {
     apiKeys: (userId: string) =>
       db
         .selectFrom('api_keys')
-        .select(['id', 'name', 'prefix', 'created_at', 'last_used_at', 'revoked_at'])
+        .select(['id', 'name', 'prefix', 'scopes', 'created_by_key_id', 'created_at', 'last_used_at', 'revoked_at'])
         .where('user_id', '=', userId)
         .orderBy('created_at')
+        .execute(),
+
+    /** The user's shares, oldest first, `limit` after the cursor (the token stands in for an id). */
+    sharesPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => {
+      let q = db
+        .selectFrom('shares')
+        .select(['token as id', 'token', 'job_id', 'name', 'created_at', 'revoked_at'])
+        .where('user_id', '=', userId);
+      if (cursor)
+        q = q.where((eb) =>
+          eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('token', '>', cursor.id)])]),
+        );
+      return q.orderBy('created_at').orderBy('token').limit(limit).execute();
+    },
+
+    /** better-auth's sessions of the user: where and with what they signed in. Never the token column. */
+    async sessions(userId: string): Promise<SessionRecord[]> {
+      const rows = await loose
+        .selectFrom('session')
+        .select(['id', 'createdAt', 'updatedAt', 'expiresAt', 'ipAddress', 'userAgent'])
+        .where('userId', '=', userId)
+        .orderBy('createdAt')
+        .execute();
+      return rows.map((r: Record<string, unknown>) => ({
+        id: String(r.id),
+        createdAt: new Date(r.createdAt as string).getTime(),
+        updatedAt: new Date(r.updatedAt as string).getTime(),
+        expiresAt: new Date(r.expiresAt as string).getTime(),
+        ipAddress: (r.ipAddress as string | null) ?? null,
+        userAgent: (r.userAgent as string | null) ?? null,
+      }));
+    },
+
+    /** The user's audit events, oldest first, `limit` after the event id `after`. */
+    auditPage: (userId: string, limit: number, after = 0) =>
+      db
+        .selectFrom('audit_events')
+        .select(['id', 'event', 'ip', 'details', 'created_at'])
+        .where('user_id', '=', userId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(limit)
         .execute(),
 
     billingAccount: (userId: string): Promise<BillingAccount | undefined> =>
@@ -188,6 +239,21 @@ export function accountDataRepository(db: Kysely<Database>) {
           ]),
         )
         .execute();
+    },
+
+    /**
+     * After a deletion: copies the WAL into the database and empties it (TRUNCATE), so the old
+     * page images that still held the user's rows are gone from disk; with secure_delete on, the
+     * database file itself holds zeros where they were. False when a reader kept part of the WAL
+     * (it goes at the next checkpoint). SQLite only: elsewhere (D1) there is no WAL of ours.
+     */
+    async truncateWal(): Promise<boolean> {
+      try {
+        const r = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+        return Number(r.rows[0]?.busy ?? 0) === 0;
+      } catch {
+        return false;
+      }
     },
 
     /** One transaction: afterwards no row holds the user's id or email (see DeletionPlan for what is rewritten). */

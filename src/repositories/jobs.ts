@@ -5,12 +5,14 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
+import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export function jobsRepository(db: Kysely<Database>) {
   return {
-    insert: (trx: Db, row: NewJob) => trx.insertInto('jobs').values(row).execute(),
+    /** A job of a user deleted meanwhile fails its foreign key: 401. */
+    insert: (trx: Db, row: NewJob) => ownerMustExist(trx.insertInto('jobs').values(row).execute()),
     find: (id: string): Promise<Job | undefined> => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
     findOwned: (userId: string, id: string): Promise<Job | undefined> =>
       db.selectFrom('jobs').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),

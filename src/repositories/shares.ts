@@ -1,10 +1,11 @@
 /** Share tokens (the public preview of one job); see the Shares migration. */
 import type { Kysely } from 'kysely';
 import type { Database, Share } from '../db/schema.ts';
+import { ownerMustExist } from './owner-must-exist.ts';
 
 export function sharesRepository(db: Kysely<Database>) {
   return {
-    insert: (row: Share) => db.insertInto('shares').values(row).execute(),
+    insert: (row: Share) => ownerMustExist(db.insertInto('shares').values(row).execute()),
     find: (token: string): Promise<Share | undefined> => db.selectFrom('shares').selectAll().where('token', '=', token).executeTakeFirst(),
     forJob: (userId: string, jobId: string): Promise<Share[]> =>
       db

@@ -1,20 +1,71 @@
 /** The uploads table. Every read that serves a user is scoped by user_id (ownership in the query). */
 import type { Kysely } from 'kysely';
 import type { Database, NewUpload, Upload } from '../db/schema.ts';
+import { ownerMustExist } from './owner-must-exist.ts';
 
 export function uploadsRepository(db: Kysely<Database>) {
   return {
-    insert: (row: NewUpload) => db.insertInto('uploads').values(row).execute(),
+    insert: (row: NewUpload) => ownerMustExist(db.insertInto('uploads').values(row).execute()),
+    /**
+     * Inserts the row and, in the same transaction, puts its file in place (`place`): both or
+     * neither. A user deleted meanwhile fails the foreign key before any file moves (401).
+     */
+    insertPlacing: (row: NewUpload, place: () => Promise<void>) =>
+      ownerMustExist(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('uploads').values(row).execute();
+          await place();
+        }),
+      ),
     findOwned: (userId: string, id: string): Promise<Upload | undefined> =>
       db.selectFrom('uploads').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     /** Unscoped: only for the signed-URL PUT, whose signature already names this upload. */
     findById: (id: string): Promise<Upload | undefined> => db.selectFrom('uploads').selectAll().where('id', '=', id).executeTakeFirst(),
-    markReady: (id: string, fields: Partial<Pick<Upload, 'format' | 'kind' | 'byte_size' | 'sha256' | 'width' | 'height' | 'triangles'>>) =>
-      db
+    /** Takes the single PUT of a pending upload; false when another PUT has it (or had it) or the upload is done. */
+    claimPut: async (id: string): Promise<boolean> => {
+      const r = await db
+        .updateTable('uploads')
+        .set({ put_state: 'receiving' })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('put_state', '=', 'none')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    /** A claimed PUT that failed gives the URL back for a retry. */
+    releasePut: (id: string) =>
+      db.updateTable('uploads').set({ put_state: 'none' }).where('id', '=', id).where('put_state', '=', 'receiving').execute(),
+    /**
+     * Marks the claimed PUT received and, in the same transaction, moves its file into place
+     * (`place`). False, and nothing moved, when the upload is gone (deleted, or its account).
+     */
+    finishPut: (id: string, place: () => Promise<void>): Promise<boolean> =>
+      db.transaction().execute(async (trx) => {
+        const r = await trx
+          .updateTable('uploads')
+          .set({ put_state: 'received' })
+          .where('id', '=', id)
+          .where('status', '=', 'pending')
+          .where('put_state', '=', 'receiving')
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return false;
+        await place();
+        return true;
+      }),
+    /** Pending -> ready with what the inspection found; false when another /complete was first. */
+    markReady: async (
+      id: string,
+      fields: Partial<Pick<Upload, 'format' | 'kind' | 'byte_size' | 'sha256' | 'width' | 'height' | 'triangles'>>,
+    ): Promise<boolean> => {
+      const r = await db
         .updateTable('uploads')
         .set({ ...fields, status: 'ready' })
         .where('id', '=', id)
-        .execute(),
+        .where('status', '=', 'pending')
+        .where('put_state', '=', 'received')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
     listOwned: (userId: string, limit: number, before?: { createdAt: number; id: string }) => {
       let q = db.selectFrom('uploads').selectAll().where('user_id', '=', userId);
       if (before)

@@ -37,7 +37,7 @@ export function accountRoutes(
       path: '/api/v1/account/export',
       tags: ['account'],
       summary:
-        'Everything you own as one zip: account, jobs, ledger, uploads and billing as JSON, with the original uploads and job outputs',
+        'Everything stored about you as one zip: account and API keys, jobs, ledger, uploads, billing, shares, sessions (IP, user agent, times) and audit events as JSON, with the original uploads and job outputs',
       responses: {
         200: { description: 'A zip, streamed', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
         ...errorResponses(401, 404),

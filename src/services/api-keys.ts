@@ -2,24 +2,45 @@
  * API keys for scripts (header `x-api-key`). A key is `its_` + 43 random url-safe characters; only
  * its SHA-256 is stored. Each key has its own rate limit (a fixed one-minute window, in memory:
  * the embedded default is one process; Workers would keep it in D1/KV).
+ *
+ * Keys carry scopes (src/domain/api-key-scopes.ts; read+jobs by default). A key makes keys only
+ * with `account` and only as strong as itself; the new key records its maker, and revoking a key
+ * revokes every key below it in one statement, so none survives its maker.
  */
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { ApiKey, Database } from '../db/schema.ts';
+import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, insufficientScope, normalizeScopes } from '../domain/api-key-scopes.ts';
+import type { ApiKeyScope } from '../domain/api-key-scopes.ts';
 import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
 import { notFound, ServiceError } from '../domain/errors.ts';
+import { ownerMustExist } from '../repositories/owner-must-exist.ts';
+
+/** The key a request authenticated with, when a key (not a session) asks for a new key. */
+export interface KeyMaker {
+  keyId: string;
+  scopes: readonly ApiKeyScope[];
+}
 
 export interface ApiKeysService {
-  create(userId: string, name: string): Promise<{ key: string; record: PublicApiKey }>;
+  create(
+    userId: string,
+    request: { name: string; scopes?: readonly ApiKeyScope[] },
+    maker?: KeyMaker,
+  ): Promise<{ key: string; record: PublicApiKey }>;
   list(userId: string): Promise<PublicApiKey[]>;
-  revoke(userId: string, id: string): Promise<void>;
-  /** Resolves a presented key to its owner, or undefined; throws 429 when the key is over its limit. */
-  authenticate(key: string): Promise<{ userId: string; keyId: string } | undefined>;
+  /** Revokes the key and every key it made, transitively; returns the ids revoked now. */
+  revoke(userId: string, id: string): Promise<string[]>;
+  /** Resolves a presented key to its owner and scopes, or undefined; throws 429 when the key is over its limit. */
+  authenticate(key: string): Promise<{ userId: string; keyId: string; scopes: ApiKeyScope[] } | undefined>;
 }
 
 export interface PublicApiKey {
   id: string;
   name: string;
   prefix: string;
+  scopes: ApiKeyScope[];
+  createdByKeyId: string | null;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
@@ -29,10 +50,22 @@ const toPublic = (k: ApiKey): PublicApiKey => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  scopes: parseScopes(k.scopes),
+  createdByKeyId: k.created_by_key_id,
   createdAt: k.created_at,
   lastUsedAt: k.last_used_at,
   revokedAt: k.revoked_at,
 });
+
+/** The stored JSON list; anything unreadable counts as no scope at all (fails closed). */
+export function parseScopes(text: string): ApiKeyScope[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? normalizeScopes(parsed.filter((s): s is ApiKeyScope => API_KEY_SCOPES.includes(s))) : [];
+  } catch {
+    return [];
+  }
+}
 
 export function createApiKeysService(db: Kysely<Database>, options: { perMinute: number; clock: () => number }): ApiKeysService {
   const windows = new Map<string, { start: number; count: number }>();
@@ -56,19 +89,44 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
   }
 
   return {
-    async create(userId, name) {
+    async create(userId, request, maker) {
+      const scopes = normalizeScopes(request.scopes ?? DEFAULT_API_KEY_SCOPES);
+      if (scopes.length === 0) throw ServiceError.of('invalid_request', 'an API key needs at least one scope');
+      if (maker) {
+        if (!maker.scopes.includes('account')) throw insufficientScope('account', maker.scopes);
+        const beyond = scopes.find((s) => !maker.scopes.includes(s));
+        if (beyond) throw insufficientScope(beyond, maker.scopes);
+      }
       const key = `its_${randomToken(32)}`;
       const row = {
         id: newId('key'),
         user_id: userId,
-        name: name.slice(0, 100) || 'API key',
+        name: request.name.slice(0, 100) || 'API key',
         prefix: key.slice(0, 10),
         key_hash: await sha256Hex(key),
         created_at: options.clock(),
         last_used_at: null,
         revoked_at: null,
+        scopes: JSON.stringify(scopes),
+        created_by_key_id: maker?.keyId ?? null,
       };
-      await db.insertInto('api_keys').values(row).execute();
+      await ownerMustExist(
+        db.transaction().execute(async (trx) => {
+          // The maker is checked in the same transaction as the insert, so a revocation of the
+          // maker either comes first (no key made) or finds this key below it and revokes it too.
+          if (maker) {
+            const live = await trx
+              .selectFrom('api_keys')
+              .select('id')
+              .where('id', '=', maker.keyId)
+              .where('user_id', '=', userId)
+              .where('revoked_at', 'is', null)
+              .executeTakeFirst();
+            if (!live) throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
+          }
+          await trx.insertInto('api_keys').values(row).execute();
+        }),
+      );
       return { key, record: toPublic(row) };
     },
     async list(userId) {
@@ -76,14 +134,18 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
       return rows.map(toPublic);
     },
     async revoke(userId, id) {
-      const result = await db
-        .updateTable('api_keys')
-        .set({ revoked_at: options.clock() })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw notFound('the API key');
+      const revoked = await sql<{ id: string }>`
+        WITH RECURSIVE below(id) AS (
+          SELECT id FROM api_keys WHERE id = ${id} AND user_id = ${userId} AND revoked_at IS NULL
+          UNION
+          SELECT k.id FROM api_keys k JOIN below b ON k.created_by_key_id = b.id
+        )
+        UPDATE api_keys SET revoked_at = ${options.clock()}
+        WHERE id IN (SELECT id FROM below) AND revoked_at IS NULL
+        RETURNING id`.execute(db);
+      const ids = revoked.rows.map((r) => r.id);
+      if (!ids.includes(id)) throw notFound('the API key');
+      return ids;
     },
     async authenticate(key) {
       if (!key.startsWith('its_') || key.length > 100) return undefined;
@@ -95,7 +157,7 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
       if (!row || row.revoked_at !== null) return undefined;
       consume(row.id);
       await db.updateTable('api_keys').set({ last_used_at: options.clock() }).where('id', '=', row.id).execute();
-      return { userId: row.user_id, keyId: row.id };
+      return { userId: row.user_id, keyId: row.id, scopes: parseScopes(row.scopes) };
     },
   };
 }

@@ -61,8 +61,9 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
 
     stage: (job: Job, stage: string, percent: number) =>
       withEvents(job.id, async (trx, emit) => {
-        await jobs.transition(trx, job.id, ['running'], { stage, progress: percent, heartbeat_at: clock() });
-        await emit('stage', { stage, percent });
+        // No event for a job that stopped running (cancelled, or deleted with its account).
+        if (await jobs.transition(trx, job.id, ['running'], { stage, progress: percent, heartbeat_at: clock() }))
+          await emit('stage', { stage, percent });
       }),
 
     succeed: (job: Job, report: unknown, artifactRows: Artifact[]) =>

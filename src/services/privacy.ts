@@ -1,18 +1,21 @@
 /**
  * The user's own data: export everything as one zip, delete everything.
  *
- * Export: `account.json`, `jobs.json`, `ledger.json`, `uploads.json`, `billing.json`, then the
- * original uploads (`uploads/<id>/<name>`) and job outputs (`jobs/<id>/<name>`). Streamed: tables
- * are read in pages and written as JSON text piece by piece, files are piped from storage into
- * fflate's streaming Zip one chunk at a time, and the next piece is produced only when the client
- * has taken the last one (a pull stream), so memory stays flat whatever the account holds.
+ * Export: `account.json` (profile, logins, API keys with scopes), `uploads.json`, `jobs.json`,
+ * `ledger.json`, `billing.json`, `shares.json`, `sessions.json` (IP, user agent, times; never the
+ * token) and `audit-events.json`, then the original uploads (`uploads/<id>/<name>`) and job
+ * outputs (`jobs/<id>/<name>`). Streamed: tables are read in pages and written as JSON text piece
+ * by piece, files are piped from storage into fflate's streaming Zip one chunk at a time, and the
+ * next piece is produced only when the client has taken the last one (a pull stream), so memory
+ * stays flat whatever the account holds.
  *
  * Deletion (after the password, or a confirm phrase for accounts with no password):
  * 1. queued/running jobs are removed through the jobs service: cancelled with their refund, the
  *    runner's task aborted;
  * 2. one transaction deletes uploads, jobs, events, artifacts, shares, API keys, sessions, logins,
  *    verifications and the user, and rewrites what billing law makes us keep (below);
- * 3. every file under `users/<id>/` goes.
+ * 3. every file under `users/<id>/` goes;
+ * 4. the WAL is checkpointed and emptied: with secure_delete on, no byte of the rows is left on disk.
  * Kept, pseudonymised as `deleted:<sha256(userId + secret)>` (no id, no e-mail): ledger entries of
  * real payments (purchase, plan_period, refund) plus one closing entry that brings that ledger to
  * zero; the billing_accounts row (Creem customer id, for invoices); the Creem events of payments
@@ -23,7 +26,7 @@
  */
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { Artifact, BillingAccount, Job, Upload } from '../db/schema.ts';
-import type { AccountDataRepository, DeletionCounts, UserProfile } from '../repositories/account-data.ts';
+import type { AccountDataRepository, DeletionCounts, SessionRecord, UserProfile } from '../repositories/account-data.ts';
 import { newId, sha256Hex } from '../domain/ids.ts';
 import type { JobsService } from './jobs.ts';
 import type { Logger } from './logger.ts';
@@ -99,6 +102,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
     }
   }
 
+  /** Every audit event of the user, page by page, oldest first. */
+  async function* auditEvents(userId: string) {
+    let after = 0;
+    for (;;) {
+      const page = await repo.auditPage(userId, PAGE, after);
+      yield* page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.id;
+    }
+  }
+
   async function* jsonArray<T>(
     items: AsyncIterable<T>,
     view: (item: T) => unknown | Promise<unknown>,
@@ -125,10 +139,11 @@ export function createPrivacyService(deps: PrivacyDeps) {
     async exportAccount(userId: string): Promise<AccountExport> {
       const profile = await profileOf(userId);
       const now = clock();
-      const [providers, apiKeys, billing] = await Promise.all([
+      const [providers, apiKeys, billing, sessions] = await Promise.all([
         repo.loginProviders(userId),
         repo.apiKeys(userId),
         repo.billingAccount(userId),
+        repo.sessions(userId),
       ]);
       logger.info('audit', { event: 'account.export', userId });
 
@@ -154,6 +169,8 @@ export function createPrivacyService(deps: PrivacyDeps) {
               id: k.id,
               name: k.name,
               prefix: k.prefix,
+              scopes: parseJson(k.scopes),
+              createdByKeyId: k.created_by_key_id,
               createdAt: k.created_at,
               lastUsedAt: k.last_used_at,
               revokedAt: k.revoked_at,
@@ -179,6 +196,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
             ),
         };
         yield { name: 'billing.json', compress: true, data: once(billingView(billing, now)) };
+        yield {
+          name: 'shares.json',
+          compress: true,
+          data: () =>
+            jsonArray(
+              rows((c) => repo.sharesPage(userId, PAGE, c)),
+              shareView,
+            ),
+        };
+        yield { name: 'sessions.json', compress: true, data: once(sessions.map(sessionView)) };
+        yield { name: 'audit-events.json', compress: true, data: () => jsonArray(auditEvents(userId), auditView) };
         for await (const upload of uploads()) {
           if ((await storage.size(upload.storage_key)) === undefined) {
             missing.push(upload.storage_key);
@@ -289,6 +317,8 @@ export function createPrivacyService(deps: PrivacyDeps) {
         })),
       });
       await storage.deletePrefix(storageKeys.userPrefix(userId));
+      if (!(await repo.truncateWal()))
+        logger.warn('account deletion: the WAL could not be emptied now; the next checkpoint will', { pseudonym });
       const report = { ...counts, pseudonym, jobsCancelled: active.length };
       logger.info('audit', { event: 'account.deleted', userId, ...report });
       return report;
@@ -387,6 +417,26 @@ function jobView(job: Job, artifacts: Artifact[]) {
       file: artifactPath(job.id, a.name),
     })),
   };
+}
+
+function shareView(s: { token: string; job_id: string; name: string | null; created_at: number; revoked_at: number | null }) {
+  return { token: s.token, jobId: s.job_id, name: s.name, createdAt: iso(s.created_at), revokedAt: iso(s.revoked_at) };
+}
+
+/** Where and with what the user signed in; the session token is never read, let alone exported. */
+function sessionView(s: SessionRecord) {
+  return {
+    id: s.id,
+    createdAt: iso(s.createdAt),
+    lastActiveAt: iso(s.updatedAt),
+    expiresAt: iso(s.expiresAt),
+    ipAddress: s.ipAddress,
+    userAgent: s.userAgent,
+  };
+}
+
+function auditView(a: { event: string; ip: string | null; details: string; created_at: number }) {
+  return { date: iso(a.created_at), event: a.event, ip: a.ip, details: parseJson(a.details) };
 }
 
 function entryView(e: { id: string; amount: number; reason: string; reference: string | null; created_at: number }) {

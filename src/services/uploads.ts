@@ -6,7 +6,7 @@
  */
 import type { Upload } from '../db/schema.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
-import { newId, sha256Hex } from '../domain/ids.ts';
+import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
 import { inspectUpload } from './inspect-upload.ts';
 import type { CountMeshTriangles, ReadImageHeader } from './inspect-upload.ts';
 import { ServiceError, notFound } from '../domain/errors.ts';
@@ -83,37 +83,41 @@ export function createUploadsService(deps: UploadsServiceDeps) {
   }
 
   return {
-    /** A file that arrived whole (multipart): inspect, then store, then record. */
+    /**
+     * A file that arrived whole (multipart): inspect, write it to a staging name, then record the
+     * row and move the file into place together (no file without its row, nor the other way round).
+     */
     async create(userId: string, file: { name: string; bytes: Uint8Array }): Promise<UploadView> {
       if (file.bytes.byteLength > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
       const inspection = await inspectUpload(file.bytes, inspectors, limits);
       const id = newId('upl');
       const key = storageKeys.upload(userId, id);
-      const stored = await storage.put(key, [file.bytes], { maxBytes: limits.maxBytes });
-      const createdAt = clock();
-      const row: Upload = {
-        id,
-        user_id: userId,
-        kind: inspection.kind,
-        format: inspection.format,
-        status: 'ready',
-        original_name: cleanName(file.name),
-        byte_size: stored.byteLength,
-        sha256: stored.sha256,
-        width: inspection.width,
-        height: inspection.height,
-        triangles: inspection.triangles,
-        storage_key: key,
-        created_at: createdAt,
-        expires_at: await expiry(userId, createdAt),
-      };
+      const staged = storageKeys.stagedUpload(id, randomToken(9));
       try {
-        await uploads.insert(row);
-      } catch (error) {
-        await storage.delete(key); // never leave a file no row points to
-        throw error;
+        const stored = await storage.put(staged, [file.bytes], { maxBytes: limits.maxBytes });
+        const createdAt = clock();
+        const row: Upload = {
+          id,
+          user_id: userId,
+          kind: inspection.kind,
+          format: inspection.format,
+          status: 'ready',
+          original_name: cleanName(file.name),
+          byte_size: stored.byteLength,
+          sha256: stored.sha256,
+          width: inspection.width,
+          height: inspection.height,
+          triangles: inspection.triangles,
+          storage_key: key,
+          created_at: createdAt,
+          expires_at: await expiry(userId, createdAt),
+          put_state: 'none',
+        };
+        await uploads.insertPlacing(row, () => storage.move(staged, key));
+        return toView(row);
+      } finally {
+        await storage.delete(staged); // gone already once moved; a leftover when anything failed
       }
-      return toView(row);
     },
 
     /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */
@@ -142,7 +146,12 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       return { uploadId: id, uploadUrl: deps.publicOrigin.replace(/\/$/, '') + signedPath, method: 'PUT', expiresAt: expires * 1000 };
     },
 
-    /** Step 2: the signed PUT. No session: the signature is the permission. Streamed to storage under the declared size. */
+    /**
+     * Step 2: the signed PUT. No session: the signature is the permission. The URL is single use:
+     * the PUT claims the upload first (a second one, or one after /complete, is a 409 that reads
+     * nothing), streams to a staging name under the declared size, then moves the file into place
+     * in the same transaction that records it received. A PUT that fails gives the claim back.
+     */
     async receiveSignedPut(
       id: string,
       query: { expires?: string; sig?: string },
@@ -158,18 +167,30 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       const maxBytes = Math.min(row.byte_size, limits.maxBytes);
       if (contentLength !== undefined && contentLength > maxBytes) throw fileTooLarge(maxBytes);
       if (!body) throw ServiceError.of('invalid_request', 'the PUT has no body');
+      if (!(await uploads.claimPut(id))) throw urlUsed();
+      const staged = storageKeys.stagedUpload(id, randomToken(9));
+      let placed = false;
       try {
-        await storage.put(row.storage_key, readChunks(body), { maxBytes });
+        await storage.put(staged, readChunks(body), { maxBytes });
+        placed = await uploads.finishPut(id, () => storage.move(staged, row.storage_key));
+        if (!placed) throw notFound('upload');
       } catch (error) {
+        if (!placed) await uploads.releasePut(id);
         if (error instanceof ServiceError && error.code === 'payload_too_large') throw fileTooLarge(maxBytes);
         throw error;
+      } finally {
+        await storage.delete(staged); // gone once moved; what a failed PUT left otherwise
       }
     },
 
-    /** Step 3: inspect what arrived. A file we cannot take is deleted, row and all. */
+    /** Step 3: inspect what the one PUT stored. A file we cannot take is deleted, row and all. */
     async complete(userId: string, id: string): Promise<UploadView> {
       const row = await findOwned(userId, id);
       if (row.status === 'ready') return toView(row);
+      if (row.put_state !== 'received') {
+        const why = row.put_state === 'receiving' ? 'the file is still being PUT' : 'nothing has been PUT to the upload URL yet';
+        throw ServiceError.of('upload_not_ready', why);
+      }
       const size = await storage.size(row.storage_key);
       if (size === undefined) throw ServiceError.of('upload_not_ready', 'nothing has been PUT to the upload URL yet');
       try {
@@ -185,7 +206,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
           height: inspection.height,
           triangles: inspection.triangles,
         };
-        await uploads.markReady(id, fields);
+        // A /complete racing this one may have been first; both read the same immutable file.
+        if (!(await uploads.markReady(id, fields))) return toView(await findOwned(userId, id));
         return toView({ ...row, ...fields, status: 'ready' });
       } catch (error) {
         await storage.delete(row.storage_key);
@@ -215,6 +237,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
 }
 
 export type UploadsService = ReturnType<typeof createUploadsService>;
+
+const urlUsed = () => ServiceError.of('conflict', 'this upload URL was already used; ask for a new one to send another file');
 
 function toView(row: Upload): UploadView {
   const pending = row.status === 'pending';

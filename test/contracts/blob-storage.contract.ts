@@ -53,6 +53,15 @@ export function blobStorageContract(backend: string, make: () => Promise<BlobSto
       await expect(storage.get('users/u2/jobs/b/y')).rejects.toThrow();
     });
 
+    it('moves an object into place, replacing the target', async () => {
+      const storage = await make();
+      await storage.put('users/u3/uploads/a/staged', chunksOf('new'));
+      await storage.put('users/u3/uploads/a/original', chunksOf('old'));
+      await storage.move('users/u3/uploads/a/staged', 'users/u3/uploads/a/original');
+      expect(new TextDecoder().decode(await storage.get('users/u3/uploads/a/original'))).toBe('new');
+      expect(await storage.size('users/u3/uploads/a/staged')).toBeUndefined();
+    });
+
     it('refuses keys that could escape their folder', async () => {
       const storage = await make();
       for (const key of ['../etc/passwd', '/abs', 'users/../x', 'a b']) {

@@ -274,8 +274,9 @@ beforeAll(async () => {
     headers: { cookie: a, 'content-type': 'application/json' },
   });
   const apiKey = ((await keyRes.json()) as { apiKey: { id: string } }).apiKey.id;
+  // Every scope, so the key reaches each owner route and meets the ownership check there.
   const bKeyRes = await app.request('/api/v1/account/api-keys', {
-    ...json({ name: 'B key' }),
+    ...json({ name: 'B key', scopes: ['read', 'jobs', 'account'] }),
     headers: { cookie: b, 'content-type': 'application/json' },
   });
   bKey = ((await bKeyRes.json()) as { key: string }).key;

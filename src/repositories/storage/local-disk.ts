@@ -1,6 +1,9 @@
-/** BlobStorage on local disk under DATA_DIR/files. Keys are validated so they cannot escape it. */
+/**
+ * BlobStorage on local disk under DATA_DIR/files. Keys are validated so they cannot escape it.
+ * Files are created 0600 and folders 0700 whatever the umask: only the server's user reads them.
+ */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -9,9 +12,13 @@ import { ServiceError } from '../../domain/errors.ts';
 import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
 
 const KEY = /^[A-Za-z0-9_.\-/]+$/;
+const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
 
 export function createLocalDiskStorage(root: string): BlobStorage {
   const base = resolve(root);
+  // The root too (it may be made by the first put); an existing one keeps its mode (the server sets it).
+  mkdirSync(base, { recursive: true, mode: FOLDER_MODE });
   const pathOf = (key: string) => {
     if (!KEY.test(key) || key.includes('..') || key.startsWith('/')) throw new Error(`storage: bad key ${key}`);
     const full = resolve(join(base, key));
@@ -22,9 +29,9 @@ export function createLocalDiskStorage(root: string): BlobStorage {
   return {
     async put(key, chunks, options = {}): Promise<StoredObject> {
       const path = pathOf(key);
-      await mkdir(dirname(path), { recursive: true });
+      await mkdir(dirname(path), { recursive: true, mode: FOLDER_MODE });
       const temporary = `${path}.${process.pid}.${Date.now()}.part`;
-      const out = createWriteStream(temporary);
+      const out = createWriteStream(temporary, { mode: FILE_MODE });
       const hash = createHash('sha256');
       let byteLength = 0;
       try {
@@ -64,6 +71,11 @@ export function createLocalDiskStorage(root: string): BlobStorage {
       } catch {
         return undefined;
       }
+    },
+    async move(from, to) {
+      const target = pathOf(to);
+      await mkdir(dirname(target), { recursive: true, mode: FOLDER_MODE });
+      await rename(pathOf(from), target);
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });

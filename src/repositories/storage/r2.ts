@@ -65,6 +65,14 @@ export function createR2Storage(bucket: R2BucketLike): BlobStorage {
     async size(key) {
       return (await bucket.head(assertStorageKey(key)))?.size;
     },
+    async move(from, to) {
+      // R2 has no rename: copy, then delete the source. The target appears whole (R2 writes
+      // objects atomically); a crash between the two leaves a stray staged copy, never a half file.
+      const object = await bucket.get(assertStorageKey(from));
+      if (!object) throw missing(from);
+      await bucket.put(assertStorageKey(to), new Uint8Array(await object.arrayBuffer()));
+      await bucket.delete(from);
+    },
     async delete(key) {
       await bucket.delete(assertStorageKey(key));
     },
