@@ -61,8 +61,9 @@ export async function newKey(
   return { key, id: apiKey.id, scopes: apiKey.scopes };
 }
 
-/** A small PNG an upload accepts. */
-export const smallPng = () => gradientPng(16, 12);
+/** A small PNG an upload accepts (encoded once per test file). */
+let png: Promise<Uint8Array> | undefined;
+export const smallPng = () => (png ??= gradientPng(16, 12));
 
 export async function uploadFile(app: AccountsApp, headers: Record<string, string>, bytes?: Uint8Array): Promise<Response> {
   const form = new FormData();
