@@ -109,7 +109,7 @@ describe('prototype keys', () => {
 describe('unknown keys', () => {
   const cases = [
     ['/api/v1/jobs', () => `{"mode":"lithophane","uploadId":"${uploadId}","dryRun":true,"priority":"high"}`],
-    ['/api/v1/account/api-keys', () => '{"name":"ci","scopes":["admin"]}'],
+    ['/api/v1/account/api-keys', () => '{"name":"ci","admin":true}'],
     ['/api/v1/uploads/url', () => '{"byteSize":100,"owner":"someone-else"}'],
     ['/api/v1/billing/checkout', () => '{"product":"pack","price":0}'],
   ] as const;
