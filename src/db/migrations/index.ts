@@ -8,6 +8,7 @@ import * as billing from './1763800000000-Billing.ts';
 import * as audit from './1763900000000-Audit.ts';
 import * as shares from './1795282737152-Shares.ts';
 import * as retention from './1795283000000-Retention.ts';
+import * as fairShare from './1795290000000-FairShare.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1763900000000-Audit': audit,
   '1795282737152-Shares': shares,
   '1795283000000-Retention': retention,
+  '1795290000000-FairShare': fairShare,
 };
