@@ -173,7 +173,12 @@ async function main(): Promise<void> {
     await mkdir(new URL('./results/', import.meta.url), { recursive: true });
     // A variant (SERVER_ENV, SKIP_ISSUE14) never overwrites the default run's figures.
     const file = process.env.SERVER_ENV || process.env.SKIP_ISSUE14 ? 'fairness-variant.json' : 'fairness.json';
-    await writeFile(new URL(`./results/${file}`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+    // Short arrays of numbers and strings on one line, as the formatter (biome) keeps them.
+    const text = JSON.stringify(result, null, 2).replace(
+      /\[\s+([^[\]{}]*?)\s+\]/g,
+      (_, inner: string) => `[${inner.split(/,\s+/).join(', ')}]`,
+    );
+    await writeFile(new URL(`./results/${file}`, import.meta.url), `${text}\n`);
 
     console.log(`\n## Fairness: the light user's queue wait (${result.cpu}, pool ${POOL_SIZE}, ${LIGHT_JOBS} jobs per phase)\n`);
     console.log('| light user | wait p50 ms | wait p99 ms | turnaround p50 ms | turnaround p99 ms |');
