@@ -109,7 +109,6 @@ function int(env: Env, key: string, fallback: number): number {
 
 export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
   const port = int(env, 'PORT', 3000);
-  const workerHeapMb = Math.max(16, int(env, 'WORKER_HEAP_MB', 1536));
   return {
     port,
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
@@ -121,7 +120,7 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
       .filter(Boolean),
     signupGrantCredits: int(env, 'SIGNUP_GRANT_CREDITS', 50),
     poolSize: Math.max(1, int(env, 'POOL_SIZE', defaults.cores)),
-    workerHeapMb,
+    workerHeapMb: Math.max(16, int(env, 'WORKER_HEAP_MB', 1536)),
     shutdownGraceMs: Math.max(0, int(env, 'SHUTDOWN_GRACE_MS', 20_000)),
     sqliteBusyTimeoutMs: Math.max(0, int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000)),
     jobTimeoutMs: int(env, 'JOB_TIMEOUT_MS', 5 * 60_000),
@@ -129,8 +128,9 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     jobLimits: {
       // 4096² is also the triangulator's own limit (4096 a side).
       maxGridSamples: Math.max(1, int(env, 'MAX_JOB_GRID_SAMPLES', 4096 * 4096)),
-      // A job expected to need more than a worker's heap would fail out_of_memory after running for a while.
-      maxMemoryMb: Math.max(16, int(env, 'MAX_JOB_MEMORY_MB', workerHeapMb)),
+      // Estimated peak RSS of one job (typed arrays and the WASM heap included, which WORKER_HEAP_MB does
+      // not cap): past ~1.5 GB two jobs no longer fit beside each other on a small server.
+      maxMemoryMb: Math.max(16, int(env, 'MAX_JOB_MEMORY_MB', 1536)),
     },
     fairShare: {
       // Ten minutes of one worker: ~20 of the largest jobs allowed, ~120 default lithophanes.

@@ -60,7 +60,7 @@ export interface EstimateLimits {
 export const ESTIMATE_LIMITS_DEFAULTS: EstimateLimits = {
   // The triangulator's own limit is 4096 a side; past 16.8 M samples memory grows by ~30 MB per M.
   maxGridSamples: MAX_GRID_SIDE * MAX_GRID_SIDE,
-  // The worker's default V8 heap cap (WORKER_HEAP_MB): two such jobs fit a small server's memory.
+  // Peak RSS, typed arrays and WASM included: two such jobs still fit beside each other on a small server.
   maxMemoryMb: 1536,
 };
 
