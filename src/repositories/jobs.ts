@@ -75,14 +75,16 @@ export function jobsRepository(db: Kysely<Database>) {
      */
     claimNext: async (now: number, rules: ClaimRules): Promise<Job | undefined> => {
       const sizeLimit = rules.maxWork === undefined ? sql`` : sql`AND j.work <= ${rules.maxWork}`;
+      // `+user_id` keeps SQLite from walking the whole table in user order to group: it reads only the
+      // recent and running rows (jobs_started, jobs_status_created) and groups those.
       const row = await sql<Job>`
         UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ${now}, heartbeat_at = ${now}, stage = 'started'
         WHERE id = (
           SELECT j.id FROM jobs j
           LEFT JOIN (
             SELECT user_id, sum(work) AS recent FROM jobs
-            WHERE status = 'running' OR (started_at >= ${rules.since} AND status <> 'queued')
-            GROUP BY user_id
+            WHERE (started_at >= ${rules.since} AND status <> 'queued') OR status = 'running'
+            GROUP BY +user_id
           ) u ON u.user_id = j.user_id
           WHERE j.status = 'queued'
             AND (SELECT count(*) FROM jobs r WHERE r.user_id = j.user_id AND r.status = 'running') < ${rules.perUser}
