@@ -24,6 +24,10 @@ export interface AppConfig {
   jobTimeoutMs: number;
   /** Jobs a user may have running at once. */
   perUserConcurrency: number;
+  /** Past these a job is refused at creation with 422 job_too_large (MAX_JOB_GRID_SAMPLES, MAX_JOB_MEMORY_MB; see src/pipeline/estimate.ts). */
+  jobLimits: { maxGridSamples: number; maxMemoryMb: number };
+  /** How the pool is shared between users (src/jobs/runner.ts, claimNext in src/repositories/jobs.ts). */
+  fairShare: FairShareConfig;
   maxUploadBytes: number;
   signedUrlTtlSeconds: number;
   apiKeyRateLimitPerMinute: number;
@@ -53,6 +57,16 @@ export interface AppConfig {
   trustProxy: boolean;
   /** AI generation (ai-image, ai-text): provider keys, preference, URLs and limits. See src/services/ai/. */
   ai: AiConfig;
+}
+
+export interface FairShareConfig {
+  /** MAX_QUEUED_WORK_SECONDS: estimated worker-seconds one user may have queued; past it 429 queue_full. */
+  maxQueuedSeconds: number;
+  /** FAIR_SHARE_WINDOW_MS: how far back a user's started jobs count against their turn. */
+  windowMs: number;
+  /** LIGHT_JOB_SECONDS: jobs estimated at most this long are light; LIGHT_JOB_SLOTS workers are kept for them. */
+  lightJobSeconds: number;
+  lightSlots: number;
 }
 
 export type AiProviderName = 'meshy' | 'tripo' | 'fal';
@@ -114,6 +128,21 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     sqliteBusyTimeoutMs: Math.max(0, int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000)),
     jobTimeoutMs: int(env, 'JOB_TIMEOUT_MS', 5 * 60_000),
     perUserConcurrency: Math.max(1, int(env, 'PER_USER_CONCURRENCY', 2)),
+    jobLimits: {
+      // 4096² is also the triangulator's own limit (4096 a side).
+      maxGridSamples: Math.max(1, int(env, 'MAX_JOB_GRID_SAMPLES', 4096 * 4096)),
+      // Estimated peak RSS of one job (typed arrays and the WASM heap included, which WORKER_HEAP_MB does
+      // not cap): past ~1.5 GB two jobs no longer fit beside each other on a small server.
+      maxMemoryMb: Math.max(16, int(env, 'MAX_JOB_MEMORY_MB', 1536)),
+    },
+    fairShare: {
+      // Ten minutes of one worker: ~20 of the largest jobs allowed, ~120 default lithophanes.
+      maxQueuedSeconds: Math.max(1, int(env, 'MAX_QUEUED_WORK_SECONDS', 600)),
+      windowMs: Math.max(0, int(env, 'FAIR_SHARE_WINDOW_MS', 10 * 60_000)),
+      // A default 100 mm lithophane is estimated at ~5 s; a 1 m cylinder at ~30 s.
+      lightJobSeconds: Math.max(0, int(env, 'LIGHT_JOB_SECONDS', 10)),
+      lightSlots: Math.max(0, int(env, 'LIGHT_JOB_SLOTS', 1)),
+    },
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 50 * 1024 * 1024),
     signedUrlTtlSeconds: int(env, 'SIGNED_URL_TTL_SECONDS', 15 * 60),
     apiKeyRateLimitPerMinute: int(env, 'API_KEY_RATE_LIMIT_PER_MINUTE', 120),

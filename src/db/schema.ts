@@ -46,6 +46,8 @@ export interface JobsTable {
   error_message: string | null;
   cost: number;
   credit_state: CreditState;
+  /** Estimated worker-seconds (src/pipeline/estimate.ts): what fair sharing and the queued-work cap count. */
+  work: Generated<number>;
   attempts: number;
   max_attempts: number;
   idempotency_key: string | null;

@@ -41,6 +41,10 @@ export const SERVICE_ERROR_CODES = [
   'nothing_to_preview',
   /** Creem did not answer or refused a checkout or portal request. */
   'payment_provider_error',
+  /** The job's work estimate is past a limit (grid samples, grid side, memory): it would not finish here. */
+  'job_too_large',
+  /** The user's queued work is past the per-user cap; Retry-After says when there should be room. */
+  'queue_full',
 ] as const;
 
 /** How the remote part of an ai-image or ai-text job can end. */

@@ -57,6 +57,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   not_shared: 404,
   nothing_to_preview: 422,
   payment_provider_error: 502,
+  job_too_large: 422,
+  queue_full: 429,
   // AI providers
   provider_failed: 502,
   content_refused: 422,

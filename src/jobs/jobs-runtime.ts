@@ -72,6 +72,8 @@ export function createJobsRuntime(
     aiModes,
     expiresAt: services.retention?.expiresAt,
     prices: services.prices,
+    limits: config.jobLimits,
+    maxQueuedSeconds: config.fairShare.maxQueuedSeconds,
   });
   return { service, bus, runner, executor, heartbeatMs: options.heartbeatMs ?? 15_000 };
 }

@@ -1,8 +1,13 @@
 /**
  * The durable queue's consumer. The jobs table is the queue: the runner claims rows (claimNext,
- * atomic, per-user cap in the same statement) while the executor has capacity, hands each to the
- * executor, and settles it through the job lifecycle. All database writes happen here, on the main
- * thread; workers only compute.
+ * atomic, per-user cap and fair-share order in the same statement) while the executor has capacity,
+ * hands each to the executor, and settles it through the job lifecycle. All database writes happen
+ * here, on the main thread; workers only compute.
+ *
+ * Fair sharing (issue 14): the claim takes the queued job whose owner has had the least estimated
+ * work lately, so one user's flood interleaves with everyone else's jobs. Claim order alone cannot
+ * help a small job that arrives while every worker is busy with a 30-second one (there is no
+ * preemption), so `lightSlots` workers are kept for light jobs: heavy jobs may hold the rest.
  *
  * Failure handling, in one place:
  * - pipeline error (a coded outcome)    -> failed with that code, refunded
@@ -29,6 +34,7 @@ import { storageKeys } from '../domain/storage.ts';
 import type { JobExecutor } from './executor.ts';
 import type { JobExecutionMode } from '../domain/job-modes.ts';
 import type { ExecutionOutcome, ProgressMessage } from './protocol.ts';
+import type { FairShareConfig } from '../config.ts';
 
 export interface RunnerDeps {
   jobs: JobsRepository;
@@ -36,7 +42,7 @@ export interface RunnerDeps {
   storage: BlobStorage;
   lifecycle: JobLifecycle;
   executor: JobExecutor;
-  config: { perUserConcurrency: number; jobTimeoutMs: number };
+  config: { perUserConcurrency: number; jobTimeoutMs: number; fairShare?: FairShareConfig };
   clock: () => number;
   logger: Logger;
   /** The slow poll behind the wake-up signal (another process may have queued work). */
@@ -50,7 +56,12 @@ type AbortWhy = 'cancel' | 'timeout' | 'shutdown';
 interface ActiveTask {
   controller: AbortController;
   done: Promise<void>;
+  /** Estimated worker-seconds (the job's `work`). */
+  work: number;
 }
+
+/** Without configuration: a 10-minute window, light jobs up to 10 s with one worker kept for them. */
+const FAIR_SHARE_DEFAULTS: FairShareConfig = { maxQueuedSeconds: 600, windowMs: 10 * 60_000, lightJobSeconds: 10, lightSlots: 1 };
 
 /** Retries of one settling write that met SQLITE_BUSY, with backoff from 100 ms up to 2 s (each also waits busy_timeout). */
 const BUSY_RETRIES = 10;
@@ -58,6 +69,7 @@ const BUSY = /SQLITE_BUSY|database is locked/i;
 
 export function createJobRunner(deps: RunnerDeps) {
   const { jobs, executor, clock, logger } = deps;
+  const fair = deps.config.fairShare ?? FAIR_SHARE_DEFAULTS;
   const lifecycle = retryingWhenBusy(deps.lifecycle, logger);
   const active = new Map<string, ActiveTask>();
   let started = false;
@@ -77,7 +89,12 @@ export function createJobRunner(deps: RunnerDeps) {
       do {
         pumpAgain = false;
         while (!stopping && active.size < executor.capacity) {
-          const job = await jobs.claimNext(clock(), deps.config.perUserConcurrency);
+          const now = clock();
+          const job = await jobs.claimNext(now, {
+            perUser: deps.config.perUserConcurrency,
+            since: now - fair.windowMs,
+            maxWork: heavyRoom() ? undefined : fair.lightJobSeconds,
+          });
           if (!job) break;
           launch(job);
         }
@@ -87,6 +104,15 @@ export function createJobRunner(deps: RunnerDeps) {
     } finally {
       pumping = false;
     }
+  }
+
+  /** Whether a heavy job may start: the pool's workers beyond the light slots are not all taken by heavy jobs. */
+  function heavyRoom(): boolean {
+    const workers = executor.stats().size;
+    if (fair.lightSlots <= 0 || workers <= fair.lightSlots) return true;
+    let heavy = 0;
+    for (const task of active.values()) if (task.work > fair.lightJobSeconds) heavy++;
+    return heavy < workers - fair.lightSlots;
   }
 
   function wake(): void {
@@ -107,7 +133,7 @@ export function createJobRunner(deps: RunnerDeps) {
         active.delete(job.id);
         wake();
       });
-    active.set(job.id, { controller, done });
+    active.set(job.id, { controller, done, work: job.work });
   }
 
   async function runJob(job: Job, controller: AbortController): Promise<void> {

@@ -15,8 +15,9 @@ import { applyGamma } from './heightmap-ops/gamma.ts';
 import { autoLevel } from './heightmap-ops/auto-level.ts';
 import { gaussianBlur } from './heightmap-ops/blur.ts';
 import { invert } from './heightmap-ops/invert.ts';
-import { printGrid, resample } from './heightmap-ops/resample.ts';
+import { resample } from './heightmap-ops/resample.ts';
 import type { ImageCodec, ImageLimits } from './image.ts';
+import { imageJobGrid } from './job-grid.ts';
 import type { Mesh } from './mesh.ts';
 import { boundingBox } from './mesh.ts';
 import { buildLithophane } from './modes/lithophane.ts';
@@ -48,9 +49,6 @@ export interface PipelineResult {
   report: SolidReport;
 }
 
-/** Longest side traced for logos: outlines are sub-pixel already, more pixels only cost time. */
-const EXTRUDE_MAX_SIDE = 1600;
-
 export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams, deps: PipelineDeps): Promise<PipelineResult> {
   const planned = 5 + params.formats.length + (params.previews ? 1 : 0);
   const timer = new StageTimer(deps, planned);
@@ -59,9 +57,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
 
   const { heightmap: decoded } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits));
 
-  const widthMm = params.heightMm !== undefined ? (params.heightMm * decoded.width) / decoded.height : params.widthMm;
-  const cylinder = params.mode === 'lithophane' && params.shape === 'cylinder';
-  const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, widthMm, cylinder, warnings));
+  const { widthMm } = imageJobGrid(decoded, params);
+  const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, warnings));
 
   let surface: { heights?: Float32Array; achievedErrorMm?: number; grid?: SolidReport['grid']; thickness?: Heightmap } = {};
   const solid = await timer.run(`build-${params.mode}`, () => {
@@ -169,35 +166,16 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   return { mesh, artifacts, report };
 }
 
-function prepare(
-  decoded: Heightmap,
-  params: ImageJobParams,
-  widthMm: number,
-  cylinder: boolean,
-  warnings: string[],
-): { map: Heightmap; pitchMm: number } {
-  let map = decoded;
-  let pitchMm: number;
-  if (params.mode === 'extrude') {
-    const scale = Math.min(1, EXTRUDE_MAX_SIDE / Math.max(map.width, map.height));
-    if (scale < 1) map = resample(map, { width: Math.round(map.width * scale), height: Math.round(map.height * scale) });
-    pitchMm = widthMm / map.width;
-  } else if (cylinder) {
-    // A ring of `columns` samples: the first is repeated at the end to close it.
-    const columns = Math.max(8, Math.min(map.width * 4, Math.round(widthMm / params.resolutionMm)));
-    pitchMm = widthMm / columns;
-    const rows = Math.max(2, Math.round(((map.height / map.width) * widthMm) / pitchMm) + 1);
-    map = resample(map, { width: columns, height: rows });
-  } else {
-    const grid = printGrid(map, widthMm, params.resolutionMm);
-    if (grid.width < Math.round(widthMm / params.resolutionMm) + 1) {
-      warnings.push(
-        `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,
-      );
-    }
-    map = resample(map, grid);
-    pitchMm = grid.pitchMm;
+function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[]): { map: Heightmap; pitchMm: number } {
+  const grid = imageJobGrid(decoded, params);
+  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
+  if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
+    warnings.push(
+      `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,
+    );
   }
+  let map = resample(decoded, grid);
+  const pitchMm = grid.pitchMm;
   if (params.autoLevel) map = autoLevel(map);
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);

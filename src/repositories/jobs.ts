@@ -1,6 +1,8 @@
 /**
  * The jobs table is the queue. A claim is one conditional UPDATE (status queued -> running), so
- * two runners can never take the same row; per-user concurrency is part of the same statement.
+ * two runners can never take the same row; per-user concurrency and the fair-share order are part
+ * of the same statement. Queueing is one conditional INSERT, so the per-user cap on queued work
+ * holds under concurrent requests.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
@@ -9,10 +11,44 @@ import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+export interface ClaimRules {
+  /** Jobs one user may have running at once. */
+  perUser: number;
+  /** Jobs started at or after this time (epoch ms) count against their owner's turn. */
+  since: number;
+  /** Only jobs whose estimated work is at most this (a worker kept for light jobs). */
+  maxWork?: number;
+}
+
 export function jobsRepository(db: Kysely<Database>) {
   return {
     /** A job of a user deleted meanwhile fails its foreign key: 401. */
     insert: (trx: Db, row: NewJob) => ownerMustExist(trx.insertInto('jobs').values(row).execute()),
+    /**
+     * Inserts the queued row unless its owner's queued work would pass `maxQueuedWork`; a job
+     * alone in its owner's queue always fits (or a large job could never run). Returns whether it did.
+     */
+    insertQueued: async (trx: Db, row: NewJob & { work: number }, maxQueuedWork: number): Promise<boolean> => {
+      const columns = Object.keys(row) as (keyof typeof row)[];
+      const queued = sql`coalesce((SELECT sum(q.work) FROM jobs q WHERE q.user_id = ${row.user_id} AND q.status = 'queued'), 0)`;
+      const result = await ownerMustExist(
+        sql`
+        INSERT INTO jobs (${sql.join(columns.map((c) => sql.ref(c)))})
+        SELECT ${sql.join(columns.map((c) => sql.val(row[c])))}
+        WHERE ${queued} = 0 OR ${queued} + ${row.work} <= ${maxQueuedWork}`.execute(trx),
+      );
+      return Number(result.numAffectedRows ?? 0) > 0;
+    },
+    /** Estimated work of the user's queued jobs. */
+    queuedWork: async (userId: string): Promise<number> => {
+      const row = await db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('work'), eb.lit(0)).as('work'))
+        .where('user_id', '=', userId)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      return Number(row?.work ?? 0);
+    },
     find: (id: string): Promise<Job | undefined> => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
     findOwned: (userId: string, id: string): Promise<Job | undefined> =>
       db.selectFrom('jobs').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
@@ -35,15 +71,29 @@ export function jobsRepository(db: Kysely<Database>) {
       return Number(r.numUpdatedRows) > 0;
     },
     update: (id: string, set: JobUpdate) => db.updateTable('jobs').set(set).where('id', '=', id).execute(),
-    /** The oldest queued job whose owner has fewer than `perUser` running, claimed atomically. */
-    claimNext: async (now: number, perUser: number): Promise<Job | undefined> => {
+    /**
+     * Claims the next job fairly, atomically: among queued jobs whose owner has fewer than `perUser`
+     * running, the one whose owner has the least estimated work running or started since `since`,
+     * oldest first. Users' queues interleave (equal jobs alternate) and a heavy job's owner waits
+     * until the others have had as much work. `maxWork` limits the claim to jobs at most that large.
+     */
+    claimNext: async (now: number, rules: ClaimRules): Promise<Job | undefined> => {
+      const sizeLimit = rules.maxWork === undefined ? sql`` : sql`AND j.work <= ${rules.maxWork}`;
+      // `+user_id` keeps SQLite from walking the whole table in user order to group: it reads only the
+      // recent and running rows (jobs_started, jobs_status_created) and groups those.
       const row = await sql<Job>`
         UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ${now}, heartbeat_at = ${now}, stage = 'started'
         WHERE id = (
           SELECT j.id FROM jobs j
+          LEFT JOIN (
+            SELECT user_id, sum(work) AS recent FROM jobs
+            WHERE (started_at >= ${rules.since} AND status <> 'queued') OR status = 'running'
+            GROUP BY +user_id
+          ) u ON u.user_id = j.user_id
           WHERE j.status = 'queued'
-            AND (SELECT count(*) FROM jobs r WHERE r.user_id = j.user_id AND r.status = 'running') < ${perUser}
-          ORDER BY j.created_at, j.id LIMIT 1
+            AND (SELECT count(*) FROM jobs r WHERE r.user_id = j.user_id AND r.status = 'running') < ${rules.perUser}
+            ${sizeLimit}
+          ORDER BY coalesce(u.recent, 0), j.created_at, j.id LIMIT 1
         ) AND status = 'queued'
         RETURNING *`.execute(db);
       return row.rows[0];

@@ -59,6 +59,19 @@ const CreateJobSchema = z
   .strict()
   .openapi('CreateJob');
 
+const EstimateSchema = z
+  .object({
+    grid: z.object({ width: z.number(), height: z.number() }).optional(),
+    samples: z.number(),
+    triangles: z.number(),
+    memoryMb: z.number(),
+    seconds: z.number(),
+  })
+  .openapi('JobEstimate', {
+    description:
+      'The work a job is expected to be: grid samples (image modes), triangles, peak memory (MB) and time on one worker (s). Prices follow samples; jobs past the limits are refused with job_too_large.',
+  });
+
 const IdParam = z.object({ id: z.string().max(100) });
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -79,7 +92,8 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       method: 'post',
       path: '/api/v1/jobs',
       tags: ['jobs'],
-      summary: 'Start a job from an upload (or price it with dryRun). Honours an Idempotency-Key header.',
+      summary:
+        'Start a job from an upload (or price and estimate it with dryRun). Honours an Idempotency-Key header. 422 job_too_large past the work limits; 429 queue_full past the per-user queued work, with Retry-After.',
       request: {
         headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
         body: { content: { 'application/json': { schema: CreateJobSchema } }, required: true },
@@ -93,10 +107,11 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
             cost: z.number().optional(),
             balance: z.number().optional(),
             params: z.record(z.string(), z.unknown()).optional(),
+            estimate: EstimateSchema.optional(),
           }),
-          'The same request replayed with its Idempotency-Key, or a dry run',
+          'The same request replayed with its Idempotency-Key, or a dry run (price and work estimate)',
         ),
-        ...errorResponses(400, 401, 402, 404, 409, 422, 503),
+        ...errorResponses(400, 401, 402, 404, 409, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -104,7 +119,10 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       const key = c.req.valid('header')['idempotency-key'];
       const outcome = await service.create(user.id, c.req.valid('json'), key);
       if (outcome.kind === 'dry-run')
-        return c.json({ dryRun: true, cost: outcome.cost, balance: outcome.balance, params: outcome.params }, 200);
+        return c.json(
+          { dryRun: true, cost: outcome.cost, balance: outcome.balance, params: outcome.params, estimate: outcome.estimate },
+          200,
+        );
       return outcome.created ? c.json({ job: jobView(outcome.job) }, 201) : c.json({ job: jobView(outcome.job) }, 200);
     },
   );

@@ -10,7 +10,7 @@ export function pricingRoutes(table: PriceTable, catalog: () => CatalogItem[], a
       method: 'get',
       path: '/api/v1/pricing',
       tags: ['billing'],
-      summary: 'Credits per job (mode x size class) and what can be bought',
+      summary: 'Credits per job (mode x size class, per started unit of grid samples) and what can be bought',
       responses: {
         200: {
           description: 'Prices',
@@ -18,6 +18,9 @@ export function pricingRoutes(table: PriceTable, catalog: () => CatalogItem[], a
             'application/json': {
               schema: z.object({
                 sizeClasses: z.object({ S: z.number(), M: z.number() }),
+                samplesPerUnit: z.number().openapi({
+                  description: 'Image jobs pay their price once per started unit of this many grid samples (a dry run shows the estimate)',
+                }),
                 modes: z.array(z.object({ mode: z.string(), available: z.boolean(), prices: z.record(z.string(), z.number()) })),
                 products: z.array(z.object({ key: z.string(), credits: z.number(), kind: z.string() })),
               }),
@@ -30,6 +33,7 @@ export function pricingRoutes(table: PriceTable, catalog: () => CatalogItem[], a
       c.json(
         {
           sizeClasses: table.sizeClasses,
+          samplesPerUnit: table.samplesPerUnit,
           modes: Object.entries(table.prices).map(([mode, prices]) => ({ mode, available: available(mode), prices })),
           products: catalog().map((p) => ({ key: p.key, credits: p.credits, kind: p.kind })),
         },

@@ -1,7 +1,8 @@
 /**
- * Job rules for the HTTP API: create (validated, priced, idempotent, the row and the credit hold in
- * one transaction), read, list, cancel, delete. Running jobs are the runner's business; this service
- * only nudges it (wake) or stops a task (abort) through the JobControl it is given.
+ * Job rules for the HTTP API: create (validated, estimated and refused past the work limits, priced
+ * by the estimate, idempotent, the row, the queued-work cap and the credit hold in one transaction),
+ * read, list, cancel, delete. Running jobs are the runner's business; this service only nudges it
+ * (wake) or stops a task (abort) through the JobControl it is given.
  */
 import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
@@ -16,6 +17,8 @@ import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { CreditsService } from './credits.ts';
 import { newId } from '../domain/ids.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
+import { estimateJob, refuseTooLarge } from './job-estimate.ts';
+import type { EstimateLimits, WorkEstimate } from './job-estimate.ts';
 import { priceJob } from './pricing.ts';
 import type { PriceTable } from './pricing.ts';
 import { notFound, ServiceError } from '../domain/errors.ts';
@@ -43,7 +46,7 @@ export interface CreateJobInput {
 }
 
 export type CreateJobOutcome =
-  | { kind: 'dry-run'; cost: number; balance: number; params: Record<string, unknown> }
+  | { kind: 'dry-run'; cost: number; balance: number; params: Record<string, unknown>; estimate: WorkEstimate }
   | { kind: 'job'; job: Job; created: boolean };
 
 export interface JobsServiceDeps {
@@ -63,6 +66,10 @@ export interface JobsServiceDeps {
   aiModes?: ReadonlySet<string>;
   /** The configured price table (PRICING_JSON); the built-in one without it. */
   prices?: PriceTable;
+  /** Work limits past which a job is refused (MAX_JOB_GRID_SAMPLES, MAX_JOB_MEMORY_MB); the estimate's defaults without them. */
+  limits?: EstimateLimits;
+  /** Estimated worker-seconds a user may have queued (MAX_QUEUED_WORK_SECONDS); unlimited without it. */
+  maxQueuedSeconds?: number;
 }
 
 export function createJobsService(deps: JobsServiceDeps) {
@@ -72,6 +79,19 @@ export function createJobsService(deps: JobsServiceDeps) {
     const job = await jobs.findOwned(userId, id);
     if (!job) throw notFound('the job');
     return job;
+  }
+
+  /** 429 with the wait until enough of the user's queue should have started (the pool runs ~1 worker-second a second for them at least). */
+  async function queueFull(userId: string, work: number): Promise<ServiceError> {
+    const max = deps.maxQueuedSeconds ?? Number.MAX_SAFE_INTEGER;
+    const queued = await jobs.queuedWork(userId);
+    const retryAfter = Math.min(3600, Math.max(1, Math.ceil(queued + work - max)));
+    return new ServiceError(
+      'queue_full',
+      `you have about ${Math.round(queued)} s of work queued and this job adds ${work} s; the limit is ${max} s of queued work per user. Retry after ${retryAfter} s, when your queued jobs have started, or cancel some`,
+      { queuedSeconds: Math.round(queued * 10) / 10, jobSeconds: work, maxQueuedSeconds: max },
+      retryAfter,
+    );
   }
 
   return {
@@ -84,6 +104,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       const params = resolveParams(input.mode, input.params ?? {});
       // Repair and convert are priced by the triangles they read, everything else by what it makes.
       let inputTriangles: number | undefined;
+      let upload: Upload | undefined;
       if (input.mode === 'ai-text') {
         if (!input.prompt?.trim()) throw ServiceError.of('invalid_request', 'mode ai-text needs a prompt');
         if (input.prompt.length > AI_PROMPT_MAX)
@@ -91,7 +112,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         if (input.uploadId) throw ServiceError.of('invalid_request', 'mode ai-text takes a prompt, not an upload');
       } else {
         if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
-        const upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
+        upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
         if (input.mode === 'repair' || input.mode === 'convert') inputTriangles = upload.triangles ?? undefined;
         if (ai) {
           aiImageFormat(upload);
@@ -100,9 +121,18 @@ export function createJobsService(deps: JobsServiceDeps) {
         }
       }
 
-      const cost = priceJob(input.mode, params as { maxTriangles?: number; targetPolycount?: number }, deps.prices, inputTriangles);
+      // Refused before anything is written or held: a job past the limits would only fail later.
+      const estimate = estimateJob(kindOf(input.mode), input.mode, params, upload);
+      refuseTooLarge(estimate, deps.limits);
+      const cost = priceJob(
+        input.mode,
+        params as { maxTriangles?: number; targetPolycount?: number },
+        deps.prices,
+        inputTriangles,
+        estimate.samples,
+      );
       if (cost === undefined) throw ServiceError.of('invalid_parameters', `mode ${input.mode} has no price`);
-      if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params };
+      if (input.dryRun) return { kind: 'dry-run', cost, balance: await deps.credits.balance(userId), params, estimate };
 
       const fingerprint = {
         mode: input.mode,
@@ -144,16 +174,20 @@ export function createJobsService(deps: JobsServiceDeps) {
         attempts: 0,
         max_attempts: 3,
         idempotency_key: idempotencyKey ?? null,
+        work: estimate.seconds,
         created_at: createdAt,
         expires_at: deps.expiresAt ? await deps.expiresAt(userId, createdAt) : null,
       };
       try {
         await lifecycle.withEvents(id, async (trx, emit) => {
-          await jobs.insert(trx, row);
+          // The cap is part of the insert (one conditional statement): concurrent requests cannot overshoot it.
+          if (!(await jobs.insertQueued(trx, row, deps.maxQueuedSeconds ?? Number.MAX_SAFE_INTEGER))) throw QUEUE_FULL;
           await deps.credits.holdForJob(trx, userId, id, cost);
           await emit('queued', { cost });
         });
       } catch (error) {
+        // Read outside the (rolled back) transaction: it holds the only connection while open.
+        if (error === QUEUE_FULL) throw await queueFull(userId, estimate.seconds);
         // Two requests with one key raced: the unique index let one through; answer with it.
         if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
           const winner = await replay();
@@ -213,7 +247,11 @@ export type JobsService = ReturnType<typeof createJobsService>;
 /** The stored shapes the jobs routes present. */
 export type { Artifact, Job } from '../db/schema.ts';
 
+/** Raised inside the create transaction to roll it back; answered as queue_full once it has. */
+const QUEUE_FULL = new Error('queue full');
 const isAiMode = (mode: string) => (AI_JOB_MODES as readonly string[]).includes(mode);
+const kindOf = (mode: JobMode) =>
+  isAiMode(mode) ? ('ai' as const) : (MESH_JOB_MODES as readonly string[]).includes(mode) ? ('mesh' as const) : ('image' as const);
 /** Meshy takes prompts of up to 600 characters; the others less strictly. */
 const AI_PROMPT_MAX = 600;
 

@@ -4,52 +4,13 @@
  * shutdown grace period. Every path ends with the credits either captured once or refunded once.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionRequest, JobExecutor } from '../../src/jobs/executor.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
-import type { ExecutionOutcome, ProgressMessage } from '../../src/jobs/protocol.ts';
+import type { ExecutionOutcome } from '../../src/jobs/protocol.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { balance, getJob, gradientPng, insertUpload, jobsApp, postJob, readSse, userIdOf, waitForStatus } from './jobs-helpers.ts';
 import type { JobBody, TestApp } from './jobs-helpers.ts';
-
-interface Call {
-  request: ExecutionRequest;
-  signal: AbortSignal;
-  onProgress: (p: ProgressMessage) => void;
-  finish(outcome: ExecutionOutcome): void;
-  crash(error: Error): void;
-}
-
-/** An executor whose tasks wait until the test finishes or crashes them; aborts reject like piscina. */
-class ScriptedExecutor implements JobExecutor {
-  readonly calls: Call[] = [];
-  crashEverything = false;
-  readonly capacity: number;
-  constructor(capacity: number) {
-    this.capacity = capacity;
-  }
-  execute(
-    request: ExecutionRequest,
-    options: { signal: AbortSignal; onProgress: (p: ProgressMessage) => void },
-  ): Promise<ExecutionOutcome> {
-    return new Promise((resolve, reject) => {
-      if (this.crashEverything) return reject(new Error('worker exited with code 1'));
-      options.signal.addEventListener('abort', () => reject(Object.assign(new Error('The task has been aborted'), { name: 'AbortError' })));
-      this.calls.push({ request, signal: options.signal, onProgress: options.onProgress, finish: resolve, crash: reject });
-    });
-  }
-  stats() {
-    return { size: this.capacity, busy: this.calls.length, queued: 0 };
-  }
-  async close() {}
-  async waitForCalls(n: number): Promise<void> {
-    const until = Date.now() + 5000;
-    while (this.calls.length < n) {
-      if (Date.now() > until) throw new Error(`expected ${n} calls, got ${this.calls.length}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
+import { ScriptedExecutor } from './scripted-executor.ts';
 
 const SUCCESS: ExecutionOutcome = {
   ok: true,

@@ -37,7 +37,16 @@ export async function gradientPng(width = 48, height = 32, alpha = 255): Promise
   );
 }
 
-/** Inserts a ready upload directly (the uploads routes are another router's business). */
+/** A one-colour PNG, cheap at any size: for jobs priced or refused by their picture's size. */
+export async function plainPng(width: number, height = width): Promise<Uint8Array> {
+  return new Uint8Array(
+    await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+      .png()
+      .toBuffer(),
+  );
+}
+
+/** Inserts a ready upload directly (the uploads routes are another router's business), with its header's size as the uploads service records it. */
 export async function insertUpload(
   services: Services,
   userId: string,
@@ -47,6 +56,12 @@ export async function insertUpload(
 ): Promise<string> {
   const id = newId('upl');
   const key = storageKeys.upload(userId, id);
+  const header =
+    kind === 'image'
+      ? await sharp(bytes)
+          .metadata()
+          .catch(() => undefined)
+      : undefined;
   await services.storage.put(key, [bytes]);
   await uploadsRepository(services.db).insert({
     id,
@@ -57,8 +72,8 @@ export async function insertUpload(
     original_name: kind === 'image' ? 'picture.png' : 'model.stl',
     byte_size: bytes.byteLength,
     sha256: null,
-    width: null,
-    height: null,
+    width: header?.width ?? null,
+    height: header?.height ?? null,
     triangles: null,
     storage_key: key,
     created_at: Date.now(),

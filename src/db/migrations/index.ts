@@ -8,6 +8,7 @@ import * as billing from './1763800000000-Billing.ts';
 import * as audit from './1763900000000-Audit.ts';
 import * as shares from './1795282737152-Shares.ts';
 import * as retention from './1795283000000-Retention.ts';
+import * as fairShare from './1795290000000-FairShare.ts';
 import * as foreignKeys from './1796168400000-ForeignKeys.ts';
 import * as uploadPutState from './1796168500000-UploadPutState.ts';
 import * as apiKeyScopes from './1796168600000-ApiKeyScopes.ts';
@@ -18,6 +19,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1763900000000-Audit': audit,
   '1795282737152-Shares': shares,
   '1795283000000-Retention': retention,
+  '1795290000000-FairShare': fairShare,
   '1796168400000-ForeignKeys': foreignKeys,
   '1796168500000-UploadPutState': uploadPutState,
   '1796168600000-ApiKeyScopes': apiKeyScopes,

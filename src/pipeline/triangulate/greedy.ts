@@ -204,12 +204,15 @@ function lineWithoutArea(width: number, height: number): SurfaceTriangulation {
   return { points, triangles: new Uint32Array(0), maxError: 0 };
 }
 
+/** Orientation and in-circle tests stay exact in doubles up to this many samples a side. */
+export const MAX_GRID_SIDE = 4096;
+
 function validate(heights: Float32Array, width: number, height: number, opts: TriangulateOptions): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw invalid(`grid must be at least 1x1, got ${width}x${height}`);
   }
-  if (width > 4096 || height > 4096) {
-    throw invalid(`grid ${width}x${height} exceeds 4096 per side (exact geometric predicates)`);
+  if (width > MAX_GRID_SIDE || height > MAX_GRID_SIDE) {
+    throw invalid(`grid ${width}x${height} exceeds ${MAX_GRID_SIDE} per side (exact geometric predicates)`);
   }
   if (heights.length !== width * height) {
     throw invalid(`expected ${width * height} heights, got ${heights.length}`);

@@ -1,0 +1,43 @@
+/**
+ * A job's work estimate at creation (src/pipeline/estimate.ts) from its mode, its resolved
+ * parameters and what the upload row already knows (the picture's size, the file's triangles), and
+ * the refusal of a job past the limits: a 422 before any credit moves, instead of a worker spending
+ * half a minute and a gigabyte on a job that fails (issue 14).
+ */
+import type { Upload } from '../db/schema.ts';
+import { ServiceError } from '../domain/errors.ts';
+import { ESTIMATE_LIMITS_DEFAULTS, estimateImageJob, estimateMeshJob, exceededLimits } from '../pipeline/estimate.ts';
+import type { EstimateLimits, LimitExcess, WorkEstimate } from '../pipeline/estimate.ts';
+import type { ImageJobParams } from '../pipeline/params.ts';
+import { MAX_GRID_SIDE } from '../pipeline/triangulate/greedy.ts';
+
+export type { EstimateLimits, WorkEstimate };
+
+export type EstimateKind = 'image' | 'mesh' | 'ai';
+
+export function estimateJob(kind: EstimateKind, mode: string, params: Record<string, unknown>, upload?: Upload): WorkEstimate {
+  if (kind === 'image') {
+    const source = upload?.width && upload.height ? { width: upload.width, height: upload.height } : undefined;
+    return estimateImageJob(params as unknown as ImageJobParams, source);
+  }
+  // An AI job's pool work is the repair of what the provider returns, about targetPolycount triangles.
+  if (kind === 'ai') return estimateMeshJob('repair', (params as { targetPolycount?: number }).targetPolycount);
+  return estimateMeshJob(mode === 'convert' ? 'convert' : 'repair', upload?.triangles);
+}
+
+/** Throws 422 job_too_large naming every limit the estimate is past. */
+export function refuseTooLarge(estimate: WorkEstimate, limits: EstimateLimits = ESTIMATE_LIMITS_DEFAULTS): void {
+  const exceeded = exceededLimits(estimate, limits);
+  if (exceeded.length === 0) return;
+  throw new ServiceError(
+    'job_too_large',
+    `this job is too large to run here: ${exceeded.map(describe).join('; ')}. Use a coarser resolutionMm, a smaller widthMm, fewer maxTriangles or a smaller file`,
+    { estimate, exceeded, limits: { ...limits, maxGridSide: MAX_GRID_SIDE } },
+  );
+}
+
+function describe(e: LimitExcess): string {
+  if (e.limit === 'gridSamples') return `its grid would have ${e.value} samples, the limit is ${e.max}`;
+  if (e.limit === 'gridSide') return `its grid would be ${e.value} samples a side, the limit is ${e.max}`;
+  return `it would need about ${e.value} MB of memory, the limit is ${e.max} MB`;
+}
