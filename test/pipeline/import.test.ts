@@ -117,6 +117,36 @@ describe('readObj', () => {
     expect(Array.from(quad.indices)).toEqual([0, 1, 2, 0, 2, 4, 0, 4, 3]);
   });
 
+  it('joins statements continued by a trailing backslash (any statement, CRLF too) and numbers errors by first line', async () => {
+    const obj = [
+      '# a tetrahedron, written by an exporter that wraps long lines',
+      'v 0 0 0',
+      'v 10 \\',
+      '  0 0',
+      'v 0 10\\   ',
+      '0',
+      'v 0 0 10',
+      'f 1 3 \\',
+      '2',
+      'f 1 2 \\',
+      '\t4',
+      'f 1 4 3 \\',
+      '',
+      'f \\',
+      '2 3 \\',
+      '4',
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const { mesh } = readObj(text(obj.join(eol)));
+      expect(triangleCount(mesh)).toBe(4);
+      expect(signedVolume(mesh)).toBeCloseTo(TETRA_VOLUME, 4);
+    }
+    // A continued comment swallows its next line; a backslash at the end of the file ends the statement.
+    const commented = readObj(text('v 0 0 0\nv 1 0 0\nv 0 1 0\n# note \\\nf 1 2 3\nf 1 2 3 \\'));
+    expect(triangleCount(commented.mesh)).toBe(1);
+    await expect(async () => readObj(text('v 0 0 0\nv 1 0 0\nf 1 \\\n 2 \\\n x\n'))).rejects.toThrow(/line 3: "x"/);
+  });
+
   it('checks limits from counted face lines and rejects bad references', async () => {
     const obj = text('v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 3 4\nf 1 2 4\n');
     await expectCode(() => readObj(obj, { maxTriangles: 2 }), 'too_many_triangles');
