@@ -21,7 +21,11 @@ export interface MeshJobParams {
   targetSizeMm?: number;
   /** Scale uniformly so the height (z after upAxis) is this long; wins over targetSizeMm. */
   targetHeightMm?: number;
-  /** The file's up axis: 'y' (glTF convention, AI generators) is turned to z before placing. Default z. */
+  /**
+   * The file's up axis: 'y' is turned to z (+90° about x) right after import. Default: what the
+   * format declares (glTF: y, so every foreign GLB is turned upright; our own GLB and 3MF: z),
+   * else z (STL, OBJ, PLY).
+   */
   upAxis?: (typeof UP_AXES)[number];
   orient: (typeof ORIENTATIONS)[number];
   /** Put the part on the bed (min z = 0) centred at x = y = 0. Default: true for repair, false for convert. */

@@ -16,6 +16,8 @@ export interface MeshReport {
   mode: 'repair' | 'convert';
   inputFormat: string;
   inputUnit: string;
+  /** The file's up axis as read: 'y' was turned to z (+90° about x) before anything was measured. */
+  inputUpAxis: 'y' | 'z';
   /** Factor applied to the file's coordinates to get millimetres. */
   scaleToMm: number;
   before: MeshMeasures;

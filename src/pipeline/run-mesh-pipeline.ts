@@ -50,6 +50,15 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const warnings: string[] = [];
 
   const imported = await timer.run('import', () => readMesh(bytes, { ...deps.limits, decoders: deps.decoders }));
+  // Y-up files (glTF by its spec, or --up-axis y) stand up as authored: turned before anything is
+  // measured, so the before and after figures share one frame.
+  const upAxis = params.upAxis ?? imported.upAxis ?? 'z';
+  if (upAxis === 'y') {
+    imported.mesh = yUpToZUp(imported.mesh);
+    imported.notes.push(
+      `${imported.upAxis === 'y' ? 'glTF is Y-up' : 'the file is Y-up (upAxis y)'}: turned +90° about X so it stands as authored (Z up on the bed); set upAxis z (--up-axis z) to keep the file's axes`,
+    );
+  }
   const scaleToMm = unitScale(imported.unit, params, warnings);
   // The exact weld and edge topology measured here are the ones repair starts from (when no unit
   // scale changed the coordinates), so they are handed on instead of computed twice.
@@ -93,7 +102,6 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const unplaced = mesh;
   mesh = await timer.run('place', () => {
     let placed = scaleMesh(mesh, scaleToMm);
-    if (params.upAxis === 'y') placed = yUpToZUp(placed);
     if (params.targetHeightMm !== undefined) placed = scaleMesh(placed, scaleForHeight(placed, params.targetHeightMm));
     else if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
     if (params.orient === 'flat-base') {
@@ -155,6 +163,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     mode: params.mode,
     inputFormat: imported.format,
     inputUnit: params.units ?? imported.unit,
+    inputUpAxis: upAxis,
     scaleToMm,
     before,
     after,

@@ -1,7 +1,9 @@
+import { Document, WebIO } from '@gltf-transform/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ManifoldToplevel } from 'manifold-3d';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { isPipelineError } from '../../src/pipeline/errors.ts';
+import { writeGlb } from '../../src/pipeline/export/glb.ts';
 import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { readMesh } from '../../src/pipeline/import/read-mesh.ts';
 import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
@@ -154,6 +156,57 @@ describe('runMeshPipeline convert', () => {
     expect(report.manifold).toBe(false);
     expect(report.after.openEdges).toBe(3);
     expect(report.verdict.printable).toBe(false);
+  });
+});
+
+/** A GLB as other tools write it: Y-up, metres, no generator of ours. */
+async function foreignGlb(mesh: Mesh, metresPerUnit = 0.001): Promise<Uint8Array> {
+  const doc = new Document();
+  const buffer = doc.createBuffer();
+  const position = doc
+    .createAccessor()
+    .setType('VEC3')
+    .setArray(mesh.positions.map((v) => v * metresPerUnit))
+    .setBuffer(buffer);
+  const indices = doc.createAccessor().setType('SCALAR').setArray(Uint32Array.from(mesh.indices)).setBuffer(buffer);
+  const gltfMesh = doc.createMesh().addPrimitive(doc.createPrimitive().setAttribute('POSITION', position).setIndices(indices));
+  doc.createScene().addChild(doc.createNode().setMesh(gltfMesh));
+  return new WebIO().writeBinary(doc);
+}
+
+describe('runMeshPipeline GLB axes', () => {
+  // A 10 x 40 x 20 mm post standing up along glTF's +Y (its up axis).
+  const post = box([0, 0, 0], [10, 40, 20]);
+
+  it('turns a foreign GLB from Y-up to Z-up (+90° about X), so it stands as authored, and says so', async () => {
+    const bytes = await foreignGlb(post);
+    const { report, mesh } = await runMeshPipeline(bytes, resolveMeshParams({ previews: false }), deps());
+    expect(report.boundingBoxMm.size).toEqual([10, 20, 40]);
+    expect(report.inputUpAxis).toBe('y');
+    expect(report.before.boundingBoxMm.size).toEqual([10, 20, 40]);
+    expect(report.volumeMm3).toBeCloseTo(8000, 1); // still wound outward
+    expect(report.notes.join(' ')).toMatch(/Y-up.*\+90° about X.*upAxis z/);
+    // +90° about X: glTF's +Y becomes +Z, its +Z becomes -Y (the front faces the viewer, -Y).
+    const b = boundingBox(mesh);
+    expect(b.min[2]).toBe(0);
+    const kept = await runMeshPipeline(bytes, resolveMeshParams({ previews: false, upAxis: 'z' }), deps());
+    expect(kept.report.boundingBoxMm.size).toEqual([10, 40, 20]);
+    expect(kept.report.inputUpAxis).toBe('z');
+  });
+
+  it('turns a foreign GLB upright in convert mode too, and the AI repair turns it once', async () => {
+    const bytes = await foreignGlb(post);
+    const converted = await runMeshPipeline(bytes, resolveMeshParams({ previews: false, mode: 'convert' }), deps());
+    expect(converted.report.boundingBoxMm.size).toEqual([10, 20, 40]);
+    const ai = await runMeshPipeline(bytes, resolveMeshParams({ previews: false, upAxis: 'y', targetHeightMm: 80 }), deps());
+    expect(ai.report.boundingBoxMm.size).toEqual([20, 40, 80]);
+  });
+
+  it('keeps our own GLB (Z-up millimetres under a node scale) as it is', async () => {
+    const bytes = await writeGlb(post);
+    const { report } = await runMeshPipeline(bytes, resolveMeshParams({ previews: false }), deps());
+    expect(report.boundingBoxMm.size).toEqual([10, 40, 20]);
+    expect(report.inputUpAxis).toBe('z');
   });
 });
 

@@ -11,6 +11,10 @@
  * 'millimeter'. Anything else is returned in its raw units as 'meter' with a note, because many
  * generators (AI models especially) write unit-less, normalised coordinates; the caller decides
  * the scale.
+ *
+ * Axes: glTF is Y-up, so a foreign GLB is returned with upAxis 'y' and the mesh pipeline turns
+ * it to Z-up. Our own GLB holds the print's Z-up millimetres as they are (the widget turns them
+ * for three.js), so it carries no up axis.
  */
 import { WebIO, type Document, type Node, type Primitive } from '@gltf-transform/core';
 import { EXTMeshoptCompression, KHRDracoMeshCompression } from '@gltf-transform/extensions';
@@ -156,7 +160,7 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
   for (let i = 0; i < positions.length; i++) {
     if (!Number.isFinite(positions[i])) throw corrupt(OP, 'a vertex position is not finite');
   }
-  return { mesh: { positions, indices: out }, unit: ours ? 'millimeter' : 'meter', notes };
+  return { mesh: { positions, indices: out }, unit: ours ? 'millimeter' : 'meter', notes, ...(ours ? {} : { upAxis: 'y' as const }) };
 }
 
 function determinant3(m: readonly number[]): number {
