@@ -259,6 +259,43 @@ ${TETRA_OBJECT.replace('x="10"', 'x="99"')}
     await expectCode(() => readThreeMf(zipSync({ '3D/3dmodel.model': strToU8(root), '3D/a.model': strToU8(nested) })), 'mesh_corrupt');
   });
 
+  it('refuses model part names that would resolve outside the package root (relationship targets and p:path)', async () => {
+    const model = strToU8(`<model unit="millimeter"><resources>${TETRA_OBJECT}</resources><build><item objectid="1"/></build></model>`);
+    const rels = (target: string) =>
+      strToU8(
+        `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Target="${target}" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>`,
+      );
+    // The honest layouts still read: an absolute part name, and one relative to the package root.
+    for (const target of ['/3D/3dmodel.model', '3D/3dmodel.model', '/3D/./3dmodel.model']) {
+      expect(triangleCount(readThreeMf(zipSync({ '_rels/.rels': rels(target), '3D/3dmodel.model': model })).mesh)).toBe(4);
+    }
+    const hostile = [
+      '../../evil.model',
+      '/../evil.model',
+      '/3D/../../evil.model',
+      '%2e%2e/evil.model',
+      '3D%2f..%2f..%2fevil.model',
+      '..\\..\\evil.model',
+      '3D\\3dmodel.model',
+      'C:/evil.model',
+      'c:evil.model',
+      'file:///etc/passwd',
+      '//server/share/evil.model',
+    ];
+    for (const target of hostile) {
+      const zip = zipSync({ '_rels/.rels': rels(target), [target.replace(/^\/+/, '')]: model, '3D/3dmodel.model': model });
+      await expectCode(() => readThreeMf(zip), 'mesh_corrupt');
+      expect(() => readThreeMf(zip)).toThrow(/part name/);
+    }
+    const P = 'xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"';
+    for (const path of ['/../evil.model', '/3D/..\\evil.model', 'D:/evil.model']) {
+      const root = `<model unit="millimeter" ${P}><resources/><build><item p:path="${path}" objectid="1"/></build></model>`;
+      const zip = zipSync({ '3D/3dmodel.model': strToU8(root), [path.replace(/^\/+/, '')]: model, 'evil.model': model });
+      await expectCode(() => readThreeMf(zip), 'mesh_corrupt');
+      expect(() => readThreeMf(zip)).toThrow(/part name/);
+    }
+  });
+
   it('guards the zip: declared size over the limit, sizes that lie, not a zip', async () => {
     const honest = writeThreeMf(tetrahedron);
     await expectCode(() => readThreeMf(honest, { maxUncompressedBytes: 100 }), 'file_too_large');
