@@ -29,6 +29,8 @@ export interface MeshReport {
   genus?: number;
   triangles: number;
   vertices: number;
+  /** Zero-area triangles manifold-3d collapsed while building the solid for the check (triangles is after them). */
+  sliversCollapsed: number;
   volumeMm3: number;
   boundingBoxMm: SolidReport['boundingBoxMm'];
   orientation?: { baseNormal: number[]; baseAreaMm2: number; rotated: boolean };

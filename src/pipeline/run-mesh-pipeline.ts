@@ -60,6 +60,11 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
   }
   const scaleToMm = unitScale(imported.unit, params, warnings);
+  if (params.units === undefined && imported.unit === 'meter') {
+    imported.notes.push(
+      `glTF coordinates are metres by its spec: scaled by ${scaleToMm} to mm; set units (--units) if the file uses another`,
+    );
+  }
   // The exact weld and edge topology measured here are the ones repair starts from (when no unit
   // scale changed the coordinates), so they are handed on instead of computed twice.
   let prepared: WeldedInput | undefined;
@@ -112,19 +117,29 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     return (params.placeOnBed ?? params.mode === 'repair') ? placeOnBed(placed) : placed;
   });
   if (repairs?.remeshedByLevelSet && repairs.levelSetEdgeMm !== undefined) {
-    // The rebuild ran in the file's units; placing scaled uniformly (units, target size).
+    // The rebuild ran in the file's units; placing scaled uniformly (units, target size). The
+    // report's figure is the placed model's millimetres, like every other length in it.
     const spacingMm = repairs.levelSetEdgeMm * (longestSide(mesh) / Math.max(longestSide(unplaced), Number.MIN_VALUE));
+    repairs.levelSetEdgeMm = Number(spacingMm.toPrecision(3));
     warnings.push(
-      `the surface crossed itself, so it was rebuilt as one solid on a ${spacingMm.toPrecision(2)} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
+      `the surface crossed itself, so it was rebuilt as one solid on a ${repairs.levelSetEdgeMm} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
     );
   }
 
   let check: SolidCheck | undefined;
   let notManifoldReason: string | undefined;
+  let sliversCollapsed = 0;
   await timer.run('validate', () => {
     try {
       // Placement moves vertices but keeps the index array, so repair's edge count still holds.
       check = validateSolid(mesh, deps.manifold, 'validate', { edgeCheckedIndices });
+      // manifold-3d collapses zero-area slivers (edges shorter than its tolerance) as it builds the solid.
+      sliversCollapsed = mesh.indices.length / 3 - check.triangles;
+      if (sliversCollapsed > 0) {
+        imported.notes.push(
+          `${sliversCollapsed} zero-area triangles (slivers) were collapsed while checking the solid; the shape is unchanged`,
+        );
+      }
       mesh = check.mesh;
     } catch (error) {
       // Repair promised a solid: failing here is a failed job. Convert reports it and carries on.
@@ -173,6 +188,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     genus: check?.genus,
     triangles: mesh.indices.length / 3,
     vertices: mesh.positions.length / 3,
+    sliversCollapsed,
     volumeMm3: round(check?.volumeMm3 ?? signedVolume(mesh), 3),
     boundingBoxMm: box,
     orientation,

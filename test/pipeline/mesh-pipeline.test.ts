@@ -1,5 +1,5 @@
 import { Document, WebIO } from '@gltf-transform/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ManifoldToplevel } from 'manifold-3d';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { isPipelineError } from '../../src/pipeline/errors.ts';
@@ -209,6 +209,79 @@ describe('runMeshPipeline GLB axes', () => {
     expect(report.inputUpAxis).toBe('z');
   });
 });
+
+/**
+ * A closed 10 mm cube whose top front edge (4 -> 5) is split on the front side by vertex 8 at
+ * `split`, the top face still using the whole edge: the sliver (5, 4, 8) closes it. With 8 on the
+ * edge the sliver has zero area; with 8 a hair from corner 4, so has its neighbour (0, 8, 4).
+ */
+function cubeWithSliver(split: [number, number, number]): Mesh {
+  const positions = Float32Array.from([0, 0, 0, 10, 0, 0, 10, 10, 0, 0, 10, 0, 0, 0, 10, 10, 0, 10, 10, 10, 10, 0, 10, 10, ...split]);
+  const indices = Uint32Array.from([
+    0, 2, 1, 0, 3, 2, 4, 5, 6, 4, 6, 7, 0, 1, 5, 0, 5, 8, 0, 8, 4, 1, 2, 6, 1, 6, 5, 2, 3, 7, 2, 7, 6, 3, 0, 4, 3, 4, 7, 5, 4, 8,
+  ]);
+  return { positions, indices };
+}
+
+describe('the report is consistent and in millimetres', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('counts zero-area faces with three distinct corners as degenerate', async () => {
+    const { report } = await run(cubeWithSliver([5, 0, 10]), { mode: 'convert' });
+    expect(report.before.degenerateFaces).toBe(1);
+    expect(report.manifold).toBe(true);
+  });
+
+  it('records the slivers the solid check collapsed, so every vanished triangle is accounted for', async () => {
+    const { report } = await run(cubeWithSliver([1e-7, 0, 10]), {});
+    expect(report.before.degenerateFaces).toBe(2);
+    expect(report.before.triangles).toBe(14);
+    expect(report.sliversCollapsed).toBe(2);
+    expect(report.triangles).toBe(12);
+    expect(report.after.triangles).toBe(report.triangles);
+    expect(report.after.degenerateFaces).toBe(0);
+    expect(report.notes.join(' ')).toMatch(/2 zero-area triangles/);
+  });
+
+  it('says a GLB in metres was scaled by 1000, as scaleToMm says, and prints nothing of glTF-Transform on the terminal', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    const info = vi.spyOn(console, 'info');
+    const bytes = await foreignGlb(box([0, 0, 0], [10, 20, 30]));
+    // The extension manifold-3d's exporter writes, optional and unknown to glTF-Transform's reader.
+    const { report } = await runMeshPipeline(withExtensionUsed(bytes, 'EXT_mesh_manifold'), resolveMeshParams({ previews: false }), deps());
+    expect(report.scaleToMm).toBe(1000);
+    expect(report.notes.join(' ')).not.toMatch(/unscaled/);
+    expect(report.notes.join(' ')).toMatch(/metres.*scaled by 1000 to mm/);
+    expect(report.notes.join(' ')).toMatch(/EXT_mesh_manifold/);
+    expect(warn).not.toHaveBeenCalled();
+    expect(info).not.toHaveBeenCalled();
+    expect(report.boundingBoxMm.size).toEqual([10, 30, 20]);
+  });
+});
+
+/** The GLB with `name` added to its JSON chunk's extensionsUsed. */
+function withExtensionUsed(glb: Uint8Array, name: string): Uint8Array {
+  const view = new DataView(glb.buffer, glb.byteOffset, glb.byteLength);
+  const jsonLength = view.getUint32(12, true);
+  const json = JSON.parse(new TextDecoder().decode(glb.subarray(20, 20 + jsonLength)));
+  json.extensionsUsed = [...(json.extensionsUsed ?? []), name];
+  let text = JSON.stringify(json);
+  text = text.padEnd(Math.ceil(text.length / 4) * 4, ' ');
+  const jsonBytes = new TextEncoder().encode(text);
+  const rest = glb.subarray(20 + jsonLength);
+  const out = new Uint8Array(20 + jsonBytes.length + rest.length);
+  const o = new DataView(out.buffer);
+  o.setUint32(0, 0x46546c67, true);
+  o.setUint32(4, 2, true);
+  o.setUint32(8, out.length, true);
+  o.setUint32(12, jsonBytes.length, true);
+  o.setUint32(16, 0x4e4f534a, true);
+  out.set(jsonBytes, 20);
+  out.set(rest, 20 + jsonBytes.length);
+  return out;
+}
 
 describe('resolveMeshParams', () => {
   it('rejects nonsense with invalid_parameters', () => {

@@ -375,6 +375,20 @@ describe('the printability report', () => {
     const scaled = (await run(joinedBoxes(), 'repair', { targetSizeMm: longest * 10 })).report;
     expect(spacing(scaled) / spacing(report)).toBeGreaterThan(9.5);
     expect(spacing(scaled) / spacing(report)).toBeLessThan(10.5);
+    // The report's figure is in the same millimetres as the warning, not in the file's units.
+    expect(scaled.repairs!.levelSetEdgeMm!).toBeCloseTo(spacing(scaled), 1);
+    const metres = (
+      await run(
+        meshOf(
+          [...joinedBoxes().positions].map((v) => v / 1000),
+          [...joinedBoxes().indices],
+        ),
+        'repair',
+        { units: 'm' },
+      )
+    ).report;
+    expect(metres.repairs!.levelSetEdgeMm!).toBeCloseTo(spacing(metres), 2);
+    expect(metres.repairs!.levelSetEdgeMm!).toBeGreaterThan(0.1);
   });
 
   it('repair with resolveSelfIntersections off keeps the triangles and the crossings, and says so', async () => {

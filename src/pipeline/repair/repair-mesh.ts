@@ -88,7 +88,7 @@ export interface RepairLog {
   selfIntersectionsRemaining: number;
   /** The solid was rebuilt as a level set of its winding number (triangles all new; sharp edges slightly bevelled). */
   remeshedByLevelSet: boolean;
-  /** Lattice spacing of that rebuild, mm. */
+  /** Lattice spacing of that rebuild: in the input's units from repairMesh, in the placed model's mm in the report. */
   levelSetEdgeMm?: number;
 }
 
