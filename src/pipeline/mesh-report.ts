@@ -1,4 +1,5 @@
 /** The printability report of a mesh job (repair or convert): before/after counts and a verdict. */
+import type { UnitGuess } from './analyze/guess-units.ts';
 import type { DefectCounts } from './repair/measure-defects.ts';
 import type { RepairLog } from './repair/repair-mesh.ts';
 import type { SolidReport } from './report.ts';
@@ -20,6 +21,8 @@ export interface MeshReport {
   inputUpAxis: 'y' | 'z';
   /** Factor applied to the file's coordinates to get millimetres. */
   scaleToMm: number;
+  /** Present when the size read the default way was implausible and the unit was guessed (or the model fitted); a warning says how to undo it. */
+  unitGuess?: UnitGuess;
   before: MeshMeasures;
   after: MeshMeasures;
   repairs?: RepairLog;

@@ -7,6 +7,7 @@
 import type { ManifoldToplevel } from 'manifold-3d';
 import { flatBaseStage } from './analyze/flat-base-stage.ts';
 import { countSelfIntersections, type SelfIntersections } from './analyze/self-intersections.ts';
+import { describeGuess, guessUnits } from './analyze/guess-units.ts';
 import { estimateThinWalls } from './analyze/thin-wall.ts';
 import { measureOverhang } from './analyze/overhang.ts';
 import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForHeight, scaleForLongestSide, scaleMesh, yUpToZUp } from './analyze/place.ts';
@@ -19,7 +20,7 @@ import type { ImportLimits } from './import/limits.ts';
 import type { ImportedMesh } from './import/imported-mesh.ts';
 import { readMesh } from './import/read-mesh.ts';
 import type { Mesh } from './mesh.ts';
-import { boundingBox, signedVolume } from './mesh.ts';
+import { boundingBox, boxSize, signedVolume } from './mesh.ts';
 import type { MeshMeasures, MeshReport } from './mesh-report.ts';
 import type { MeshJobParams } from './mesh-params.ts';
 import { encodePng } from './preview/png.ts';
@@ -59,8 +60,16 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
       `${imported.upAxis === 'y' ? 'glTF is Y-up' : 'the file is Y-up (upAxis y)'}: turned +90° about X so it stands as authored (Z up on the bed); set upAxis z (--up-axis z) to keep the file's axes`,
     );
   }
-  const scaleToMm = unitScale(imported.unit, params, warnings);
-  if (params.units === undefined && imported.unit === 'meter') {
+  let scaleToMm = unitScale(imported.unit, params, warnings);
+  // A size no print has (under 3 mm, over 1 m), from a file whose unit nobody fixed: read it in the
+  // likeliest unit or fit it to the build volume, and say how to undo that.
+  const unitGuess = sizeIsOpen(imported.unit, params)
+    ? guessUnits(boxSize(boundingBox(imported.mesh)), scaleToMm, params.buildVolumeMm)
+    : undefined;
+  if (unitGuess) {
+    scaleToMm = unitGuess.scaleToMm;
+    warnings.push(describeGuess(unitGuess, imported.unit === 'meter' ? 'm' : 'mm', params.buildVolumeMm));
+  } else if (params.units === undefined && imported.unit === 'meter') {
     imported.notes.push(
       `glTF coordinates are metres by its spec: scaled by ${scaleToMm} to mm; set units (--units) if the file uses another`,
     );
@@ -180,6 +189,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     inputUnit: params.units ?? imported.unit,
     inputUpAxis: upAxis,
     scaleToMm,
+    ...(unitGuess ? { unitGuess } : {}),
     before,
     after,
     repairs,
@@ -217,6 +227,13 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   artifacts.push(bytesArtifact('report.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(report, null, 2))));
   deps.onProgress?.({ stage: 'done', percent: 100 });
   return { mesh, artifacts, report };
+}
+
+/** Whether nothing fixed the model's size: no --units, no target size, no unit declared in the file (GLB's metres are often not meant). */
+function sizeIsOpen(fileUnit: ImportedMesh['unit'], params: MeshJobParams): boolean {
+  return (
+    params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined
+  );
 }
 
 /** mm per file unit: the user's --units, else the file's declaration (GLB: metres by the spec). */
@@ -292,8 +309,7 @@ function verdict(
   const longest = Math.max(...size);
   const across = `the model is only ${Number(longest.toPrecision(2))} mm across`;
   // A unit hint helps only when nothing fixed the size: no --units, no target size, no unit in the file.
-  const unitOpen =
-    params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined;
+  const unitOpen = sizeIsOpen(fileUnit, params);
   const thin = wallP5 !== undefined && wallP5 < params.minWallMm;
   if (longest < params.minWallMm) {
     // Smaller than one wall: "walls are thin" would be true and useless.

@@ -87,12 +87,13 @@ describe('runMeshPipeline repair', () => {
     expect(report.verdict).toEqual({ printable: true, reasons: [] });
   });
 
-  it('says a model in metres is too small to print and how to set its unit, instead of "walls are thin"', async () => {
-    const cube = box([0, 0, 0], [0.02, 0.02, 0.02]); // a 20 mm cube written in metres
-    const { report } = await run(cube, {});
+  it('says a model set to millimetres is too small to print, instead of "walls are thin"', async () => {
+    const cube = box([0, 0, 0], [0.02, 0.02, 0.02]); // a 20 mm cube written in metres, read as mm on request
+    const { report } = await run(cube, { units: 'mm' });
     expect(report.verdict.printable).toBe(false);
-    expect(report.verdict.reasons).toHaveLength(1);
-    expect(report.verdict.reasons[0]).toMatch(/^the model is only 0\.02 mm across, smaller than the 0\.4 mm minimum wall: .*--units/);
+    expect(report.verdict.reasons).toEqual([
+      'the model is only 0.02 mm across, smaller than the 0.4 mm minimum wall: set a larger target size',
+    ]);
     const inMetres = await run(cube, { units: 'm' });
     expect(inMetres.report.boundingBoxMm.size).toEqual([20, 20, 20]);
     expect(inMetres.report.verdict).toEqual({ printable: true, reasons: [] });
@@ -173,6 +174,58 @@ async function foreignGlb(mesh: Mesh, metresPerUnit = 0.001): Promise<Uint8Array
   doc.createScene().addChild(doc.createNode().setMesh(gltfMesh));
   return new WebIO().writeBinary(doc);
 }
+
+describe('models without units whose size is implausible for a print', () => {
+  it('reads a 0.02-unit cube as metres (20 mm), says so and how to undo it', async () => {
+    const { report } = await run(box([0, 0, 0], [0.02, 0.02, 0.02]), {});
+    expect(report.scaleToMm).toBe(1000);
+    expect(report.boundingBoxMm.size).toEqual([20, 20, 20]);
+    expect(report.unitGuess).toEqual({ unit: 'm', scaleToMm: 1000, sizeAsReadMm: 0.02 });
+    expect(report.warnings.join('\n')).toMatch(/0\.02 mm across.*read as metres.*scaled by 1000.*--units mm/);
+    expect(report.verdict).toEqual({ printable: true, reasons: [] });
+  });
+
+  it('reads a 2-unit part as inches rather than centimetres (the size nearer a typical print)', async () => {
+    const { report } = await run(box([0, 0, 0], [2, 1, 0.5]), {});
+    expect(report.unitGuess?.unit).toBe('in');
+    expect(report.boundingBoxMm.size).toEqual([50.8, 25.4, 12.7]);
+    expect(report.warnings.join('\n')).toMatch(/read as inches.*--units mm/);
+  });
+
+  it('fits a model over a metre across, that no unit explains, to the build volume', async () => {
+    const { report } = await run(box([0, 0, 0], [5000, 100, 100]), {});
+    expect(report.unitGuess?.unit).toBe('fit');
+    expect(report.fitsBuildVolume).toBe(true);
+    expect(Math.max(...report.boundingBoxMm.size)).toBeGreaterThan(150);
+    expect(report.warnings.join('\n')).toMatch(/5000 mm across.*fitted to the 220 x 220 x 250 mm build volume.*--units mm/);
+  });
+
+  it('reads a GLB whose numbers are millimetres (150 "metres" across) as millimetres; --units m keeps glTF\'s metres', async () => {
+    const bytes = await foreignGlb(box([0, 0, 0], [150, 40, 20]), 1);
+    const { report } = await runMeshPipeline(bytes, resolveMeshParams({ previews: false }), deps());
+    expect(report.unitGuess?.unit).toBe('mm');
+    expect(report.scaleToMm).toBe(1);
+    expect(report.boundingBoxMm.size).toEqual([150, 20, 40]);
+    expect(report.warnings.join('\n')).toMatch(/read as millimetres.*--units m\b/);
+    expect(report.notes.join(' ')).not.toMatch(/scaled by 1000/);
+    const kept = await runMeshPipeline(bytes, resolveMeshParams({ previews: false, units: 'm' }), deps());
+    expect(kept.report.unitGuess).toBeUndefined();
+    expect(kept.report.boundingBoxMm.size).toEqual([150_000, 20_000, 40_000]);
+  });
+
+  it('leaves plausible sizes, explicit units and target sizes alone', async () => {
+    for (const [mesh, params] of [
+      [box([0, 0, 0], [5, 5, 0.05]), {}],
+      [box([0, 0, 0], [900, 10, 10]), {}],
+      [box([0, 0, 0], [0.02, 0.02, 0.02]), { units: 'mm' }],
+      [box([0, 0, 0], [0.02, 0.02, 0.02]), { targetSizeMm: 30 }],
+    ] as const) {
+      const { report } = await run(mesh, params);
+      expect(report.unitGuess).toBeUndefined();
+      expect(report.warnings.join('\n')).not.toMatch(/read as|fitted to/);
+    }
+  });
+});
 
 describe('runMeshPipeline GLB axes', () => {
   // A 10 x 40 x 20 mm post standing up along glTF's +Y (its up axis).
