@@ -13,8 +13,13 @@
  * 0.15-unit one 150 mm in metres rather than 3.8 mm in inches. Ambiguity is inherent (a 2.5 cm
  * part reads as 2.5 inches), so the report always says what was done and how to undo it.
  * When no candidate is plausible the model is scaled to fit `fitFraction` of the build volume.
- * Measured on the corpus: Blender's Suzanne exported in metres is 2.7 units across (-> 69 mm as
- * inches, the likeliest here; --units cm gives 27 mm), an inch CAD part 5 units (-> 127 mm).
+ * On the corpus (../shared/corpus/meshes, December 2026): of 25 files, 8 are guessed. fuze.obj
+ * (0.215 units tall) reads as metres, 215 mm; Suzanne (2.73 units), the 1- and 2-unit OBJ/STL
+ * cubes and multibody.stl (1.09) as inches, 28-69 mm (centimetres would give 11-27 mm: the
+ * ambiguity the warning names); trimesh's cube.glb (2 "metres") as inches, 51 mm. Left alone: the
+ * admesh block (3.94 units: a 100 mm block in inches, but plausible as 3.9 mm), featuretype.STL
+ * (5 units, where the thin-wall verdict asks for --units), BoxTextured.glb (exactly 1 m), and
+ * files that declare millimetres (3MF).
  */
 import { MM_PER_UNIT, type LengthUnit } from './place.ts';
 
