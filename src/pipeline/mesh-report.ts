@@ -36,9 +36,13 @@ export interface MeshReport {
   sliversCollapsed: number;
   volumeMm3: number;
   boundingBoxMm: SolidReport['boundingBoxMm'];
-  orientation?: { baseNormal: number[]; baseAreaMm2: number; rotated: boolean };
+  /** orient flat-base: the direction turned down (input frame), its first-layer contact, whether it was turned, whether the centre of mass lies over the base. */
+  orientation?: { baseNormal: number[]; baseAreaMm2: number; rotated: boolean; stable: boolean };
+  /** The first layer on the bed: the section half a 0.2 mm layer above it (analyze/bed-contact.ts); width is 2 x area / perimeter. */
+  bedContact: { areaMm2: number; widthMm: number };
   /** Wall thickness from rays cast inward at points spread over the surface by area (analyze/thin-wall.ts). */
   thinWall?: { sampledFaces: number; minMm: number; p5Mm: number; medianMm: number };
+  /** bedContactMm2 is bedContact.areaMm2 (the first layer's footprint). */
   overhang: { thresholdDeg: number; areaMm2: number; fraction: number; bedContactMm2: number };
   buildVolumeMm: number[];
   fitsBuildVolume: boolean;

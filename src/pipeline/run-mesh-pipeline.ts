@@ -9,6 +9,8 @@ import { flatBaseStage } from './analyze/flat-base-stage.ts';
 import { countSelfIntersections, type SelfIntersections } from './analyze/self-intersections.ts';
 import { describeGuess, guessUnits } from './analyze/guess-units.ts';
 import { estimateThinWalls } from './analyze/thin-wall.ts';
+import { type BedContact, measureBedContact } from './analyze/bed-contact.ts';
+import { FLAT_BASE_DEFAULTS } from './analyze/flat-base.ts';
 import { measureOverhang } from './analyze/overhang.ts';
 import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForHeight, scaleForLongestSide, scaleMesh, yUpToZUp } from './analyze/place.ts';
 import type { Artifact } from './artifacts.ts';
@@ -119,7 +121,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     if (params.targetHeightMm !== undefined) placed = scaleMesh(placed, scaleForHeight(placed, params.targetHeightMm));
     else if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
     if (params.orient === 'flat-base') {
-      const flat = flatBaseStage(placed);
+      const flat = flatBaseStage(placed, deps.manifold);
       placed = flat.mesh;
       orientation = flat.orientation;
     }
@@ -161,6 +163,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const analysis = await timer.run('analyse', () => ({
     thinWall: check ? estimateThinWalls(mesh) : undefined,
     overhang: measureOverhang(mesh, { thresholdDeg: params.overhangDeg }),
+    bedContact: measureBedContact(mesh),
   }));
 
   const artifacts: Artifact[] = [];
@@ -212,11 +215,12 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
       thresholdDeg: analysis.overhang.thresholdDeg,
       areaMm2: round(analysis.overhang.areaMm2, 2),
       fraction: round(analysis.overhang.fraction, 4),
-      bedContactMm2: round(analysis.overhang.bedContactMm2, 2),
+      bedContactMm2: round(analysis.bedContact.areaMm2, 2),
     },
+    bedContact: { areaMm2: round(analysis.bedContact.areaMm2, 2), widthMm: round(analysis.bedContact.widthMm, 3) },
     buildVolumeMm: params.buildVolumeMm,
     fitsBuildVolume: fits,
-    verdict: verdict(check, crossingsOf(after), fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm),
+    verdict: verdict(check, crossingsOf(after), fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm, analysis.bedContact),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -294,11 +298,24 @@ function verdict(
   size: number[],
   params: MeshJobParams,
   fileUnit: ImportedMesh['unit'],
-  wallP5?: number,
+  wallP5: number | undefined,
+  contact: BedContact,
 ): MeshReport['verdict'] {
   const reasons: string[] = [];
   if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
   else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
+  // (A model smaller than a wall gets the size reason below, not this one.)
+  else if (
+    Math.max(...size) >= params.minWallMm &&
+    (contact.areaMm2 < FLAT_BASE_DEFAULTS.minContactMm2 || contact.widthMm < FLAT_BASE_DEFAULTS.minContactWidthMm)
+  ) {
+    const touch = `${Number(contact.areaMm2.toPrecision(2))} mm² (${Number(contact.widthMm.toPrecision(2))} mm wide) at the first layer`;
+    reasons.push(
+      params.orient === 'flat-base'
+        ? `no orientation gives it a flat base: at best it touches the bed on only ${touch}, where a slicer extrudes nothing; cut a flat base in a modeller or with the slicer's cut tool, or print it on a raft with supports`
+        : `it touches the bed on only ${touch}: a point or an edge, where a slicer extrudes nothing; use --orient flat-base (orient: flat-base) to stand it on its largest flat face`,
+    );
+  }
   if (crossings.pairs > 0) {
     reasons.push(
       `the surface crosses itself (${crossings.capped ? 'at least ' : ''}${crossings.pairs} pairs of faces); slicers may fill or drop what the crossing parts enclose: ${params.mode === 'repair' ? 'fix the crossing faces in a modeller' : 'run --mode repair to rebuild it as one solid'}`,

@@ -175,6 +175,126 @@ async function foreignGlb(mesh: Mesh, metresPerUnit = 0.001): Promise<Uint8Array
   return new WebIO().writeBinary(doc);
 }
 
+/** The mesh turned by `angle` about the unit axis (Rodrigues). */
+function rotated(mesh: Mesh, axis: [number, number, number], angle: number): Mesh {
+  const [x, y, z] = axis;
+  const c = Math.cos(angle),
+    s = Math.sin(angle),
+    C = 1 - c;
+  const m = [
+    c + x * x * C,
+    x * y * C - z * s,
+    x * z * C + y * s,
+    y * x * C + z * s,
+    c + y * y * C,
+    y * z * C - x * s,
+    z * x * C - y * s,
+    z * y * C + x * s,
+    c + z * z * C,
+  ];
+  const p = mesh.positions;
+  const positions = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i += 3) {
+    for (let r = 0; r < 3; r++) positions[i + r] = m[r * 3] * p[i] + m[r * 3 + 1] * p[i + 1] + m[r * 3 + 2] * p[i + 2];
+  }
+  return { positions, indices: mesh.indices };
+}
+
+/**
+ * A dome (r = 20 mm) on a base that is flat to 0.09 mm but not exactly: the sphere's lower half
+ * pressed into the plane z = 0 with every base vertex a pseudo-random 0-0.09 mm lower, as a scan
+ * or a sculpt gives. No base face is within 1° of level; the base still prints as one flat layer.
+ */
+function domeOnRoughBase(): Mesh {
+  const ball = sphere(20, 48, 24);
+  const positions = ball.positions.slice();
+  let state = 3;
+  for (let i = 0; i < positions.length; i += 3) {
+    if (positions[i + 2] >= -1e-6) continue;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    positions[i + 2] = -0.09 * (state / 4294967296);
+  }
+  return { positions, indices: ball.indices };
+}
+
+/** An icosahedron (circumradius 19 mm) with a sharp spike on every face: no pose gives it a flat base. */
+function spikyBall(): Mesh {
+  const phi = (1 + Math.sqrt(5)) / 2;
+  const v: number[][] = [];
+  for (const a of [-1, 1]) for (const b of [-phi, phi]) v.push([0, a, b], [a, b, 0], [b, 0, a]);
+  const faces: number[][] = [];
+  // The 20 faces: triples of vertices pairwise at edge length 2, wound outward.
+  for (let i = 0; i < 12; i++)
+    for (let j = i + 1; j < 12; j++)
+      for (let k = j + 1; k < 12; k++) {
+        const d = (p: number[], q: number[]) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+        if ([d(v[i], v[j]), d(v[j], v[k]), d(v[i], v[k])].every((e) => Math.abs(e - 2) < 1e-9)) {
+          const [a, b, c] = [v[i], v[j], v[k]];
+          const n = [
+            (b[1] - a[1]) * (c[2] - a[2]) - (b[2] - a[2]) * (c[1] - a[1]),
+            (b[2] - a[2]) * (c[0] - a[0]) - (b[0] - a[0]) * (c[2] - a[2]),
+            (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]),
+          ];
+          faces.push(n[0] * a[0] + n[1] * a[1] + n[2] * a[2] > 0 ? [i, j, k] : [i, k, j]);
+        }
+      }
+  const positions = v.flat().map((x) => x * 10);
+  const indices: number[] = [];
+  for (const [a, b, c] of faces) {
+    const centre = [0, 1, 2].map((k) => (v[a][k] + v[b][k] + v[c][k]) / 3);
+    const len = Math.hypot(...centre);
+    positions.push(...centre.map((x) => (x / len) * 40));
+    const apex = positions.length / 3 - 1;
+    indices.push(a, b, apex, b, c, apex, c, a, apex);
+  }
+  return { positions: Float32Array.from(positions), indices: Uint32Array.from(indices) };
+}
+
+describe('bed contact', () => {
+  it('a cube standing on a corner or an edge is not printable as it is, and the verdict says how to stand it', async () => {
+    const cube = box([-10, -10, -10], [10, 10, 10]);
+    const onEdge = rotated(cube, [1, 0, 0], Math.PI / 4);
+    const onCorner = rotated(rotated(cube, [1, 0, 0], Math.PI / 4), [0, 1, 0], Math.atan(1 / Math.SQRT2));
+    for (const mesh of [onEdge, onCorner]) {
+      const { report } = await run(mesh, {});
+      expect(report.manifold).toBe(true);
+      expect(report.bedContact.widthMm).toBeLessThan(0.4);
+      expect(report.verdict.printable).toBe(false);
+      expect(report.verdict.reasons.join('\n')).toMatch(/touches the bed on only .* mm² .*--orient flat-base/);
+    }
+    const flat = await run(onCorner, { orient: 'flat-base' });
+    expect(flat.report.overhang.bedContactMm2).toBeCloseTo(400, 0);
+    expect(flat.report.bedContact.areaMm2).toBeCloseTo(400, 0);
+    expect(flat.report.verdict).toEqual({ printable: true, reasons: [] });
+  });
+
+  it("flat-base stands a dome on its rough base (no face level within 1°), found among the convex hull's faces", async () => {
+    const upsideDown = rotated(domeOnRoughBase(), [1, 0, 0], Math.PI);
+    const { report } = await run(upsideDown, { orient: 'flat-base' });
+    expect(report.orientation?.rotated).toBe(true);
+    expect(report.orientation?.stable).toBe(true);
+    expect(report.boundingBoxMm.size[2]).toBeCloseTo(20.09, 1);
+    // The first layer is the whole base: a 20 mm disc (1257 mm²), less the 48-gon's shortfall.
+    expect(report.bedContact.areaMm2).toBeGreaterThan(1200);
+    expect(report.verdict.printable).toBe(true);
+  });
+
+  it('a model no pose stands on is "not printable" with flat-base too, with a suggestion, never printable on a point', async () => {
+    const { report } = await run(spikyBall(), { orient: 'flat-base' });
+    expect(report.manifold).toBe(true);
+    expect(report.bedContact.areaMm2).toBeLessThan(1);
+    expect(report.verdict.printable).toBe(false);
+    expect(report.verdict.reasons.join('\n')).toMatch(/no orientation gives it a flat base.*cut a flat base/);
+  });
+
+  it('a ball prints on the first layer it squashes, so it is printable though no face lies flat', async () => {
+    const { report } = await run(sphere(40, 96, 48), {});
+    // The section 0.1 mm above the bed: a disc of radius sqrt(2 x 40 x 0.1) = 2.83 mm, 25 mm².
+    expect(report.bedContact.areaMm2).toBeGreaterThan(15);
+    expect(report.verdict.printable).toBe(true);
+  });
+});
+
 describe('models without units whose size is implausible for a print', () => {
   it('reads a 0.02-unit cube as metres (20 mm), says so and how to undo it', async () => {
     const { report } = await run(box([0, 0, 0], [0.02, 0.02, 0.02]), {});
