@@ -49,6 +49,7 @@ Extrude
   --target-size-mm N    scale so the longest side is N mm
   --orient flat-base    rotate so the largest flat face lies on the bed
   --min-wall-mm N       thinner walls make the verdict "not printable" (default 0.4)
+  --fill-inner-shells   fill sealed voids (closed shells inside the part) so it prints solid
 
 Other outputs
   --preview FILE.png    shaded 3/4 render      --backlit FILE.png   lithophane against a light

@@ -41,6 +41,11 @@ export interface MeshJobParams {
    * returned with the crossings and a "not printable" verdict.
    */
   resolveSelfIntersections: boolean;
+  /**
+   * Remove sealed inner voids (closed shells inside another, wound inward) so the part prints
+   * solid. Default off for uploads (a hollow part may be meant); AI jobs turn it on.
+   */
+  fillInnerShells: boolean;
   /** Repaired shells under this fraction of the largest shell's volume are dropped. */
   minPartFraction: number;
   /** Boundary weld distance as a fraction of the bounding-box diagonal. */
@@ -57,6 +62,7 @@ export const MESH_JOB_DEFAULTS: MeshJobParams = {
   overhangDeg: 45,
   fillHoles: true,
   resolveSelfIntersections: true,
+  fillInnerShells: false,
   minPartFraction: 0.01,
   weldTolerance: 1e-3,
   formats: ['stl'],

@@ -99,6 +99,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
         {
           fillHoles: params.fillHoles,
           resolveSelfIntersections: params.resolveSelfIntersections,
+          fillInnerShells: params.fillInnerShells,
           minVolumeFraction: params.minPartFraction,
           relativeTolerance: params.weldTolerance,
         },
@@ -107,6 +108,11 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
+    if (repairs.innerShellsFilled > 0) {
+      imported.notes.push(
+        `filled ${repairs.innerShellsFilled} inner shell${repairs.innerShellsFilled === 1 ? '' : 's'} (a sealed void inside the part) so it prints solid; set fillInnerShells to false (AI jobs: keepInnerShells true) to keep it hollow`,
+      );
+    }
     edgeCheckedIndices = repaired.edgeCheckedIndices;
   } else {
     // Welding bit-identical corners changes no coordinate; it lets validation see shared edges.

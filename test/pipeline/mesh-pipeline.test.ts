@@ -10,7 +10,8 @@ import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
 import { runMeshPipeline } from '../../src/pipeline/run-mesh-pipeline.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
 import { boundingBox } from '../../src/pipeline/mesh.ts';
-import { box, combine, removeFaces, sphere, volumeOf } from '../helpers/mesh-fixtures.ts';
+import { repairParamsFor, resolveAiParams } from '../../src/services/ai/ai-params.ts';
+import { box, combine, flipFaces, removeFaces, sphere, volumeOf } from '../helpers/mesh-fixtures.ts';
 
 let wasm: ManifoldToplevel;
 beforeAll(async () => {
@@ -249,6 +250,51 @@ function spikyBall(): Mesh {
   }
   return { positions: Float32Array.from(positions), indices: Uint32Array.from(indices) };
 }
+
+/**
+ * What image-to-3D models serve for a ball: a thin hollow shell one unit across, an outer sphere
+ * (r = 0.5) and an inner one (r = 0.45, wound inward: the wall's inside), with a hole in the outer.
+ */
+function hollowAiBall(): Mesh {
+  const outer = removeFaces(sphere(0.5, 64, 32), [2000, 2001, 2002, 2003]);
+  const inner = flipFaces(sphere(0.45, 64, 32), 'all');
+  return combine(outer, inner);
+}
+
+describe('inner shells', () => {
+  const solidBall = (4 / 3) * Math.PI * 40 ** 3; // 268,083 mm³ at 80 mm
+
+  it('an AI result (hollow double wall with a hole) comes out a solid ball: inner shells are filled by default', async () => {
+    const bytes = await foreignGlb(hollowAiBall(), 1);
+    const { report } = await runMeshPipeline(bytes, { ...repairParamsFor(resolveAiParams({ mode: 'ai-image' })), previews: false }, deps());
+    expect(report.boundingBoxMm.size[0]).toBeCloseTo(80, 0);
+    expect(report.manifold).toBe(true);
+    expect(report.genus).toBe(0);
+    expect(report.after.shells).toBe(1);
+    expect(report.repairs?.innerShellsFilled).toBe(1);
+    expect(report.repairs?.cavitiesKept).toBe(0);
+    expect(Math.abs(report.volumeMm3 - solidBall) / solidBall).toBeLessThan(0.01);
+    expect(report.notes.join(' ')).toMatch(/filled 1 inner shell/);
+  });
+
+  it('keepInnerShells keeps the AI result hollow; uploads keep them unless fillInnerShells is set', async () => {
+    const bytes = await foreignGlb(hollowAiBall(), 1);
+    const kept = await runMeshPipeline(
+      bytes,
+      { ...repairParamsFor(resolveAiParams({ mode: 'ai-image', keepInnerShells: true })), previews: false },
+      deps(),
+    );
+    expect(kept.report.after.shells).toBe(2);
+    expect(kept.report.repairs?.cavitiesKept).toBe(1);
+    expect(kept.report.volumeMm3).toBeLessThan(solidBall * 0.3);
+    const upload = combine(removeFaces(sphere(40, 64, 32), [2000, 2001]), flipFaces(sphere(36, 64, 32), 'all'));
+    expect((await run(upload, {})).report.repairs?.cavitiesKept).toBe(1);
+    const filled = (await run(upload, { fillInnerShells: true })).report;
+    expect(filled.repairs?.innerShellsFilled).toBe(1);
+    expect(filled.after.shells).toBe(1);
+    expect(() => resolveMeshParams({ fillInnerShells: 'yes' })).toThrow(/fillInnerShells/);
+  });
+});
 
 describe('bed contact', () => {
   it('a cube standing on a corner or an edge is not printable as it is, and the verdict says how to stand it', async () => {

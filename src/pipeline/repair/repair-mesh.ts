@@ -3,7 +3,7 @@
  * step per file, in the order each step's input assumptions need:
  *   exact weld -> boundary tolerance weld -> drop degenerate/duplicate faces -> split
  *   non-manifold edges -> consistent winding -> fill holes -> drop fins -> outward by nesting
- *   -> drop small parts -> final edge count -> union overlapping shells -> count self-intersections
+ *   -> drop small parts -> (fill inner shells) -> final edge count -> union overlapping shells -> count self-intersections
  *   -> if any are left, rebuild the solid as a level set of its winding number.
  * A mesh that needs nothing passes through with its triangles unchanged (only welded).
  * Failures are PipelineError('repair_failed') with the reason a user can act on.
@@ -35,8 +35,9 @@ import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, type DropSmallPartsOptions }
 import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-holes.ts';
 import { levelSetRemesh, LEVEL_SET_REMESH_DEFAULTS, type LevelSetRemeshOptions } from './level-set-remesh.ts';
 import { orientConsistently } from './orient-consistent.ts';
-import { orientOutward } from './orient-outward.ts';
+import { orientOutward, type ShellRole } from './orient-outward.ts';
 import { removeDegenerateFaces } from './remove-degenerate.ts';
+import type { ShellGeometry } from './shell-geometry.ts';
 import { splitNonManifold } from './split-non-manifold.ts';
 import { unionShells } from './union-shells.ts';
 import { weldBoundary, WELD_BOUNDARY_DEFAULTS, type WeldBoundaryOptions } from './weld-boundary.ts';
@@ -52,6 +53,12 @@ export interface RepairOptions extends WeldBoundaryOptions, FillHolesOptions, Dr
   maxSelfIntersections: SelfIntersectionOptions['maxPairs'];
   /** Options of the level-set rebuild. */
   levelSet: Partial<LevelSetRemeshOptions>;
+  /**
+   * Remove closed shells enclosed by another shell and wound inward (sealed voids), so the part
+   * prints solid: image-to-3D models serve thin hollow shells whose inner wall, once the outer is
+   * closed, would make a hollow ball. Off: such voids are kept as cavities.
+   */
+  fillInnerShells: boolean;
 }
 
 export const REPAIR_DEFAULTS: Readonly<RepairOptions> = {
@@ -63,6 +70,7 @@ export const REPAIR_DEFAULTS: Readonly<RepairOptions> = {
   resolveSelfIntersections: true,
   maxSelfIntersections: SELF_INTERSECTION_DEFAULTS.maxPairs,
   levelSet: LEVEL_SET_REMESH_DEFAULTS,
+  fillInnerShells: false,
 };
 
 export interface RepairLog {
@@ -76,6 +84,8 @@ export interface RepairLog {
   trianglesAddedByFilling: number;
   shellsInverted: number;
   cavitiesKept: number;
+  /** Sealed inner voids removed (fillInnerShells), so the part prints solid. */
+  innerShellsFilled: number;
   smallPartsRemoved: number;
   shellsUnioned: number;
   /** Pairs of faces crossing each other after the union (at least this many when selfIntersectionsCapped). */
@@ -132,6 +142,7 @@ export function repairMesh(
     trianglesAddedByFilling: 0,
     shellsInverted: 0,
     cavitiesKept: 0,
+    innerShellsFilled: 0,
     smallPartsRemoved: 0,
     shellsUnioned: 0,
     selfIntersectionsFound: 0,
@@ -220,9 +231,16 @@ export function repairMesh(
     for (const f of shell.faces) for (let k = 0; k < 3; k++) if (boundary[mesh.indices[f * 3 + k]]) return true;
     return false;
   };
-  const kept = dropSmallParts(mesh, outward.shells, outward.roles, touchedHole, o);
+  let kept = dropSmallParts(mesh, outward.shells, outward.roles, touchedHole, o);
   log.smallPartsRemoved = kept.droppedShells;
   mesh = kept.mesh;
+  if (o.fillInnerShells && kept.roles.includes('cavity')) {
+    // Solids that sat in a void are inside the part now: the union step absorbs them.
+    const solid = keepShells(mesh, kept.shells, kept.roles, (role) => role !== 'cavity');
+    log.innerShellsFilled = kept.roles.length - solid.roles.length;
+    kept = { ...kept, ...solid };
+    mesh = solid.mesh;
+  }
   log.cavitiesKept = kept.roles.filter((r) => r === 'cavity').length;
   if (mesh.indices.length === 0 || kept.shells.every((s) => Math.abs(s.volume) === 0)) {
     throw failed('no part of the mesh encloses a volume (flat or open surfaces only)');
@@ -265,6 +283,35 @@ export function repairMesh(
     log.selfIntersectionsResolved = log.selfIntersectionsRemaining === 0 ? crossing.pairs : 0;
   }
   return { mesh, log, edgeCheckedIndices: mesh.indices === checked ? checked : undefined };
+}
+
+/** The mesh with only the shells whose role passes `keep` (positions shared; shells renumbered to the new faces). */
+function keepShells(
+  mesh: Mesh,
+  shells: ShellGeometry[],
+  roles: ShellRole[],
+  keep: (role: ShellRole) => boolean,
+): { mesh: Mesh; shells: ShellGeometry[]; roles: ShellRole[] } {
+  let total = 0;
+  for (let s = 0; s < shells.length; s++) if (keep(roles[s])) total += shells[s].faces.length;
+  const indices = new Uint32Array(total * 3);
+  const keptShells: ShellGeometry[] = [];
+  const keptRoles: ShellRole[] = [];
+  let o = 0;
+  for (let s = 0; s < shells.length; s++) {
+    if (!keep(roles[s])) continue;
+    const faces = new Uint32Array(shells[s].faces.length);
+    for (let i = 0; i < faces.length; i++) {
+      const f = shells[s].faces[i];
+      faces[i] = o / 3;
+      indices[o++] = mesh.indices[f * 3];
+      indices[o++] = mesh.indices[f * 3 + 1];
+      indices[o++] = mesh.indices[f * 3 + 2];
+    }
+    keptShells.push({ ...shells[s], faces });
+    keptRoles.push(roles[s]);
+  }
+  return { mesh: { positions: mesh.positions, indices }, shells: keptShells, roles: keptRoles };
 }
 
 function boundaryVertices(mesh: Mesh, topology: EdgeTopology): { flags: Uint8Array; openHalves: number } {
