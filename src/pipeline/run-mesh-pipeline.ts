@@ -100,6 +100,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
           fillHoles: params.fillHoles,
           resolveSelfIntersections: params.resolveSelfIntersections,
           fillInnerShells: params.fillInnerShells,
+          harmlessCrossingDepth: HARMLESS_CROSSING_MM / mmPerUnit(imported.mesh, scaleToMm, params),
           minVolumeFraction: params.minPartFraction,
           relativeTolerance: params.weldTolerance,
         },
@@ -108,6 +109,19 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
+    if (repairs.selfIntersectionRegion) {
+      // Where, in the frame of `before` (the imported model in mm, not yet placed).
+      repairs.selfIntersectionRegion = {
+        min: repairs.selfIntersectionRegion.min.map((v) => round(v * scaleToMm, 3)),
+        max: repairs.selfIntersectionRegion.max.map((v) => round(v * scaleToMm, 3)),
+      };
+    }
+    if (repairs.selfIntersectionsHarmless > 0) {
+      const r = repairs.selfIntersectionRegion!;
+      warnings.push(
+        `the surface only touches itself (${repairs.selfIntersectionsHarmless} pairs of faces cross, but nothing between them is deeper than ${HARMLESS_CROSSING_MM} mm) between (${r.min.join(', ')}) and (${r.max.join(', ')}) mm of the input: its triangles were kept`,
+      );
+    }
     if (repairs.innerShellsFilled > 0) {
       imported.notes.push(
         `filled ${repairs.innerShellsFilled} inner shell${repairs.innerShellsFilled === 1 ? '' : 's'} (a sealed void inside the part) so it prints solid; set fillInnerShells to false (AI jobs: keepInnerShells true) to keep it hollow`,
@@ -226,7 +240,16 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     bedContact: { areaMm2: round(analysis.bedContact.areaMm2, 2), widthMm: round(analysis.bedContact.widthMm, 3) },
     buildVolumeMm: params.buildVolumeMm,
     fitsBuildVolume: fits,
-    verdict: verdict(check, crossingsOf(after), fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm, analysis.bedContact),
+    verdict: verdict(
+      check,
+      harmfulCrossings(after, repairs),
+      fits,
+      box.size,
+      params,
+      imported.unit,
+      analysis.thinWall?.p5Mm,
+      analysis.bedContact,
+    ),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -282,12 +305,30 @@ function withGeometry(defects: DefectCounts, mesh: Mesh, crossings: SelfIntersec
   };
 }
 
+/** The crossings the verdict counts: all of them, less those repair found harmless (touching). */
+function harmfulCrossings(m: MeshMeasures, log: RepairLog | undefined): SelfIntersections {
+  const harmless = log && !log.remeshedByLevelSet ? log.selfIntersectionsHarmless : 0;
+  return { pairs: Math.max(0, m.selfIntersections - harmless), capped: m.selfIntersectionsCapped === true };
+}
+
 function crossingsOf(m: MeshMeasures): SelfIntersections {
   return { pairs: m.selfIntersections, capped: m.selfIntersectionsCapped === true };
 }
 
 function remainingCrossings(log: RepairLog): SelfIntersections {
   return { pairs: log.selfIntersectionsRemaining, capped: !log.remeshedByLevelSet && log.selfIntersectionsCapped };
+}
+
+/** Crossings of a region no deeper than this are the surface touching itself: kept (repair's harmlessCrossingDepth). */
+const HARMLESS_CROSSING_MM = 0.05;
+
+/** mm per input unit once placed: the unit scale and, when asked, the target size's (from the imported box). */
+function mmPerUnit(mesh: Mesh, scaleToMm: number, params: MeshJobParams): number {
+  const size = boxSize(boundingBox(mesh)).map((v) => v * scaleToMm);
+  let scale = scaleToMm;
+  if (params.targetHeightMm !== undefined && size[2] > 0) scale *= params.targetHeightMm / size[2];
+  else if (params.targetSizeMm !== undefined && Math.max(...size) > 0) scale *= params.targetSizeMm / Math.max(...size);
+  return scale > 0 && Number.isFinite(scale) ? scale : 1;
 }
 
 /**

@@ -350,6 +350,66 @@ describe('repairMesh with self-intersections', () => {
   });
 });
 
+/**
+ * A "C": a square ring (30 mm, 10 mm thick, 10 mm tall) with a 2 mm gap cut at x = 14..16 of its
+ * bottom bar, whose right end is then pushed `overlap` mm past the left end's face (x = 14) and
+ * narrowed by 1 mm on each side, so it pokes into the left end: one closed shell crossing itself,
+ * the region inside both ends `overlap` thick.
+ */
+function touchingC(overlap: number): Mesh {
+  const solid = (min: [number, number, number], max: [number, number, number]) =>
+    wasm.Manifold.cube([max[0] - min[0], max[1] - min[1], max[2] - min[2]]).translate(min);
+  const parts = [solid([0, 0, 0], [30, 30, 10]), solid([10, 10, -1], [20, 20, 11]), solid([14, -1, -1], [16, 11, 11])];
+  const ring = parts[0].subtract(parts[1]);
+  const c = ring.subtract(parts[2]);
+  try {
+    const m = c.getMesh();
+    const positions = Float32Array.from(m.vertProperties);
+    for (let i = 0; i < positions.length; i += 3) {
+      if (positions[i] !== 16) continue;
+      positions[i] = 14 - overlap;
+      positions[i + 1] = 1 + positions[i + 1] * 0.8;
+      positions[i + 2] = 1 + positions[i + 2] * 0.8;
+    }
+    return { positions, indices: Uint32Array.from(m.triVerts) };
+  } finally {
+    for (const x of [...parts, ring, c]) x.delete();
+  }
+}
+
+describe('crossings resolved locally, or kept when harmless', () => {
+  const run = (mesh: Mesh, extra: Record<string, unknown> = {}) =>
+    runMeshPipeline(writeStl(mesh), resolveMeshParams({ formats: ['stl'], previews: false, ...extra }), {
+      manifold: wasm,
+      clock: () => performance.now(),
+    });
+
+  it('keeps the triangles when the surface only touches itself (a 0.01 mm overlap), and says where', async () => {
+    const input = touchingC(0.01);
+    const found = countSelfIntersections(input).pairs;
+    expect(found).toBeGreaterThan(0);
+    const { report } = await run(input);
+    expect(report.repairs?.remeshedByLevelSet).toBe(false);
+    expect(report.repairs?.selfIntersectionsHarmless).toBe(found);
+    expect(report.triangles).toBe(input.indices.length / 3);
+    expect(report.manifold).toBe(true);
+    expect(report.verdict).toEqual({ printable: true, reasons: [] });
+    const where = report.repairs!.selfIntersectionRegion!;
+    expect(where.min[0]).toBeGreaterThan(13);
+    expect(where.max[0]).toBeLessThan(15);
+    expect(report.warnings.join('\n')).toMatch(/only touches itself .* kept/);
+  });
+
+  it('still resolves a real overlap (2 mm), and the solid is the union', async () => {
+    const { report } = await run(touchingC(2));
+    expect(report.repairs?.selfIntersectionsHarmless).toBe(0);
+    expect(report.repairs?.remeshedByLevelSet).toBe(true);
+    expect(report.after.selfIntersections).toBe(0);
+    expect(report.manifold).toBe(true);
+    expect(report.verdict.printable).toBe(true);
+  });
+});
+
 describe('the printability report', () => {
   const run = (mesh: Mesh, mode: 'repair' | 'convert', extra: Record<string, unknown> = {}) =>
     runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false, ...extra }), {

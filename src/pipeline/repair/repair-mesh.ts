@@ -22,14 +22,17 @@
  * rebuild, when it runs, 2-6 s whatever the input size (~2-4M field samples at 120 lattice cells).
  */
 import type { ManifoldToplevel } from 'manifold-3d';
+import { measureCrossingDepth } from '../analyze/crossing-depth.ts';
 import {
   countSelfIntersections,
+  listSelfIntersections,
   SELF_INTERSECTION_DEFAULTS,
   type SelfIntersectionOptions,
   type SelfIntersections,
 } from '../analyze/self-intersections.ts';
 import { PipelineError } from '../errors.ts';
 import type { Mesh } from '../mesh.ts';
+import { boundingBox, boxSize } from '../mesh.ts';
 import { appendFaces, buildEdgeTopology, directedEdgeDefects, edgeUses, flipFacesInTopology, type EdgeTopology } from './edge-topology.ts';
 import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, type DropSmallPartsOptions } from './drop-small-parts.ts';
 import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-holes.ts';
@@ -53,6 +56,12 @@ export interface RepairOptions extends WeldBoundaryOptions, FillHolesOptions, Dr
   maxSelfIntersections: SelfIntersectionOptions['maxPairs'];
   /** Options of the level-set rebuild. */
   levelSet: Partial<LevelSetRemeshOptions>;
+  /**
+   * Crossings whose ambiguous region (winding not 0 or 1) reaches no deeper than this are only the
+   * surface touching itself: the triangles are kept (analyze/crossing-depth.ts). In the input's
+   * units; undefined: 1/10,000 of the longest side (the mesh pipeline passes 0.05 mm).
+   */
+  harmlessCrossingDepth?: number;
   /**
    * Remove closed shells enclosed by another shell and wound inward (sealed voids), so the part
    * prints solid: image-to-3D models serve thin hollow shells whose inner wall, once the outer is
@@ -94,8 +103,12 @@ export interface RepairLog {
   selfIntersectionsCapped: boolean;
   /** Crossing pairs fixed: all of them when the level-set rebuild left none, else 0. */
   selfIntersectionsResolved: number;
-  /** Crossing pairs in the output (0 unless the rebuild was turned off, or left some). */
+  /** Crossing pairs in the output (0 unless the rebuild was turned off, or left some; harmless ones included). */
   selfIntersectionsRemaining: number;
+  /** Crossing pairs kept because the surface only touches itself there (no region deeper than harmlessCrossingDepth). */
+  selfIntersectionsHarmless: number;
+  /** Where the crossings are: the box around their segments (the input's coordinates; the report's are mm, as `before`). */
+  selfIntersectionRegion?: { min: number[]; max: number[] };
   /** The solid was rebuilt as a level set of its winding number (triangles all new; sharp edges slightly bevelled). */
   remeshedByLevelSet: boolean;
   /** Lattice spacing of that rebuild: in the input's units from repairMesh, in the placed model's mm in the report. */
@@ -149,6 +162,7 @@ export function repairMesh(
     selfIntersectionsCapped: false,
     selfIntersectionsResolved: 0,
     selfIntersectionsRemaining: 0,
+    selfIntersectionsHarmless: 0,
     remeshedByLevelSet: false,
   };
   const exact = prepared?.welded ?? weldExact(input);
@@ -274,7 +288,16 @@ export function repairMesh(
   log.selfIntersectionsFound = crossing.pairs;
   log.selfIntersectionsCapped = crossing.capped;
   log.selfIntersectionsRemaining = crossing.pairs;
-  if (crossing.pairs > 0 && o.resolveSelfIntersections) {
+  if (crossing.pairs > 0 && o.resolveSelfIntersections && !crossing.capped) {
+    // Touching is not crossing: when no crossing makes a region deeper than the threshold, the
+    // triangles stay (a whole-model rebuild would bevel every edge for nothing).
+    const { crossings } = listSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections });
+    const threshold = o.harmlessCrossingDepth ?? longestSide(mesh) * 1e-4;
+    const found = measureCrossingDepth(mesh, crossings, threshold / 4);
+    log.selfIntersectionRegion = { min: found.min, max: found.max };
+    if (found.depth <= threshold) log.selfIntersectionsHarmless = crossing.pairs;
+  }
+  if (crossing.pairs > 0 && o.resolveSelfIntersections && log.selfIntersectionsHarmless === 0) {
     const rebuilt = levelSetRemesh(mesh, wasm, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet });
     mesh = rebuilt.mesh;
     log.remeshedByLevelSet = true;
@@ -312,6 +335,10 @@ function keepShells(
     keptRoles.push(roles[s]);
   }
   return { mesh: { positions: mesh.positions, indices }, shells: keptShells, roles: keptRoles };
+}
+
+function longestSide(mesh: Mesh): number {
+  return Math.max(...boxSize(boundingBox(mesh)));
 }
 
 function boundaryVertices(mesh: Mesh, topology: EdgeTopology): { flags: Uint8Array; openHalves: number } {
