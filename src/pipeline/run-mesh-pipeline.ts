@@ -109,13 +109,13 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
-    if (repairs.selfIntersectionRegion) {
-      // Where, in the frame of `before` (the imported model in mm, not yet placed).
-      repairs.selfIntersectionRegion = {
-        min: repairs.selfIntersectionRegion.min.map((v) => round(v * scaleToMm, 3)),
-        max: repairs.selfIntersectionRegion.max.map((v) => round(v * scaleToMm, 3)),
-      };
-    }
+    // Where, in the frame of `before` (the imported model in mm, not yet placed).
+    const inMm = (box: { min: number[]; max: number[] }) => ({
+      min: box.min.map((v) => round(v * scaleToMm, 3)),
+      max: box.max.map((v) => round(v * scaleToMm, 3)),
+    });
+    if (repairs.selfIntersectionRegion) repairs.selfIntersectionRegion = inMm(repairs.selfIntersectionRegion);
+    if (repairs.levelSetRegion) repairs.levelSetRegion = inMm(repairs.levelSetRegion);
     if (repairs.selfIntersectionsHarmless > 0) {
       const r = repairs.selfIntersectionRegion!;
       warnings.push(
@@ -152,8 +152,11 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     // report's figure is the placed model's millimetres, like every other length in it.
     const spacingMm = repairs.levelSetEdgeMm * (longestSide(mesh) / Math.max(longestSide(unplaced), Number.MIN_VALUE));
     repairs.levelSetEdgeMm = Number(spacingMm.toPrecision(3));
+    const region = repairs.levelSetRegion;
     warnings.push(
-      `the surface crossed itself, so it was rebuilt as one solid on a ${repairs.levelSetEdgeMm} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
+      region
+        ? `the surface crossed itself between (${region.min.join(', ')}) and (${region.max.join(', ')}) mm of the input: that box was rebuilt on a ${repairs.levelSetEdgeMm} mm lattice (finer details in it are smoothed), the rest keeps its triangles; set resolveSelfIntersections to false to keep them all`
+        : `the surface crossed itself, so it was rebuilt as one solid on a ${repairs.levelSetEdgeMm} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
     );
   }
 

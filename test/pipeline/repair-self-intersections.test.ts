@@ -8,6 +8,7 @@ import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
 import { runMeshPipeline } from '../../src/pipeline/run-mesh-pipeline.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
+import { boundingBox } from '../../src/pipeline/mesh.ts';
 import { measureDefects } from '../../src/pipeline/repair/measure-defects.ts';
 import { levelSetRemesh, WindingField } from '../../src/pipeline/repair/level-set-remesh.ts';
 import { repairMesh } from '../../src/pipeline/repair/repair-mesh.ts';
@@ -400,13 +401,34 @@ describe('crossings resolved locally, or kept when harmless', () => {
     expect(report.warnings.join('\n')).toMatch(/only touches itself .* kept/);
   });
 
-  it('still resolves a real overlap (2 mm), and the solid is the union', async () => {
-    const { report } = await run(touchingC(2));
+  it('rebuilds a real overlap (2 mm) in a box around it only: the rest keeps its triangles, the solid is the union', async () => {
+    const input = touchingC(2);
+    const { report, mesh } = await run(input);
     expect(report.repairs?.selfIntersectionsHarmless).toBe(0);
     expect(report.repairs?.remeshedByLevelSet).toBe(true);
+    expect(report.repairs?.levelSetScope).toBe('local');
     expect(report.after.selfIntersections).toBe(0);
     expect(report.manifold).toBe(true);
     expect(report.verdict.printable).toBe(true);
+    // The box is around the overlap (x 12..14 at the bottom bar), not the ring.
+    const where = report.repairs!.levelSetRegion!;
+    expect(where.min[0]).toBeGreaterThan(8);
+    expect(where.max[0]).toBeLessThan(18);
+    expect(where.max[1]).toBeLessThan(16);
+    // Far corners keep their exact positions (placed: centred on x, y; on the bed).
+    const corners = new Set<string>();
+    for (let i = 0; i < mesh.positions.length; i += 3)
+      corners.add(`${mesh.positions[i]},${mesh.positions[i + 1]},${mesh.positions[i + 2]}`);
+    const b = boundingBox(mesh);
+    expect(corners.has(`${b.max[0]},${b.max[1]},${b.max[2]}`)).toBe(true);
+    expect(corners.has(`${b.min[0]},${b.max[1]},${b.max[2]}`)).toBe(true);
+    // Same solid as the whole-model rebuild, within the rebuilds' error.
+    const whole = levelSetRemesh(input, wasm).mesh;
+    const wholeVolume = manifoldAccepts(whole).volume;
+    expect(Math.abs(report.volumeMm3 - wholeVolume) / wholeVolume).toBeLessThan(0.005);
+    expect(report.triangles).toBeLessThan(whole.indices.length / 3);
+    expect(report.repairs!.levelSetEdgeMm!).toBeLessThan(30 / 116);
+    expect(report.warnings.join('\n')).toMatch(/that box was rebuilt on a .* mm lattice .* the rest keeps its triangles/);
   });
 });
 

@@ -37,6 +37,7 @@ import { appendFaces, buildEdgeTopology, directedEdgeDefects, edgeUses, flipFace
 import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, type DropSmallPartsOptions } from './drop-small-parts.ts';
 import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-holes.ts';
 import { levelSetRemesh, LEVEL_SET_REMESH_DEFAULTS, type LevelSetRemeshOptions } from './level-set-remesh.ts';
+import { localRemesh } from './local-remesh.ts';
 import { orientConsistently } from './orient-consistent.ts';
 import { orientOutward, type ShellRole } from './orient-outward.ts';
 import { removeDegenerateFaces } from './remove-degenerate.ts';
@@ -113,6 +114,10 @@ export interface RepairLog {
   remeshedByLevelSet: boolean;
   /** Lattice spacing of that rebuild: in the input's units from repairMesh, in the placed model's mm in the report. */
   levelSetEdgeMm?: number;
+  /** 'local': only levelSetRegion was rebuilt, the rest keeps its triangles; 'whole': the whole solid. */
+  levelSetScope?: 'local' | 'whole';
+  /** The box rebuilt locally (the input's coordinates; the report's are mm, as `before`). */
+  levelSetRegion?: { min: number[]; max: number[] };
 }
 
 const STAGE = 'repair';
@@ -288,6 +293,8 @@ export function repairMesh(
   log.selfIntersectionsFound = crossing.pairs;
   log.selfIntersectionsCapped = crossing.capped;
   log.selfIntersectionsRemaining = crossing.pairs;
+  /** How deep the crossings' ambiguous regions reach, when they were measured and are not harmless. */
+  let reach: number | undefined;
   if (crossing.pairs > 0 && o.resolveSelfIntersections && !crossing.capped) {
     // Touching is not crossing: when no crossing makes a region deeper than the threshold, the
     // triangles stay (a whole-model rebuild would bevel every edge for nothing).
@@ -296,13 +303,30 @@ export function repairMesh(
     const found = measureCrossingDepth(mesh, crossings, threshold / 4);
     log.selfIntersectionRegion = { min: found.min, max: found.max };
     if (found.depth <= threshold) log.selfIntersectionsHarmless = crossing.pairs;
+    else reach = found.depth;
   }
   if (crossing.pairs > 0 && o.resolveSelfIntersections && log.selfIntersectionsHarmless === 0) {
-    const rebuilt = levelSetRemesh(mesh, wasm, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet });
-    mesh = rebuilt.mesh;
+    // First where it crosses only (a box around the crossings, the rest keeps its triangles), then,
+    // if that cannot be done or leaves crossings, the whole solid.
+    const local =
+      log.selfIntersectionRegion && reach !== undefined
+        ? localRemesh(mesh, wasm, log.selfIntersectionRegion, reach, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet })
+        : undefined;
+    const localLeft = local ? countSelfIntersections(local.mesh, { maxPairs: o.maxSelfIntersections }).pairs : -1;
+    if (local && localLeft === 0) {
+      mesh = local.mesh;
+      log.levelSetScope = 'local';
+      log.levelSetEdgeMm = local.edgeLength;
+      log.levelSetRegion = local.box;
+      log.selfIntersectionsRemaining = 0;
+    } else {
+      const rebuilt = levelSetRemesh(mesh, wasm, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet });
+      mesh = rebuilt.mesh;
+      log.levelSetScope = 'whole';
+      log.levelSetEdgeMm = rebuilt.edgeLength;
+      log.selfIntersectionsRemaining = countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections }).pairs;
+    }
     log.remeshedByLevelSet = true;
-    log.levelSetEdgeMm = rebuilt.edgeLength;
-    log.selfIntersectionsRemaining = countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections }).pairs;
     log.selfIntersectionsResolved = log.selfIntersectionsRemaining === 0 ? crossing.pairs : 0;
   }
   return { mesh, log, edgeCheckedIndices: mesh.indices === checked ? checked : undefined };
