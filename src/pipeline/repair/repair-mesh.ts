@@ -4,7 +4,8 @@
  *   exact weld -> boundary tolerance weld -> drop degenerate/duplicate faces -> split
  *   non-manifold edges -> consistent winding -> fill holes -> drop fins -> outward by nesting
  *   -> drop small parts -> (fill inner shells) -> final edge count -> union overlapping shells -> count self-intersections
- *   -> if any are left, rebuild the solid as a level set of its winding number.
+ *   -> if any are left: keep them when the surface only touches itself (analyze/crossing-depth.ts), else
+ *   rebuild a box around them as a level set of the winding number (local-remesh.ts), else the whole solid.
  * A mesh that needs nothing passes through with its triangles unchanged (only welded).
  * Failures are PipelineError('repair_failed') with the reason a user can act on.
  *
