@@ -308,6 +308,9 @@ describe('bed contact', () => {
       expect(report.verdict.printable).toBe(false);
       expect(report.verdict.reasons.join('\n')).toMatch(/touches the bed on only .* mm² .*--orient flat-base/);
     }
+    // A cube already on a face is left as it is.
+    const standing = await run(cube, { orient: 'flat-base' });
+    expect(standing.report.orientation).toEqual({ baseNormal: [0, 0, -1], baseAreaMm2: 400, rotated: false, stable: true });
     const flat = await run(onCorner, { orient: 'flat-base' });
     expect(flat.report.overhang.bedContactMm2).toBeCloseTo(400, 0);
     expect(flat.report.bedContact.areaMm2).toBeCloseTo(400, 0);

@@ -78,16 +78,17 @@ export function orientFlatBase(mesh: Mesh, wasm: ManifoldToplevel, options: Part
     ...byArea.slice(0, o.maxCandidates / 2),
     ...byArea.filter((f) => f.stable).slice(0, o.maxCandidates / 2),
   ]);
-  const scored = [{ d: DOWN, stable: false, current: true }, ...[...picked].map((f) => ({ ...f, current: false }))].map((c) => {
+  // The pose as it is is stable when it already stands on a hull facet that holds the centre of mass.
+  const currentStable = facets.some((f) => f.d[2] < -0.99999 && f.stable);
+  const scored = [{ d: DOWN, stable: currentStable, current: true }, ...[...picked].map((f) => ({ ...f, current: false }))].map((c) => {
     const contact = measureBedContact(mesh, c.d);
     return { ...c, contact, adequate: contact.areaMm2 >= o.minContactMm2 && contact.widthMm >= o.minContactWidthMm };
   });
   let best = scored[0];
   for (const c of scored.slice(1)) if (better(c, best)) best = c;
-  // The pose as it is is stable when it already stands on a hull facet that holds the centre of mass.
-  const stable = best.current ? facets.some((f) => f.d[2] < -0.99999 && f.stable) : best.stable;
-  const result = { baseNormal: best.d, contact: best.contact, adequate: best.adequate, stable };
-  if (best.current) return { ...result, mesh, rotated: false };
+  const result = { baseNormal: best.d, contact: best.contact, adequate: best.adequate, stable: best.stable };
+  // A facet facing down already (within ~0.1°) is the pose as it is: no turn.
+  if (best.current || best.d[2] < -0.999999) return { ...result, baseNormal: DOWN, mesh, rotated: false };
   return { ...result, mesh: rotateToDown(mesh, best.d), rotated: true };
 }
 
