@@ -40,10 +40,10 @@ const NUMBER_FLAGS = [
   'target-size-mm',
   'min-wall-mm',
 ] as const;
-const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient'] as const;
+const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
-export const MESH_ONLY_PARAMS = ['units', 'orient', 'targetSizeMm', 'minWallMm'] as const;
-const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter'] as const;
+export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
+const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;
 
 export function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -43,10 +43,13 @@ Extrude
 3D files (recognised by content; default mode repair)
   --mode repair         weld, fix winding, fill holes, drop debris, union overlaps; fails with a reason
   --mode convert        change format only (geometry kept; report says if it is not a solid)
-  --units mm|cm|m|in    unit of the file's coordinates (default mm; GLB metres; 3MF declares its own)
+  --units mm|cm|m|in    unit of the file's coordinates (default mm; GLB metres; 3MF declares its own;
+                        a size under 3 mm or over 1 m is read in the likeliest unit, or fitted to the bed)
+  --up-axis z|y         the file's up axis; y is turned to z (default: GLB y, as glTF says; others z)
   --target-size-mm N    scale so the longest side is N mm
   --orient flat-base    rotate so the largest flat face lies on the bed
   --min-wall-mm N       thinner walls make the verdict "not printable" (default 0.4)
+  --fill-inner-shells   fill sealed voids (closed shells inside the part) so it prints solid
 
 Other outputs
   --preview FILE.png    shaded 3/4 render      --backlit FILE.png   lithophane against a light

@@ -9,7 +9,7 @@ import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { runMeshPipeline } from '../pipeline/run-mesh-pipeline.ts';
 import type { CliRequest } from './args.ts';
 
-const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'targetSizeMm', 'minWallMm', 'formats', 'previews'];
+const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells', 'formats', 'previews'];
 
 export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progress: StagedProgress): Promise<number> {
   const input: Record<string, unknown> = { mode: 'repair' };

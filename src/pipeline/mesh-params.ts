@@ -21,7 +21,11 @@ export interface MeshJobParams {
   targetSizeMm?: number;
   /** Scale uniformly so the height (z after upAxis) is this long; wins over targetSizeMm. */
   targetHeightMm?: number;
-  /** The file's up axis: 'y' (glTF convention, AI generators) is turned to z before placing. Default z. */
+  /**
+   * The file's up axis: 'y' is turned to z (+90° about x) right after import. Default: what the
+   * format declares (glTF: y, so every foreign GLB is turned upright; our own GLB and 3MF: z),
+   * else z (STL, OBJ, PLY).
+   */
   upAxis?: (typeof UP_AXES)[number];
   orient: (typeof ORIENTATIONS)[number];
   /** Put the part on the bed (min z = 0) centred at x = y = 0. Default: true for repair, false for convert. */
@@ -37,6 +41,11 @@ export interface MeshJobParams {
    * returned with the crossings and a "not printable" verdict.
    */
   resolveSelfIntersections: boolean;
+  /**
+   * Remove sealed inner voids (closed shells inside another, wound inward) so the part prints
+   * solid. Default off for uploads (a hollow part may be meant); AI jobs turn it on.
+   */
+  fillInnerShells: boolean;
   /** Repaired shells under this fraction of the largest shell's volume are dropped. */
   minPartFraction: number;
   /** Boundary weld distance as a fraction of the bounding-box diagonal. */
@@ -53,6 +62,7 @@ export const MESH_JOB_DEFAULTS: MeshJobParams = {
   overhangDeg: 45,
   fillHoles: true,
   resolveSelfIntersections: true,
+  fillInnerShells: false,
   minPartFraction: 0.01,
   weldTolerance: 1e-3,
   formats: ['stl'],

@@ -7,7 +7,10 @@
 import type { ManifoldToplevel } from 'manifold-3d';
 import { flatBaseStage } from './analyze/flat-base-stage.ts';
 import { countSelfIntersections, type SelfIntersections } from './analyze/self-intersections.ts';
+import { describeGuess, guessUnits } from './analyze/guess-units.ts';
 import { estimateThinWalls } from './analyze/thin-wall.ts';
+import { type BedContact, measureBedContact } from './analyze/bed-contact.ts';
+import { FLAT_BASE_DEFAULTS } from './analyze/flat-base.ts';
 import { measureOverhang } from './analyze/overhang.ts';
 import { fitsBuildVolume, MM_PER_UNIT, placeOnBed, scaleForHeight, scaleForLongestSide, scaleMesh, yUpToZUp } from './analyze/place.ts';
 import type { Artifact } from './artifacts.ts';
@@ -19,7 +22,7 @@ import type { ImportLimits } from './import/limits.ts';
 import type { ImportedMesh } from './import/imported-mesh.ts';
 import { readMesh } from './import/read-mesh.ts';
 import type { Mesh } from './mesh.ts';
-import { boundingBox, signedVolume } from './mesh.ts';
+import { boundingBox, boxSize, signedVolume } from './mesh.ts';
 import type { MeshMeasures, MeshReport } from './mesh-report.ts';
 import type { MeshJobParams } from './mesh-params.ts';
 import { encodePng } from './preview/png.ts';
@@ -50,7 +53,29 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const warnings: string[] = [];
 
   const imported = await timer.run('import', () => readMesh(bytes, { ...deps.limits, decoders: deps.decoders }));
-  const scaleToMm = unitScale(imported.unit, params, warnings);
+  // Y-up files (glTF by its spec, or --up-axis y) stand up as authored: turned before anything is
+  // measured, so the before and after figures share one frame.
+  const upAxis = params.upAxis ?? imported.upAxis ?? 'z';
+  if (upAxis === 'y') {
+    imported.mesh = yUpToZUp(imported.mesh);
+    imported.notes.push(
+      `${imported.upAxis === 'y' ? 'glTF is Y-up' : 'the file is Y-up (upAxis y)'}: turned +90° about X so it stands as authored (Z up on the bed); set upAxis z (--up-axis z) to keep the file's axes`,
+    );
+  }
+  let scaleToMm = unitScale(imported.unit, params, warnings);
+  // A size no print has (under 3 mm, over 1 m), from a file whose unit nobody fixed: read it in the
+  // likeliest unit or fit it to the build volume, and say how to undo that.
+  const unitGuess = sizeIsOpen(imported.unit, params)
+    ? guessUnits(boxSize(boundingBox(imported.mesh)), scaleToMm, params.buildVolumeMm)
+    : undefined;
+  if (unitGuess) {
+    scaleToMm = unitGuess.scaleToMm;
+    warnings.push(describeGuess(unitGuess, imported.unit === 'meter' ? 'm' : 'mm', params.buildVolumeMm));
+  } else if (params.units === undefined && imported.unit === 'meter') {
+    imported.notes.push(
+      `glTF coordinates are metres by its spec: scaled by ${scaleToMm} to mm; set units (--units) if the file uses another`,
+    );
+  }
   // The exact weld and edge topology measured here are the ones repair starts from (when no unit
   // scale changed the coordinates), so they are handed on instead of computed twice.
   let prepared: WeldedInput | undefined;
@@ -74,6 +99,8 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
         {
           fillHoles: params.fillHoles,
           resolveSelfIntersections: params.resolveSelfIntersections,
+          fillInnerShells: params.fillInnerShells,
+          harmlessCrossingDepth: HARMLESS_CROSSING_MM / mmPerUnit(imported.mesh, scaleToMm, params),
           minVolumeFraction: params.minPartFraction,
           relativeTolerance: params.weldTolerance,
         },
@@ -82,6 +109,24 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     );
     mesh = repaired.mesh;
     repairs = repaired.log;
+    // Where, in the frame of `before` (the imported model in mm, not yet placed).
+    const inMm = (box: { min: number[]; max: number[] }) => ({
+      min: box.min.map((v) => round(v * scaleToMm, 3)),
+      max: box.max.map((v) => round(v * scaleToMm, 3)),
+    });
+    if (repairs.selfIntersectionRegion) repairs.selfIntersectionRegion = inMm(repairs.selfIntersectionRegion);
+    if (repairs.levelSetRegion) repairs.levelSetRegion = inMm(repairs.levelSetRegion);
+    if (repairs.selfIntersectionsHarmless > 0) {
+      const r = repairs.selfIntersectionRegion!;
+      warnings.push(
+        `the surface only touches itself (${repairs.selfIntersectionsHarmless} pairs of faces cross, but nothing between them is deeper than ${HARMLESS_CROSSING_MM} mm) between (${r.min.join(', ')}) and (${r.max.join(', ')}) mm of the input: its triangles were kept`,
+      );
+    }
+    if (repairs.innerShellsFilled > 0) {
+      imported.notes.push(
+        `filled ${repairs.innerShellsFilled} inner shell${repairs.innerShellsFilled === 1 ? '' : 's'} (a sealed void inside the part) so it prints solid; set fillInnerShells to false (AI jobs: keepInnerShells true) to keep it hollow`,
+      );
+    }
     edgeCheckedIndices = repaired.edgeCheckedIndices;
   } else {
     // Welding bit-identical corners changes no coordinate; it lets validation see shared edges.
@@ -93,30 +138,42 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const unplaced = mesh;
   mesh = await timer.run('place', () => {
     let placed = scaleMesh(mesh, scaleToMm);
-    if (params.upAxis === 'y') placed = yUpToZUp(placed);
     if (params.targetHeightMm !== undefined) placed = scaleMesh(placed, scaleForHeight(placed, params.targetHeightMm));
     else if (params.targetSizeMm !== undefined) placed = scaleMesh(placed, scaleForLongestSide(placed, params.targetSizeMm));
     if (params.orient === 'flat-base') {
-      const flat = flatBaseStage(placed);
+      const flat = flatBaseStage(placed, deps.manifold);
       placed = flat.mesh;
       orientation = flat.orientation;
     }
     return (params.placeOnBed ?? params.mode === 'repair') ? placeOnBed(placed) : placed;
   });
   if (repairs?.remeshedByLevelSet && repairs.levelSetEdgeMm !== undefined) {
-    // The rebuild ran in the file's units; placing scaled uniformly (units, target size).
+    // The rebuild ran in the file's units; placing scaled uniformly (units, target size). The
+    // report's figure is the placed model's millimetres, like every other length in it.
     const spacingMm = repairs.levelSetEdgeMm * (longestSide(mesh) / Math.max(longestSide(unplaced), Number.MIN_VALUE));
+    repairs.levelSetEdgeMm = Number(spacingMm.toPrecision(3));
+    const region = repairs.levelSetRegion;
     warnings.push(
-      `the surface crossed itself, so it was rebuilt as one solid on a ${spacingMm.toPrecision(2)} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
+      region
+        ? `the surface crossed itself between (${region.min.join(', ')}) and (${region.max.join(', ')}) mm of the input: that box was rebuilt on a ${repairs.levelSetEdgeMm} mm lattice (finer details in it are smoothed), the rest keeps its triangles; set resolveSelfIntersections to false to keep them all`
+        : `the surface crossed itself, so it was rebuilt as one solid on a ${repairs.levelSetEdgeMm} mm lattice: details finer than that are smoothed; set resolveSelfIntersections to false to keep the original triangles`,
     );
   }
 
   let check: SolidCheck | undefined;
   let notManifoldReason: string | undefined;
+  let sliversCollapsed = 0;
   await timer.run('validate', () => {
     try {
       // Placement moves vertices but keeps the index array, so repair's edge count still holds.
       check = validateSolid(mesh, deps.manifold, 'validate', { edgeCheckedIndices });
+      // manifold-3d collapses zero-area slivers (edges shorter than its tolerance) as it builds the solid.
+      sliversCollapsed = mesh.indices.length / 3 - check.triangles;
+      if (sliversCollapsed > 0) {
+        imported.notes.push(
+          `${sliversCollapsed} zero-area triangles (slivers) were collapsed while checking the solid; the shape is unchanged`,
+        );
+      }
       mesh = check.mesh;
     } catch (error) {
       // Repair promised a solid: failing here is a failed job. Convert reports it and carries on.
@@ -129,6 +186,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   const analysis = await timer.run('analyse', () => ({
     thinWall: check ? estimateThinWalls(mesh) : undefined,
     overhang: measureOverhang(mesh, { thresholdDeg: params.overhangDeg }),
+    bedContact: measureBedContact(mesh),
   }));
 
   const artifacts: Artifact[] = [];
@@ -155,7 +213,9 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     mode: params.mode,
     inputFormat: imported.format,
     inputUnit: params.units ?? imported.unit,
+    inputUpAxis: upAxis,
     scaleToMm,
+    ...(unitGuess ? { unitGuess } : {}),
     before,
     after,
     repairs,
@@ -164,6 +224,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
     genus: check?.genus,
     triangles: mesh.indices.length / 3,
     vertices: mesh.positions.length / 3,
+    sliversCollapsed,
     volumeMm3: round(check?.volumeMm3 ?? signedVolume(mesh), 3),
     boundingBoxMm: box,
     orientation,
@@ -177,11 +238,21 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
       thresholdDeg: analysis.overhang.thresholdDeg,
       areaMm2: round(analysis.overhang.areaMm2, 2),
       fraction: round(analysis.overhang.fraction, 4),
-      bedContactMm2: round(analysis.overhang.bedContactMm2, 2),
+      bedContactMm2: round(analysis.bedContact.areaMm2, 2),
     },
+    bedContact: { areaMm2: round(analysis.bedContact.areaMm2, 2), widthMm: round(analysis.bedContact.widthMm, 3) },
     buildVolumeMm: params.buildVolumeMm,
     fitsBuildVolume: fits,
-    verdict: verdict(check, crossingsOf(after), fits, box.size, params, imported.unit, analysis.thinWall?.p5Mm),
+    verdict: verdict(
+      check,
+      harmfulCrossings(after, repairs),
+      fits,
+      box.size,
+      params,
+      imported.unit,
+      analysis.thinWall?.p5Mm,
+      analysis.bedContact,
+    ),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -192,6 +263,13 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   artifacts.push(bytesArtifact('report.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(report, null, 2))));
   deps.onProgress?.({ stage: 'done', percent: 100 });
   return { mesh, artifacts, report };
+}
+
+/** Whether nothing fixed the model's size: no --units, no target size, no unit declared in the file (GLB's metres are often not meant). */
+function sizeIsOpen(fileUnit: ImportedMesh['unit'], params: MeshJobParams): boolean {
+  return (
+    params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined
+  );
 }
 
 /** mm per file unit: the user's --units, else the file's declaration (GLB: metres by the spec). */
@@ -230,12 +308,30 @@ function withGeometry(defects: DefectCounts, mesh: Mesh, crossings: SelfIntersec
   };
 }
 
+/** The crossings the verdict counts: all of them, less those repair found harmless (touching). */
+function harmfulCrossings(m: MeshMeasures, log: RepairLog | undefined): SelfIntersections {
+  const harmless = log && !log.remeshedByLevelSet ? log.selfIntersectionsHarmless : 0;
+  return { pairs: Math.max(0, m.selfIntersections - harmless), capped: m.selfIntersectionsCapped === true };
+}
+
 function crossingsOf(m: MeshMeasures): SelfIntersections {
   return { pairs: m.selfIntersections, capped: m.selfIntersectionsCapped === true };
 }
 
 function remainingCrossings(log: RepairLog): SelfIntersections {
   return { pairs: log.selfIntersectionsRemaining, capped: !log.remeshedByLevelSet && log.selfIntersectionsCapped };
+}
+
+/** Crossings of a region no deeper than this are the surface touching itself: kept (repair's harmlessCrossingDepth). */
+const HARMLESS_CROSSING_MM = 0.05;
+
+/** mm per input unit once placed: the unit scale and, when asked, the target size's (from the imported box). */
+function mmPerUnit(mesh: Mesh, scaleToMm: number, params: MeshJobParams): number {
+  const size = boxSize(boundingBox(mesh)).map((v) => v * scaleToMm);
+  let scale = scaleToMm;
+  if (params.targetHeightMm !== undefined && size[2] > 0) scale *= params.targetHeightMm / size[2];
+  else if (params.targetSizeMm !== undefined && Math.max(...size) > 0) scale *= params.targetSizeMm / Math.max(...size);
+  return scale > 0 && Number.isFinite(scale) ? scale : 1;
 }
 
 /**
@@ -252,11 +348,24 @@ function verdict(
   size: number[],
   params: MeshJobParams,
   fileUnit: ImportedMesh['unit'],
-  wallP5?: number,
+  wallP5: number | undefined,
+  contact: BedContact,
 ): MeshReport['verdict'] {
   const reasons: string[] = [];
   if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
   else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
+  // (A model smaller than a wall gets the size reason below, not this one.)
+  else if (
+    Math.max(...size) >= params.minWallMm &&
+    (contact.areaMm2 < FLAT_BASE_DEFAULTS.minContactMm2 || contact.widthMm < FLAT_BASE_DEFAULTS.minContactWidthMm)
+  ) {
+    const touch = `${Number(contact.areaMm2.toPrecision(2))} mm² (${Number(contact.widthMm.toPrecision(2))} mm wide) at the first layer`;
+    reasons.push(
+      params.orient === 'flat-base'
+        ? `no orientation gives it a flat base: at best it touches the bed on only ${touch}, where a slicer extrudes nothing; cut a flat base in a modeller or with the slicer's cut tool, or print it on a raft with supports`
+        : `it touches the bed on only ${touch}: a point or an edge, where a slicer extrudes nothing; use --orient flat-base (orient: flat-base) to stand it on its largest flat face`,
+    );
+  }
   if (crossings.pairs > 0) {
     reasons.push(
       `the surface crosses itself (${crossings.capped ? 'at least ' : ''}${crossings.pairs} pairs of faces); slicers may fill or drop what the crossing parts enclose: ${params.mode === 'repair' ? 'fix the crossing faces in a modeller' : 'run --mode repair to rebuild it as one solid'}`,
@@ -267,8 +376,7 @@ function verdict(
   const longest = Math.max(...size);
   const across = `the model is only ${Number(longest.toPrecision(2))} mm across`;
   // A unit hint helps only when nothing fixed the size: no --units, no target size, no unit in the file.
-  const unitOpen =
-    params.units === undefined && fileUnit !== 'millimeter' && params.targetSizeMm === undefined && params.targetHeightMm === undefined;
+  const unitOpen = sizeIsOpen(fileUnit, params);
   const thin = wallP5 !== undefined && wallP5 < params.minWallMm;
   if (longest < params.minWallMm) {
     // Smaller than one wall: "walls are thin" would be true and useless.

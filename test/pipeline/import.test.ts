@@ -117,6 +117,36 @@ describe('readObj', () => {
     expect(Array.from(quad.indices)).toEqual([0, 1, 2, 0, 2, 4, 0, 4, 3]);
   });
 
+  it('joins statements continued by a trailing backslash (any statement, CRLF too) and numbers errors by first line', async () => {
+    const obj = [
+      '# a tetrahedron, written by an exporter that wraps long lines',
+      'v 0 0 0',
+      'v 10 \\',
+      '  0 0',
+      'v 0 10\\   ',
+      '0',
+      'v 0 0 10',
+      'f 1 3 \\',
+      '2',
+      'f 1 2 \\',
+      '\t4',
+      'f 1 4 3 \\',
+      '',
+      'f \\',
+      '2 3 \\',
+      '4',
+    ];
+    for (const eol of ['\n', '\r\n']) {
+      const { mesh } = readObj(text(obj.join(eol)));
+      expect(triangleCount(mesh)).toBe(4);
+      expect(signedVolume(mesh)).toBeCloseTo(TETRA_VOLUME, 4);
+    }
+    // A continued comment swallows its next line; a backslash at the end of the file ends the statement.
+    const commented = readObj(text('v 0 0 0\nv 1 0 0\nv 0 1 0\n# note \\\nf 1 2 3\nf 1 2 3 \\'));
+    expect(triangleCount(commented.mesh)).toBe(1);
+    await expect(async () => readObj(text('v 0 0 0\nv 1 0 0\nf 1 \\\n 2 \\\n x\n'))).rejects.toThrow(/line 3: "x"/);
+  });
+
   it('checks limits from counted face lines and rejects bad references', async () => {
     const obj = text('v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 3 4\nf 1 2 4\n');
     await expectCode(() => readObj(obj, { maxTriangles: 2 }), 'too_many_triangles');
@@ -229,6 +259,43 @@ ${TETRA_OBJECT.replace('x="10"', 'x="99"')}
     await expectCode(() => readThreeMf(zipSync({ '3D/3dmodel.model': strToU8(root), '3D/a.model': strToU8(nested) })), 'mesh_corrupt');
   });
 
+  it('refuses model part names that would resolve outside the package root (relationship targets and p:path)', async () => {
+    const model = strToU8(`<model unit="millimeter"><resources>${TETRA_OBJECT}</resources><build><item objectid="1"/></build></model>`);
+    const rels = (target: string) =>
+      strToU8(
+        `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Target="${target}" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>`,
+      );
+    // The honest layouts still read: an absolute part name, and one relative to the package root.
+    for (const target of ['/3D/3dmodel.model', '3D/3dmodel.model', '/3D/./3dmodel.model']) {
+      expect(triangleCount(readThreeMf(zipSync({ '_rels/.rels': rels(target), '3D/3dmodel.model': model })).mesh)).toBe(4);
+    }
+    const hostile = [
+      '../../evil.model',
+      '/../evil.model',
+      '/3D/../../evil.model',
+      '%2e%2e/evil.model',
+      '3D%2f..%2f..%2fevil.model',
+      '..\\..\\evil.model',
+      '3D\\3dmodel.model',
+      'C:/evil.model',
+      'c:evil.model',
+      'file:///etc/passwd',
+      '//server/share/evil.model',
+    ];
+    for (const target of hostile) {
+      const zip = zipSync({ '_rels/.rels': rels(target), [target.replace(/^\/+/, '')]: model, '3D/3dmodel.model': model });
+      await expectCode(() => readThreeMf(zip), 'mesh_corrupt');
+      expect(() => readThreeMf(zip)).toThrow(/part name/);
+    }
+    const P = 'xmlns:p="http://schemas.microsoft.com/3dmanufacturing/production/2015/06"';
+    for (const path of ['/../evil.model', '/3D/..\\evil.model', 'D:/evil.model']) {
+      const root = `<model unit="millimeter" ${P}><resources/><build><item p:path="${path}" objectid="1"/></build></model>`;
+      const zip = zipSync({ '3D/3dmodel.model': strToU8(root), [path.replace(/^\/+/, '')]: model, 'evil.model': model });
+      await expectCode(() => readThreeMf(zip), 'mesh_corrupt');
+      expect(() => readThreeMf(zip)).toThrow(/part name/);
+    }
+  });
+
   it('guards the zip: declared size over the limit, sizes that lie, not a zip', async () => {
     const honest = writeThreeMf(tetrahedron);
     await expectCode(() => readThreeMf(honest, { maxUncompressedBytes: 100 }), 'file_too_large');
@@ -299,7 +366,7 @@ function glbOf(json: object, bin: Uint8Array): Uint8Array {
 }
 
 describe('readGlb', () => {
-  it('returns a foreign GLB in raw metres with a note, applying node transforms', async () => {
+  it('returns a foreign GLB in raw metres (unit "meter": the pipeline scales it and says so), applying node transforms', async () => {
     const doc = new Document();
     const buffer = doc.createBuffer();
     const position = doc
@@ -314,7 +381,7 @@ describe('readGlb', () => {
     doc.createScene().addChild(parent);
     const imported = await readGlb(await new WebIO().writeBinary(doc));
     expect(imported.unit).toBe('meter');
-    expect(imported.notes.join(' ')).toMatch(/metres/);
+    expect(imported.upAxis).toBe('y');
     const expected = 8 * TETRA_VOLUME * 1e-9; // scaled x2 and mirrored, still outward
     expect(Math.abs(signedVolume(imported.mesh) - expected) / expected).toBeLessThan(1e-5);
     expect(boundingBox(imported.mesh).min[0]).toBeCloseTo(0.98, 6);

@@ -8,6 +8,7 @@ import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
 import { runMeshPipeline } from '../../src/pipeline/run-mesh-pipeline.ts';
 import type { Mesh } from '../../src/pipeline/mesh.ts';
+import { boundingBox } from '../../src/pipeline/mesh.ts';
 import { measureDefects } from '../../src/pipeline/repair/measure-defects.ts';
 import { levelSetRemesh, WindingField } from '../../src/pipeline/repair/level-set-remesh.ts';
 import { repairMesh } from '../../src/pipeline/repair/repair-mesh.ts';
@@ -350,6 +351,87 @@ describe('repairMesh with self-intersections', () => {
   });
 });
 
+/**
+ * A "C": a square ring (30 mm, 10 mm thick, 10 mm tall) with a 2 mm gap cut at x = 14..16 of its
+ * bottom bar, whose right end is then pushed `overlap` mm past the left end's face (x = 14) and
+ * narrowed by 1 mm on each side, so it pokes into the left end: one closed shell crossing itself,
+ * the region inside both ends `overlap` thick.
+ */
+function touchingC(overlap: number): Mesh {
+  const solid = (min: [number, number, number], max: [number, number, number]) =>
+    wasm.Manifold.cube([max[0] - min[0], max[1] - min[1], max[2] - min[2]]).translate(min);
+  const parts = [solid([0, 0, 0], [30, 30, 10]), solid([10, 10, -1], [20, 20, 11]), solid([14, -1, -1], [16, 11, 11])];
+  const ring = parts[0].subtract(parts[1]);
+  const c = ring.subtract(parts[2]);
+  try {
+    const m = c.getMesh();
+    const positions = Float32Array.from(m.vertProperties);
+    for (let i = 0; i < positions.length; i += 3) {
+      if (positions[i] !== 16) continue;
+      positions[i] = 14 - overlap;
+      positions[i + 1] = 1 + positions[i + 1] * 0.8;
+      positions[i + 2] = 1 + positions[i + 2] * 0.8;
+    }
+    return { positions, indices: Uint32Array.from(m.triVerts) };
+  } finally {
+    for (const x of [...parts, ring, c]) x.delete();
+  }
+}
+
+describe('crossings resolved locally, or kept when harmless', () => {
+  const run = (mesh: Mesh, extra: Record<string, unknown> = {}) =>
+    runMeshPipeline(writeStl(mesh), resolveMeshParams({ formats: ['stl'], previews: false, ...extra }), {
+      manifold: wasm,
+      clock: () => performance.now(),
+    });
+
+  it('keeps the triangles when the surface only touches itself (a 0.01 mm overlap), and says where', async () => {
+    const input = touchingC(0.01);
+    const found = countSelfIntersections(input).pairs;
+    expect(found).toBeGreaterThan(0);
+    const { report } = await run(input);
+    expect(report.repairs?.remeshedByLevelSet).toBe(false);
+    expect(report.repairs?.selfIntersectionsHarmless).toBe(found);
+    expect(report.triangles).toBe(input.indices.length / 3);
+    expect(report.manifold).toBe(true);
+    expect(report.verdict).toEqual({ printable: true, reasons: [] });
+    const where = report.repairs!.selfIntersectionRegion!;
+    expect(where.min[0]).toBeGreaterThan(13);
+    expect(where.max[0]).toBeLessThan(15);
+    expect(report.warnings.join('\n')).toMatch(/only touches itself .* kept/);
+  });
+
+  it('rebuilds a real overlap (2 mm) in a box around it only: the rest keeps its triangles, the solid is the union', async () => {
+    const input = touchingC(2);
+    const { report, mesh } = await run(input);
+    expect(report.repairs?.selfIntersectionsHarmless).toBe(0);
+    expect(report.repairs?.remeshedByLevelSet).toBe(true);
+    expect(report.repairs?.levelSetScope).toBe('local');
+    expect(report.after.selfIntersections).toBe(0);
+    expect(report.manifold).toBe(true);
+    expect(report.verdict.printable).toBe(true);
+    // The box is around the overlap (x 12..14 at the bottom bar), not the ring.
+    const where = report.repairs!.levelSetRegion!;
+    expect(where.min[0]).toBeGreaterThan(8);
+    expect(where.max[0]).toBeLessThan(18);
+    expect(where.max[1]).toBeLessThan(16);
+    // Far corners keep their exact positions (placed: centred on x, y; on the bed).
+    const corners = new Set<string>();
+    for (let i = 0; i < mesh.positions.length; i += 3)
+      corners.add(`${mesh.positions[i]},${mesh.positions[i + 1]},${mesh.positions[i + 2]}`);
+    const b = boundingBox(mesh);
+    expect(corners.has(`${b.max[0]},${b.max[1]},${b.max[2]}`)).toBe(true);
+    expect(corners.has(`${b.min[0]},${b.max[1]},${b.max[2]}`)).toBe(true);
+    // Same solid as the whole-model rebuild, within the rebuilds' error.
+    const whole = levelSetRemesh(input, wasm).mesh;
+    const wholeVolume = manifoldAccepts(whole).volume;
+    expect(Math.abs(report.volumeMm3 - wholeVolume) / wholeVolume).toBeLessThan(0.005);
+    expect(report.triangles).toBeLessThan(whole.indices.length / 3);
+    expect(report.repairs!.levelSetEdgeMm!).toBeLessThan(30 / 116);
+    expect(report.warnings.join('\n')).toMatch(/that box was rebuilt on a .* mm lattice .* the rest keeps its triangles/);
+  });
+});
+
 describe('the printability report', () => {
   const run = (mesh: Mesh, mode: 'repair' | 'convert', extra: Record<string, unknown> = {}) =>
     runMeshPipeline(writeStl(mesh), resolveMeshParams({ mode, formats: ['stl'], previews: false, ...extra }), {
@@ -375,6 +457,20 @@ describe('the printability report', () => {
     const scaled = (await run(joinedBoxes(), 'repair', { targetSizeMm: longest * 10 })).report;
     expect(spacing(scaled) / spacing(report)).toBeGreaterThan(9.5);
     expect(spacing(scaled) / spacing(report)).toBeLessThan(10.5);
+    // The report's figure is in the same millimetres as the warning, not in the file's units.
+    expect(scaled.repairs!.levelSetEdgeMm!).toBeCloseTo(spacing(scaled), 1);
+    const metres = (
+      await run(
+        meshOf(
+          [...joinedBoxes().positions].map((v) => v / 1000),
+          [...joinedBoxes().indices],
+        ),
+        'repair',
+        { units: 'm' },
+      )
+    ).report;
+    expect(metres.repairs!.levelSetEdgeMm!).toBeCloseTo(spacing(metres), 2);
+    expect(metres.repairs!.levelSetEdgeMm!).toBeGreaterThan(0.1);
   });
 
   it('repair with resolveSelfIntersections off keeps the triangles and the crossings, and says so', async () => {

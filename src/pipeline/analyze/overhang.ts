@@ -17,8 +17,8 @@ export interface OverhangMeasure {
   areaMm2: number;
   /** Overhang area over total surface area. */
   fraction: number;
-  /** Area lying on the bed. */
-  bedContactMm2: number;
+  /** Area of faces lying flat on the bed (left out of the overhang; the report's bed contact is the first layer, bed-contact.ts). */
+  flatOnBedMm2: number;
 }
 
 export function measureOverhang(mesh: Mesh, options: Partial<OverhangOptions> = {}): OverhangMeasure {
@@ -30,7 +30,7 @@ export function measureOverhang(mesh: Mesh, options: Partial<OverhangOptions> = 
   const limit = -Math.sin((thresholdDeg * Math.PI) / 180);
   let areaMm2 = 0,
     total = 0,
-    bedContactMm2 = 0;
+    flatOnBedMm2 = 0;
   for (let f = 0; f < t.length / 3; f++) {
     const a = t[f * 3] * 3,
       b = t[f * 3 + 1] * 3,
@@ -49,8 +49,8 @@ export function measureOverhang(mesh: Mesh, options: Partial<OverhangOptions> = 
     const area = double / 2;
     total += area;
     if (nz / double >= limit) continue;
-    if (p[a + 2] <= bedZ && p[b + 2] <= bedZ && p[c + 2] <= bedZ) bedContactMm2 += area;
+    if (p[a + 2] <= bedZ && p[b + 2] <= bedZ && p[c + 2] <= bedZ) flatOnBedMm2 += area;
     else areaMm2 += area;
   }
-  return { thresholdDeg, areaMm2, fraction: total > 0 ? areaMm2 / total : 0, bedContactMm2 };
+  return { thresholdDeg, areaMm2, fraction: total > 0 ? areaMm2 / total : 0, flatOnBedMm2 };
 }

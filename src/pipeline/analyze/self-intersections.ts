@@ -51,7 +51,28 @@ export interface SelfIntersections {
 }
 
 export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersectionOptions> = {}): SelfIntersections {
-  const o = { ...SELF_INTERSECTION_DEFAULTS, ...options };
+  return scan(mesh, { ...SELF_INTERSECTION_DEFAULTS, ...options });
+}
+
+/** One crossing pair: the faces and the segment where they cross (its ends, in the mesh's coordinates). */
+export interface Crossing {
+  f: number;
+  g: number;
+  a: [number, number, number];
+  b: [number, number, number];
+}
+
+/** countSelfIntersections, with each crossing pair's faces and segment. */
+export function listSelfIntersections(
+  mesh: Mesh,
+  options: Partial<SelfIntersectionOptions> = {},
+): SelfIntersections & { crossings: Crossing[] } {
+  const crossings: Crossing[] = [];
+  const counted = scan(mesh, { ...SELF_INTERSECTION_DEFAULTS, ...options }, crossings);
+  return { ...counted, crossings };
+}
+
+function scan(mesh: Mesh, o: SelfIntersectionOptions, crossings?: Crossing[]): SelfIntersections {
   const faces = mesh.indices.length / 3;
   if (faces < 2) return { pairs: 0, capped: false };
   const p = mesh.positions,
@@ -77,6 +98,7 @@ export function countSelfIntersections(mesh: Mesh, options: Partial<SelfIntersec
   forEachOverlappingPair(buildBvh(mesh), (f, g) => {
     if (sharedVertices(t, f, g) >= 2) return true;
     if (!trianglesCross(p, t, plane, f, g, tolerance)) return true;
+    if (crossings) crossings.push(segmentOf(plane, f, g));
     pairs++;
     if (pairs >= o.maxPairs) {
       capped = true;
@@ -144,7 +166,31 @@ function trianglesCross(p: Float32Array, t: Uint32Array, plane: Float64Array, f:
   intervalOnLine(p, t, g, distG, dx, dy, dz);
   const g0 = interval[0],
     g1 = interval[1];
-  return Math.min(f1, g1) - Math.max(f0, g0) > tolerance;
+  overlap[0] = Math.max(f0, g0);
+  overlap[1] = Math.min(f1, g1);
+  return overlap[1] - overlap[0] > tolerance;
+}
+
+/** The last crossing's overlap on the planes' common line, as positions along its unit direction. */
+const overlap = new Float64Array(2);
+
+/** The segment where faces f and g cross, from the overlap trianglesCross just found. */
+function segmentOf(plane: Float64Array, f: number, g: number): Crossing {
+  const nf = [plane[f * 4], plane[f * 4 + 1], plane[f * 4 + 2]],
+    ng = [plane[g * 4], plane[g * 4 + 1], plane[g * 4 + 2]];
+  const df = plane[f * 4 + 3],
+    dg = plane[g * 4 + 3];
+  const D = [nf[1] * ng[2] - nf[2] * ng[1], nf[2] * ng[0] - nf[0] * ng[2], nf[0] * ng[1] - nf[1] * ng[0]];
+  const len2 = D[0] * D[0] + D[1] * D[1] + D[2] * D[2];
+  const len = Math.sqrt(len2);
+  // A point on both planes: (df (ng x D) + dg (D x nf)) / |D|².
+  const u = [ng[1] * D[2] - ng[2] * D[1], ng[2] * D[0] - ng[0] * D[2], ng[0] * D[1] - ng[1] * D[0]];
+  const w = [D[1] * nf[2] - D[2] * nf[1], D[2] * nf[0] - D[0] * nf[2], D[0] * nf[1] - D[1] * nf[0]];
+  const origin = [0, 1, 2].map((k) => (df * u[k] + dg * w[k]) / len2);
+  const unit = D.map((v) => v / len);
+  const at = origin[0] * unit[0] + origin[1] * unit[1] + origin[2] * unit[2];
+  const point = (s: number) => [0, 1, 2].map((k) => origin[k] + (s - at) * unit[k]) as [number, number, number];
+  return { f, g, a: point(overlap[0]), b: point(overlap[1]) };
 }
 
 /**

@@ -8,11 +8,15 @@
  *
  * Units: glTF says metres. A GLB that our exporter wrote (asset.generator starts with
  * GLB_GENERATOR) stores millimetres under a 0.001 node scale, so we multiply back and report
- * 'millimeter'. Anything else is returned in its raw units as 'meter' with a note, because many
+ * 'millimeter'. Anything else is returned in its raw units as 'meter', because many
  * generators (AI models especially) write unit-less, normalised coordinates; the caller decides
- * the scale.
+ * the scale (the mesh pipeline: x1000, unless --units says otherwise, and its report says which).
+ *
+ * Axes: glTF is Y-up, so a foreign GLB is returned with upAxis 'y' and the mesh pipeline turns
+ * it to Z-up. Our own GLB holds the print's Z-up millimetres as they are (the widget turns them
+ * for three.js), so it carries no up axis.
  */
-import { WebIO, type Document, type Node, type Primitive } from '@gltf-transform/core';
+import { type Document, type ILogger, type Node, type Primitive, WebIO } from '@gltf-transform/core';
 import { EXTMeshoptCompression, KHRDracoMeshCompression } from '@gltf-transform/extensions';
 import { GLB_GENERATOR, GLB_NODE_SCALE } from '../export/glb.ts';
 import { PipelineError } from '../errors.ts';
@@ -55,8 +59,11 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
   checkTriangleCount(summary.triangles, limits, OP);
 
   let document: Document;
+  // glTF-Transform's default logger writes to the console (an unknown optional extension such as
+  // manifold-3d's EXT_mesh_manifold is a warning there): its warnings become notes of the report.
+  const notes: string[] = [];
   try {
-    const io = new WebIO();
+    const io = new WebIO().setLogger(noteLogger(notes));
     if (decodable.length > 0) {
       io.registerExtensions([
         ...(limits.decoders?.draco ? [KHRDracoMeshCompression] : []),
@@ -74,7 +81,9 @@ export async function readGlb(bytes: Uint8Array, options: Partial<ReadGlbOptions
   }
 
   try {
-    return extract(document, summary.generator, limits);
+    const imported = extract(document, summary.generator, limits);
+    imported.notes.unshift(...notes);
+    return imported;
   } catch (error) {
     // glTF-Transform's getters trust the file (found by fuzzing); whatever slips past inspectGlb is corrupt input.
     if (error instanceof PipelineError) throw error;
@@ -115,7 +124,6 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
 
   const ours = generator.startsWith(GLB_GENERATOR);
   const unitScale = ours ? 1 / GLB_NODE_SCALE : 1;
-  if (!ours) notes.push('glTF coordinates are metres by the spec; returned unscaled (many generators ignore units)');
 
   const positions = new Float32Array(vertices * 3);
   const out = new Uint32Array(triangles * 3);
@@ -156,7 +164,16 @@ function extract(document: Document, generator: string, limits: ImportLimits): I
   for (let i = 0; i < positions.length; i++) {
     if (!Number.isFinite(positions[i])) throw corrupt(OP, 'a vertex position is not finite');
   }
-  return { mesh: { positions, indices: out }, unit: ours ? 'millimeter' : 'meter', notes };
+  return { mesh: { positions, indices: out }, unit: ours ? 'millimeter' : 'meter', notes, ...(ours ? {} : { upAxis: 'y' as const }) };
+}
+
+/** A glTF-Transform logger that keeps warnings and errors (deduplicated) as report notes and prints nothing. */
+function noteLogger(notes: string[]): ILogger {
+  const keep = (text: string) => {
+    const note = `glTF reader: ${text}`;
+    if (notes.length < 20 && !notes.includes(note)) notes.push(note);
+  };
+  return { debug: () => {}, info: () => {}, warn: keep, error: keep };
 }
 
 function determinant3(m: readonly number[]): number {

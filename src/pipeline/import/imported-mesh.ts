@@ -12,5 +12,11 @@ export interface ImportedMesh {
    * 'unspecified': the format has no unit (STL, OBJ); the pipeline treats it as mm.
    */
   unit: 'millimeter' | 'meter' | 'unspecified';
+  /**
+   * The up axis the format declares: 'y' for glTF (its spec is Y-up), which the mesh pipeline
+   * turns to our Z-up; undefined when the format says nothing (STL, OBJ, PLY; 3MF is Z-up, and so
+   * is our own GLB, whose vertices are the print's).
+   */
+  upAxis?: 'y';
   notes: string[];
 }

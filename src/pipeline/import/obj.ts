@@ -3,6 +3,10 @@
  * polygons exporters write), `a/b/c` and `a//c` references use the vertex part, negative indices
  * count back from the last vertex read so far. vt/vn/mtl/groups/objects are ignored.
  *
+ * A line ending in a backslash continues on the next (the OBJ spec allows it for every statement;
+ * exporters that wrap long face lines use it): the backslash, and blanks after it, are dropped
+ * and the lines joined with a space. Errors name the statement's first line.
+ *
  * Two passes over the text: the first counts vertices and face triangles so the limits are
  * checked and the arrays allocated once at their final size; the second fills them.
  */
@@ -21,7 +25,7 @@ export function readObj(bytes: Uint8Array, options: Partial<ReadObjOptions> = {}
 
   let vertexLines = 0;
   let triangles = 0;
-  forEachLine(text, (line) => {
+  forEachStatement(text, (line) => {
     if (isKeyword(line, 'v')) vertexLines++;
     else if (isKeyword(line, 'f')) triangles += Math.max(0, words(line).length - 3);
   });
@@ -32,9 +36,7 @@ export function readObj(bytes: Uint8Array, options: Partial<ReadObjOptions> = {}
   const indices = new Uint32Array(triangles * 3);
   let vertexCount = 0;
   let triangleCount = 0;
-  let lineNumber = 0;
-  forEachLine(text, (line) => {
-    lineNumber++;
+  forEachStatement(text, (line, lineNumber) => {
     if (isKeyword(line, 'v')) {
       const parts = words(line);
       for (let k = 0; k < 3; k++) {
@@ -83,13 +85,46 @@ function words(line: string): string[] {
   return line.trim().split(/\s+/);
 }
 
-/** Calls back with each line, leading whitespace trimmed, without building an array of lines. */
-function forEachLine(text: string, visit: (line: string) => void): void {
+/**
+ * Calls back with each statement, leading whitespace trimmed, and the number of its first line,
+ * without building an array of lines. Lines ending in a backslash (blanks after it allowed) are
+ * joined with the next.
+ */
+function forEachStatement(text: string, visit: (statement: string, lineNumber: number) => void): void {
   let start = 0;
+  let lineNumber = 0;
+  let pending: string | undefined;
+  let pendingLine = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    visit(text.slice(start, end).trimStart());
+    lineNumber++;
+    const line = text.slice(start, end);
     start = end + 1;
+    const continued = continuationAt(line);
+    if (continued >= 0) {
+      if (pending === undefined) {
+        pending = line.slice(0, continued);
+        pendingLine = lineNumber;
+      } else pending += ` ${line.slice(0, continued)}`;
+      continue;
+    }
+    if (pending === undefined) visit(line.trimStart(), lineNumber);
+    else {
+      visit(`${pending} ${line}`.trimStart(), pendingLine);
+      pending = undefined;
+    }
   }
+  if (pending !== undefined) visit(pending.trimStart(), pendingLine);
+}
+
+/** Index of the backslash that ends the line (only blanks and a CR after it), or -1. */
+function continuationAt(line: string): number {
+  let i = line.length - 1;
+  while (i >= 0) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) break;
+    i--;
+  }
+  return i >= 0 && line.charCodeAt(i) === 92 ? i : -1;
 }

@@ -22,7 +22,8 @@
  * (pyramid 5 + box 6) three times: 60 + 760 + 1108 + 1252 + 3 x 32 = 3276, all apart. The
  * report's "before" counts describe that build (what a slicer would print), so 0 is right.
  *
- * Safety: the zip's declared sizes are checked against maxUncompressedBytes (for all model parts
+ * Safety: part names (the relationship's target, p:path) must name a part inside the package
+ * ("../x.model", "C:\\x.model", "file:///x" are refused: partName); the zip's declared sizes are checked against maxUncompressedBytes (for all model parts
  * together) before anything is inflated, and inflation stops at the declared size (zip.ts);
  * triangles are counted while scanning and again after expanding instances, before the output
  * is allocated; component references are followed to a fixed depth, so a cycle is an error, not
@@ -112,7 +113,7 @@ function findRootModel(bytes: Uint8Array, byName: Map<string, ZipEntry>, limits:
     scanXmlTags(relsText, (tag) => {
       if (tag.name !== 'Relationship') return;
       const attributes = xmlAttributes(tag.attributes);
-      if (attributes.get('Type')?.endsWith('/3dmodel')) target = partName(attributes.get('Target') ?? target);
+      if (attributes.get('Type')?.endsWith('/3dmodel')) target = partName(attributes.get('Target') ?? target, 'the package relationship');
     });
   }
   const entry = byName.get(target) ?? byName.get('3d/3dmodel.model');
@@ -120,9 +121,33 @@ function findRootModel(bytes: Uint8Array, byName: Map<string, ZipEntry>, limits:
   return entry;
 }
 
-/** A part name as zip entries are keyed here: no leading slash, lower case (OPC names are case-insensitive). */
-function partName(path: string): string {
-  return path.replace(/^\//, '').toLowerCase();
+/**
+ * A part name as zip entries are keyed here: no leading slash, lower case (OPC names are
+ * case-insensitive), "." segments dropped. A 3MF names its parts by paths inside the package (OPC,
+ * ECMA-376 part 2, 6.2.2: no empty, "." or ".." segments), so a name that could resolve outside
+ * the package root is refused, percent-encoded or not: a ".." segment, a backslash (Windows
+ * separators), a drive letter or URI scheme ("C:", "file:"), a network path ("//host"), control
+ * characters. Nothing here touches a file system, but the name reaches reports and any tool that
+ * unpacks the package, so it is refused rather than looked up.
+ */
+function partName(path: string, where: string): string {
+  const unsafe = () => corrupt(OP, `${where} names the part "${path.slice(0, 80)}": not a part name inside the package`);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    throw unsafe();
+  }
+  if (/[\\\u0000-\u001f]/.test(decoded) || /^[a-z][a-z0-9+.-]*:/i.test(decoded) || decoded.startsWith('//')) throw unsafe();
+  const kept: string[] = [];
+  const raw = path.replace(/^\//, '').split('/');
+  const segments = decoded.replace(/^\//, '').split('/');
+  if (raw.length !== segments.length) throw unsafe(); // an encoded "/" (%2F)
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i] === '..' || segments[i] === '') throw unsafe();
+    if (segments[i] !== '.') kept.push(raw[i]);
+  }
+  return kept.join('/').toLowerCase();
 }
 
 interface ParsedModel {
@@ -255,7 +280,7 @@ function placement(attributes: Map<string, string>, element: string, pathAttribu
   const transform = text === undefined ? IDENTITY : parseAffine(text);
   if (!transform) throw corrupt(OP, `a <${element}> has a transform that is not twelve numbers`);
   const path = attributes.get(pathAttribute);
-  return { objectId, transform, path: path === undefined ? undefined : partName(path) };
+  return { objectId, transform, path: path === undefined ? undefined : partName(path, `a <${element}>'s p:path`) };
 }
 
 /** Expands build items through components into one mesh in millimetres. */

@@ -59,6 +59,11 @@ export interface LevelSetRemeshOptions {
   simplifyFraction: number;
   /** Inside where the winding number is > 0 ('positive') or != 0 ('nonzero'); see the header. */
   fillRule: FillRule;
+  /**
+   * Rebuild only inside this box (local-remesh.ts cuts it out of the original and puts the rebuilt
+   * part in): the lattice spans the box, so a small box gets a fine lattice. Default: the model.
+   */
+  bounds?: { min: readonly number[]; max: readonly number[] };
 }
 
 export type FillRule = 'positive' | 'nonzero';
@@ -92,11 +97,11 @@ const STAGE = 'repair';
 
 export function levelSetRemesh(mesh: Mesh, wasm: ManifoldToplevel, options: Partial<LevelSetRemeshOptions> = {}): LevelSetRemeshResult {
   const o = { ...LEVEL_SET_REMESH_DEFAULTS, ...options };
-  const box = boundingBox(mesh);
+  const box = o.bounds ?? boundingBox(mesh);
   const size = [0, 1, 2].map((k) => box.max[k] - box.min[k]);
   const longest = Math.max(...size);
   if (!(longest > 0) || mesh.indices.length === 0) throw failed('the mesh has no extent to rebuild');
-  const byBudget = Math.sqrt((TRIANGLES_PER_AREA * surfaceArea(mesh)) / o.maxTriangles);
+  const byBudget = Math.sqrt((TRIANGLES_PER_AREA * surfaceArea(mesh, o.bounds)) / o.maxTriangles);
   const edgeLength = Math.max(longest / (o.resolution - 2 * MARGIN_CELLS), byBudget);
   const margin = MARGIN_CELLS * edgeLength;
   const field = new WindingField(mesh, edgeLength, o.fillRule);
@@ -149,7 +154,8 @@ export function levelSetRemesh(mesh: Mesh, wasm: ManifoldToplevel, options: Part
   }
 }
 
-function surfaceArea(mesh: Mesh): number {
+/** Surface area, of the faces whose centroid lies in `within` when given. */
+function surfaceArea(mesh: Mesh, within?: { min: readonly number[]; max: readonly number[] }): number {
   const p = mesh.positions,
     t = mesh.indices;
   let sum = 0;
@@ -157,6 +163,14 @@ function surfaceArea(mesh: Mesh): number {
     const a = t[i] * 3,
       b = t[i + 1] * 3,
       c = t[i + 2] * 3;
+    if (within) {
+      let inside = true;
+      for (let k = 0; k < 3 && inside; k++) {
+        const centroid = (p[a + k] + p[b + k] + p[c + k]) / 3;
+        inside = centroid >= within.min[k] && centroid <= within.max[k];
+      }
+      if (!inside) continue;
+    }
     const ux = p[b] - p[a],
       uy = p[b + 1] - p[a + 1],
       uz = p[b + 2] - p[a + 2];

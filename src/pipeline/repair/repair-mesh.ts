@@ -3,8 +3,9 @@
  * step per file, in the order each step's input assumptions need:
  *   exact weld -> boundary tolerance weld -> drop degenerate/duplicate faces -> split
  *   non-manifold edges -> consistent winding -> fill holes -> drop fins -> outward by nesting
- *   -> drop small parts -> final edge count -> union overlapping shells -> count self-intersections
- *   -> if any are left, rebuild the solid as a level set of its winding number.
+ *   -> drop small parts -> (fill inner shells) -> final edge count -> union overlapping shells -> count self-intersections
+ *   -> if any are left: keep them when the surface only touches itself (analyze/crossing-depth.ts), else
+ *   rebuild a box around them as a level set of the winding number (local-remesh.ts), else the whole solid.
  * A mesh that needs nothing passes through with its triangles unchanged (only welded).
  * Failures are PipelineError('repair_failed') with the reason a user can act on.
  *
@@ -22,21 +23,26 @@
  * rebuild, when it runs, 2-6 s whatever the input size (~2-4M field samples at 120 lattice cells).
  */
 import type { ManifoldToplevel } from 'manifold-3d';
+import { measureCrossingDepth } from '../analyze/crossing-depth.ts';
 import {
   countSelfIntersections,
+  listSelfIntersections,
   SELF_INTERSECTION_DEFAULTS,
   type SelfIntersectionOptions,
   type SelfIntersections,
 } from '../analyze/self-intersections.ts';
 import { PipelineError } from '../errors.ts';
 import type { Mesh } from '../mesh.ts';
+import { boundingBox, boxSize } from '../mesh.ts';
 import { appendFaces, buildEdgeTopology, directedEdgeDefects, edgeUses, flipFacesInTopology, type EdgeTopology } from './edge-topology.ts';
 import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, type DropSmallPartsOptions } from './drop-small-parts.ts';
 import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-holes.ts';
 import { levelSetRemesh, LEVEL_SET_REMESH_DEFAULTS, type LevelSetRemeshOptions } from './level-set-remesh.ts';
+import { localRemesh } from './local-remesh.ts';
 import { orientConsistently } from './orient-consistent.ts';
-import { orientOutward } from './orient-outward.ts';
+import { orientOutward, type ShellRole } from './orient-outward.ts';
 import { removeDegenerateFaces } from './remove-degenerate.ts';
+import type { ShellGeometry } from './shell-geometry.ts';
 import { splitNonManifold } from './split-non-manifold.ts';
 import { unionShells } from './union-shells.ts';
 import { weldBoundary, WELD_BOUNDARY_DEFAULTS, type WeldBoundaryOptions } from './weld-boundary.ts';
@@ -52,6 +58,18 @@ export interface RepairOptions extends WeldBoundaryOptions, FillHolesOptions, Dr
   maxSelfIntersections: SelfIntersectionOptions['maxPairs'];
   /** Options of the level-set rebuild. */
   levelSet: Partial<LevelSetRemeshOptions>;
+  /**
+   * Crossings whose ambiguous region (winding not 0 or 1) reaches no deeper than this are only the
+   * surface touching itself: the triangles are kept (analyze/crossing-depth.ts). In the input's
+   * units; undefined: 1/10,000 of the longest side (the mesh pipeline passes 0.05 mm).
+   */
+  harmlessCrossingDepth?: number;
+  /**
+   * Remove closed shells enclosed by another shell and wound inward (sealed voids), so the part
+   * prints solid: image-to-3D models serve thin hollow shells whose inner wall, once the outer is
+   * closed, would make a hollow ball. Off: such voids are kept as cavities.
+   */
+  fillInnerShells: boolean;
 }
 
 export const REPAIR_DEFAULTS: Readonly<RepairOptions> = {
@@ -63,6 +81,7 @@ export const REPAIR_DEFAULTS: Readonly<RepairOptions> = {
   resolveSelfIntersections: true,
   maxSelfIntersections: SELF_INTERSECTION_DEFAULTS.maxPairs,
   levelSet: LEVEL_SET_REMESH_DEFAULTS,
+  fillInnerShells: false,
 };
 
 export interface RepairLog {
@@ -76,6 +95,8 @@ export interface RepairLog {
   trianglesAddedByFilling: number;
   shellsInverted: number;
   cavitiesKept: number;
+  /** Sealed inner voids removed (fillInnerShells), so the part prints solid. */
+  innerShellsFilled: number;
   smallPartsRemoved: number;
   shellsUnioned: number;
   /** Pairs of faces crossing each other after the union (at least this many when selfIntersectionsCapped). */
@@ -84,12 +105,20 @@ export interface RepairLog {
   selfIntersectionsCapped: boolean;
   /** Crossing pairs fixed: all of them when the level-set rebuild left none, else 0. */
   selfIntersectionsResolved: number;
-  /** Crossing pairs in the output (0 unless the rebuild was turned off, or left some). */
+  /** Crossing pairs in the output (0 unless the rebuild was turned off, or left some; harmless ones included). */
   selfIntersectionsRemaining: number;
+  /** Crossing pairs kept because the surface only touches itself there (no region deeper than harmlessCrossingDepth). */
+  selfIntersectionsHarmless: number;
+  /** Where the crossings are: the box around their segments (the input's coordinates; the report's are mm, as `before`). */
+  selfIntersectionRegion?: { min: number[]; max: number[] };
   /** The solid was rebuilt as a level set of its winding number (triangles all new; sharp edges slightly bevelled). */
   remeshedByLevelSet: boolean;
-  /** Lattice spacing of that rebuild, mm. */
+  /** Lattice spacing of that rebuild: in the input's units from repairMesh, in the placed model's mm in the report. */
   levelSetEdgeMm?: number;
+  /** 'local': only levelSetRegion was rebuilt, the rest keeps its triangles; 'whole': the whole solid. */
+  levelSetScope?: 'local' | 'whole';
+  /** The box rebuilt locally (the input's coordinates; the report's are mm, as `before`). */
+  levelSetRegion?: { min: number[]; max: number[] };
 }
 
 const STAGE = 'repair';
@@ -132,12 +161,14 @@ export function repairMesh(
     trianglesAddedByFilling: 0,
     shellsInverted: 0,
     cavitiesKept: 0,
+    innerShellsFilled: 0,
     smallPartsRemoved: 0,
     shellsUnioned: 0,
     selfIntersectionsFound: 0,
     selfIntersectionsCapped: false,
     selfIntersectionsResolved: 0,
     selfIntersectionsRemaining: 0,
+    selfIntersectionsHarmless: 0,
     remeshedByLevelSet: false,
   };
   const exact = prepared?.welded ?? weldExact(input);
@@ -220,9 +251,16 @@ export function repairMesh(
     for (const f of shell.faces) for (let k = 0; k < 3; k++) if (boundary[mesh.indices[f * 3 + k]]) return true;
     return false;
   };
-  const kept = dropSmallParts(mesh, outward.shells, outward.roles, touchedHole, o);
+  let kept = dropSmallParts(mesh, outward.shells, outward.roles, touchedHole, o);
   log.smallPartsRemoved = kept.droppedShells;
   mesh = kept.mesh;
+  if (o.fillInnerShells && kept.roles.includes('cavity')) {
+    // Solids that sat in a void are inside the part now: the union step absorbs them.
+    const solid = keepShells(mesh, kept.shells, kept.roles, (role) => role !== 'cavity');
+    log.innerShellsFilled = kept.roles.length - solid.roles.length;
+    kept = { ...kept, ...solid };
+    mesh = solid.mesh;
+  }
   log.cavitiesKept = kept.roles.filter((r) => r === 'cavity').length;
   if (mesh.indices.length === 0 || kept.shells.every((s) => Math.abs(s.volume) === 0)) {
     throw failed('no part of the mesh encloses a volume (flat or open surfaces only)');
@@ -256,15 +294,76 @@ export function repairMesh(
   log.selfIntersectionsFound = crossing.pairs;
   log.selfIntersectionsCapped = crossing.capped;
   log.selfIntersectionsRemaining = crossing.pairs;
-  if (crossing.pairs > 0 && o.resolveSelfIntersections) {
-    const rebuilt = levelSetRemesh(mesh, wasm, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet });
-    mesh = rebuilt.mesh;
+  /** How deep the crossings' ambiguous regions reach, when they were measured and are not harmless. */
+  let reach: number | undefined;
+  if (crossing.pairs > 0 && o.resolveSelfIntersections && !crossing.capped) {
+    // Touching is not crossing: when no crossing makes a region deeper than the threshold, the
+    // triangles stay (a whole-model rebuild would bevel every edge for nothing).
+    const { crossings } = listSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections });
+    const threshold = o.harmlessCrossingDepth ?? longestSide(mesh) * 1e-4;
+    const found = measureCrossingDepth(mesh, crossings, threshold / 4);
+    log.selfIntersectionRegion = { min: found.min, max: found.max };
+    if (found.depth <= threshold) log.selfIntersectionsHarmless = crossing.pairs;
+    else reach = found.depth;
+  }
+  if (crossing.pairs > 0 && o.resolveSelfIntersections && log.selfIntersectionsHarmless === 0) {
+    // First where it crosses only (a box around the crossings, the rest keeps its triangles), then,
+    // if that cannot be done or leaves crossings, the whole solid.
+    const local =
+      log.selfIntersectionRegion && reach !== undefined
+        ? localRemesh(mesh, wasm, log.selfIntersectionRegion, reach, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet })
+        : undefined;
+    const localLeft = local ? countSelfIntersections(local.mesh, { maxPairs: o.maxSelfIntersections }).pairs : -1;
+    if (local && localLeft === 0) {
+      mesh = local.mesh;
+      log.levelSetScope = 'local';
+      log.levelSetEdgeMm = local.edgeLength;
+      log.levelSetRegion = local.box;
+      log.selfIntersectionsRemaining = 0;
+    } else {
+      const rebuilt = levelSetRemesh(mesh, wasm, { ...LEVEL_SET_REMESH_DEFAULTS, ...o.levelSet });
+      mesh = rebuilt.mesh;
+      log.levelSetScope = 'whole';
+      log.levelSetEdgeMm = rebuilt.edgeLength;
+      log.selfIntersectionsRemaining = countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections }).pairs;
+    }
     log.remeshedByLevelSet = true;
-    log.levelSetEdgeMm = rebuilt.edgeLength;
-    log.selfIntersectionsRemaining = countSelfIntersections(mesh, { maxPairs: o.maxSelfIntersections }).pairs;
     log.selfIntersectionsResolved = log.selfIntersectionsRemaining === 0 ? crossing.pairs : 0;
   }
   return { mesh, log, edgeCheckedIndices: mesh.indices === checked ? checked : undefined };
+}
+
+/** The mesh with only the shells whose role passes `keep` (positions shared; shells renumbered to the new faces). */
+function keepShells(
+  mesh: Mesh,
+  shells: ShellGeometry[],
+  roles: ShellRole[],
+  keep: (role: ShellRole) => boolean,
+): { mesh: Mesh; shells: ShellGeometry[]; roles: ShellRole[] } {
+  let total = 0;
+  for (let s = 0; s < shells.length; s++) if (keep(roles[s])) total += shells[s].faces.length;
+  const indices = new Uint32Array(total * 3);
+  const keptShells: ShellGeometry[] = [];
+  const keptRoles: ShellRole[] = [];
+  let o = 0;
+  for (let s = 0; s < shells.length; s++) {
+    if (!keep(roles[s])) continue;
+    const faces = new Uint32Array(shells[s].faces.length);
+    for (let i = 0; i < faces.length; i++) {
+      const f = shells[s].faces[i];
+      faces[i] = o / 3;
+      indices[o++] = mesh.indices[f * 3];
+      indices[o++] = mesh.indices[f * 3 + 1];
+      indices[o++] = mesh.indices[f * 3 + 2];
+    }
+    keptShells.push({ ...shells[s], faces });
+    keptRoles.push(roles[s]);
+  }
+  return { mesh: { positions: mesh.positions, indices }, shells: keptShells, roles: keptRoles };
+}
+
+function longestSide(mesh: Mesh): number {
+  return Math.max(...boxSize(boundingBox(mesh)));
 }
 
 function boundaryVertices(mesh: Mesh, topology: EdgeTopology): { flags: Uint8Array; openHalves: number } {

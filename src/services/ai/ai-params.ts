@@ -19,6 +19,11 @@ export interface AiJobParams {
   sizeMm: number;
   sizeAxis: (typeof AI_SIZE_AXES)[number];
   texture: boolean;
+  /**
+   * Keep sealed voids inside the result. Off (default): generators serve thin hollow shells, and
+   * the repair fills what they enclose so a ball prints as a ball, not a hollow sphere.
+   */
+  keepInnerShells: boolean;
   /** ai-text: what the model should not look like. */
   negativePrompt?: string;
   /** ai-image: extra views (upload ids): left, back, right for Tripo's multiview; any angle for Meshy. */
@@ -32,6 +37,7 @@ export const AI_JOB_DEFAULTS: Omit<AiJobParams, 'mode'> = {
   sizeMm: 80,
   sizeAxis: 'longest',
   texture: false,
+  keepInnerShells: false,
   formats: ['stl', '3mf', 'glb'],
   previews: true,
 };
@@ -63,6 +69,7 @@ export function resolveAiParams(input: Record<string, unknown>): AiJobParams {
         else out.sizeAxis = value as AiJobParams['sizeAxis'];
         break;
       case 'texture':
+      case 'keepInnerShells':
       case 'previews':
         if (typeof value !== 'boolean') problems.push(`${key} must be a boolean`);
         else out[key] = value;
@@ -95,11 +102,12 @@ export function resolveAiParams(input: Record<string, unknown>): AiJobParams {
   return out;
 }
 
-/** The repair run on the provider's GLB: metres and Y-up as glTF says, scaled to the asked size. */
+/** The repair run on the provider's GLB: metres and Y-up as glTF says, scaled to the asked size, sealed voids filled unless kept. */
 export function repairParamsFor(params: AiJobParams): MeshJobParams {
   return resolveMeshParams({
     mode: 'repair',
     upAxis: 'y',
+    fillInnerShells: !params.keepInnerShells,
     ...(params.sizeAxis === 'height' ? { targetHeightMm: params.sizeMm } : { targetSizeMm: params.sizeMm }),
     formats: params.formats,
     previews: params.previews,
