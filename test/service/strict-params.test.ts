@@ -97,6 +97,15 @@ describe('prototype keys', () => {
     expect((await errorOf(res)).code).toBe('invalid_request');
   });
 
+  it('are refused as form fields too', async () => {
+    const res = await post('/api/auth/sign-in/email', 'email=a%40example.com&password=x&__proto__=1', {
+      cookie: '',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).code).toBe('invalid_request');
+  });
+
   it('the resolvers refuse a params object whose prototype is not a plain object', () => {
     const sneaky = Object.create({ maxTriangles: 100 }) as Record<string, unknown>;
     expect(() => resolveImageParams(sneaky)).toThrow(expect.objectContaining({ code: 'invalid_parameters' }));
