@@ -46,7 +46,12 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     '*',
     limitBody((method, path) => bodyLimitFor(method, path, services.config.maxUploadBytes)),
   );
-  app.use('*', refusePrototypeKeys(new Set([CREEM_WEBHOOK_PATH])));
+  app.use(
+    '*',
+    refusePrototypeKeys(
+      (method, path) => path !== CREEM_WEBHOOK_PATH && !bodyLimitFor(method, path, services.config.maxUploadBytes).streamed,
+    ),
+  );
 
   const clientIp = (c: Context<AppEnv>): string => {
     if (services.config.trustProxy) {

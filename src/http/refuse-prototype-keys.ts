@@ -19,11 +19,15 @@ const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-/** `except`: paths whose body is not ours to judge (the Creem webhook: signed by Creem, parsed by its own schema). */
-export function refusePrototypeKeys(except: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+/**
+ * `judges(method, path)`: whether this route's body is ours to judge. Not file bodies (an upload
+ * is stored as sent, whatever its Content-Type says, and is not read whole here) nor the Creem
+ * webhook (signed by Creem, parsed by its own schema).
+ */
+export function refusePrototypeKeys(judges: (method: string, path: string) => boolean): MiddlewareHandler<AppEnv> {
   return async function refusePrototypeKeysMiddleware(c, next) {
     const type = c.req.header('content-type') ?? '';
-    if (!c.req.raw.body || except.has(c.req.path) || !(JSON_TYPE.test(type) || FORM_TYPE.test(type))) return next();
+    if (!c.req.raw.body || !(JSON_TYPE.test(type) || FORM_TYPE.test(type)) || !judges(c.req.method, c.req.path)) return next();
     const text = await c.req.raw.clone().text();
     let parsed: unknown;
     try {
