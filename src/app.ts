@@ -41,16 +41,13 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
-  // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit.
+  // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit,
+  // and bodies read whole are checked for prototype keys (file bodies and Creem's signed events are not).
+  const limitFor = (method: string, path: string) => bodyLimitFor(method, path, services.config.maxUploadBytes);
+  app.use('*', limitBody(limitFor));
   app.use(
     '*',
-    limitBody((method, path) => bodyLimitFor(method, path, services.config.maxUploadBytes)),
-  );
-  app.use(
-    '*',
-    refusePrototypeKeys(
-      (method, path) => path !== CREEM_WEBHOOK_PATH && !bodyLimitFor(method, path, services.config.maxUploadBytes).streamed,
-    ),
+    refusePrototypeKeys((method, path) => path !== CREEM_WEBHOOK_PATH && !limitFor(method, path).streamed),
   );
 
   const clientIp = (c: Context<AppEnv>): string => {
