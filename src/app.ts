@@ -49,12 +49,14 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     '*',
     requireSameOrigin({ origins: [services.config.baseUrl, ...services.config.trustedOrigins], trustProxy: services.config.trustProxy }),
   );
-  // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit.
+  // Before anything reads a body (better-auth, the webhook, JSON validation): every route has a limit,
+  // and bodies read whole are checked for prototype keys (file bodies and Creem's signed events are not).
+  const limitFor = (method: string, path: string) => bodyLimitFor(method, path, services.config.maxUploadBytes);
+  app.use('*', limitBody(limitFor));
   app.use(
     '*',
-    limitBody((method, path) => bodyLimitFor(method, path, services.config.maxUploadBytes)),
+    refusePrototypeKeys((method, path) => path !== CREEM_WEBHOOK_PATH && !limitFor(method, path).streamed),
   );
-  app.use('*', refusePrototypeKeys(new Set([CREEM_WEBHOOK_PATH])));
 
   const clientIp = (c: Context<AppEnv>): string => {
     if (services.config.trustProxy) {

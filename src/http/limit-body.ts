@@ -6,8 +6,8 @@
  * passed on as a counted stream that errors the moment it passes its limit.
  *
  * Why read small bodies here rather than wrap them: the readers behind this turn a stream error
- * into their own answer (Hono's JSON validator says 400 "malformed JSON", better-auth a 500), so
- * only a body already read whole gives every route the same 413. The sender's remaining bytes are
+ * into answers of their own (Hono's JSON validator catches it and says 400 "Malformed JSON";
+ * better-auth has its own ways), so only a body already read whole gives every route the same 413. The sender's remaining bytes are
  * not ours to read: @hono/node-server drains a little of them after the answer, then closes.
  */
 import type { MiddlewareHandler } from 'hono';

@@ -1,6 +1,7 @@
 /**
- * Refuses a JSON body that uses `__proto__`, `constructor` or `prototype` as a key anywhere in it,
- * with 400 invalid_request, before any route or better-auth reads it.
+ * Refuses a JSON body that uses `__proto__`, `constructor` or `prototype` as a key anywhere in it
+ * (or a form-encoded one that names a field so), with 400 invalid_request, before any route or
+ * better-auth reads it.
  *
  * Why a middleware and not the schemas: JSON.parse makes `"__proto__"` an own property, and the
  * first copy of it (zod's record, an object spread) turns it back into a prototype, so the key
@@ -16,14 +17,22 @@ import type { AppEnv } from './env.ts';
 
 const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
-/** `except`: paths whose body is not ours to judge (the Creem webhook: signed by Creem, parsed by its own schema). */
-export function refusePrototypeKeys(except: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+/**
+ * `judges(method, path)`: whether this route's body is ours to judge. Not file bodies (an upload
+ * is stored as sent, whatever its Content-Type says, and is not read whole here) nor the Creem
+ * webhook (signed by Creem, parsed by its own schema).
+ */
+export function refusePrototypeKeys(judges: (method: string, path: string) => boolean): MiddlewareHandler<AppEnv> {
   return async function refusePrototypeKeysMiddleware(c, next) {
-    if (!c.req.raw.body || except.has(c.req.path) || !JSON_TYPE.test(c.req.header('content-type') ?? '')) return next();
+    const type = c.req.header('content-type') ?? '';
+    if (!c.req.raw.body || !(JSON_TYPE.test(type) || FORM_TYPE.test(type)) || !judges(c.req.method, c.req.path)) return next();
+    const text = await c.req.raw.clone().text();
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await c.req.raw.clone().text());
+      // A form's fields become an object's keys too (better-auth reads forms with Object.fromEntries).
+      parsed = JSON_TYPE.test(type) ? JSON.parse(text) : Object.fromEntries(new URLSearchParams(text));
     } catch {
       return next();
     }

@@ -97,6 +97,23 @@ describe('prototype keys', () => {
     expect((await errorOf(res)).code).toBe('invalid_request');
   });
 
+  it('are refused as form fields too', async () => {
+    const res = await post('/api/auth/sign-in/email', 'email=a%40example.com&password=x&__proto__=1', {
+      cookie: '',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).code).toBe('invalid_request');
+  });
+
+  it('file bodies are not judged: a signed PUT of JSON-typed bytes is stored as sent', async () => {
+    const content = '{"__proto__":{"not":"a parameter"}}';
+    const start = await post('/api/v1/uploads/url', JSON.stringify({ filename: 'data.json', byteSize: content.length }));
+    const { uploadUrl } = (await start.json()) as { uploadUrl: string };
+    const put = await app.request(uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: content });
+    expect(put.status).toBe(204);
+  });
+
   it('the resolvers refuse a params object whose prototype is not a plain object', () => {
     const sneaky = Object.create({ maxTriangles: 100 }) as Record<string, unknown>;
     expect(() => resolveImageParams(sneaky)).toThrow(expect.objectContaining({ code: 'invalid_parameters' }));
