@@ -12,12 +12,20 @@ import { bindings } from './env.ts';
 
 const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
 
+/**
+ * The last migration D1 can run as written. 1796168400000-ForeignKeys rebuilds tables with
+ * SQLite-only tools (PRAGMA foreign_keys toggling inside a transaction, pragma_foreign_key_list,
+ * which D1 refuses): on D1 the schema will come from wrangler migration files generated from the
+ * final schema instead (issue 12), so this suite stops before it.
+ */
+const LAST_PORTABLE_MIGRATION = '1795290000000-FairShare';
+
 beforeAll(async () => {
-  await migrateToLatest(db);
+  await migrateToLatest(db, { upTo: LAST_PORTABLE_MIGRATION });
 });
 
 describe('D1 dialect', () => {
-  it('runs every migration on D1', async () => {
+  it('runs the portable migrations on D1', async () => {
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
     const names = tables.rows.map((r) => r.name);
     for (const t of ['jobs', 'uploads', 'credit_entries', 'artifacts']) expect(names).toContain(t);
