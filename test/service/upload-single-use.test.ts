@@ -65,6 +65,16 @@ function slowPut(url: string) {
   return { response, inFlight: Promise.race([reading, response.then(() => undefined)]), finish: release };
 }
 
+/** Waits for the in-flight PUT to have claimed its upload (body reading can start before the claim). */
+async function claimed(uploadId: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const row = await infra.services.db.selectFrom('uploads').select('put_state').where('id', '=', uploadId).executeTakeFirst();
+    if (row?.put_state === 'receiving') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`upload ${uploadId} was never claimed by its PUT`);
+}
+
 async function storedFile(uploadId: string) {
   const row = await infra.services.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirstOrThrow();
   const bytes = new Uint8Array(await readFile(join(infra.dataDir, 'files', row.storage_key)));
@@ -99,6 +109,7 @@ describe('signed upload URLs are single use', () => {
     const { uploadId, uploadUrl } = await signedUrl(alice.cookie, first.length);
     const streaming = slowPut(uploadUrl);
     await streaming.inFlight;
+    await claimed(uploadId);
 
     const second = await put(uploadUrl, other);
     expect(second.status).toBe(409);
