@@ -22,6 +22,7 @@ import type { Mesh } from '../mesh.ts';
 import { boundingBox } from '../mesh.ts';
 import { WindingField } from '../repair/level-set-remesh.ts';
 import type { Crossing } from './self-intersections.ts';
+import { faceNormal } from './thin-wall.ts';
 import { buildBvh, castRay } from './triangle-bvh.ts';
 
 export interface CrossingDepth {
@@ -49,8 +50,8 @@ export function measureCrossingDepth(mesh: Mesh, crossings: readonly Crossing[],
   let bvh: ReturnType<typeof buildBvh> | undefined;
   let depth = 0;
   for (const c of crossings) {
-    const nf = normalOf(mesh, c.f),
-      ng = normalOf(mesh, c.g);
+    const nf = faceNormal(mesh.positions, mesh.indices, c.f),
+      ng = faceNormal(mesh.positions, mesh.indices, c.g);
     if (!nf || !ng) continue;
     for (const at of [0.25, 0.5, 0.75]) {
       const s = [0, 1, 2].map((k) => c.a[k] + (c.b[k] - c.a[k]) * at);
@@ -70,21 +71,4 @@ export function measureCrossingDepth(mesh: Mesh, crossings: readonly Crossing[],
     }
   }
   return { depth, min, max };
-}
-
-function normalOf(mesh: Mesh, f: number): [number, number, number] | undefined {
-  const p = mesh.positions,
-    t = mesh.indices;
-  const a = t[f * 3] * 3,
-    b = t[f * 3 + 1] * 3,
-    c = t[f * 3 + 2] * 3;
-  const ux = p[b] - p[a],
-    uy = p[b + 1] - p[a + 1],
-    uz = p[b + 2] - p[a + 2];
-  const vx = p[c] - p[a],
-    vy = p[c + 1] - p[a + 1],
-    vz = p[c + 2] - p[a + 2];
-  const n = [uy * vz - uz * vy, uz * vx - ux * vz, ux * vy - uy * vx];
-  const len = Math.hypot(n[0], n[1], n[2]);
-  return len > 0 ? [n[0] / len, n[1] / len, n[2] / len] : undefined;
 }
