@@ -10,8 +10,8 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { ServiceError } from '../../domain/errors.ts';
 import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
+import { assertStorageKey } from '../../domain/storage.ts';
 
-const KEY = /^[A-Za-z0-9_.\-/]+$/;
 const FILE_MODE = 0o600;
 const FOLDER_MODE = 0o700;
 
@@ -20,7 +20,7 @@ export function createLocalDiskStorage(root: string): BlobStorage {
   // The root too (it may be made by the first put); an existing one keeps its mode (the server sets it).
   mkdirSync(base, { recursive: true, mode: FOLDER_MODE });
   const pathOf = (key: string) => {
-    if (!KEY.test(key) || key.includes('..') || key.startsWith('/')) throw new Error(`storage: bad key ${key}`);
+    assertStorageKey(key);
     const full = resolve(join(base, key));
     if (!full.startsWith(base + sep)) throw new Error(`storage: key escapes the root: ${key}`);
     return full;
