@@ -10,6 +10,7 @@ import type { Auth } from './auth.ts';
 import type { AppConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
+import type { AtomicBatch } from './repositories/atomic-batch.ts';
 import type { ImageCodec } from './pipeline/image.ts';
 import { MeshoptEncoder } from 'meshoptimizer';
 import { artifactsRepository } from './repositories/artifacts.ts';
@@ -52,6 +53,8 @@ import type { UploadsService } from './services/uploads.ts';
 export interface Infrastructure {
   config: AppConfig;
   db: Kysely<Database>;
+  /** Multi-row changes, all or nothing (better-sqlite3 transaction on Node, D1 batch on Workers). */
+  batch: AtomicBatch;
   storage: BlobStorage;
   secret: string;
   logger: Logger;
@@ -65,6 +68,7 @@ export interface Infrastructure {
 export interface Services {
   config: AppConfig;
   db: Kysely<Database>;
+  batch: AtomicBatch;
   storage: BlobStorage;
   logger: Logger;
   clock: () => number;
@@ -86,8 +90,8 @@ export interface Services {
 }
 
 export function composeServices(infra: Infrastructure): Services {
-  const { config, db, clock, logger } = infra;
-  const credits = createCreditsService(db, { signupGrant: config.signupGrantCredits, clock });
+  const { config, db, batch, clock, logger } = infra;
+  const credits = createCreditsService(db, batch, { signupGrant: config.signupGrantCredits, clock });
   const audit = createAuditLog(db, logger, clock);
   const auth = createAuth(config, db, infra.secret, {
     async onUserCreated(user) {
@@ -100,14 +104,14 @@ export function composeServices(infra: Infrastructure): Services {
   });
   const signer = createUrlSigner(infra.secret, clock);
   const retention = createRetentionService({
-    repo: retentionRepository(db),
+    repo: retentionRepository(db, batch),
     billingAccount: (userId) => billingRepository(db).account(db, userId),
     storage: infra.storage,
     days: { free: config.retentionDaysFree, plan: config.retentionDaysPlan },
     clock,
     logger,
   });
-  const billing = createBillingService(db, billingRepository(db), {
+  const billing = createBillingService(db, batch, billingRepository(db), {
     gateway: config.creemApiKey ? createCreemGateway({ apiKey: config.creemApiKey, serverUrl: config.creemApiUrl }) : undefined,
     catalog: parseCatalog(config.creemProducts),
     webhookSecret: config.creemWebhookSecret,
@@ -120,6 +124,7 @@ export function composeServices(infra: Infrastructure): Services {
   return {
     config,
     db,
+    batch,
     storage: infra.storage,
     logger,
     clock,
@@ -156,7 +161,7 @@ export function composeServices(infra: Infrastructure): Services {
     retention,
     artifacts: artifactsServiceOn(db, infra.storage, signer, config.signedUrlTtlSeconds),
     privacy: createPrivacyService({
-      repo: accountDataRepository(db),
+      repo: accountDataRepository(db, batch),
       storage: infra.storage,
       verifyPassword: async (hash, password) => (await auth.$context).password.verify({ hash, password }),
       secret: infra.secret,

@@ -54,13 +54,14 @@ export async function startServer(
   await chmod(join(dataDir, 'files'), 0o700);
   const logger = createJsonLogger(config.logLevel, (line) => process.stdout.write(`${line}\n`));
   const secret = await loadOrCreateSecret(dataDir, config.authSecret);
-  const { db, sqlite } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const { db, sqlite, batch } = openSqlite(join(dataDir, 'image-to-stl.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const storage = createLocalDiskStorage(join(dataDir, 'files'));
   // Uploaded meshes are counted on a thread of their own: a 3MF that inflates to 384 MB must not hold the event loop.
   const meshInspector = createMeshInspector();
   const services = composeServices({
     config,
     db,
+    batch,
     storage,
     secret,
     logger,

@@ -104,6 +104,12 @@ export interface CreditBalancesTable {
   updated_at: number;
 }
 
+/** One row (id 1): how many Creem events have been applied; guards webhook batches (migration AtomicLedger). */
+export interface BillingSequenceTable {
+  id: number;
+  applied: number;
+}
+
 export interface ApiKeysTable {
   id: string;
   user_id: string;
@@ -178,6 +184,7 @@ export interface Database {
   shares: SharesTable;
   credit_entries: CreditEntriesTable;
   credit_balances: CreditBalancesTable;
+  billing_sequence: BillingSequenceTable;
 }
 
 export type Upload = Selectable<UploadsTable>;

@@ -37,13 +37,13 @@ export function createJobsRuntime(
   executor: JobExecutor,
   options: { pollMs?: number; heartbeatMs?: number; fetch?: typeof fetch } = {},
 ): JobsRuntime {
-  const { db, clock, logger, storage, credits, config } = services;
+  const { db, batch, clock, logger, storage, credits, config } = services;
   const jobs = jobsRepository(db);
   const uploads = uploadsRepository(db);
   const artifacts = artifactsRepository(db);
   const events = jobEventsRepository(db);
   const bus = createJobEventBus();
-  const lifecycle = createJobLifecycle({ db, jobs, events, artifacts, credits, bus, clock });
+  const lifecycle = createJobLifecycle({ db, batch, jobs, events, artifacts, credits, bus, clock });
   // AI modes: a remote stage on the main thread in front of the pool (src/jobs/ai-executor.ts).
   const aiStage = createAiStage(config, { jobs, logger, fetch: options.fetch });
   const aiModes = availableAiModes(config.ai);

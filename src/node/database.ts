@@ -4,10 +4,14 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { AtomicBatch } from '../repositories/atomic-batch.ts';
+import { sqliteBatch } from '../repositories/sqlite/sqlite-batch.ts';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
   sqlite: Sqlite.Database;
+  /** Multi-row changes: one transaction of prepared statements on the same handle (no interactive transactions). */
+  batch: AtomicBatch;
 }
 
 /**
@@ -34,8 +38,9 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('foreign_keys = ON');
   // Wait for a competing writer instead of failing at once ("database is locked"); past it the API answers 503.
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, STATEMENT_CACHE_SIZE) }) });
-  return { db, sqlite };
+  const cached = withStatementCache(sqlite, STATEMENT_CACHE_SIZE);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  return { db, sqlite, batch: sqliteBatch(sqlite, (text) => cached.prepare(text)) };
 }
 
 /**

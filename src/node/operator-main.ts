@@ -13,10 +13,10 @@ try {
   process.stderr.write(`${OPERATOR_USAGE}\n`);
   process.exit(2);
 }
-const { db, sqlite } = openSqlite(join(resolve(config.dataDir), 'image-to-stl.db'));
+const { db, sqlite, batch } = openSqlite(join(resolve(config.dataDir), 'image-to-stl.db'));
 try {
   const result = await runOperatorCommand(
-    { db, clock: Date.now, logger: createJsonLogger('info', (l) => process.stderr.write(`${l}\n`)) },
+    { db, batch, clock: Date.now, logger: createJsonLogger('info', (l) => process.stderr.write(`${l}\n`)) },
     command,
   );
   process.stdout.write(`${result.message}\n`);

@@ -1,12 +1,14 @@
 /**
  * Everything one user owns, across our tables and better-auth's: paged reads for the export, and
- * the deletion as one transaction (rows deleted; the payment records billing law requires kept
+ * the deletion as one atomic batch (rows deleted; the payment records billing law requires kept
  * under a pseudonym). Tables another feature may not have created yet (shares, audit_events) are
  * looked up in sqlite_master first and skipped when absent.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } from '../db/schema.ts';
+import type { AtomicBatch } from './atomic-batch.ts';
+import { changedBy } from './atomic-batch.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 /** better-auth's tables are not in our schema type. */
@@ -36,7 +38,7 @@ export interface CreemEventRow {
   payload: string;
 }
 
-/** What the deletion writes, decided by the service before the transaction. */
+/** What the deletion writes, decided by the service before the batch. */
 export interface DeletionPlan {
   userId: string;
   email: string;
@@ -68,7 +70,7 @@ const after = <T extends { created_at: number; id: string }>(page: T[]) => {
   return last ? { createdAt: last.created_at, id: last.id } : undefined;
 };
 
-export function accountDataRepository(db: Kysely<Database>) {
+export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) {
   const loose = db as unknown as Loose;
 
   async function hasTable(trx: Db, name: string): Promise<boolean> {
@@ -256,45 +258,49 @@ export function accountDataRepository(db: Kysely<Database>) {
       }
     },
 
-    /** One transaction: afterwards no row holds the user's id or email (see DeletionPlan for what is rewritten). */
+    /** One atomic batch: afterwards no row holds the user's id or email (see DeletionPlan for what is rewritten). */
     async deleteAccount(plan: DeletionPlan): Promise<DeletionCounts> {
       const { userId, pseudonym } = plan;
-      return db.transaction().execute(async (trx) => {
-        const t = trx as unknown as Loose;
-        const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint } | undefined) =>
-          Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
-        const jobIds = trx.selectFrom('jobs').select('id').where('user_id', '=', userId);
-        let shares = 0;
-        if (await hasTable(trx, 'shares')) {
-          shares = n(
-            await t
-              .deleteFrom('shares')
-              // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-              .where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
-              .executeTakeFirst(),
-          );
-        }
-        const jobEvents = n(await trx.deleteFrom('job_events').where('job_id', 'in', jobIds).executeTakeFirst());
-        const artifacts = n(await trx.deleteFrom('artifacts').where('job_id', 'in', jobIds).executeTakeFirst());
-        const jobs = n(await trx.deleteFrom('jobs').where('user_id', '=', userId).executeTakeFirst());
-        const uploads = n(await trx.deleteFrom('uploads').where('user_id', '=', userId).executeTakeFirst());
-        const apiKeys = n(await trx.deleteFrom('api_keys').where('user_id', '=', userId).executeTakeFirst());
-
-        const kept = [...plan.keptReasons];
-        const creditEntriesDeleted = n(
-          await trx
-            .deleteFrom('credit_entries')
-            .where('user_id', '=', userId)
-            .$if(kept.length > 0, (q) => q.where('reason', 'not in', kept))
-            .executeTakeFirst(),
+      const [withShares, withAudit] = [await hasTable(db, 'shares'), await hasTable(db, 'audit_events')];
+      const jobIds = db.selectFrom('jobs').select('id').where('user_id', '=', userId);
+      const kept = [...plan.keptReasons];
+      const c = plan.closingEntry;
+      // Each count is the changes of one named statement; the rest are written for their effect.
+      const counted: Partial<Record<keyof DeletionCounts, CompiledQuery>> = {};
+      const statements: CompiledQuery[] = [];
+      const add = (query: CompiledQuery, count?: keyof DeletionCounts) => {
+        if (count) counted[count] = query;
+        statements.push(query);
+      };
+      if (withShares)
+        add(
+          loose
+            .deleteFrom('shares')
+            // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
+            .where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
+            .compile(),
+          'shares',
         );
-        const creditEntriesKept =
-          kept.length === 0
-            ? 0
-            : n(await trx.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).executeTakeFirst());
-        if (plan.closingEntry) {
-          const c = plan.closingEntry;
-          await trx
+      add(db.deleteFrom('job_events').where('job_id', 'in', jobIds).compile(), 'jobEvents');
+      add(db.deleteFrom('artifacts').where('job_id', 'in', jobIds).compile(), 'artifacts');
+      add(db.deleteFrom('jobs').where('user_id', '=', userId).compile(), 'jobs');
+      add(db.deleteFrom('uploads').where('user_id', '=', userId).compile(), 'uploads');
+      add(db.deleteFrom('api_keys').where('user_id', '=', userId).compile(), 'apiKeys');
+      // The balance triggers follow: deleted entries leave the user's balance, kept ones move to the
+      // pseudonym, and the closing entry brings the pseudonym's to zero.
+      add(
+        db
+          .deleteFrom('credit_entries')
+          .where('user_id', '=', userId)
+          .$if(kept.length > 0, (q) => q.where('reason', 'not in', kept))
+          .compile(),
+        'creditEntriesDeleted',
+      );
+      if (kept.length > 0)
+        add(db.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).compile(), 'creditEntriesKept');
+      if (c)
+        add(
+          db
             .insertInto('credit_entries')
             .values({
               id: c.id,
@@ -306,29 +312,22 @@ export function accountDataRepository(db: Kysely<Database>) {
               created_at: c.createdAt,
             })
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
-            .execute();
-        }
-        await trx.deleteFrom('credit_balances').where('user_id', '=', userId).execute();
-        await trx.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).execute();
-        for (const e of plan.creemEvents)
-          await trx.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).execute();
-
-        let auditEventsPseudonymised = 0;
-        if (await hasTable(trx, 'audit_events')) {
-          // Security history stays (who did what, when) but no longer points at a person.
-          auditEventsPseudonymised = n(
-            await t
-              .updateTable('audit_events')
-              .set({ user_id: pseudonym, ip: null, details: '{}' })
-              .where('user_id', '=', userId)
-              .executeTakeFirst(),
-          );
-        }
-
-        const sessions = n(await t.deleteFrom('session').where('userId', '=', userId).executeTakeFirst());
-        const accounts = n(await t.deleteFrom('account').where('userId', '=', userId).executeTakeFirst());
-        // Pending e-mail verifications and password resets name the user by e-mail or id.
-        await t
+            .compile(),
+        );
+      add(db.deleteFrom('credit_balances').where('user_id', 'in', [userId, pseudonym]).where('balance', '=', 0).compile());
+      add(db.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).compile());
+      for (const e of plan.creemEvents) add(db.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).compile());
+      // Security history stays (who did what, when) but no longer points at a person.
+      if (withAudit)
+        add(
+          loose.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).compile(),
+          'auditEventsPseudonymised',
+        );
+      add(loose.deleteFrom('session').where('userId', '=', userId).compile(), 'sessions');
+      add(loose.deleteFrom('account').where('userId', '=', userId).compile(), 'accounts');
+      // Pending e-mail verifications and password resets name the user by e-mail or id.
+      add(
+        loose
           .deleteFrom('verification')
           // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
           .where((eb: any) =>
@@ -339,22 +338,27 @@ export function accountDataRepository(db: Kysely<Database>) {
               sql`instr(identifier, ${userId}) > 0`,
             ]),
           )
-          .execute();
-        await t.deleteFrom('user').where('id', '=', userId).execute();
-        return {
-          jobs,
-          jobEvents,
-          artifacts,
-          uploads,
-          apiKeys,
-          shares,
-          creditEntriesDeleted,
-          creditEntriesKept,
-          sessions,
-          accounts,
-          auditEventsPseudonymised,
-        };
-      });
+          .compile(),
+      );
+      add(loose.deleteFrom('user').where('id', '=', userId).compile());
+      const results = await batch.run(statements);
+      const n = (name: keyof DeletionCounts) => {
+        const query = counted[name];
+        return query ? changedBy(results, statements.indexOf(query)) : 0;
+      };
+      return {
+        jobs: n('jobs'),
+        jobEvents: n('jobEvents'),
+        artifacts: n('artifacts'),
+        uploads: n('uploads'),
+        apiKeys: n('apiKeys'),
+        shares: n('shares'),
+        creditEntriesDeleted: n('creditEntriesDeleted'),
+        creditEntriesKept: n('creditEntriesKept'),
+        sessions: n('sessions'),
+        accounts: n('accounts'),
+        auditEventsPseudonymised: n('auditEventsPseudonymised'),
+      };
     },
   };
 }

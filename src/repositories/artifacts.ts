@@ -1,5 +1,6 @@
 /** Files a finished job produced (their bytes live in storage under storageKeys.artifact). */
-import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { Artifact, Database } from '../db/schema.ts';
 
 export function artifactsRepository(db: Kysely<Database>) {
@@ -12,6 +13,14 @@ export function artifactsRepository(db: Kysely<Database>) {
             .values(rows)
             .onConflict((oc) => oc.columns(['job_id', 'name']).doNothing())
             .execute(),
+    /** One row per statement, each written only where `when` holds (a batch with the job's move). */
+    insertQueries: (rows: Artifact[], when: RawBuilder<unknown>): CompiledQuery[] =>
+      rows.map(
+        (r) => sql`INSERT INTO artifacts (job_id, name, content_type, byte_size, etag, storage_key, created_at)
+          SELECT ${r.job_id}, ${r.name}, ${r.content_type}, ${r.byte_size}, ${r.etag}, ${r.storage_key}, ${r.created_at}
+          WHERE ${when}
+          ON CONFLICT (job_id, name) DO NOTHING`.compile(db),
+      ),
     forJob: (jobId: string): Promise<Artifact[]> =>
       db.selectFrom('artifacts').selectAll().where('job_id', '=', jobId).orderBy('name').execute(),
     find: (jobId: string, name: string): Promise<Artifact | undefined> =>

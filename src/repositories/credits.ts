@@ -1,11 +1,17 @@
 /**
- * The credit ledger: append-only entries with a unique idempotency key, and a balance row kept in
- * the same transaction by a conditional update, so the balance can never go below zero and the
- * same movement can never be applied twice (a replayed key is a no-op).
+ * The credit ledger: append-only entries with a unique idempotency key. The balance row follows
+ * the entries by trigger (migration AtomicLedger), so it always equals their sum. A movement is one
+ * conditional INSERT: it applies unless its key was used (a replay is a no-op) or it would take the
+ * balance below zero, decided inside the statement, so concurrent holds can never overdraw. It can
+ * join a larger batch (a job's hold with its row, a refund with the job's move) through
+ * `movementQuery`.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { CreditEntry, Database } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
+import type { AtomicBatch } from './atomic-batch.ts';
+import { rowsOf } from './atomic-batch.ts';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -22,38 +28,42 @@ export type MovementOutcome =
   | { applied: false; why: 'duplicate'; balance: number }
   | { applied: false; why: 'insufficient'; balance: number };
 
-/** Must run inside a transaction (`trx`): the entry and the balance change commit together. */
-export async function applyMovement(trx: Transaction<Database>, m: LedgerMovement, now: number): Promise<MovementOutcome> {
-  const existing = await trx.selectFrom('credit_entries').select('id').where('idempotency_key', '=', m.idempotencyKey).executeTakeFirst();
-  if (existing) return { applied: false, why: 'duplicate', balance: await balanceOf(trx, m.userId) };
+/** The user's balance as an SQL expression (0 without a row), read where the statement runs. */
+export const balanceExpression = (userId: string): RawBuilder<number> =>
+  sql<number>`coalesce((SELECT b.balance FROM credit_balances b WHERE b.user_id = ${userId}), 0)`;
 
-  await trx
-    .insertInto('credit_balances')
-    .values({ user_id: m.userId, balance: 0, updated_at: now })
-    .onConflict((oc) => oc.column('user_id').doNothing())
-    .execute();
-  const updated = await trx
-    .updateTable('credit_balances')
-    .set((eb) => ({ balance: eb('balance', '+', m.amount), updated_at: now }))
-    .where('user_id', '=', m.userId)
-    .where((eb) => eb(eb('balance', '+', m.amount), '>=', 0))
-    .returning('balance')
-    .executeTakeFirst();
-  if (!updated) return { applied: false, why: 'insufficient', balance: await balanceOf(trx, m.userId) };
+/**
+ * The movement as one statement, returning its entry's id when it applied. `amount` may be an SQL
+ * expression (a take-back capped by the balance); `when` adds a condition (e.g. the job row this
+ * batch inserted exists). An amount of 0 never applies.
+ */
+export function movementQuery(
+  db: Kysely<Database>,
+  m: Omit<LedgerMovement, 'amount'> & { amount: number | RawBuilder<number> },
+  now: number,
+  options: { id?: string; when?: RawBuilder<unknown> } = {},
+): CompiledQuery {
+  const amount = typeof m.amount === 'number' ? sql<number>`${m.amount}` : m.amount;
+  const when = options.when ?? sql`1`;
+  return sql`
+    INSERT INTO credit_entries (id, user_id, amount, reason, reference, idempotency_key, created_at)
+    SELECT ${options.id ?? newId('cre')}, ${m.userId}, ${amount}, ${m.reason}, ${m.reference ?? null}, ${m.idempotencyKey}, ${now}
+    WHERE ${amount} <> 0 AND ${balanceExpression(m.userId)} + ${amount} >= 0 AND (${when})
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id`.compile(db);
+}
 
-  await trx
-    .insertInto('credit_entries')
-    .values({
-      id: newId('cre'),
-      user_id: m.userId,
-      amount: m.amount,
-      reason: m.reason,
-      reference: m.reference ?? null,
-      idempotency_key: m.idempotencyKey,
-      created_at: now,
-    })
-    .execute();
-  return { applied: true, balance: updated.balance };
+/** Applies one movement on its own: the entry and the balance change together, or neither. */
+export async function applyMovement(batch: AtomicBatch, db: Kysely<Database>, m: LedgerMovement, now: number): Promise<MovementOutcome> {
+  const results = await batch.run([
+    sql`SELECT count(*) AS n FROM credit_entries WHERE idempotency_key = ${m.idempotencyKey}`.compile(db),
+    movementQuery(db, m, now),
+    sql`SELECT ${balanceExpression(m.userId)} AS balance`.compile(db),
+  ]);
+  const balance = Number(rowsOf<{ balance: number }>(results, 2)[0]?.balance ?? 0);
+  if (rowsOf(results, 1).length > 0) return { applied: true, balance };
+  if (Number(rowsOf<{ n: number }>(results, 0)[0]?.n ?? 0) > 0) return { applied: false, why: 'duplicate', balance };
+  return { applied: false, why: 'insufficient', balance };
 }
 
 export async function balanceOf(db: Db, userId: string): Promise<number> {

@@ -1,10 +1,10 @@
 /**
  * The jobs table is the queue. A claim is one conditional UPDATE (status queued -> running), so
  * two runners can never take the same row; per-user concurrency and the fair-share order are part
- * of the same statement. Queueing is one conditional INSERT, so the per-user cap on queued work
- * holds under concurrent requests.
+ * of the same statement. Queueing is one conditional INSERT (in a batch with the credit hold), so the
+ * per-user cap on queued work holds under concurrent requests.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
 import { ownerMustExist } from './owner-must-exist.ts';
@@ -25,20 +25,34 @@ export function jobsRepository(db: Kysely<Database>) {
     /** A job of a user deleted meanwhile fails its foreign key: 401. */
     insert: (trx: Db, row: NewJob) => ownerMustExist(trx.insertInto('jobs').values(row).execute()),
     /**
-     * Inserts the queued row unless its owner's queued work would pass `maxQueuedWork`; a job
-     * alone in its owner's queue always fits (or a large job could never run). Returns whether it did.
+     * Whether a job of `work` seconds fits its owner's queue: under `maxQueuedWork` of queued work
+     * with it, or alone in the queue (or a large job could never run). Read where the statement runs.
      */
-    insertQueued: async (trx: Db, row: NewJob & { work: number }, maxQueuedWork: number): Promise<boolean> => {
-      const columns = Object.keys(row) as (keyof typeof row)[];
-      const queued = sql`coalesce((SELECT sum(q.work) FROM jobs q WHERE q.user_id = ${row.user_id} AND q.status = 'queued'), 0)`;
-      const result = await ownerMustExist(
-        sql`
+    fitsQueue: (userId: string, work: number, maxQueuedWork: number): RawBuilder<boolean> => {
+      const queued = sql`coalesce((SELECT sum(q.work) FROM jobs q WHERE q.user_id = ${userId} AND q.status = 'queued'), 0)`;
+      return sql<boolean>`(${queued} = 0 OR ${queued} + ${work} <= ${maxQueuedWork})`;
+    },
+    /** Inserts the row only where `when` holds (one conditional statement, for a batch). */
+    insertWhenQuery: (row: NewJob, when: RawBuilder<unknown>): CompiledQuery => {
+      const columns = Object.keys(row) as (keyof NewJob)[];
+      return sql`
         INSERT INTO jobs (${sql.join(columns.map((c) => sql.ref(c)))})
         SELECT ${sql.join(columns.map((c) => sql.val(row[c])))}
-        WHERE ${queued} = 0 OR ${queued} + ${row.work} <= ${maxQueuedWork}`.execute(trx),
-      );
-      return Number(result.numAffectedRows ?? 0) > 0;
+        WHERE ${when}`.compile(db);
     },
+    /** True where the statement runs if the job exists and is in one of `statuses`. */
+    isIn: (id: string, statuses: readonly JobStatus[]): RawBuilder<boolean> =>
+      sql<boolean>`EXISTS (SELECT 1 FROM jobs s WHERE s.id = ${id} AND s.status IN (${sql.join(statuses.map((x) => sql.val(x)))}))`,
+    exists: (id: string): RawBuilder<boolean> => sql<boolean>`EXISTS (SELECT 1 FROM jobs e WHERE e.id = ${id})`,
+    /** Moves the job only if it is still in one of `from`; returns its id when it moved. */
+    transitionQuery: (id: string, from: readonly JobStatus[], set: JobUpdate): CompiledQuery =>
+      db
+        .updateTable('jobs')
+        .set(set)
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .returning('id')
+        .compile(),
     /** Estimated work of the user's queued jobs. */
     queuedWork: async (userId: string): Promise<number> => {
       const row = await db

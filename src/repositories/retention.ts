@@ -1,8 +1,9 @@
-/** The retention purge's queries: uploads and finished jobs past their `expires_at`, in batches. */
+/** The retention purge's queries: uploads and finished jobs past their `expires_at`, in pages. */
 import type { Kysely } from 'kysely';
 import type { Database, Job, Upload } from '../db/schema.ts';
+import type { AtomicBatch } from './atomic-batch.ts';
 
-export function retentionRepository(db: Kysely<Database>) {
+export function retentionRepository(db: Kysely<Database>, batch: AtomicBatch) {
   return {
     expiredUploads: (now: number, limit: number): Promise<Upload[]> =>
       db
@@ -31,11 +32,12 @@ export function retentionRepository(db: Kysely<Database>) {
       db.updateTable('jobs').set({ expires_at: expiresAt }).where('id', '=', id).execute(),
     deleteUpload: (id: string) => db.deleteFrom('uploads').where('id', '=', id).execute(),
     /** The artifact rows go, the job row stays with `purged_at` (its history and ledger entries remain). */
-    markJobPurged: (id: string, now: number) =>
-      db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('artifacts').where('job_id', '=', id).execute();
-        await trx.updateTable('jobs').set({ purged_at: now }).where('id', '=', id).execute();
-      }),
+    markJobPurged: async (id: string, now: number): Promise<void> => {
+      await batch.run([
+        db.deleteFrom('artifacts').where('job_id', '=', id).compile(),
+        db.updateTable('jobs').set({ purged_at: now }).where('id', '=', id).compile(),
+      ]);
+    },
   };
 }
 

@@ -7,16 +7,20 @@ export function uploadsRepository(db: Kysely<Database>) {
   return {
     insert: (row: NewUpload) => ownerMustExist(db.insertInto('uploads').values(row).execute()),
     /**
-     * Inserts the row and, in the same transaction, puts its file in place (`place`): both or
-     * neither. A user deleted meanwhile fails the foreign key before any file moves (401).
+     * Puts the file in place (`place`), then inserts its row; when the row cannot be written the file
+     * is taken away again (`unplace`): both or neither, with no transaction held across the file
+     * move. A user deleted meanwhile fails the foreign key (401), and their folder is left empty
+     * whichever came first (the deletion empties it after its rows, the failed insert after itself).
      */
-    insertPlacing: (row: NewUpload, place: () => Promise<void>) =>
-      ownerMustExist(
-        db.transaction().execute(async (trx) => {
-          await trx.insertInto('uploads').values(row).execute();
-          await place();
-        }),
-      ),
+    insertPlacing: async (row: NewUpload, place: () => Promise<void>, unplace: () => Promise<void>): Promise<void> => {
+      await place();
+      try {
+        await ownerMustExist(db.insertInto('uploads').values(row).execute());
+      } catch (error) {
+        await unplace();
+        throw error;
+      }
+    },
     findOwned: (userId: string, id: string): Promise<Upload | undefined> =>
       db.selectFrom('uploads').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst(),
     /** Unscoped: only for the signed-URL PUT, whose signature already names this upload. */
@@ -36,22 +40,23 @@ export function uploadsRepository(db: Kysely<Database>) {
     releasePut: (id: string) =>
       db.updateTable('uploads').set({ put_state: 'none' }).where('id', '=', id).where('put_state', '=', 'receiving').execute(),
     /**
-     * Marks the claimed PUT received and, in the same transaction, moves its file into place
-     * (`place`). False, and nothing moved, when the upload is gone (deleted, or its account).
+     * Moves the claimed PUT's file into place (`place`), then marks it received. False, and the file
+     * taken away again (`unplace`), when the upload is gone (deleted, or its account) or was not
+     * claimed: one conditional UPDATE decides, with no transaction held across the file move.
      */
-    finishPut: (id: string, place: () => Promise<void>): Promise<boolean> =>
-      db.transaction().execute(async (trx) => {
-        const r = await trx
-          .updateTable('uploads')
-          .set({ put_state: 'received' })
-          .where('id', '=', id)
-          .where('status', '=', 'pending')
-          .where('put_state', '=', 'receiving')
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 0) return false;
-        await place();
-        return true;
-      }),
+    finishPut: async (id: string, place: () => Promise<void>, unplace: () => Promise<void>): Promise<boolean> => {
+      await place();
+      const r = await db
+        .updateTable('uploads')
+        .set({ put_state: 'received' })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .where('put_state', '=', 'receiving')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) return true;
+      await unplace();
+      return false;
+    },
     /** Pending -> ready with what the inspection found; false when another /complete was first. */
     markReady: async (
       id: string,

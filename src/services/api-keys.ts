@@ -110,23 +110,17 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
         scopes: JSON.stringify(scopes),
         created_by_key_id: maker?.keyId ?? null,
       };
-      await ownerMustExist(
-        db.transaction().execute(async (trx) => {
-          // The maker is checked in the same transaction as the insert, so a revocation of the
-          // maker either comes first (no key made) or finds this key below it and revokes it too.
-          if (maker) {
-            const live = await trx
-              .selectFrom('api_keys')
-              .select('id')
-              .where('id', '=', maker.keyId)
-              .where('user_id', '=', userId)
-              .where('revoked_at', 'is', null)
-              .executeTakeFirst();
-            if (!live) throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
-          }
-          await trx.insertInto('api_keys').values(row).execute();
-        }),
+      // One conditional INSERT: the maker must be live when the row is written, so a revocation of
+      // the maker either comes first (no key made) or finds this key below it and revokes it too.
+      const makerLive = maker
+        ? sql`EXISTS (SELECT 1 FROM api_keys m WHERE m.id = ${maker.keyId} AND m.user_id = ${userId} AND m.revoked_at IS NULL)`
+        : sql`1`;
+      const columns = Object.keys(row) as (keyof typeof row)[];
+      const inserted = await ownerMustExist(
+        sql`INSERT INTO api_keys (${sql.join(columns.map((c) => sql.ref(c)))})
+          SELECT ${sql.join(columns.map((c) => sql.val(row[c])))} WHERE ${makerLive}`.execute(db),
       );
+      if (Number(inserted.numAffectedRows ?? 0) === 0) throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
       return { key, record: toPublic(row) };
     },
     async list(userId) {

@@ -1,6 +1,6 @@
 /**
  * Job rules for the HTTP API: create (validated, estimated and refused past the work limits, priced
- * by the estimate, idempotent, the row, the queued-work cap and the credit hold in one transaction),
+ * by the estimate, idempotent, the row, the queued-work cap and the credit hold in one atomic batch),
  * read, list, cancel, delete. Running jobs are the runner's business; this service only nudges it
  * (wake) or stops a task (abort) through the JobControl it is given.
  */
@@ -16,7 +16,7 @@ import type { JobsRepository } from '../repositories/jobs.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { CreditsService } from './credits.ts';
 import { newId } from '../domain/ids.ts';
-import type { JobLifecycle } from './job-lifecycle.ts';
+import type { JobLifecycle, QueueOutcome } from './job-lifecycle.ts';
 import { estimateJob, refuseTooLarge } from './job-estimate.ts';
 import type { EstimateLimits, WorkEstimate } from './job-estimate.ts';
 import { priceJob } from './pricing.ts';
@@ -178,22 +178,20 @@ export function createJobsService(deps: JobsServiceDeps) {
         created_at: createdAt,
         expires_at: deps.expiresAt ? await deps.expiresAt(userId, createdAt) : null,
       };
+      let outcome: QueueOutcome;
       try {
-        await lifecycle.withEvents(id, async (trx, emit) => {
-          // The cap is part of the insert (one conditional statement): concurrent requests cannot overshoot it.
-          if (!(await jobs.insertQueued(trx, row, deps.maxQueuedSeconds ?? Number.MAX_SAFE_INTEGER))) throw QUEUE_FULL;
-          await deps.credits.holdForJob(trx, userId, id, cost);
-          await emit('queued', { cost });
-        });
+        outcome = await lifecycle.queue(row, deps.maxQueuedSeconds ?? Number.MAX_SAFE_INTEGER);
       } catch (error) {
-        // Read outside the (rolled back) transaction: it holds the only connection while open.
-        if (error === QUEUE_FULL) throw await queueFull(userId, estimate.seconds);
         // Two requests with one key raced: the unique index let one through; answer with it.
         if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
           const winner = await replay();
           if (winner) return { kind: 'job', job: winner, created: false };
         }
         throw error;
+      }
+      if (!outcome.queued) {
+        if (outcome.why === 'queue_full') throw await queueFull(userId, estimate.seconds);
+        throw deps.credits.insufficient(cost, outcome.balance);
       }
       // Read before waking the runner, so the answer shows the job as created (queued).
       const job = await jobs.find(id);
@@ -247,8 +245,6 @@ export type JobsService = ReturnType<typeof createJobsService>;
 /** The stored shapes the jobs routes present. */
 export type { Artifact, Job } from '../db/schema.ts';
 
-/** Raised inside the create transaction to roll it back; answered as queue_full once it has. */
-const QUEUE_FULL = new Error('queue full');
 const isAiMode = (mode: string) => (AI_JOB_MODES as readonly string[]).includes(mode);
 const kindOf = (mode: JobMode) =>
   isAiMode(mode) ? ('ai' as const) : (MESH_JOB_MODES as readonly string[]).includes(mode) ? ('mesh' as const) : ('image' as const);

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { AtomicBatch } from '../repositories/atomic-batch.ts';
 import { applyMovement } from '../repositories/credits.ts';
 import { newId } from '../domain/ids.ts';
 import type { Logger } from './logger.ts';
@@ -12,6 +13,7 @@ import { ServiceError } from '../domain/errors.ts';
 
 export interface OperatorDeps {
   db: Kysely<Database>;
+  batch: AtomicBatch;
   logger: Logger;
   clock: () => number;
 }
@@ -56,18 +58,17 @@ export async function runOperatorCommand(
   if (!Number.isInteger(command.amount) || command.amount <= 0)
     throw ServiceError.of('invalid_request', 'the amount must be a positive whole number');
   const amount = command.action === 'grant' ? command.amount : -command.amount;
-  const outcome = await db.transaction().execute((trx) =>
-    applyMovement(
-      trx,
-      {
-        userId,
-        amount,
-        reason: `operator_${command.action}`,
-        reference: command.reason.slice(0, 500),
-        idempotencyKey: `operator:${newId('op')}`,
-      },
-      clock(),
-    ),
+  const outcome = await applyMovement(
+    deps.batch,
+    db,
+    {
+      userId,
+      amount,
+      reason: `operator_${command.action}`,
+      reference: command.reason.slice(0, 500),
+      idempotencyKey: `operator:${newId('op')}`,
+    },
+    clock(),
   );
   if (!outcome.applied) {
     throw new ServiceError(

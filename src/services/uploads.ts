@@ -113,7 +113,11 @@ export function createUploadsService(deps: UploadsServiceDeps) {
           expires_at: await expiry(userId, createdAt),
           put_state: 'none',
         };
-        await uploads.insertPlacing(row, () => storage.move(staged, key));
+        await uploads.insertPlacing(
+          row,
+          () => storage.move(staged, key),
+          () => storage.delete(key),
+        );
         return toView(row);
       } finally {
         await storage.delete(staged); // gone already once moved; a leftover when anything failed
@@ -150,7 +154,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
      * Step 2: the signed PUT. No session: the signature is the permission. The URL is single use:
      * the PUT claims the upload first (a second one, or one after /complete, is a 409 that reads
      * nothing), streams to a staging name under the declared size, then moves the file into place
-     * in the same transaction that records it received. A PUT that fails gives the claim back.
+     * and records it received (the file is taken back if the upload went meanwhile). A PUT that
+     * fails gives the claim back.
      */
     async receiveSignedPut(
       id: string,
@@ -172,7 +177,11 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       let placed = false;
       try {
         await storage.put(staged, readChunks(body), { maxBytes });
-        placed = await uploads.finishPut(id, () => storage.move(staged, row.storage_key));
+        placed = await uploads.finishPut(
+          id,
+          () => storage.move(staged, row.storage_key),
+          () => storage.delete(row.storage_key),
+        );
         if (!placed) throw notFound('upload');
       } catch (error) {
         if (!placed) await uploads.releasePut(id);

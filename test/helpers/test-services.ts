@@ -47,11 +47,12 @@ export async function createTestServices(
     },
     { cores: 1 },
   );
-  const { db, sqlite } = openSqlite(join(dataDir, 'test.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const { db, sqlite, batch } = openSqlite(join(dataDir, 'test.db'), { busyTimeoutMs: config.sqliteBusyTimeoutMs });
   const disk = createLocalDiskStorage(join(dataDir, 'files'));
   const services = composeServices({
     config,
     db,
+    batch,
     storage: options.storage ? options.storage(disk) : disk,
     secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
     logger: options.logger ?? silentLogger,

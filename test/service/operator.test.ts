@@ -18,7 +18,7 @@ afterAll(() => infra.close());
 describe('operator credits', () => {
   it('grants and revokes with a reason, never below zero', async () => {
     await signUp(app, 'patron@example.com');
-    const deps = { db: infra.services.db, logger: silentLogger, clock: Date.now };
+    const deps = { db: infra.services.db, batch: infra.services.batch, logger: silentLogger, clock: Date.now };
     const granted = await runOperatorCommand(
       deps,
       parseOperatorArgs(['credits', 'grant', 'patron@example.com', '20', '--reason', 'support ticket 42']),

@@ -12,6 +12,7 @@ import * as fairShare from './1795290000000-FairShare.ts';
 import * as foreignKeys from './1796168400000-ForeignKeys.ts';
 import * as uploadPutState from './1796168500000-UploadPutState.ts';
 import * as apiKeyScopes from './1796168600000-ApiKeyScopes.ts';
+import * as atomicLedger from './1796168700000-AtomicLedger.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1796168400000-ForeignKeys': foreignKeys,
   '1796168500000-UploadPutState': uploadPutState,
   '1796168600000-ApiKeyScopes': apiKeyScopes,
+  '1796168700000-AtomicLedger': atomicLedger,
 };

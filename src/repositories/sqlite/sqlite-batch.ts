@@ -1,0 +1,24 @@
+/**
+ * AtomicBatch on better-sqlite3: the statements run inside one `BEGIN IMMEDIATE` transaction,
+ * synchronously, so nothing else on this thread interleaves and other processes wait for the write
+ * lock (busy_timeout) instead of failing half way. Statements come from the same prepare (and
+ * cache) Kysely's driver uses, and results have the shape that driver gives.
+ */
+import type Sqlite from 'better-sqlite3';
+import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
+import type { AtomicBatch } from '../atomic-batch.ts';
+
+export function sqliteBatch(sqlite: Sqlite.Database, prepare: SqliteDatabase['prepare'] = (text) => sqlite.prepare(text)): AtomicBatch {
+  const runAll = sqlite.transaction((queries: readonly CompiledQuery[]) =>
+    queries.map((query): QueryResult<Record<string, unknown>> => {
+      const statement = prepare(query.sql);
+      const parameters = query.parameters as unknown[];
+      if (statement.reader) return { rows: statement.all(parameters) as Record<string, unknown>[] };
+      const { changes } = statement.run(parameters);
+      return { rows: [], numAffectedRows: BigInt(changes) };
+    }),
+  );
+  return {
+    run: async (queries) => (queries.length === 0 ? [] : runAll.immediate(queries)),
+  };
+}
