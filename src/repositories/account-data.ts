@@ -286,8 +286,8 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
       add(db.deleteFrom('jobs').where('user_id', '=', userId).compile(), 'jobs');
       add(db.deleteFrom('uploads').where('user_id', '=', userId).compile(), 'uploads');
       add(db.deleteFrom('api_keys').where('user_id', '=', userId).compile(), 'apiKeys');
-      // The balance triggers follow: deleted entries leave the user's balance, kept ones move to the
-      // pseudonym, and the closing entry brings the pseudonym's to zero.
+      // The ledger's trigger follows inserts only: the user's balance row goes at the end, and the
+      // pseudonym's is set to its kept entries before the closing entry brings it to zero.
       add(
         db
           .deleteFrom('credit_entries')
@@ -298,6 +298,13 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
       );
       if (kept.length > 0)
         add(db.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).compile(), 'creditEntriesKept');
+      if (c)
+        add(
+          sql`INSERT INTO credit_balances (user_id, balance, updated_at)
+            SELECT ${pseudonym}, sum(amount), ${c.createdAt} FROM credit_entries WHERE user_id = ${pseudonym} HAVING sum(amount) > 0`.compile(
+            db,
+          ),
+        );
       if (c)
         add(
           db
@@ -314,7 +321,7 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
             .compile(),
         );
-      add(db.deleteFrom('credit_balances').where('user_id', 'in', [userId, pseudonym]).where('balance', '=', 0).compile());
+      add(db.deleteFrom('credit_balances').where('user_id', 'in', [userId, pseudonym]).compile());
       add(db.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).compile());
       for (const e of plan.creemEvents) add(db.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).compile());
       // Security history stays (who did what, when) but no longer points at a person.

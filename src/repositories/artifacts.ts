@@ -15,8 +15,8 @@ export function artifactsRepository(db: Kysely<Database>) {
             .execute(),
     /** One row per statement, each written only where `when` holds (a batch with the job's move). */
     insertQueries: (rows: Artifact[], when: RawBuilder<unknown>): CompiledQuery[] =>
-      rows.map(
-        (r) => sql`INSERT INTO artifacts (job_id, name, content_type, byte_size, etag, storage_key, created_at)
+      rows.map((r) =>
+        sql`INSERT INTO artifacts (job_id, name, content_type, byte_size, etag, storage_key, created_at)
           SELECT ${r.job_id}, ${r.name}, ${r.content_type}, ${r.byte_size}, ${r.etag}, ${r.storage_key}, ${r.created_at}
           WHERE ${when}
           ON CONFLICT (job_id, name) DO NOTHING`.compile(db),

@@ -1,5 +1,6 @@
 /** Stored Creem events and per-user billing state (customer id, plan, flags). */
-import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import type { BillingAccount, Database } from '../db/schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -28,6 +29,20 @@ export function billingRepository(db: Kysely<Database>) {
       const row = await db.selectFrom('creem_events').select('processed_at').where('id', '=', e.id).executeTakeFirstOrThrow();
       return row.processed_at === null;
     },
+    /** How many events have been applied: a webhook's batch is guarded by the count it read before deciding. */
+    sequence: async (): Promise<number> =>
+      Number((await db.selectFrom('billing_sequence').select('applied').where('id', '=', 1).executeTakeFirst())?.applied ?? 0),
+    /** True where the batch runs if no other event was applied since `applied` was read and this one is still pending. */
+    unchangedSince: (applied: number, eventId: string): RawBuilder<boolean> =>
+      sql<boolean>`EXISTS (SELECT 1 FROM billing_sequence s WHERE s.id = 1 AND s.applied = ${applied})
+        AND EXISTS (SELECT 1 FROM creem_events e WHERE e.id = ${eventId} AND e.processed_at IS NULL)`,
+    /** Marks the event applied and counts it (the last statements of its batch). */
+    markAppliedQueries: (id: string, outcome: string, now: number): CompiledQuery[] => [
+      db.updateTable('creem_events').set({ processed_at: now, outcome }).where('id', '=', id).where('processed_at', 'is', null).compile(),
+      sql`UPDATE billing_sequence SET applied = applied + 1 WHERE id = 1`.compile(db),
+    ],
+    isProcessed: async (id: string): Promise<boolean> =>
+      (await db.selectFrom('creem_events').select('processed_at').where('id', '=', id).executeTakeFirst())?.processed_at != null,
     markProcessed: (trx: Db, id: string, outcome: string, now: number) =>
       trx
         .updateTable('creem_events')
@@ -37,19 +52,24 @@ export function billingRepository(db: Kysely<Database>) {
         .executeTakeFirst(),
     account: (trx: Db, userId: string): Promise<BillingAccount | undefined> =>
       trx.selectFrom('billing_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-    async upsertAccount(trx: Db, userId: string, fields: Partial<Omit<BillingAccount, 'user_id'>>, now: number): Promise<void> {
-      await trx
-        .insertInto('billing_accounts')
-        .values({ user_id: userId, flagged: 0, updated_at: now })
-        .onConflict((oc) => oc.column('user_id').doNothing())
-        .execute();
-      if (Object.keys(fields).length > 0) {
-        await trx
-          .updateTable('billing_accounts')
-          .set({ ...fields, updated_at: now })
-          .where('user_id', '=', userId)
-          .execute();
-      }
+    /** The account row made if missing, then `fields` set: statements for a batch. */
+    upsertAccountQueries(userId: string, fields: Partial<Omit<BillingAccount, 'user_id'>>, now: number): CompiledQuery[] {
+      const queries = [
+        db
+          .insertInto('billing_accounts')
+          .values({ user_id: userId, flagged: 0, updated_at: now })
+          .onConflict((oc) => oc.column('user_id').doNothing())
+          .compile(),
+      ];
+      if (Object.keys(fields).length > 0)
+        queries.push(
+          db
+            .updateTable('billing_accounts')
+            .set({ ...fields, updated_at: now })
+            .where('user_id', '=', userId)
+            .compile(),
+        );
+      return queries;
     },
     userForSubscription: async (trx: Db, subscriptionId: string): Promise<string | undefined> =>
       (await trx.selectFrom('billing_accounts').select('user_id').where('plan_subscription_id', '=', subscriptionId).executeTakeFirst())

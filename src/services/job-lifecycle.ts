@@ -37,7 +37,10 @@ export interface JobFailure {
   stage?: string;
 }
 
-export type QueueOutcome = { queued: true } | { queued: false; why: 'queue_full' } | { queued: false; why: 'insufficient'; balance: number };
+export type QueueOutcome =
+  | { queued: true }
+  | { queued: false; why: 'queue_full' }
+  | { queued: false; why: 'insufficient'; balance: number };
 
 interface Move {
   from: readonly JobStatus[];

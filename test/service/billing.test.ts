@@ -94,7 +94,7 @@ describe('purchase flow', () => {
     expect((await credits(cookie)).balance).toBe(100);
 
     // A job spends them (through the credit rules the jobs service uses).
-    await infra.services.db.transaction().execute((trx) => infra.services.credits.holdForJob(trx, userId, 'job_flow', 7));
+    await infra.services.credits.holdForJob(userId, 'job_flow', 7);
     expect((await credits(cookie)).balance).toBe(93);
 
     const csv = await app.request('/api/v1/credits/export.csv', { headers: { cookie } });
@@ -183,7 +183,7 @@ describe('plans, refunds and disputes', () => {
     await deliver(creem.checkoutCompleted(checkout, order));
     await deliver(creem.refundCreated(order, 500, userId)); // half
     expect((await credits(cookie)).balance).toBe(50);
-    await infra.services.db.transaction().execute((trx) => infra.services.credits.holdForJob(trx, userId, 'job_r', 40));
+    await infra.services.credits.holdForJob(userId, 'job_r', 40);
     await deliver(creem.refundCreated(order, 500, userId)); // the other half: 50 wanted, 10 left
     const after = await credits(cookie);
     expect(after.balance).toBe(0);
@@ -293,7 +293,7 @@ describe('property: random interleavings', () => {
       } else if (r < 0.8) {
         const jobId = `job_p${step}`;
         try {
-          await db.transaction().execute((trx) => creditRules.holdForJob(trx, userId, jobId, 1 + Math.floor(rand() * 5)));
+          await creditRules.holdForJob(userId, jobId, 1 + Math.floor(rand() * 5));
           jobs.set(jobId, 'held');
         } catch (error) {
           expect((error as ServiceError).code).toBe('insufficient_credits');
@@ -305,8 +305,8 @@ describe('property: random interleavings', () => {
           const fails = rand() < 0.5;
           if (fails) {
             // Failure or cancel refunds; a second refund attempt must be a no-op.
-            await db.transaction().execute((trx) => creditRules.refundJob(trx, userId, jobId, 1, 'job_refund'));
-            await db.transaction().execute((trx) => creditRules.refundJob(trx, userId, jobId, 1, 'job_refund'));
+            await creditRules.refundJob(userId, jobId, 1, 'job_refund');
+            await creditRules.refundJob(userId, jobId, 1, 'job_refund');
             jobs.set(jobId, 'refunded');
           } else {
             jobs.set(jobId, 'captured');

@@ -1,5 +1,6 @@
 /**
- * What each Creem event does, inside one transaction with marking it processed:
+ * What each Creem event does, decided from reads and written as one batch with marking it applied
+ * (billing-service.ts guards the batch: nothing read here may have changed when it runs):
  *  - checkout.completed: a pack grants its credits, keyed by order id; a plan checkout records the
  *    subscription (its credits come with subscription.paid). Refunds that arrived first are settled.
  *  - subscription.paid: grants the plan's credits, keyed by transaction id, unless the subscription
@@ -9,20 +10,54 @@
  *  - dispute.created: flags the account.
  * Every credit movement has its own idempotency key, so replays and reorderings change nothing.
  */
-import type { Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
-import { applyMovement, balanceOf } from '../../repositories/credits.ts';
+import type { LedgerMovement } from '../../repositories/credits.ts';
+import { balanceExpression, balanceOf, movementQuery } from '../../repositories/credits.ts';
 import type { CatalogItem } from './catalog.ts';
 import { ServiceError } from '../../domain/errors.ts';
 import { CheckoutObject, DisputeObject, idOf, RefundObject, SubscriptionObject, userIdFrom } from './creem-events.ts';
 
 export interface EventContext {
-  trx: Transaction<Database>;
+  /** Reads: the state before the batch. */
+  db: Kysely<Database>;
   billing: BillingRepository;
   catalog: CatalogItem[];
   now: number;
+  /** The batch being built, in order. */
+  writes: CompiledQuery[];
+  /** Conditions on what was read that must still hold when the batch runs (besides no other event applied). */
+  expects: RawBuilder<unknown>[];
+  /** Credits this batch grants, by user, and its grants by idempotency key: what later reads of this event must add. */
+  pending: { credits: Map<string, number>; grants: Map<string, { user_id: string; amount: number }> };
+}
+
+export function eventContext(db: Kysely<Database>, billing: BillingRepository, catalog: CatalogItem[], now: number): EventContext {
+  return { db, billing, catalog, now, writes: [], expects: [], pending: { credits: new Map(), grants: new Map() } };
+}
+
+/** A grant (idempotent by key): queued unless its key was used. Returns whether it applies. */
+async function grant(ctx: EventContext, m: LedgerMovement): Promise<boolean> {
+  const used =
+    ctx.pending.grants.has(m.idempotencyKey) ||
+    (await ctx.db.selectFrom('credit_entries').select('id').where('idempotency_key', '=', m.idempotencyKey).executeTakeFirst()) !==
+      undefined;
+  if (used) return false;
+  ctx.writes.push(movementQuery(ctx.db, m, ctx.now));
+  ctx.pending.grants.set(m.idempotencyKey, { user_id: m.userId, amount: m.amount });
+  ctx.pending.credits.set(m.userId, (ctx.pending.credits.get(m.userId) ?? 0) + m.amount);
+  return true;
+}
+
+const upsertAccount = (ctx: EventContext, userId: string, fields: Parameters<BillingRepository['upsertAccountQueries']>[1]) =>
+  ctx.writes.push(...ctx.billing.upsertAccountQueries(userId, fields, ctx.now));
+
+/** The grant for an order, made before or earlier in this batch. */
+async function grantForOrder(ctx: EventContext, orderId: string) {
+  return ctx.pending.grants.get(`creem:order:${orderId}`) ?? (await ctx.billing.grantForOrder(ctx.db, orderId));
 }
 
 export interface CreemEvent {
@@ -64,29 +99,26 @@ async function checkoutCompleted(ctx: EventContext, event: CreemEvent): Promise<
   if (!userId) return 'ignored: no user in the checkout metadata';
   const productId = idOf(checkout.product);
   const item = ctx.catalog.find((p) => p.productId === productId);
-  await ctx.billing.upsertAccount(ctx.trx, userId, { creem_customer_id: idOf(checkout.customer) ?? null }, ctx.now);
+  upsertAccount(ctx, userId, { creem_customer_id: idOf(checkout.customer) ?? null });
   if (!item) return `ignored: product ${productId} is not in the catalog`;
   if (item.kind === 'plan') {
-    await ctx.billing.upsertAccount(
-      ctx.trx,
-      userId,
-      { plan_product_id: item.productId, plan_subscription_id: idOf(checkout.subscription) ?? null },
-      ctx.now,
-    );
+    upsertAccount(ctx, userId, { plan_product_id: item.productId, plan_subscription_id: idOf(checkout.subscription) ?? null });
     return 'plan recorded';
   }
   const orderId = checkout.order?.id ?? checkout.id;
   const credits = item.credits * Math.max(1, checkout.units ?? 1);
-  const granted = await applyMovement(
-    ctx.trx,
-    { userId, amount: credits, reason: 'purchase', reference: orderId, idempotencyKey: `creem:order:${orderId}` },
-    ctx.now,
-  );
+  const granted = await grant(ctx, {
+    userId,
+    amount: credits,
+    reason: 'purchase',
+    reference: orderId,
+    idempotencyKey: `creem:order:${orderId}`,
+  });
   // A refund for this order may have been delivered before this event: settle it now.
-  for (const refund of await ctx.billing.refundsAbout(ctx.trx, orderId)) {
+  for (const refund of await ctx.billing.refundsAbout(ctx.db, orderId)) {
     await takeBack(ctx, userId, refund.id, JSON.parse(refund.payload).object);
   }
-  return granted.applied ? `granted ${credits}` : 'already granted';
+  return granted ? `granted ${credits}` : 'already granted';
 }
 
 async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<string> {
@@ -95,7 +127,7 @@ async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<s
   if (!userId) return 'ignored: no user for this subscription';
   const item = ctx.catalog.find((p) => p.productId === idOf(sub.product));
   if (!item) return `ignored: product ${idOf(sub.product)} is not in the catalog`;
-  const account = await ctx.billing.account(ctx.trx, userId);
+  const account = await ctx.billing.account(ctx.db, userId);
   // A subscription that ended stops only payments dated after its end; an earlier payment that
   // arrives late still counts.
   if (account?.plan_status && ENDED.has(account.plan_status) && (account.plan_status_at ?? 0) < event.created_at) {
@@ -103,12 +135,8 @@ async function subscriptionPaid(ctx: EventContext, event: CreemEvent): Promise<s
   }
   await recordPlan(ctx, userId, sub, 'active', event.created_at);
   const key = `creem:subscription-tx:${sub.last_transaction_id ?? event.id}`;
-  const granted = await applyMovement(
-    ctx.trx,
-    { userId, amount: item.credits, reason: 'plan_period', reference: sub.id, idempotencyKey: key },
-    ctx.now,
-  );
-  return granted.applied ? `granted ${item.credits}` : 'already granted';
+  const granted = await grant(ctx, { userId, amount: item.credits, reason: 'plan_period', reference: sub.id, idempotencyKey: key });
+  return granted ? `granted ${item.credits}` : 'already granted';
 }
 
 async function subscriptionStatus(ctx: EventContext, event: CreemEvent, status: string): Promise<string> {
@@ -125,7 +153,7 @@ async function subscriptionStatus(ctx: EventContext, event: CreemEvent, status: 
  * pseudonymised billing row instead of recreating the deleted user id.
  */
 async function subscriber(ctx: EventContext, sub: ReturnType<typeof SubscriptionObject.parse>): Promise<string | undefined> {
-  return (await ctx.billing.userForSubscription(ctx.trx, sub.id)) ?? userIdFrom(sub.metadata);
+  return (await ctx.billing.userForSubscription(ctx.db, sub.id)) ?? userIdFrom(sub.metadata);
 }
 
 async function recordPlan(
@@ -135,7 +163,7 @@ async function recordPlan(
   status: string,
   at: number,
 ): Promise<void> {
-  const account = await ctx.billing.account(ctx.trx, userId);
+  const account = await ctx.billing.account(ctx.db, userId);
   const fields: Record<string, unknown> = {
     plan_subscription_id: sub.id,
     plan_product_id: idOf(sub.product) ?? null,
@@ -148,19 +176,19 @@ async function recordPlan(
     const end = sub.current_period_end_date;
     fields.plan_period_end = end == null ? null : typeof end === 'number' ? end : Date.parse(end) || null;
   }
-  await ctx.billing.upsertAccount(ctx.trx, userId, fields, ctx.now);
+  upsertAccount(ctx, userId, fields);
 }
 
 async function refundCreated(ctx: EventContext, event: CreemEvent): Promise<string> {
   const refund = objectOf(RefundObject, event);
   const orderId = refund.order?.id;
-  const grant = orderId ? await ctx.billing.grantForOrder(ctx.trx, orderId) : undefined;
+  const granted = orderId ? await grantForOrder(ctx, orderId) : undefined;
   const userId =
-    grant?.user_id ??
+    granted?.user_id ??
     userIdFrom(refund.checkout?.metadata) ??
-    (idOf(refund.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(refund.customer)!) : undefined);
+    (idOf(refund.customer) ? await ctx.billing.userForCustomer(ctx.db, idOf(refund.customer)!) : undefined);
   if (!userId) return 'ignored: no user for this refund';
-  if (!grant) return 'refund before grant: settled when the purchase arrives';
+  if (!granted) return 'refund before grant: settled when the purchase arrives';
   return takeBack(ctx, userId, event.id, event.object);
 }
 
@@ -169,24 +197,25 @@ async function takeBack(ctx: EventContext, userId: string, refundEventId: string
   const parsed = RefundObject.safeParse(object);
   if (!parsed.success) return 'ignored: the stored refund is malformed';
   const refund = parsed.data;
-  const grant = refund.order ? await ctx.billing.grantForOrder(ctx.trx, refund.order.id) : undefined;
-  if (!grant) return 'nothing granted for this order';
+  const granted = refund.order ? await grantForOrder(ctx, refund.order.id) : undefined;
+  if (!granted) return 'nothing granted for this order';
   const orderAmount = refund.order?.amount ?? 0;
   const share = orderAmount > 0 && refund.refund_amount != null ? Math.min(1, refund.refund_amount / orderAmount) : 1;
-  const wanted = Math.round(grant.amount * share);
+  const wanted = Math.round(granted.amount * share);
   const key = `creem:refund:${refundEventId}`;
-  const balance = await balanceOf(ctx.trx, userId);
+  // Jobs move the balance at any time: the batch runs only if it is still what was read here.
+  const before = await balanceOf(ctx.db, userId);
+  ctx.expects.push(sql`${balanceExpression(userId)} = ${before}`);
+  const balance = before + (ctx.pending.credits.get(userId) ?? 0);
   const taken = Math.min(wanted, balance);
   if (taken > 0) {
-    await applyMovement(ctx.trx, { userId, amount: -taken, reason: 'refund', reference: refund.id, idempotencyKey: key }, ctx.now);
+    ctx.writes.push(
+      movementQuery(ctx.db, { userId, amount: -taken, reason: 'refund', reference: refund.id, idempotencyKey: key }, ctx.now),
+    );
+    ctx.pending.credits.set(userId, (ctx.pending.credits.get(userId) ?? 0) - taken);
   }
   if (taken < wanted) {
-    await ctx.billing.upsertAccount(
-      ctx.trx,
-      userId,
-      { flagged: 1, flag_reason: `refund ${refund.id}: ${wanted - taken} credits already spent` },
-      ctx.now,
-    );
+    upsertAccount(ctx, userId, { flagged: 1, flag_reason: `refund ${refund.id}: ${wanted - taken} credits already spent` });
     return `took back ${taken} of ${wanted}; account flagged`;
   }
   return `took back ${taken}`;
@@ -194,12 +223,12 @@ async function takeBack(ctx: EventContext, userId: string, refundEventId: string
 
 async function disputeCreated(ctx: EventContext, event: CreemEvent): Promise<string> {
   const dispute = objectOf(DisputeObject, event);
-  const orderGrant = dispute.order ? await ctx.billing.grantForOrder(ctx.trx, dispute.order.id) : undefined;
+  const orderGrant = dispute.order ? await grantForOrder(ctx, dispute.order.id) : undefined;
   const userId =
     orderGrant?.user_id ??
     userIdFrom(dispute.checkout?.metadata) ??
-    (idOf(dispute.customer) ? await ctx.billing.userForCustomer(ctx.trx, idOf(dispute.customer)!) : undefined);
+    (idOf(dispute.customer) ? await ctx.billing.userForCustomer(ctx.db, idOf(dispute.customer)!) : undefined);
   if (!userId) return 'ignored: no user for this dispute';
-  await ctx.billing.upsertAccount(ctx.trx, userId, { flagged: 1, flag_reason: `dispute ${dispute.id}` }, ctx.now);
+  upsertAccount(ctx, userId, { flagged: 1, flag_reason: `dispute ${dispute.id}` });
   return 'account flagged';
 }

@@ -3,15 +3,19 @@
  * stored and applied once, plan status and the ledger as CSV. Webhooks are the only thing that
  * grants credits; the success redirect only tells the browser what happened.
  */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { AtomicBatch } from '../../repositories/atomic-batch.ts';
+import { guard, isGuardFailure } from '../../repositories/atomic-batch.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import { listEntries } from '../../repositories/credits.ts';
 import { newId } from '../../domain/ids.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Logger } from '../logger.ts';
 import { ServiceError } from '../../domain/errors.ts';
-import { applyCreemEvent } from './apply-event.ts';
+import { applyCreemEvent, eventContext } from './apply-event.ts';
+import type { CreemEvent } from './apply-event.ts';
 import type { CatalogItem } from './catalog.ts';
 import { EnvelopeSchema } from './creem-events.ts';
 import type { PaymentGateway } from '../../domain/payment-gateway.ts';
@@ -35,13 +39,37 @@ export interface PlanStatus {
   flagReason: string | null;
 }
 
-export function createBillingService(db: Kysely<Database>, billing: BillingRepository, o: BillingOptions) {
+export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, billing: BillingRepository, o: BillingOptions) {
   const requireGateway = (): PaymentGateway => {
     if (!o.gateway || o.catalog.length === 0) {
       throw new ServiceError('billing_not_configured', 'payments are not set up on this server (CREEM_API_KEY and CREEM_PRODUCTS)');
     }
     return o.gateway;
   };
+
+  /**
+   * Decides from reads, then writes the decision and marks the event applied in one batch guarded
+   * by what was read: no other event applied since (the billing sequence), this one still pending,
+   * balances unchanged. When the guard fails the event is decided again from fresh reads, or is
+   * answered as applied when a concurrent delivery of it got there first.
+   */
+  async function applyOnce(event: CreemEvent, now: number): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      const applied = await billing.sequence();
+      const ctx = eventContext(db, billing, o.catalog, now);
+      const outcome = await applyCreemEvent(ctx, event);
+      const expected = sql.join([billing.unchangedSince(applied, event.id), ...ctx.expects], sql` AND `);
+      try {
+        await batch.run([guard(db, expected), ...ctx.writes, ...billing.markAppliedQueries(event.id, outcome, now)]);
+        return outcome;
+      } catch (error) {
+        if (!isGuardFailure(error)) throw error;
+        if (await billing.isProcessed(event.id)) return 'already applied';
+        if (attempt >= MAX_APPLY_ATTEMPTS)
+          throw new ServiceError('service_unavailable', 'billing is busy; the event will be applied when Creem retries it', undefined, 5);
+      }
+    }
+  }
 
   return {
     catalog: () => o.catalog,
@@ -114,19 +142,7 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
         now,
       );
       if (!pending) return { eventId: event.id, duplicate: true, outcome: 'already applied' };
-      const outcome = await db
-        .transaction()
-        .execute(async (trx) => {
-          const result = await applyCreemEvent({ trx, billing, catalog: o.catalog, now }, event);
-          const marked = await billing.markProcessed(trx, event.id, result, now);
-          // A concurrent delivery of the same event got there first: roll this one back.
-          if (Number(marked.numUpdatedRows) === 0) throw new DuplicateDelivery();
-          return result;
-        })
-        .catch((error) => {
-          if (error instanceof DuplicateDelivery) return 'already applied';
-          throw error;
-        });
+      const outcome = await applyOnce(event, now);
       await o.audit?.record('billing.webhook', { details: { creemEvent: event.eventType, eventId: event.id, outcome } });
       return { eventId: event.id, duplicate: outcome === 'already applied', outcome };
     },
@@ -179,7 +195,8 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
   };
 }
 
-class DuplicateDelivery extends Error {}
+/** Retries of a webhook whose reads went stale under concurrent writes; each retry reads afresh. */
+const MAX_APPLY_ATTEMPTS = 20;
 
 /** The user id we put in checkout metadata, wherever this event type carries it. */
 function claimedUserId(object: Record<string, unknown>): string | undefined {
