@@ -1,7 +1,8 @@
 /** The uploads table. Every read that serves a user is scoped by user_id (ownership in the query). */
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, NewUpload, Upload } from '../db/schema.ts';
-import { ownerMustExist } from './owner-must-exist.ts';
+import { isForeignKeyViolation, ownerMustExist } from './owner-must-exist.ts';
 
 export function uploadsRepository(db: Kysely<Database>) {
   return {
@@ -9,16 +10,16 @@ export function uploadsRepository(db: Kysely<Database>) {
     /**
      * Puts the file in place (`place`), then inserts its row; when the row cannot be written the file
      * is taken away again (`unplace`): both or neither, with no transaction held across the file
-     * move. A user deleted meanwhile fails the foreign key (401), and their folder is left empty
-     * whichever came first (the deletion empties it after its rows, the failed insert after itself).
+     * move. A user deleted meanwhile fails the foreign key (401) and `unplace` hears that the owner
+     * is gone (their whole folder goes: the deletion may have emptied it before the file arrived).
      */
-    insertPlacing: async (row: NewUpload, place: () => Promise<void>, unplace: () => Promise<void>): Promise<void> => {
+    insertPlacing: async (row: NewUpload, place: () => Promise<void>, unplace: (ownerGone: boolean) => Promise<void>): Promise<void> => {
       await place();
       try {
-        await ownerMustExist(db.insertInto('uploads').values(row).execute());
+        await db.insertInto('uploads').values(row).execute();
       } catch (error) {
-        await unplace();
-        throw error;
+        await unplace(isForeignKeyViolation(error));
+        return ownerMustExist(Promise.reject(error));
       }
     },
     findOwned: (userId: string, id: string): Promise<Upload | undefined> =>
@@ -41,10 +42,12 @@ export function uploadsRepository(db: Kysely<Database>) {
       db.updateTable('uploads').set({ put_state: 'none' }).where('id', '=', id).where('put_state', '=', 'receiving').execute(),
     /**
      * Moves the claimed PUT's file into place (`place`), then marks it received. False, and the file
-     * taken away again (`unplace`), when the upload is gone (deleted, or its account) or was not
-     * claimed: one conditional UPDATE decides, with no transaction held across the file move.
+     * taken away again (`unplace`, told whether the owner is gone), when the upload is gone (deleted,
+     * or its account) or was not claimed: one conditional UPDATE decides, with no transaction held
+     * across the file move.
      */
-    finishPut: async (id: string, place: () => Promise<void>, unplace: () => Promise<void>): Promise<boolean> => {
+    finishPut: async (id: string, place: () => Promise<void>, unplace: (ownerGone: boolean) => Promise<void>): Promise<boolean> => {
+      const owner = (await db.selectFrom('uploads').select('user_id').where('id', '=', id).executeTakeFirst())?.user_id;
       await place();
       const r = await db
         .updateTable('uploads')
@@ -54,7 +57,8 @@ export function uploadsRepository(db: Kysely<Database>) {
         .where('put_state', '=', 'receiving')
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) > 0) return true;
-      await unplace();
+      const ownerLeft = owner !== undefined && (await sql`SELECT 1 FROM "user" WHERE id = ${owner}`.execute(db)).rows.length > 0;
+      await unplace(!ownerLeft);
       return false;
     },
     /** Pending -> ready with what the inspection found; false when another /complete was first. */

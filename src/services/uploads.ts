@@ -116,7 +116,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         await uploads.insertPlacing(
           row,
           () => storage.move(staged, key),
-          () => storage.delete(key),
+          (ownerGone) => (ownerGone ? storage.deletePrefix(storageKeys.userPrefix(userId)) : storage.delete(key)),
         );
         return toView(row);
       } finally {
@@ -180,7 +180,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         placed = await uploads.finishPut(
           id,
           () => storage.move(staged, row.storage_key),
-          () => storage.delete(row.storage_key),
+          (ownerGone) => (ownerGone ? storage.deletePrefix(storageKeys.userPrefix(row.user_id)) : storage.delete(row.storage_key)),
         );
         if (!placed) throw notFound('upload');
       } catch (error) {
