@@ -34,6 +34,8 @@ export default defineConfig(async () => {
           find: /^(\.\.?\/)+helpers\/test-services\.ts$/,
           replacement: fileURLToPath(new URL('./test/workers/test-services.ts', import.meta.url)),
         },
+        // Fake external APIs answer through the isolate's fetch: a Worker cannot listen on a port.
+        { find: /^(\.\.?\/)+helpers\/loopback\.ts$/, replacement: fileURLToPath(new URL('./test/workers/loopback.ts', import.meta.url)) },
       ],
     },
     test: {
