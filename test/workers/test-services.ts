@@ -1,0 +1,79 @@
+/**
+ * The Workers twin of test/helpers/test-services.ts: the same real services, composed on D1 and R2
+ * inside workerd. vitest.workers.config.ts points `../helpers/test-services.ts` here, so one test
+ * file runs on both backends unchanged. The schema is the generated wrangler migration file, applied
+ * once per test file (setup.ts); each call starts from empty tables, as a fresh SQLite file does.
+ */
+import { Kysely, sql } from 'kysely';
+import { composeServices } from '../../src/compose.ts';
+import type { Services } from '../../src/compose.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Database } from '../../src/db/schema.ts';
+import type { BlobStorage } from '../../src/domain/storage.ts';
+import { d1Dialect } from '../../src/repositories/d1/d1-dialect.ts';
+import { headerOnlyImageCodec } from '../../src/repositories/media/header-image-codec.ts';
+import { createR2Storage } from '../../src/repositories/storage/r2.ts';
+import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
+import { silentLogger } from '../../src/services/logger.ts';
+import type { Logger } from '../../src/services/logger.ts';
+import { bindings } from './env.ts';
+
+export { signUp } from '../helpers/sign-up.ts';
+
+export interface TestInfra {
+  services: Services;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** Tables that belong to D1 and the platform, never emptied. */
+const KEEP = /^(d1_migrations|_cf_.*|sqlite_.*)$/;
+
+async function emptyAllTables(db: Kysely<Database>): Promise<void> {
+  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+  const names = tables.rows.map((r) => r.name).filter((n) => !KEEP.test(n));
+  // One batch: D1 runs it as one transaction, and deferred foreign keys let the order be any.
+  await bindings.DB.batch([
+    bindings.DB.prepare('PRAGMA defer_foreign_keys = on'),
+    ...names.map((n) => bindings.DB.prepare(`DELETE FROM "${n}"`)),
+  ]);
+}
+
+export async function createTestServices(
+  env: Record<string, string> = {},
+  options: { logger?: Logger; storage?: (r2: BlobStorage) => BlobStorage; countMeshTriangles?: CountMeshTriangles } = {},
+): Promise<TestInfra> {
+  const config = loadConfig(
+    {
+      DATA_DIR: '/nonexistent',
+      BASE_URL: 'http://localhost:3000',
+      POOL_SIZE: '1',
+      AUTH_RATE_LIMIT: 'off',
+      RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
+      RATE_LIMIT_JOBS_PER_MINUTE: '100000',
+      RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
+      ...env,
+    },
+    { cores: 1 },
+  );
+  const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
+  await emptyAllTables(db);
+  const r2 = createR2Storage(bindings.FILES);
+  const services = composeServices({
+    config,
+    db,
+    storage: options.storage ? options.storage(r2) : r2,
+    secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
+    logger: options.logger ?? silentLogger,
+    clock: Date.now,
+    imageCodec: headerOnlyImageCodec,
+    countMeshTriangles: options.countMeshTriangles,
+  });
+  return {
+    services,
+    dataDir: '/nonexistent',
+    async close() {
+      await db.destroy();
+    },
+  };
+}
