@@ -5,7 +5,9 @@ CREATE TABLE "account" ("id" text not null primary key, "accountId" text not nul
 CREATE TABLE "api_keys" ("id" text primary key, "user_id" text not null, "name" text not null, "prefix" text not null, "key_hash" text not null unique, "created_at" integer not null, "last_used_at" integer, "revoked_at" integer, "scopes" text default '["read","jobs"]' not null, "created_by_key_id" text references "api_keys" ("id") on delete cascade, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);
 CREATE TABLE "artifacts" ("job_id" text not null, "name" text not null, "content_type" text not null, "byte_size" integer not null, "etag" text not null, "storage_key" text not null, "created_at" integer not null, constraint "artifacts_pk" primary key ("job_id", "name"), FOREIGN KEY ("job_id") REFERENCES "jobs" ("id") ON DELETE CASCADE);
 CREATE TABLE "audit_events" ("id" integer primary key autoincrement, "user_id" text, "event" text not null, "ip" text, "details" text not null, "created_at" integer not null);
+CREATE TABLE batch_guards (failed INTEGER NOT NULL);
 CREATE TABLE "billing_accounts" ("user_id" text primary key, "creem_customer_id" text, "plan_product_id" text, "plan_subscription_id" text, "plan_status" text, "plan_status_at" integer, "plan_period_end" integer, "flagged" integer default 0 not null, "flag_reason" text, "updated_at" integer not null);
+CREATE TABLE billing_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), applied INTEGER NOT NULL);
 CREATE TABLE "credit_balances" ("user_id" text primary key, "balance" integer not null check (balance >= 0), "updated_at" integer not null);
 CREATE TABLE "credit_entries" ("id" text primary key, "user_id" text not null, "amount" integer not null, "reason" text not null, "reference" text, "idempotency_key" text not null unique, "created_at" integer not null);
 CREATE TABLE "creem_events" ("id" text primary key, "type" text not null, "payload" text not null, "subject" text, "event_created_at" integer not null, "received_at" integer not null, "processed_at" integer, "outcome" text);
@@ -36,3 +38,11 @@ CREATE INDEX "shares_user" on "shares" ("user_id");
 CREATE INDEX "uploads_expires" on "uploads" ("expires_at");
 CREATE INDEX "uploads_user" on "uploads" ("user_id", "created_at");
 CREATE INDEX "verification_identifier_idx" on "verification" ("identifier");
+CREATE TRIGGER batch_guards_abort BEFORE INSERT ON batch_guards BEGIN
+    SELECT RAISE(ABORT, 'batch guard failed');
+  END;
+CREATE TRIGGER credit_entries_balance AFTER INSERT ON credit_entries BEGIN
+    INSERT INTO credit_balances (user_id, balance, updated_at) VALUES (NEW.user_id, 0, NEW.created_at)
+    ON CONFLICT (user_id) DO NOTHING;
+    UPDATE credit_balances SET balance = balance + NEW.amount, updated_at = NEW.created_at WHERE user_id = NEW.user_id;
+  END;

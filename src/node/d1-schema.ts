@@ -21,11 +21,12 @@ const SKIPPED_TABLES = new Set(['kysely_migration', 'kysely_migration_lock']);
 const ORDER: Record<string, number> = { table: 0, index: 1, trigger: 2, view: 3 };
 
 export async function renderD1Schema(): Promise<string> {
-  const { db, sqlite } = openSqlite(':memory:');
+  const { db, sqlite, batch } = openSqlite(':memory:');
   try {
     const services = composeServices({
       config: loadConfig({ DATA_DIR: '/nonexistent', BASE_URL: 'http://localhost:3000' }, { cores: 1 }),
       db,
+      batch,
       storage: createLocalDiskStorage('/nonexistent'),
       secret: 'schema-render-secret-that-is-long-enough-0123456789',
       logger: silentLogger,

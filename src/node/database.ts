@@ -5,7 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
-import { sqliteBatch } from '../repositories/sqlite/sqlite-batch.ts';
+import { sqliteBatch } from './sqlite-batch.ts';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;

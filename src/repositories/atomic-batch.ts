@@ -2,14 +2,14 @@
  * The one way to change several rows at once: a batch of compiled statements that applies all or
  * nothing, with no code running between them. D1 has no interactive transactions (a Worker cannot
  * hold a connection across awaits), so nothing in src/services or src/repositories opens one
- * (test/contracts/no-interactive-transactions.test.ts says so); a batch is atomic on both backends.
+ * (test/platform/no-interactive-transactions.test.ts says so); a batch is atomic on both backends.
  *
  * A later statement that must depend on an earlier one says so in SQL: `INSERT … SELECT … WHERE
  * EXISTS (…)` on a row the batch wrote, or a condition on the state before the batch (statements run
  * in order, each sees what the earlier ones wrote). `guard` aborts the whole batch when a condition
  * is false: the optimistic check for decisions made from reads taken before the batch.
  *
- * Implementations: better-sqlite3 (src/repositories/sqlite/sqlite-batch.ts) and D1
+ * Implementations: better-sqlite3 (src/node/sqlite-batch.ts) and D1
  * (src/repositories/d1/d1-batch.ts), handed to the services through the composition root.
  */
 import { sql } from 'kysely';

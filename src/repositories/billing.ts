@@ -34,12 +34,13 @@ export function billingRepository(db: Kysely<Database>) {
       Number((await db.selectFrom('billing_sequence').select('applied').where('id', '=', 1).executeTakeFirst())?.applied ?? 0),
     /** True where the batch runs if no other event was applied since `applied` was read and this one is still pending. */
     unchangedSince: (applied: number, eventId: string): RawBuilder<boolean> =>
-      sql<boolean>`EXISTS (SELECT 1 FROM billing_sequence s WHERE s.id = 1 AND s.applied = ${applied})
+      sql<boolean>`coalesce((SELECT s.applied FROM billing_sequence s WHERE s.id = 1), 0) = ${applied}
         AND EXISTS (SELECT 1 FROM creem_events e WHERE e.id = ${eventId} AND e.processed_at IS NULL)`,
     /** Marks the event applied and counts it (the last statements of its batch). */
     markAppliedQueries: (id: string, outcome: string, now: number): CompiledQuery[] => [
       db.updateTable('creem_events').set({ processed_at: now, outcome }).where('id', '=', id).where('processed_at', 'is', null).compile(),
-      sql`UPDATE billing_sequence SET applied = applied + 1 WHERE id = 1`.compile(db),
+      // An upsert: the row is made by the first event (a schema file holds no rows to start from).
+      sql`INSERT INTO billing_sequence (id, applied) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET applied = applied + 1`.compile(db),
     ],
     isProcessed: async (id: string): Promise<boolean> =>
       (await db.selectFrom('creem_events').select('processed_at').where('id', '=', id).executeTakeFirst())?.processed_at != null,

@@ -10,6 +10,7 @@ import type { Services } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/schema.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
+import { d1Batch } from '../../src/repositories/d1/d1-batch.ts';
 import { d1Dialect } from '../../src/repositories/d1/d1-dialect.ts';
 import { headerOnlyImageCodec } from '../../src/repositories/media/header-image-codec.ts';
 import { createR2Storage } from '../../src/repositories/storage/r2.ts';
@@ -62,6 +63,7 @@ export async function createTestServices(
   const services = composeServices({
     config,
     db,
+    batch: d1Batch(bindings.DB),
     storage: options.storage ? options.storage(r2) : r2,
     secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
     logger: options.logger ?? silentLogger,

@@ -30,7 +30,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   END`.execute(db);
 
   await sql`CREATE TABLE billing_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), applied INTEGER NOT NULL)`.execute(db);
-  await sql`INSERT INTO billing_sequence (id, applied) VALUES (1, 0)`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

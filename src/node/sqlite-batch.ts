@@ -6,7 +6,7 @@
  */
 import type Sqlite from 'better-sqlite3';
 import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
-import type { AtomicBatch } from '../atomic-batch.ts';
+import type { AtomicBatch } from '../repositories/atomic-batch.ts';
 
 export function sqliteBatch(sqlite: Sqlite.Database, prepare: SqliteDatabase['prepare'] = (text) => sqlite.prepare(text)): AtomicBatch {
   const runAll = sqlite.transaction((queries: readonly CompiledQuery[]) =>
