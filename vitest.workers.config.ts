@@ -8,7 +8,13 @@ import { defineConfig } from 'vitest/config';
  * swapped for test/workers/test-services.ts below). A suite joins this list when it needs nothing of
  * Node's (files on disk, the worker pool, sharp).
  */
-export const SHARED_SUITES = ['test/service/error-codes.test.ts'];
+export const SHARED_SUITES = [
+  'test/service/error-codes.test.ts',
+  // Issue 12: the credit race and the billing property test on both backends.
+  'test/service/credit-race.test.ts',
+  'test/service/credit-ledger.test.ts',
+  'test/service/billing.test.ts',
+];
 
 // npm run test:workers: suites that run inside workerd (Miniflare) with real D1 and R2 emulation,
 // the Cloudflare half of "one codebase on two backends". The root stays the repository top so
