@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { buildRouters } from '../../src/routers.ts';
+import type { AtomicBatch } from '../../src/repositories/atomic-batch.ts';
+import { billingRepository } from '../../src/repositories/billing.ts';
 import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
+import { createBillingService } from '../../src/services/billing/billing-service.ts';
+import { parseCatalog } from '../../src/services/billing/catalog.ts';
+import { silentLogger } from '../../src/services/logger.ts';
 import type { ServiceError } from '../../src/domain/errors.ts';
 import { startFakeCreem } from '../helpers/fake-creem.ts';
 import type { CreemEventBody, FakeCreem } from '../helpers/fake-creem.ts';
@@ -232,6 +237,64 @@ describe('events about accounts that do not exist', () => {
     expect((await json(await deliver(event))).duplicate).toBe(true);
     const credited = await infra.services.db.selectFrom('credit_entries').selectAll().where('user_id', '=', 'deleted-or-unknown').execute();
     expect(credited).toHaveLength(0);
+  });
+});
+
+describe('concurrent deliveries', () => {
+  it('each event applies once, and refunds racing their purchases still take back exactly once', async () => {
+    const cookie = await signUp(app, 'concurrent@example.com');
+    const userId = await userIdOf(cookie);
+    const events: CreemEventBody[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { checkout } = await startCheckout(cookie, 'pack-100');
+      const order = { id: `ord_conc${i}`, amount: 1000 };
+      events.push(creem.checkoutCompleted(checkout, order));
+      if (i < 2) events.push(creem.refundCreated(order, 500, userId)); // half of the first two orders
+    }
+    // The service over a batch that waits a moment before it runs, so concurrent deliveries decide
+    // from reads that another's batch then makes stale (the window a slow D1 round trip opens).
+    const { db, batch, config } = infra.services;
+    const lagging: AtomicBatch = { run: (queries) => new Promise((r) => setTimeout(r, 3)).then(() => batch.run(queries)) };
+    const billing = createBillingService(db, lagging, billingRepository(db), {
+      catalog: parseCatalog(config.creemProducts),
+      webhookSecret: creem.webhookSecret,
+      baseUrl: config.baseUrl,
+      clock: Date.now,
+      logger: silentLogger,
+    });
+    const handle = async (event: CreemEventBody) => {
+      const body = JSON.stringify(event);
+      return billing.handleWebhook(body, await creem.sign(body));
+    };
+    // Every event three times, all at once.
+    const answers = await Promise.all(events.flatMap((e) => [e, e, e]).map(handle));
+    // Deliveries of one event are adjacent: exactly one of each three applied it.
+    events.forEach((event, i) => {
+      expect(
+        answers.slice(3 * i, 3 * i + 3).filter((a) => !a.duplicate),
+        event.id,
+      ).toHaveLength(1);
+    });
+
+    expect(await balanceOf(db, userId)).toBe(4 * 100 - 2 * 50);
+    expect(await sumOfEntries(db, userId)).toBe(300);
+    const refunds = await db
+      .selectFrom('credit_entries')
+      .select('amount')
+      .where('user_id', '=', userId)
+      .where('reason', '=', 'refund')
+      .execute();
+    expect(refunds.map((r) => r.amount)).toEqual([-50, -50]);
+    const rows = await db
+      .selectFrom('creem_events')
+      .select('processed_at')
+      .where(
+        'id',
+        'in',
+        events.map((e) => e.id),
+      )
+      .execute();
+    expect(rows.every((r) => r.processed_at !== null)).toBe(true);
   });
 });
 
