@@ -3,6 +3,10 @@
  * synchronously, so nothing else on this thread interleaves and other processes wait for the write
  * lock (busy_timeout) instead of failing half way. Statements come from the same prepare (and
  * cache) Kysely's driver uses, and results have the shape that driver gives.
+ *
+ * It does not take Kysely's connection lock: nothing at run time opens a Kysely transaction on this
+ * connection (services and repositories may not, better-auth does not on SQLite), and one opened
+ * around a batch would deadlock on it. Were one open, better-sqlite3 nests the batch as a savepoint.
  */
 import type Sqlite from 'better-sqlite3';
 import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';

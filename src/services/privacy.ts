@@ -12,7 +12,7 @@
  * Deletion (after the password, or a confirm phrase for accounts with no password):
  * 1. queued/running jobs are removed through the jobs service: cancelled with their refund, the
  *    runner's task aborted;
- * 2. one transaction deletes uploads, jobs, events, artifacts, shares, API keys, sessions, logins,
+ * 2. one atomic batch deletes uploads, jobs, events, artifacts, shares, API keys, sessions, logins,
  *    verifications and the user, and rewrites what billing law makes us keep (below);
  * 3. every file under `users/<id>/` goes;
  * 4. the WAL is checkpointed and emptied: with secure_delete on, no byte of the rows is left on disk.

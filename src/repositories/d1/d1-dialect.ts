@@ -4,7 +4,7 @@
  *
  * D1 has no interactive transactions (a Worker cannot hold a connection open across awaits), so
  * `db.transaction()` throws here on purpose: multi-row changes are one conditional statement or
- * one batch (`runBatch`), atomic on SQLite and D1 alike. Migrations need no transaction on SQLite
+ * one batch (`AtomicBatch`, src/repositories/atomic-batch.ts), atomic on SQLite and D1 alike. Migrations need no transaction on SQLite
  * (Kysely's SqliteAdapter does not wrap DDL), so the same Migrator runs on D1.
  */
 import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler } from 'kysely';
