@@ -6,7 +6,7 @@
  */
 import { Kysely, sql } from 'kysely';
 import { composeServices } from '../../src/compose.ts';
-import type { Services } from '../../src/compose.ts';
+import type { TestInfra } from '../helpers/test-services.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Database } from '../../src/db/schema.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
@@ -20,11 +20,7 @@ import { bindings } from './env.ts';
 
 export { signUp } from '../helpers/sign-up.ts';
 
-export interface TestInfra {
-  services: Services;
-  dataDir: string;
-  close(): Promise<void>;
-}
+export type { TestInfra } from '../helpers/test-services.ts';
 
 /** Tables that belong to D1 and the platform, never emptied. */
 const KEEP = /^(d1_migrations|_cf_.*|sqlite_.*)$/;
@@ -72,6 +68,18 @@ export async function createTestServices(
   return {
     services,
     dataDir: '/nonexistent',
+    async storedKeys(prefix) {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await bindings.FILES.list({ prefix, cursor });
+        keys.push(...page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      return keys;
+    },
+    // R2 has no folders: a prefix exists while an object under it does.
+    prefixExists: async (prefix) => (await bindings.FILES.list({ prefix, limit: 1 })).objects.length > 0,
     async close() {
       await db.destroy();
     },
