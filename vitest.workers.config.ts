@@ -30,7 +30,13 @@ export default defineConfig(async () => {
           compatibilityFlags: ['nodejs_compat'],
           d1Databases: ['DB'],
           r2Buckets: ['FILES'],
-          bindings: { D1_MIGRATIONS: migrations },
+          bindings: {
+            D1_MIGRATIONS: migrations,
+            // Settings of src/worker.ts, as wrangler vars and secrets would give them.
+            BASE_URL: 'http://localhost:3000',
+            BETTER_AUTH_SECRET: 'workerd-test-secret-that-is-long-enough-0123456789',
+            LOG_LEVEL: 'silent',
+          },
         },
       }),
     ],

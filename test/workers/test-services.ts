@@ -5,14 +5,11 @@
  * once per test file (setup.ts); each call starts from empty tables, as a fresh SQLite file does.
  */
 import { Kysely, sql } from 'kysely';
-import { composeServices } from '../../src/compose.ts';
-import type { Services } from '../../src/compose.ts';
-import { loadConfig } from '../../src/config.ts';
+import { composeWorkerServices } from '../../src/worker.ts';
+import type { TestInfra } from '../helpers/test-services.ts';
 import type { Database } from '../../src/db/schema.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
-import { d1Batch } from '../../src/repositories/d1/d1-batch.ts';
 import { d1Dialect } from '../../src/repositories/d1/d1-dialect.ts';
-import { headerOnlyImageCodec } from '../../src/repositories/media/header-image-codec.ts';
 import { createR2Storage } from '../../src/repositories/storage/r2.ts';
 import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
 import { silentLogger } from '../../src/services/logger.ts';
@@ -21,11 +18,7 @@ import { bindings } from './env.ts';
 
 export { signUp } from '../helpers/sign-up.ts';
 
-export interface TestInfra {
-  services: Services;
-  dataDir: string;
-  close(): Promise<void>;
-}
+export type { TestInfra } from '../helpers/test-services.ts';
 
 /** Tables that belong to D1 and the platform, never emptied. */
 const KEEP = /^(d1_migrations|_cf_.*|sqlite_.*)$/;
@@ -44,10 +37,16 @@ export async function createTestServices(
   env: Record<string, string> = {},
   options: { logger?: Logger; storage?: (r2: BlobStorage) => BlobStorage; countMeshTriangles?: CountMeshTriangles } = {},
 ): Promise<TestInfra> {
-  const config = loadConfig(
+  const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
+  await emptyAllTables(db);
+  const r2 = createR2Storage(bindings.FILES);
+  // The Workers composition root itself, on the test pool's bindings and the settings a test asks for.
+  const services = composeWorkerServices(
     {
-      DATA_DIR: '/nonexistent',
+      DB: bindings.DB,
+      FILES: bindings.FILES,
       BASE_URL: 'http://localhost:3000',
+      BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
       POOL_SIZE: '1',
       AUTH_RATE_LIMIT: 'off',
       RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
@@ -55,27 +54,25 @@ export async function createTestServices(
       RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
       ...env,
     },
-    { cores: 1 },
+    { logger: options.logger ?? silentLogger, storage: options.storage?.(r2), countMeshTriangles: options.countMeshTriangles },
   );
-  const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
-  await emptyAllTables(db);
-  const r2 = createR2Storage(bindings.FILES);
-  const services = composeServices({
-    config,
-    db,
-    batch: d1Batch(bindings.DB),
-    storage: options.storage ? options.storage(r2) : r2,
-    secret: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
-    logger: options.logger ?? silentLogger,
-    clock: Date.now,
-    imageCodec: headerOnlyImageCodec,
-    countMeshTriangles: options.countMeshTriangles,
-  });
   return {
     services,
     dataDir: '/nonexistent',
+    async storedKeys(prefix) {
+      const keys: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await bindings.FILES.list({ prefix, cursor });
+        keys.push(...page.objects.map((o) => o.key));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      return keys;
+    },
+    // R2 has no folders: a prefix exists while an object under it does.
+    prefixExists: async (prefix) => (await bindings.FILES.list({ prefix, limit: 1 })).objects.length > 0,
     async close() {
-      await db.destroy();
+      await Promise.all([db.destroy(), services.db.destroy()]);
     },
   };
 }
