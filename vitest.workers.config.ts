@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config';
 export const SHARED_SUITES = [
   'test/service/error-codes.test.ts',
   // Issue 12: the credit race and the billing property test on both backends.
+  'test/service/atomic-batch.test.ts',
   'test/service/credit-race.test.ts',
   'test/service/credit-ledger.test.ts',
   'test/service/billing.test.ts',
