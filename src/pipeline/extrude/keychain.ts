@@ -10,6 +10,7 @@
  * join rather than a tangent touch). Caller unions the tab and subtracts the hole afterwards.
  */
 import type { CrossSection, ManifoldToplevel, SimplePolygon } from 'manifold-3d';
+import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import { PipelineError } from '../errors.ts';
 import type { WasmScope } from './wasm-scope.ts';
 
@@ -25,9 +26,9 @@ export interface KeychainOptions {
 }
 
 export const KEYCHAIN_DEFAULTS: KeychainOptions = {
-  holeDiameterMm: 4,
+  holeDiameterMm: IMAGE_FIELDS.keychainHoleMm.default,
   ringWidthMm: 2,
-  position: 'top',
+  position: IMAGE_FIELDS.keychainPosition.default,
 };
 
 const DIRECTIONS: Record<KeychainPosition, [number, number]> = {
