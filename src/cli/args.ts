@@ -18,6 +18,7 @@ export interface CliRequest {
 const NUMBER_FLAGS = [
   'width-mm',
   'height-mm',
+  'diameter-mm',
   'resolution-mm',
   'max-error-mm',
   'max-triangles',

@@ -8,7 +8,14 @@ import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
 import { mergeFields } from './param-fields.ts';
 
-export { IMAGE_MODES, KEYCHAIN_BASE_PLATE_MM, KEYCHAIN_POSITIONS, LAMP_SHADE_DIAMETER_MM, OUTPUT_FORMATS, SHAPES } from './catalog/image-fields.ts';
+export {
+  IMAGE_MODES,
+  KEYCHAIN_BASE_PLATE_MM,
+  KEYCHAIN_POSITIONS,
+  LAMP_SHADE_DIAMETER_MM,
+  OUTPUT_FORMATS,
+  SHAPES,
+} from './catalog/image-fields.ts';
 export type ImageMode = (typeof IMAGE_MODES)[number];
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 

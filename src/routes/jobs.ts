@@ -71,7 +71,9 @@ const EstimateSchema = z
     buildPlate: z
       .enum(['as-placed', 'turned', 'no'])
       .optional()
-      .openapi({ description: 'How the box fits buildPlateMm: as placed, only turned (a warning), or not at all (refused, exceeds_build_plate)' }),
+      .openapi({
+        description: 'How the box fits buildPlateMm: as placed, only turned (a warning), or not at all (refused, exceeds_build_plate)',
+      }),
     warnings: z.array(z.string()).optional(),
   })
   .openapi('JobEstimate', {

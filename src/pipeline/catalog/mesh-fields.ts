@@ -29,7 +29,15 @@ export const MESH_FIELDS = {
     slider: [1, 1000],
     help: 'Scale so the longest side is this long. Leave blank to keep the size.',
   },
-  targetHeightMm: { type: 'number', label: 'Height', unit: 'mm', min: 0.1, max: 10_000, step: 1, help: 'Scale so the height is this long.' },
+  targetHeightMm: {
+    type: 'number',
+    label: 'Height',
+    unit: 'mm',
+    min: 0.1,
+    max: 10_000,
+    step: 1,
+    help: 'Scale so the height is this long.',
+  },
   upAxis: { type: 'choice', label: 'Up axis', options: choices(UP_AXES), help: 'Leave out for what the format declares.' },
   orient: {
     type: 'choice',
