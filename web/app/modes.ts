@@ -34,6 +34,7 @@ export interface ModeCatalog {
   geometry: {
     basePlateMarginMm: number;
     keychainRingWidthMm: number;
+    keychainDirections: Record<string, [number, number]>;
     stand: { footHeightMm: number; footDepthMm: number; embedMm: number };
     cutterFlangeMm: number;
     cutterFlangeHeightMm: number;

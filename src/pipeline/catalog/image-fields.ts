@@ -18,6 +18,17 @@ export const LAMP_SHADE_DIAMETER_MM = 80;
 /** x, y, z of the build volume a job is checked against when none is given (a common 250 x 210 x 210 mm printer). */
 export const DEFAULT_BUILD_PLATE_MM = [250, 210, 210] as const;
 
+/** What every job writes: its files and preview pictures (mesh jobs share these). */
+export const OUTPUT_FIELDS = {
+  formats: {
+    type: 'list',
+    label: 'Files',
+    default: ['stl'],
+    options: choices(OUTPUT_FORMATS, { stl: 'STL', '3mf': '3MF', glb: 'GLB', obj: 'OBJ' }),
+  },
+  previews: { type: 'boolean', label: 'Preview pictures', default: true },
+} as const satisfies Fields;
+
 export const IMAGE_FIELDS = {
   mode: { type: 'choice', label: 'Mode', default: 'lithophane', options: choices(IMAGE_MODES) },
   shape: {
@@ -186,11 +197,5 @@ export const IMAGE_FIELDS = {
     max: 10_000,
     help: 'The printer’s x, y and z: a model that fits only turned gets a warning, one that fits no way round is refused.',
   },
-  formats: {
-    type: 'list',
-    label: 'Files',
-    default: ['stl'],
-    options: choices(OUTPUT_FORMATS, { stl: 'STL', '3mf': '3MF', glb: 'GLB', obj: 'OBJ' }),
-  },
-  previews: { type: 'boolean', label: 'Preview pictures', default: true },
+  ...OUTPUT_FIELDS,
 } as const satisfies Fields;

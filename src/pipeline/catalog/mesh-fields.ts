@@ -4,7 +4,7 @@
  */
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
-import { OUTPUT_FORMATS } from './image-fields.ts';
+import { OUTPUT_FIELDS } from './image-fields.ts';
 
 export const MESH_MODES = ['repair', 'convert'] as const;
 export const MESH_UNITS = ['mm', 'cm', 'm', 'in'] as const;
@@ -59,11 +59,5 @@ export const MESH_FIELDS = {
   fillInnerShells: { type: 'boolean', label: 'Fill sealed inner voids', default: false },
   minPartFraction: { type: 'number', label: 'Smallest kept part', default: 0.01, min: 0, max: 1, step: 0.01 },
   weldTolerance: { type: 'number', label: 'Weld tolerance', default: 1e-3, min: 0, max: 0.05, step: 0.001 },
-  formats: {
-    type: 'list',
-    label: 'Files',
-    default: ['stl'],
-    options: choices(OUTPUT_FORMATS, { stl: 'STL', '3mf': '3MF', glb: 'GLB', obj: 'OBJ' }),
-  },
-  previews: { type: 'boolean', label: 'Preview pictures', default: true },
+  ...OUTPUT_FIELDS,
 } as const satisfies Fields;

@@ -5,7 +5,7 @@
  * app builds its create page from it, so a default, a limit or a label is written once, here.
  */
 import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
-import { KEYCHAIN_DEFAULTS } from '../extrude/keychain.ts';
+import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
@@ -42,6 +42,8 @@ export interface ModeCatalog {
     basePlateMarginMm: number;
     /** Material around a keychain's hole, mm. */
     keychainRingWidthMm: number;
+    /** Unit direction of each keychain position, y up. */
+    keychainDirections: Record<string, [number, number]>;
     /** A flat lithophane's stand: foot height and depth, how far the plate sinks in, mm. */
     stand: { footHeightMm: number; footDepthMm: number; embedMm: number };
     /** A cookie cutter's flange beyond the wall and its height, mm. */
@@ -173,6 +175,7 @@ export const MODE_CATALOG: ModeCatalog = {
   geometry: {
     basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,
     keychainRingWidthMm: KEYCHAIN_DEFAULTS.ringWidthMm,
+    keychainDirections: KEYCHAIN_DIRECTIONS,
     stand: { ...STAND_DEFAULTS },
     cutterFlangeMm: COOKIE_CUTTER_DEFAULTS.flangeMm,
     cutterFlangeHeightMm: COOKIE_CUTTER_DEFAULTS.flangeHeightMm,

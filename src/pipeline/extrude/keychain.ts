@@ -31,7 +31,8 @@ export const KEYCHAIN_DEFAULTS: KeychainOptions = {
   position: IMAGE_FIELDS.keychainPosition.default,
 };
 
-const DIRECTIONS: Record<KeychainPosition, [number, number]> = {
+/** Unit direction of each position, y up (served in GET /api/v1/modes for the preview). */
+export const KEYCHAIN_DIRECTIONS: Record<KeychainPosition, [number, number]> = {
   top: [0, 1],
   bottom: [0, -1],
   left: [-1, 0],
@@ -50,7 +51,7 @@ export function keychainTab(
   wasm: ManifoldToplevel,
   scope: WasmScope,
 ): { tab: CrossSection; hole: CrossSection } {
-  const d = DIRECTIONS[options.position];
+  const d = KEYCHAIN_DIRECTIONS[options.position];
   if (!d) {
     throw new PipelineError('invalid_parameters', `extrude: unknown keychain position "${options.position}"`, 'extrude');
   }

@@ -7,7 +7,7 @@
  *  - a keychain tab is the hull of a ring disc and a neck disc at the footprint's farthest point on
  *    the chosen side (nearest the centre line among ties), the hole beyond it, fused to the plate;
  *  - a cookie cutter is a wall grown outwards from the silhouette with a flange at its foot.
- * The margins and ring width come from GET /api/v1/modes (`geometry`). Cells are the picture's
+ * The margins, ring width and ring directions come from GET /api/v1/modes (`geometry`). Cells are the picture's
  * pixels; the pipeline traces sub-pixel outlines, so sizes agree to about a pixel (0.25% at 400 px).
  */
 import { BufferGeometry, ExtrudeGeometry, Float32BufferAttribute, Path, Shape, Vector2 } from 'three';
@@ -30,17 +30,15 @@ export interface LogoParams {
   cookieCutter: boolean;
   cutterWallMm: number;
   cutterHeightMm: number;
-  geometry: { basePlateMarginMm: number; keychainRingWidthMm: number; cutterFlangeMm: number; cutterFlangeHeightMm: number };
+  geometry: {
+    basePlateMarginMm: number;
+    keychainRingWidthMm: number;
+    /** Unit direction of each ring position, y up. */
+    keychainDirections: Record<string, Point>;
+    cutterFlangeMm: number;
+    cutterFlangeHeightMm: number;
+  };
 }
-
-const DIRECTIONS: Record<LogoParams['keychainPosition'], Point> = {
-  top: [0, 1],
-  bottom: [0, -1],
-  left: [-1, 0],
-  right: [1, 0],
-  'top-left': [-Math.SQRT1_2, Math.SQRT1_2],
-  'top-right': [Math.SQRT1_2, Math.SQRT1_2],
-};
 
 /** Subject mask: dark ink on light paper (or the alpha channel when the picture has one). */
 function ink(picture: Picture, p: LogoParams): Uint8Array {
@@ -116,7 +114,7 @@ export function logoGeometries(picture: Picture, p: LogoParams): { geometries: B
 
 /** keychain.ts: the ring beyond the footprint's farthest point along the side, joined by a neck. */
 function tabGeometry(footprint: Point[], p: LogoParams, depth: number): BufferGeometry {
-  const d = DIRECTIONS[p.keychainPosition];
+  const d = p.geometry.keychainDirections[p.keychainPosition] ?? [0, 1];
   const ring = p.geometry.keychainRingWidthMm;
   const holeRadius = p.keychainHoleMm / 2;
   const xs = footprint.map((q) => q[0]),

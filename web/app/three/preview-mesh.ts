@@ -13,13 +13,10 @@ import type { Picture } from '../picture.ts';
 import { logoGeometries } from './preview-logo.ts';
 import type { LogoParams } from './preview-logo.ts';
 
+/** A logo's parameters (preview-logo.ts) and those of the heightmap modes. */
 export interface PreviewParams extends LogoParams {
   mode: 'lithophane' | 'relief' | 'extrude';
   shape: 'flat' | 'arc' | 'cylinder';
-  widthMm: number;
-  invert: boolean;
-  autoLevel: boolean;
-  gamma: number;
   minHeightMm: number;
   maxHeightMm: number;
   baseMm: number;
@@ -28,15 +25,6 @@ export interface PreviewParams extends LogoParams {
   arcDegrees: number;
   frameMm: number;
   frameThicknessMm: number;
-  extrudeHeightMm: number;
-  basePlateMm: number;
-  threshold: number;
-  keychain: boolean;
-  keychainHoleMm: number;
-  keychainPosition: 'top' | 'bottom' | 'left' | 'right' | 'top-left' | 'top-right';
-  cookieCutter: boolean;
-  cutterWallMm: number;
-  cutterHeightMm: number;
   stand: boolean;
   geometry: LogoParams['geometry'] & { stand: { footHeightMm: number; footDepthMm: number; embedMm: number } };
 }
