@@ -38,6 +38,8 @@ export interface ModeCatalog {
     stand: { footHeightMm: number; footDepthMm: number; embedMm: number };
     cutterFlangeMm: number;
     cutterFlangeHeightMm: number;
+    /** Light lost per mm of lithophane (Beer-Lambert), for the backlit view. */
+    lithophaneAttenuationPerMm: number;
   };
 }
 

@@ -7,6 +7,7 @@
 import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
+import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
 import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './image-fields.ts';
@@ -49,6 +50,8 @@ export interface ModeCatalog {
     /** A cookie cutter's flange beyond the wall and its height, mm. */
     cutterFlangeMm: number;
     cutterFlangeHeightMm: number;
+    /** Light lost per mm of lithophane (Beer-Lambert, white PLA), for a backlit view. */
+    lithophaneAttenuationPerMm: number;
   };
 }
 
@@ -179,5 +182,6 @@ export const MODE_CATALOG: ModeCatalog = {
     stand: { ...STAND_DEFAULTS },
     cutterFlangeMm: COOKIE_CUTTER_DEFAULTS.flangeMm,
     cutterFlangeHeightMm: COOKIE_CUTTER_DEFAULTS.flangeHeightMm,
+    lithophaneAttenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
   },
 };

@@ -274,7 +274,13 @@ export async function createPage(ctx: PageContext) {
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
     viewerBox.hidden = litho && showBacklit;
-    if (litho && showBacklit) drawBacklit(backlitCanvas, picture!, values as unknown as Parameters<typeof drawBacklit>[2]);
+    if (litho && showBacklit)
+      drawBacklit(
+        backlitCanvas,
+        picture!,
+        values as unknown as Parameters<typeof drawBacklit>[2],
+        modes.geometry.lithophaneAttenuationPerMm,
+      );
     if (choice.input === 'image' && picture) {
       const v = await ensureViewer();
       if (disposed) return;
