@@ -152,11 +152,10 @@ function specOf(field: ApiField): ParamSpec {
   };
 }
 
-export const FORMATS: Array<[string, string]> = [
-  ['stl', 'STL'],
-  ['3mf', '3MF'],
-  ['obj', 'OBJ'],
-];
+/** The files a user can tick: the API's output formats but GLB, which every job gets for the 3D viewer. */
+export function formatsOf(modes: ModeCatalog): Array<[string, string]> {
+  return (modes.fields.image.formats?.options ?? []).filter((o) => o.value !== 'glb').map((o) => [o.value, o.label]);
+}
 
 export const MODE_LABELS: Record<string, string> = {
   lithophane: 'Lithophane',

@@ -5,7 +5,7 @@
 import { api, ApiError, uploadFile } from '../api.ts';
 import type { Job, Upload } from '../api.ts';
 import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
-import { choicesOf, FORMATS, loadModes, startingValues } from '../modes.ts';
+import { choicesOf, formatsOf, loadModes, startingValues } from '../modes.ts';
 import type { Choice, ChoiceInfo, ModeCatalog, ParamSpec } from '../modes.ts';
 import { drawBacklit } from '../backlit.ts';
 import { decodePicture } from '../picture.ts';
@@ -120,7 +120,7 @@ export async function createPage(ctx: PageContext) {
   // ---- parameters
   const paramsBody = h('div', { class: 'params' });
   const formatsBox = h('div', { class: 'formats' });
-  for (const [value, label] of FORMATS) {
+  for (const [value, label] of formatsOf(modes)) {
     const box = h('input', { type: 'checkbox', value, checked: formats.has(value), id: `format-${value}` });
     box.addEventListener('change', () => {
       if (box.checked) formats.add(value);
