@@ -85,14 +85,10 @@ describe('create page, from GET /api/v1/modes', () => {
     expect(errors).toEqual([]);
   });
 
-  it('previews a keychain at the size and piece count it is made (issue 15.4)', async () => {
-    await upload(LOGO, 'logo-holes.png');
-    await page.getByLabel(/Keychain/).check();
-    await expect.poll(async () => (await previewSize()).text, { timeout: 20_000 }).toMatch(/piece/);
+  /** Makes the keychain the create page shows and compares the preview with the made part's report. */
+  async function makeAndCompare(): Promise<{ preview: Awaited<ReturnType<typeof previewSize>>; made: number[]; parts: number }> {
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credits? ·/);
     const preview = await previewSize();
-    expect(preview.parts).toBe(1);
-
     await page.getByRole('button', { name: /Make it \(/ }).click();
     await page.waitForURL(/\/jobs\/job_/);
     const jobId = /job_[^/?#]+/.exec(page.url())![0];
@@ -107,6 +103,26 @@ describe('create page, from GET /api/v1/modes', () => {
         0.01,
       );
     }
+    return { preview, made: report.boundingBoxMm.size, parts: report.parts };
+  }
+
+  it('previews a keychain at the size and piece count it is made (issue 15.4)', async () => {
+    await upload(LOGO, 'logo-holes.png');
+    await page.getByLabel(/Keychain/).check();
+    await expect.poll(async () => (await previewSize()).text, { timeout: 20_000 }).toMatch(/piece/);
+    // The default keychain: the plate joins the three letters and the ring is fused to it (the
+    // issue's preview was 88 × 52.6 mm with the ring apart, the result 100 × 57.7 mm in one piece).
+    const joined = await makeAndCompare();
+    expect(joined.parts).toBe(1);
+
+    // Without a plate the letters are loose pieces, the ring on the left letter: still the same.
+    await upload(LOGO, 'logo-holes.png');
+    await page.getByLabel(/Keychain/).check();
+    await page.getByRole('spinbutton', { name: 'Base plate (mm)', exact: true }).fill('0');
+    await page.getByLabel('Ring position').selectOption('left');
+    await expect.poll(async () => (await previewSize()).parts, { timeout: 20_000 }).toBe(3);
+    const loose = await makeAndCompare();
+    expect(loose.parts).toBe(3);
     expect(errors).toEqual([]);
   });
 });
