@@ -3,12 +3,14 @@
  * Times are epoch milliseconds; JSON columns are text. Ids are random and url-safe.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { JobStatus } from '../domain/job-status.ts';
+
+export type { JobStatus };
 
 export type UploadKind = 'image' | 'mesh';
 export type UploadStatus = 'pending' | 'ready';
 /** A signed-URL upload's one PUT: none yet, one streaming, one stored. */
 export type UploadPutState = 'none' | 'receiving' | 'received';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type CreditState = 'none' | 'held' | 'captured' | 'refunded';
 
 export interface UploadsTable {

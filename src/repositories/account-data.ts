@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } from '../db/schema.ts';
+import { ACTIVE_JOB_STATUSES } from '../domain/job-status.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 /** better-auth's tables are not in our schema type. */
@@ -195,7 +196,12 @@ export function accountDataRepository(db: Kysely<Database>) {
 
     /** Queued or running jobs: these go through the jobs service (refund, runner stop). */
     activeJobs: (userId: string) =>
-      db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
+      db
+        .selectFrom('jobs')
+        .select(['id', 'status'])
+        .where('user_id', '=', userId)
+        .where('status', 'in', [...ACTIVE_JOB_STATUSES])
+        .execute(),
 
     /** Sum of the ledger entries with these reasons. */
     async sumOf(userId: string, reasons: readonly string[]): Promise<number> {
