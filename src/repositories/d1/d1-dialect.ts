@@ -8,15 +8,14 @@
  * (Kysely's SqliteAdapter does not wrap DDL), so the same Migrator runs on D1.
  */
 import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler, sql } from 'kysely';
-import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, Kysely, QueryResult, TableMetadata } from 'kysely';
+import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, QueryExecutorProvider, QueryResult, TableMetadata } from 'kysely';
 import type { D1DatabaseLike } from './d1-types.ts';
 
 export function d1Dialect(database: D1DatabaseLike): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => d1Driver(database),
-    // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
-    createIntrospector: (db: Kysely<any>) => tableNamesIntrospector(db),
+    createIntrospector: (db) => tableNamesIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
 }
@@ -57,8 +56,7 @@ function d1Driver(database: D1DatabaseLike): Driver {
  * Table names only. SQLite's introspector joins `pragma_table_info()`, which D1 refuses
  * ("not authorized"); the Migrator needs no more than which tables exist.
  */
-// biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
-function tableNamesIntrospector(db: Kysely<any>): DatabaseIntrospector {
+function tableNamesIntrospector(db: QueryExecutorProvider): DatabaseIntrospector {
   const getTables = async (): Promise<TableMetadata[]> => {
     const rows = await sql<{
       name: string;
