@@ -59,3 +59,9 @@ export function createAuth(config: AppConfig, db: Kysely<Database>, secret: stri
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** better-auth's cookies for a session, cleared when the account is deleted. */
+export async function sessionCookieNames(auth: Auth): Promise<string[]> {
+  const { authCookies } = await auth.$context;
+  return [authCookies.sessionToken.name, authCookies.sessionData.name, authCookies.dontRememberToken.name];
+}

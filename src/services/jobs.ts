@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
+import { UniqueViolationError } from '../domain/database-errors.ts';
 import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../domain/job-modes.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
@@ -189,7 +190,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         // Read outside the (rolled back) transaction: it holds the only connection while open.
         if (error === QUEUE_FULL) throw await queueFull(userId, estimate.seconds);
         // Two requests with one key raced: the unique index let one through; answer with it.
-        if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
+        if (idempotencyKey && error instanceof UniqueViolationError) {
           const winner = await replay();
           if (winner) return { kind: 'job', job: winner, created: false };
         }

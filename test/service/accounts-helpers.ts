@@ -6,10 +6,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
+import type { AppDependencies } from '../../src/app.ts';
 import type { Services } from '../../src/compose.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
-import { buildRouters } from '../../src/routers.ts';
-import type { Runtime } from '../../src/routers.ts';
 import { gradientPng } from './jobs-helpers.ts';
 
 export type AccountsApp = ReturnType<typeof createApp>;
@@ -18,8 +17,8 @@ export type AccountsApp = ReturnType<typeof createApp>;
 export const SAME_ORIGIN = 'http://localhost:3000';
 export const PASSWORD = 'correct horse battery';
 
-export function accountsApp(services: Services, runtime: Runtime = {}): AccountsApp {
-  return createApp(services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(services, runtime) });
+export function accountsApp(services: Services, runtime: Pick<AppDependencies, 'jobs'> = {}): AccountsApp {
+  return createApp({ services, health: async () => ({ database: true, pool: null }), ...runtime });
 }
 
 /** Signs up and returns the whole Cookie header a browser would send next: session token and the signed session data. */
