@@ -5,6 +5,7 @@
 import { betterAuth } from 'better-auth';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
 
 /** The header through which the app hands better-auth the peer address (set by us, never trusted from clients). */
 export const CLIENT_IP_HEADER = 'x-image-to-stl-client-ip';
@@ -16,8 +17,7 @@ export interface AuthHooks {
   onSessionCreated(session: { userId: string; ipAddress?: string | null }): Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: better-auth's tables are not in our schema types yet (issue 12)
-export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, hooks: AuthHooks) {
+export function createAuth(config: AppConfig, db: Kysely<Database>, secret: string, hooks: AuthHooks) {
   const socialProviders: Record<string, { clientId: string; clientSecret: string }> = {};
   if (config.googleClientId && config.googleClientSecret) {
     socialProviders.google = { clientId: config.googleClientId, clientSecret: config.googleClientSecret };
@@ -59,3 +59,9 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** better-auth's cookies for a session, cleared when the account is deleted. */
+export async function sessionCookieNames(auth: Auth): Promise<string[]> {
+  const { authCookies } = await auth.$context;
+  return [authCookies.sessionToken.name, authCookies.sessionData.name, authCookies.dontRememberToken.name];
+}

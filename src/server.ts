@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ServerType } from '@hono/node-server';
-import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { composeServices, migrateAll } from './compose.ts';
 import type { Services } from './compose.ts';
@@ -26,8 +25,6 @@ import { createMeshInspector } from './node/mesh-inspector.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
-import { buildRouters } from './routers.ts';
-import type { Runtime } from './routers.ts';
 import { createJsonLogger } from './services/logger.ts';
 
 export interface RunningServer {
@@ -86,18 +83,18 @@ export async function startServer(
   retentionTimer.unref();
 
   const health = async () => {
-    await sql`select 1`.execute(db);
+    await services.database.ping();
     const { size, busy, queued } = pool.stats();
     return { database: true, pool: { size, busy, queued } };
   };
-  const runtime: Runtime = { jobs };
-  const app = createApp(services, {
+  const app = createApp({
+    services,
     health,
-    routers: [...buildRouters(services, runtime), widgetAssetsRoutes()],
+    jobs,
     remoteAddress: (c) => getConnInfo(c).remote.address,
+    // The web app (web/dist) answers the GETs no API route took, so it comes last.
+    files: [widgetAssetsRoutes(), webAppRoutes()],
   });
-  // The web app (web/dist) answers the GETs no API route took; registered last so it shadows none.
-  app.route('/', webAppRoutes());
 
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));

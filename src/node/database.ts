@@ -4,6 +4,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { classifyErrors } from '../repositories/database-errors.ts';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -34,7 +35,9 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   sqlite.pragma('foreign_keys = ON');
   // Wait for a competing writer instead of failing at once ("database is locked"); past it the API answers 503.
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, STATEMENT_CACHE_SIZE) }) });
+  // A write that waited out busy_timeout fails as the domain's DatabaseBusyError (503, retried by the runner).
+  const dialect = classifyErrors(new SqliteDialect({ database: withStatementCache(sqlite, STATEMENT_CACHE_SIZE) }));
+  const db = new Kysely<Database>({ dialect });
   return { db, sqlite };
 }
 

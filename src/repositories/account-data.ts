@@ -7,11 +7,9 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } from '../db/schema.ts';
+import { ACTIVE_JOB_STATUSES } from '../domain/job-status.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-/** better-auth's tables are not in our schema type. */
-// biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-type Loose = Kysely<any>;
 
 export interface UserProfile {
   id: string;
@@ -69,25 +67,16 @@ const after = <T extends { created_at: number; id: string }>(page: T[]) => {
 };
 
 export function accountDataRepository(db: Kysely<Database>) {
-  const loose = db as unknown as Loose;
-
   async function hasTable(trx: Db, name: string): Promise<boolean> {
     const r = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`.execute(trx);
     return Number(r.rows[0]?.n ?? 0) > 0;
   }
 
-  /** Oldest first, `limit` rows after the cursor. */
-  function page<T extends 'uploads' | 'jobs' | 'credit_entries'>(
-    table: T,
-    userId: string,
-    limit: number,
-    cursor?: { createdAt: number; id: string },
-  ) {
-    // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-    let q = (db as Kysely<any>).selectFrom(table).selectAll().where('user_id', '=', userId);
+  /** Oldest first, `limit` rows after the cursor. The three tables share these columns. */
+  function page(table: 'uploads' | 'jobs' | 'credit_entries', userId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+    let q = db.selectFrom(table).selectAll().where('user_id', '=', userId);
     if (cursor)
-      // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-      q = q.where((eb: any) =>
+      q = q.where((eb) =>
         eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]),
       );
     return q.orderBy('created_at').orderBy('id').limit(limit).execute();
@@ -97,7 +86,7 @@ export function accountDataRepository(db: Kysely<Database>) {
     nextCursor: after,
 
     async profile(userId: string): Promise<UserProfile | undefined> {
-      const row = await loose
+      const row = await db
         .selectFrom('user')
         .select(['id', 'email', 'name', 'emailVerified', 'createdAt'])
         .where('id', '=', userId)
@@ -114,19 +103,17 @@ export function accountDataRepository(db: Kysely<Database>) {
 
     /** The hash of the email/password login, or undefined for accounts that only sign in with Google/GitHub. */
     async passwordHash(userId: string): Promise<string | undefined> {
-      const row = await loose
+      const row = await db
         .selectFrom('account')
         .select('password')
         .where('userId', '=', userId)
         .where('providerId', '=', 'credential')
         .executeTakeFirst();
-      return (row?.password as string | null | undefined) ?? undefined;
+      return row?.password ?? undefined;
     },
 
     loginProviders: async (userId: string): Promise<string[]> =>
-      (await loose.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map(
-        (r: { providerId: string }) => r.providerId,
-      ),
+      (await db.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map((r) => r.providerId),
 
     uploadsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
       page('uploads', userId, limit, cursor) as Promise<Upload[]>,
@@ -163,19 +150,19 @@ export function accountDataRepository(db: Kysely<Database>) {
 
     /** better-auth's sessions of the user: where and with what they signed in. Never the token column. */
     async sessions(userId: string): Promise<SessionRecord[]> {
-      const rows = await loose
+      const rows = await db
         .selectFrom('session')
         .select(['id', 'createdAt', 'updatedAt', 'expiresAt', 'ipAddress', 'userAgent'])
         .where('userId', '=', userId)
         .orderBy('createdAt')
         .execute();
-      return rows.map((r: Record<string, unknown>) => ({
-        id: String(r.id),
-        createdAt: new Date(r.createdAt as string).getTime(),
-        updatedAt: new Date(r.updatedAt as string).getTime(),
-        expiresAt: new Date(r.expiresAt as string).getTime(),
-        ipAddress: (r.ipAddress as string | null) ?? null,
-        userAgent: (r.userAgent as string | null) ?? null,
+      return rows.map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt).getTime(),
+        updatedAt: new Date(r.updatedAt).getTime(),
+        expiresAt: new Date(r.expiresAt).getTime(),
+        ipAddress: r.ipAddress,
+        userAgent: r.userAgent,
       }));
     },
 
@@ -195,7 +182,12 @@ export function accountDataRepository(db: Kysely<Database>) {
 
     /** Queued or running jobs: these go through the jobs service (refund, runner stop). */
     activeJobs: (userId: string) =>
-      db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
+      db
+        .selectFrom('jobs')
+        .select(['id', 'status'])
+        .where('user_id', '=', userId)
+        .where('status', 'in', [...ACTIVE_JOB_STATUSES])
+        .execute(),
 
     /** Sum of the ledger entries with these reasons. */
     async sumOf(userId: string, reasons: readonly string[]): Promise<number> {
@@ -260,17 +252,15 @@ export function accountDataRepository(db: Kysely<Database>) {
     async deleteAccount(plan: DeletionPlan): Promise<DeletionCounts> {
       const { userId, pseudonym } = plan;
       return db.transaction().execute(async (trx) => {
-        const t = trx as unknown as Loose;
         const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint } | undefined) =>
           Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
         const jobIds = trx.selectFrom('jobs').select('id').where('user_id', '=', userId);
         let shares = 0;
         if (await hasTable(trx, 'shares')) {
           shares = n(
-            await t
+            await trx
               .deleteFrom('shares')
-              // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-              .where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
+              .where((eb) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
               .executeTakeFirst(),
           );
         }
@@ -317,7 +307,7 @@ export function accountDataRepository(db: Kysely<Database>) {
         if (await hasTable(trx, 'audit_events')) {
           // Security history stays (who did what, when) but no longer points at a person.
           auditEventsPseudonymised = n(
-            await t
+            await trx
               .updateTable('audit_events')
               .set({ user_id: pseudonym, ip: null, details: '{}' })
               .where('user_id', '=', userId)
@@ -325,22 +315,21 @@ export function accountDataRepository(db: Kysely<Database>) {
           );
         }
 
-        const sessions = n(await t.deleteFrom('session').where('userId', '=', userId).executeTakeFirst());
-        const accounts = n(await t.deleteFrom('account').where('userId', '=', userId).executeTakeFirst());
+        const sessions = n(await trx.deleteFrom('session').where('userId', '=', userId).executeTakeFirst());
+        const accounts = n(await trx.deleteFrom('account').where('userId', '=', userId).executeTakeFirst());
         // Pending e-mail verifications and password resets name the user by e-mail or id.
-        await t
+        await trx
           .deleteFrom('verification')
-          // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-          .where((eb: any) =>
+          .where((eb) =>
             eb.or([
-              sql`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`,
-              sql`instr(lower(value), ${plan.email.toLowerCase()}) > 0`,
-              sql`instr(value, ${userId}) > 0`,
-              sql`instr(identifier, ${userId}) > 0`,
+              sql<boolean>`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`,
+              sql<boolean>`instr(lower(value), ${plan.email.toLowerCase()}) > 0`,
+              sql<boolean>`instr(value, ${userId}) > 0`,
+              sql<boolean>`instr(identifier, ${userId}) > 0`,
             ]),
           )
           .execute();
-        await t.deleteFrom('user').where('id', '=', userId).execute();
+        await trx.deleteFrom('user').where('id', '=', userId).execute();
         return {
           jobs,
           jobEvents,

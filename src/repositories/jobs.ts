@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
+import { uniqueOrThrow } from './database-errors.ts';
 import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -31,11 +32,14 @@ export function jobsRepository(db: Kysely<Database>) {
     insertQueued: async (trx: Db, row: NewJob & { work: number }, maxQueuedWork: number): Promise<boolean> => {
       const columns = Object.keys(row) as (keyof typeof row)[];
       const queued = sql`coalesce((SELECT sum(q.work) FROM jobs q WHERE q.user_id = ${row.user_id} AND q.status = 'queued'), 0)`;
+      // A second job with the same idempotency key fails the unique index: UniqueViolationError.
       const result = await ownerMustExist(
-        sql`
+        uniqueOrThrow(
+          sql`
         INSERT INTO jobs (${sql.join(columns.map((c) => sql.ref(c)))})
         SELECT ${sql.join(columns.map((c) => sql.val(row[c])))}
         WHERE ${queued} = 0 OR ${queued} + ${row.work} <= ${maxQueuedWork}`.execute(trx),
+        ),
       );
       return Number(result.numAffectedRows ?? 0) > 0;
     },

@@ -6,6 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
+import { UniqueViolationError } from '../domain/database-errors.ts';
+import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../domain/job-modes.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
@@ -27,7 +29,6 @@ import { storageKeys } from '../domain/storage.ts';
 
 export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...AI_JOB_MODES] as const;
 export type JobMode = (typeof JOB_MODES)[number];
-const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The runner's controls, as far as the API needs them. */
 export interface JobControl {
@@ -190,7 +191,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         // Read outside the (rolled back) transaction: it holds the only connection while open.
         if (error === QUEUE_FULL) throw await queueFull(userId, estimate.seconds);
         // Two requests with one key raced: the unique index let one through; answer with it.
-        if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
+        if (idempotencyKey && error instanceof UniqueViolationError) {
           const winner = await replay();
           if (winner) return { kind: 'job', job: winner, created: false };
         }
@@ -215,7 +216,7 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async cancel(userId: string, id: string): Promise<Job> {
       const job = await owned(userId, id);
-      if (TERMINAL.has(job.status))
+      if (TERMINAL_JOB_STATUSES.has(job.status))
         throw ServiceError.of('conflict', `the job already ${job.status === 'cancelled' ? 'was cancelled' : job.status}`, {
           status: job.status,
         });
@@ -229,7 +230,7 @@ export function createJobsService(deps: JobsServiceDeps) {
     /** Cancels if needed (refunding), then removes the row, its events, its artifacts and their files. */
     async remove(userId: string, id: string): Promise<void> {
       const job = await owned(userId, id);
-      if (!TERMINAL.has(job.status)) {
+      if (!TERMINAL_JOB_STATUSES.has(job.status)) {
         await lifecycle.cancel(job);
         if (job.status === 'running') control.abort(job.id);
       }

@@ -9,7 +9,6 @@ import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.j
 import validator from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { SHARE_MODEL_ARTIFACT } from '../../src/services/shares.ts';
 import { seedLogoJob } from '../helpers/shared-job.ts';
 import type { SeededJob } from '../helpers/shared-job.ts';
@@ -25,7 +24,7 @@ let job: SeededJob;
 
 beforeAll(async () => {
   infra = await createTestServices();
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
   alice = await user('alice@example.com');
   bob = await user('bob@example.com');
   job = await seedLogoJob(infra.services, alice.id);

@@ -189,11 +189,7 @@ function claimedUserId(object: Record<string, unknown>): string | undefined {
 }
 
 async function userExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('user' as never)
-    .select('id' as never)
-    .where('id' as never, '=', id as never)
-    .executeTakeFirst();
+  const row = await db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst();
   return row !== undefined;
 }
 
