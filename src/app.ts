@@ -12,6 +12,8 @@ import type { AppEnv } from './http/env.ts';
 import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
 import { requireKeyScope } from './http/key-scopes.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { inOurErrorShape } from './http/auth-errors.ts';
+import { publicOriginFor } from './http/request-origin.ts';
 import { limitBody } from './http/limit-body.ts';
 import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
@@ -43,6 +45,10 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.onError(errorHandler(services.logger));
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
+  app.use('*', async function setPublicOrigin(c, next) {
+    c.set('publicOrigin', publicOriginFor(c.req.raw, services.config));
+    await next();
+  });
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
   // Before auth and every route: a cross-site state change with a session cookie never reaches them.
   app.use(
@@ -83,7 +89,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     if ((res.status >= 500 || res.status === 422) && (await databaseBusy(services))) {
       return sendError(c, 503, 'service_unavailable', 'the database is busy; try again shortly', undefined, 2);
     }
-    return res;
+    return inOurErrorShape(res, c.req.raw, services.config);
   });
 
   const lookupUser = async (id: string) => {

@@ -45,6 +45,10 @@ export const SERVICE_ERROR_CODES = [
   'job_too_large',
   /** The user's queued work is past the per-user cap; Retry-After says when there should be room. */
   'queue_full',
+  /** Sign-in with an email and password that do not match an account. */
+  'invalid_credentials',
+  /** Sign-up with an email that already has an account. */
+  'email_taken',
 ] as const;
 
 /** How the remote part of an ai-image or ai-text job can end. */

@@ -59,6 +59,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   payment_provider_error: 502,
   job_too_large: 422,
   queue_full: 429,
+  invalid_credentials: 401,
+  email_taken: 422,
   // AI providers
   provider_failed: 502,
   content_refused: 422,

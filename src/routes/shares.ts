@@ -67,7 +67,7 @@ export function sharesRoutes(shares: SharesService) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-      return c.json(await shares.create(requireUser(c).id, id, body ?? {}), 201);
+      return c.json(await shares.create(requireUser(c).id, id, body ?? {}, c.get('publicOrigin')), 201);
     },
   );
 
@@ -85,7 +85,7 @@ export function sharesRoutes(shares: SharesService) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json({ shares: await shares.list(requireUser(c).id, id) }, 200);
+      return c.json({ shares: await shares.list(requireUser(c).id, id, c.get('publicOrigin')) }, 200);
     },
   );
 
@@ -118,7 +118,7 @@ export function sharesRoutes(shares: SharesService) {
       },
     }),
     async (c) => {
-      const body = JSON.stringify(await shares.describe(c.req.valid('param').token));
+      const body = JSON.stringify(await shares.describe(c.req.valid('param').token, c.get('publicOrigin')));
       const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
       const headers = { ETag: etag, 'Cache-Control': PUBLIC_CACHE };
       if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);

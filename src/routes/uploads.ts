@@ -94,7 +94,7 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
         ...errorResponses(400, 401, 413),
       },
     }),
-    async (c) => c.json(await uploads.createSignedUpload(requireUser(c).id, c.req.valid('json')), 201),
+    async (c) => c.json(await uploads.createSignedUpload(requireUser(c).id, c.req.valid('json'), c.get('publicOrigin')), 201),
   );
 
   app.openapi(

@@ -121,7 +121,8 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     },
 
     /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */
-    async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }): Promise<SignedUpload> {
+    /** `origin`: where the caller reached us (links follow it unless BASE_URL is pinned); default publicOrigin. */
+    async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }, origin?: string): Promise<SignedUpload> {
       if (request.byteSize > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
       const id = newId('upl');
       const createdAt = clock();
@@ -143,7 +144,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       });
       const signedPath = await deps.signer.sign('PUT', uploadContentPath(id), deps.signedUrlTtlSeconds);
       const expires = Number(new URL(signedPath, 'http://x').searchParams.get('expires'));
-      return { uploadId: id, uploadUrl: deps.publicOrigin.replace(/\/$/, '') + signedPath, method: 'PUT', expiresAt: expires * 1000 };
+      return { uploadId: id, uploadUrl: (origin ?? deps.publicOrigin).replace(/\/$/, '') + signedPath, method: 'PUT', expiresAt: expires * 1000 };
     },
 
     /**
