@@ -134,7 +134,7 @@ describe('web app', () => {
     expect(stl.byteLength).toBe(84 + 50 * triangles);
 
     // A signed link works without the session.
-    await page.getByRole('button', { name: 'Get a shareable link to model.stl' }).click();
+    await page.getByRole('button', { name: 'Get a temporary link to model.stl' }).click();
     const link = await page.getByLabel('Signed link to model.stl').inputValue();
     const viaLink = await fetch(link);
     expect(viaLink.status).toBe(200);
@@ -279,7 +279,7 @@ describe('web app', () => {
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 120_000 }).toBe('succeeded');
     await page.locator('[data-testid=result-viewer][data-loaded=true]').waitFor({ timeout: 30_000 });
     const report = await page.locator('#report-heading + dl').textContent();
-    expect(report).toContain('Watertight solid (manifold)Yes');
+    expect(report).toContain('Closed, watertight solidYes');
     expect(report).toMatch(/before → after/);
     expect(await page.getByTestId('dims').textContent()).toMatch(/20 mm × 20 mm × 20 mm/);
     await screenshot(page, 'result-repair-desktop');
