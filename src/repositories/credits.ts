@@ -85,7 +85,12 @@ export async function listEntriesWithJobs(
   const jobs =
     jobIds.length === 0
       ? []
-      : await db.selectFrom('jobs').select(['id', 'mode', 'credit_state']).where('id', 'in', jobIds).where('user_id', '=', userId).execute();
+      : await db
+          .selectFrom('jobs')
+          .select(['id', 'mode', 'credit_state'])
+          .where('id', 'in', jobIds)
+          .where('user_id', '=', userId)
+          .execute();
   const byId = new Map(jobs.map((j) => [j.id, j]));
   return rows.map((r) => {
     const job = r.reference ? byId.get(r.reference) : undefined;

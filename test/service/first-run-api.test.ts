@@ -38,7 +38,6 @@ afterAll(async () => {
 });
 
 const headers = () => ({ cookie, origin: SAME_ORIGIN });
-// biome-ignore lint/suspicious/noExplicitAny: response bodies read loosely
 const json = async (res: Response): Promise<any> => res.json();
 
 async function upload(name: string): Promise<string> {
@@ -98,7 +97,11 @@ describe('a job that names no formats', () => {
     expect(names).toEqual(['backlit.png', 'model.3mf', 'model.glb', 'model.stl', 'preview.png', 'report.json']);
     const threeMf = await app.request(`/api/v1/jobs/${job.id}/artifacts/model.3mf`, { headers: headers() });
     expect(threeMf.status).toBe(200);
-    expect(Buffer.from(await threeMf.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(
+      Buffer.from(await threeMf.arrayBuffer())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
   });
 
   it('downloads under the photo name', async () => {

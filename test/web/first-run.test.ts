@@ -153,7 +153,9 @@ describe('a lithophane made at the second address (issue 15, items 5 and 9)', ()
     await page.getByTestId('job-list').waitFor();
     expect(await page.locator('.lede').first().textContent()).not.toContain('until you delete');
     const thumb = page.getByTestId('job-thumb').first();
-    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await page.getByTestId('job-file').first().textContent()).toBe('photo.jpg');
     expect(await page.getByTestId('job-retention').first().textContent()).toMatch(/^Files kept until /);
 

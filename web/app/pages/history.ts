@@ -101,7 +101,15 @@ export async function historyPage(ctx: PageContext) {
             'li',
             { class: 'card job-row' },
             job.thumbnailUrl
-              ? h('img', { class: 'job-thumb', src: job.thumbnailUrl, alt: '', loading: 'lazy', width: 64, height: 48, 'data-testid': 'job-thumb' })
+              ? h('img', {
+                  class: 'job-thumb',
+                  src: job.thumbnailUrl,
+                  alt: '',
+                  loading: 'lazy',
+                  width: 64,
+                  height: 48,
+                  'data-testid': 'job-thumb',
+                })
               : h('span', { class: 'job-thumb empty', 'aria-hidden': 'true' }),
             h(
               'a',

@@ -76,12 +76,7 @@ export function shareCard(jobId: string): HTMLElement {
       }
     });
     body.replaceChildren(
-      h(
-        'p',
-        {},
-        'Public page: ',
-        h('a', { href: share.url, target: '_blank', rel: 'noopener', 'data-testid': 'share-url' }, share.url),
-      ),
+      h('p', {}, 'Public page: ', h('a', { href: share.url, target: '_blank', rel: 'noopener', 'data-testid': 'share-url' }, share.url)),
       field('Embed code (widget)', share.snippet, 'share-snippet', 3),
       field('Embed code (iframe)', iframe, 'share-iframe', 2),
       stop,
