@@ -192,7 +192,8 @@ describe('web app', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Your password').fill('not my password');
     await confirm.click();
-    await expect.poll(() => dialog.locator('.error').textContent()).toMatch(/not deleted: the password is not right/);
+    // Checking a password (scrypt) takes seconds on a loaded machine: more than poll's default second.
+    await expect.poll(() => dialog.locator('.error').textContent(), { timeout: 20_000 }).toMatch(/not deleted: the password is not right/);
     await screenshot(page, 'account-delete-desktop');
     await dialog.getByRole('button', { name: 'Keep my account' }).click();
     expect(await dialog.isVisible()).toBe(false);
@@ -247,7 +248,7 @@ describe('web app', () => {
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('.error[role=alert]').first().textContent()).toMatch(/invalid/i);
+    await expect.poll(() => page.locator('.error[role=alert]').first().textContent(), { timeout: 20_000 }).toMatch(/invalid/i);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/create$/);
