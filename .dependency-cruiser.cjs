@@ -2,7 +2,8 @@
  * The layers of DESIGN.md, checked on every `npm run lint` (dependency-cruiser). Each rule names
  * the layer table's line it enforces. Type-only imports count too, except where a rule says so.
  */
-const NODE_ONLY_PACKAGES = '^(better-sqlite3|sharp|piscina|@hono/node-server)($|/)';
+// Matched on resolved paths: the packages stay in the graph (not excluded), just not followed.
+const NODE_ONLY_PACKAGES = '(^|/)node_modules/(better-sqlite3|sharp|piscina|@hono/node-server)/';
 
 module.exports = {
   forbidden: [
@@ -40,6 +41,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(pipeline|services|routes|http|domain)/' },
       to: { path: NODE_ONLY_PACKAGES, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'workers-root-stays-portable',
+      comment: 'src/worker.ts (the Workers composition root) runs in workerd: nothing it reaches may need Node-only packages or src/node.',
+      severity: 'error',
+      from: { path: '^src/worker\\.ts$' },
+      to: { path: [NODE_ONLY_PACKAGES, '^src/node/'], reachable: true },
     },
     {
       name: 'routes-call-services',
@@ -86,7 +94,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(dist|node_modules)/' },
+    // Our build output only: packages' own dist/ folders hold their entry points and must stay visible.
+    exclude: { path: '^(web/)?dist/|^web/widget/dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -1,24 +1,54 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Route and service suites that run on both backends, from the same files: `npm test` runs them on
+ * SQLite and local disk, this config inside workerd on D1 and R2 (test/helpers/test-services.ts is
+ * swapped for test/workers/test-services.ts below). A suite joins this list when it needs nothing of
+ * Node's (files on disk, the worker pool, sharp).
+ */
+export const SHARED_SUITES = ['test/service/error-codes.test.ts'];
 
 // npm run test:workers: suites that run inside workerd (Miniflare) with real D1 and R2 emulation,
 // the Cloudflare half of "one codebase on two backends". The root stays the repository top so
 // workerd can load modules (and .wasm) from anywhere in it.
-export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      main: './test/workers/test-worker.ts',
-      miniflare: {
-        compatibilityDate: '2026-11-01',
-        compatibilityFlags: ['nodejs_compat'],
-        d1Databases: ['DB'],
-        r2Buckets: ['FILES'],
-      },
-    }),
-  ],
-  test: {
-    include: ['test/workers/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations/d1', import.meta.url)));
+  return {
+    plugins: [
+      cloudflareTest({
+        main: './test/workers/test-worker.ts',
+        miniflare: {
+          compatibilityDate: '2026-11-01',
+          compatibilityFlags: ['nodejs_compat'],
+          d1Databases: ['DB'],
+          r2Buckets: ['FILES'],
+          bindings: {
+            D1_MIGRATIONS: migrations,
+            // Settings of src/worker.ts, as wrangler vars and secrets would give them.
+            BASE_URL: 'http://localhost:3000',
+            BETTER_AUTH_SECRET: 'workerd-test-secret-that-is-long-enough-0123456789',
+            LOG_LEVEL: 'silent',
+          },
+        },
+      }),
+    ],
+    resolve: {
+      alias: [
+        {
+          find: /^(\.\.?\/)+helpers\/test-services\.ts$/,
+          replacement: fileURLToPath(new URL('./test/workers/test-services.ts', import.meta.url)),
+        },
+        // Fake external APIs answer through the isolate's fetch: a Worker cannot listen on a port.
+        { find: /^(\.\.?\/)+helpers\/loopback\.ts$/, replacement: fileURLToPath(new URL('./test/workers/loopback.ts', import.meta.url)) },
+      ],
+    },
+    test: {
+      include: ['test/workers/**/*.test.ts', ...SHARED_SUITES],
+      setupFiles: ['./test/workers/setup.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+    },
+  };
 });

@@ -11,7 +11,6 @@ import type { AppConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import type { ImageCodec } from './pipeline/image.ts';
-import { MeshoptEncoder } from 'meshoptimizer';
 import { artifactsRepository } from './repositories/artifacts.ts';
 import { artifactsServiceOn } from './services/artifacts.ts';
 import type { ArtifactsService } from './services/artifacts.ts';
@@ -148,8 +147,13 @@ export function composeServices(infra: Infrastructure): Services {
       artifacts: artifactsRepository(db),
       uploads: uploadsRepository(db),
       storage: infra.storage,
-      // meshoptimizer's encoder is WASM inlined in its JS: fine on Node and Workers alike.
-      meshoptEncoder: () => MeshoptEncoder.ready.then(() => MeshoptEncoder),
+      // Loaded on first use: the encoder compiles its inlined WASM when imported, which workerd
+      // refuses at run time, so an API tier that never encodes a share never loads it.
+      meshoptEncoder: async () => {
+        const { MeshoptEncoder } = await import('meshoptimizer/encoder');
+        await MeshoptEncoder.ready;
+        return MeshoptEncoder;
+      },
       clock,
       publicOrigin: config.baseUrl,
     }),

@@ -11,6 +11,7 @@ import { artifactsRoutes } from './routes/artifacts.ts';
 import { jobsRoutes } from './routes/jobs.ts';
 import { uploadsRoutes } from './routes/uploads.ts';
 import { sharesRoutes } from './routes/shares.ts';
+import { modesRoutes } from './routes/modes.ts';
 
 export interface Runtime {
   /** Filled by the job runner when it starts (pool stats for /healthz, cancel hooks, events). */
@@ -26,6 +27,7 @@ export function buildRouters(services: Services, runtime: Runtime): Array<OpenAP
     sharesRoutes(services.shares),
     ...(runtime.jobs ? [jobsRoutes(runtime.jobs)] : []),
     accountRoutes(services.privacy, runtime.jobs?.service, () => sessionCookieNames(services)),
+    modesRoutes(),
   ];
 }
 

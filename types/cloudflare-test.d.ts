@@ -2,4 +2,9 @@
 // typed structurally in src/repositories/d1/d1-types.ts (no @cloudflare/workers-types needed).
 declare module 'cloudflare:test' {
   export const env: unknown;
+  export interface D1Migration {
+    name: string;
+    queries: string[];
+  }
+  export function applyD1Migrations(db: unknown, migrations: D1Migration[], migrationsTableName?: string): Promise<void>;
 }

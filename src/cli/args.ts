@@ -1,6 +1,7 @@
 /** CLI flags -> a validated job description. Flag names are the kebab-case of the params. */
 import { parseArgs } from 'node:util';
 import type { OutputFormat } from '../pipeline/params.ts';
+import { IMAGE_FIELDS } from '../pipeline/catalog/image-fields.ts';
 import { IMAGE_JOB_DEFAULTS, OUTPUT_FORMATS } from '../pipeline/params.ts';
 
 export class UsageError extends Error {}
@@ -15,35 +16,22 @@ export interface CliRequest {
   params: Record<string, unknown>;
 }
 
-const NUMBER_FLAGS = [
-  'width-mm',
-  'height-mm',
-  'resolution-mm',
-  'max-error-mm',
-  'max-triangles',
-  'gamma',
-  'denoise',
-  'min-height-mm',
-  'max-height-mm',
-  'base-mm',
-  'min-thickness-mm',
-  'max-thickness-mm',
-  'arc-degrees',
-  'frame-mm',
-  'frame-thickness-mm',
-  'extrude-height-mm',
-  'base-plate-mm',
-  'threshold',
-  'keychain-hole-mm',
-  'cutter-wall-mm',
-  'cutter-height-mm',
+/** Every numeric image parameter is a flag (kebab-case of its name), from the one field catalogue; then the mesh ones the CLI offers. */
+const NUMBER_FLAGS: readonly string[] = [
+  ...Object.entries(IMAGE_FIELDS)
+    .filter(([, field]) => field.type === 'number')
+    .map(([name]) => kebab(name)),
   'target-size-mm',
   'min-wall-mm',
-] as const;
+];
 const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
 export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
 const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
 
 export function camel(flag: string): string {
   return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -112,12 +100,7 @@ function joinNegativeNumbers(argv: string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const next = argv[i + 1];
-    if (
-      flag.startsWith('--') &&
-      (NUMBER_FLAGS as readonly string[]).includes(flag.slice(2)) &&
-      next !== undefined &&
-      /^-(\d|\.\d)/.test(next)
-    ) {
+    if (flag.startsWith('--') && NUMBER_FLAGS.includes(flag.slice(2)) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
       out.push(`${flag}=${next}`);
       i++;
     } else out.push(flag);

@@ -22,6 +22,7 @@ Size and quality
 
 Lithophane
   --shape flat|arc|cylinder   (default flat; cylinder makes a closed lamp shade)
+  --diameter-mm N       a cylinder's inside diameter instead of its width (default 80)
   --min-thickness-mm N  thinnest (brightest) part (default 0.8)
   --max-thickness-mm N  thickest (darkest) part (default 3.2)
   --arc-degrees N       angle of an arc (default 120)
@@ -59,7 +60,7 @@ Other outputs
 Exit status is 0 only when every file was written; otherwise one line says why.
 
 Examples
-  image-to-stl photo.jpg -o lamp.stl --shape cylinder --width-mm 250 --preview lamp.png
+  image-to-stl photo.jpg -o lamp.stl --shape cylinder --diameter-mm 80 --preview lamp.png
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
   image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json

@@ -45,6 +45,8 @@ export const SERVICE_ERROR_CODES = [
   'job_too_large',
   /** The user's queued work is past the per-user cap; Retry-After says when there should be room. */
   'queue_full',
+  /** The model would not fit the job's build volume (buildPlateMm) any way round. */
+  'exceeds_build_plate',
   /** Sign-in with an email and password that do not match an account. */
   'invalid_credentials',
   /** Sign-up with an email that already has an account. */

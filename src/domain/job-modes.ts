@@ -1,11 +1,12 @@
 /**
- * Job modes: the image modes are the pipeline's own list (one source), then mesh repair and
- * conversion, then the AI modes whose remote stage ends in a mesh repair.
+ * Job modes: the pipeline's own lists (src/pipeline/catalog, one source): the image modes, then
+ * mesh repair and conversion, then the AI modes whose remote stage ends in a mesh repair.
  */
-import { IMAGE_MODES } from '../pipeline/params.ts';
+import { IMAGE_MODES } from '../pipeline/catalog/image-fields.ts';
+import { MESH_MODES } from '../pipeline/catalog/mesh-fields.ts';
 
 export const IMAGE_JOB_MODES = IMAGE_MODES;
-export const MESH_JOB_MODES = ['repair', 'convert'] as const;
+export const MESH_JOB_MODES = MESH_MODES;
 export const AI_JOB_MODES = ['ai-image', 'ai-text'] as const;
 export type WorkerMode = (typeof IMAGE_JOB_MODES)[number] | (typeof MESH_JOB_MODES)[number];
 export type AiJobMode = (typeof AI_JOB_MODES)[number];

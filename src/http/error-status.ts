@@ -59,6 +59,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   payment_provider_error: 502,
   job_too_large: 422,
   queue_full: 429,
+  exceeds_build_plate: 422,
   invalid_credentials: 401,
   email_taken: 422,
   // AI providers

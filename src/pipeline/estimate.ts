@@ -32,7 +32,10 @@
  * default denoise (DESIGN.md: 60-90% raw), so the estimate is min(budget, half the full grid) plus the
  * walls; smooth pictures need far fewer, so image estimates lean high (the default job by ~3x).
  */
+import { fitOnPlate, plateWarning } from './build-plate.ts';
+import type { PlateFit } from './build-plate.ts';
 import { IMPORT_LIMITS_DEFAULTS } from './import/limits.ts';
+import { expectedPrintSize } from './print-size.ts';
 import { imageJobGrid } from './job-grid.ts';
 import type { ImageJobParams } from './params.ts';
 import { MAX_GRID_SIDE } from './triangulate/greedy.ts';
@@ -48,6 +51,14 @@ export interface WorkEstimate {
   memoryMb: number;
   /** Expected time on one pool worker (calibration machine), seconds: the unit the queue shares fairly. */
   seconds: number;
+  /** Image modes with a known picture size: the printed bounding box, mm (print-size.ts). */
+  sizeMm?: [number, number, number];
+  /** False when sizeMm is approximate (an extrusion's outline is known only once traced). */
+  sizeExact?: boolean;
+  /** How the box fits the job's build volume (build-plate.ts). */
+  buildPlate?: PlateFit['fits'];
+  /** What the user should know before paying: a model that fits the build volume only turned, or not at all. */
+  warnings?: string[];
 }
 
 export interface EstimateLimits {
@@ -125,6 +136,18 @@ export function estimateImageJob(params: ImageJobParams, source?: { width: numbe
     triangles,
     memoryMb: Math.ceil((bytes + IMAGE.bytesPerTriangle * triangles) / MB),
     seconds: round1(seconds),
+    ...(source ? plateCheck(params, source) : {}),
+  };
+}
+
+function plateCheck(params: ImageJobParams, source: { width: number; height: number }): Partial<WorkEstimate> {
+  const { sizeMm, exact } = expectedPrintSize(params, source);
+  const warning = plateWarning(sizeMm, params.buildPlateMm, !exact);
+  return {
+    sizeMm: sizeMm.map((s) => round1(s)) as [number, number, number],
+    sizeExact: exact,
+    buildPlate: fitOnPlate(sizeMm, params.buildPlateMm).fits,
+    warnings: warning ? [warning] : [],
   };
 }
 

@@ -2,16 +2,15 @@
  * What a user can ask of a mesh job (repair or convert an uploaded 3D file), with defaults and
  * range checks; like params.ts, a closed vocabulary validated once for CLI, API and worker.
  */
+import { rulesOf } from './catalog/fields.ts';
+import { MESH_FIELDS } from './catalog/mesh-fields.ts';
+import type { MESH_MODES, MESH_UNITS, ORIENTATIONS, UP_AXES } from './catalog/mesh-fields.ts';
 import { PipelineError } from './errors.ts';
-import { listOf, mergeFields } from './param-fields.ts';
-import type { Range } from './param-fields.ts';
-import { OUTPUT_FORMATS, type OutputFormat } from './params.ts';
+import { mergeFields } from './param-fields.ts';
+import type { OutputFormat } from './params.ts';
 
-export const MESH_MODES = ['repair', 'convert'] as const;
+export { MESH_MODES, MESH_UNITS, ORIENTATIONS, UP_AXES } from './catalog/mesh-fields.ts';
 export type MeshMode = (typeof MESH_MODES)[number];
-export const MESH_UNITS = ['mm', 'cm', 'm', 'in'] as const;
-export const ORIENTATIONS = ['keep', 'flat-base'] as const;
-export const UP_AXES = ['z', 'y'] as const;
 
 export interface MeshJobParams {
   mode: MeshMode;
@@ -54,52 +53,12 @@ export interface MeshJobParams {
   previews: boolean;
 }
 
-export const MESH_JOB_DEFAULTS: MeshJobParams = {
-  mode: 'repair',
-  orient: 'keep',
-  buildVolumeMm: [220, 220, 250],
-  minWallMm: 0.4,
-  overhangDeg: 45,
-  fillHoles: true,
-  resolveSelfIntersections: true,
-  fillInnerShells: false,
-  minPartFraction: 0.01,
-  weldTolerance: 1e-3,
-  formats: ['stl'],
-  previews: true,
-};
-
-const RANGES: Partial<Record<keyof MeshJobParams, Range>> = {
-  targetSizeMm: [0.1, 10_000],
-  targetHeightMm: [0.1, 10_000],
-  minWallMm: [0, 50],
-  overhangDeg: [1, 89],
-  minPartFraction: [0, 1],
-  weldTolerance: [0, 0.05],
-};
-const ENUMS: Partial<Record<keyof MeshJobParams, readonly string[]>> = {
-  mode: MESH_MODES,
-  units: MESH_UNITS,
-  orient: ORIENTATIONS,
-  upAxis: UP_AXES,
-};
-const OPTIONAL = new Set(['units', 'targetSizeMm', 'targetHeightMm', 'upAxis', 'placeOnBed']);
+const RULES = rulesOf<MeshJobParams>(MESH_FIELDS);
+/** The defaults of every parameter (from catalog/mesh-fields.ts, where each is declared once). */
+export const MESH_JOB_DEFAULTS: MeshJobParams = RULES.defaults;
 
 export function resolveMeshParams(input: Record<string, unknown>): MeshJobParams {
-  const { merged: out, problems } = mergeFields(input, {
-    defaults: MESH_JOB_DEFAULTS,
-    ranges: RANGES,
-    enums: ENUMS,
-    optional: OPTIONAL,
-    custom: {
-      formats: listOf('formats', OUTPUT_FORMATS),
-      buildVolumeMm: (value) =>
-        Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'number' && v > 0 && v <= 10_000)
-          ? undefined
-          : 'buildVolumeMm must be three sizes in mm (x, y, z), each up to 10000',
-      placeOnBed: (value) => (typeof value === 'boolean' ? undefined : 'placeOnBed must be a boolean'),
-    },
-  });
+  const { merged: out, problems } = mergeFields(input, RULES);
   if (problems.length > 0) throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
   const params = out as unknown as MeshJobParams;
   params.formats = [...new Set(params.formats)];

@@ -2,16 +2,22 @@
  * What a user can ask of an image job, with defaults and range checks. The same object comes from
  * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
  */
+import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './catalog/image-fields.ts';
+import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES } from './catalog/image-fields.ts';
+import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
-import { listOf, mergeFields } from './param-fields.ts';
-import type { Range } from './param-fields.ts';
+import { mergeFields } from './param-fields.ts';
 
-export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
+export {
+  IMAGE_MODES,
+  KEYCHAIN_BASE_PLATE_MM,
+  KEYCHAIN_POSITIONS,
+  LAMP_SHADE_DIAMETER_MM,
+  OUTPUT_FORMATS,
+  SHAPES,
+} from './catalog/image-fields.ts';
 export type ImageMode = (typeof IMAGE_MODES)[number];
-export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
-export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
 
 export interface ImageJobParams {
   mode: ImageMode;
@@ -20,6 +26,8 @@ export interface ImageJobParams {
   widthMm: number;
   /** Alternative to widthMm: the picture's height in mm; width follows the aspect ratio. */
   heightMm?: number;
+  /** Cylinder only, alternative to widthMm: the lamp shade's inner diameter; widthMm becomes π × diameterMm. */
+  diameterMm?: number;
   /** Distance between height samples. 0.2 mm suits a 0.4 mm nozzle. */
   resolutionMm: number;
   maxErrorMm: number;
@@ -51,92 +59,31 @@ export interface ImageJobParams {
   cookieCutter: boolean;
   cutterWallMm: number;
   cutterHeightMm: number;
+  /** The printer's build volume x, y, z in mm: what fits only turned is warned about, what fits no way round refused. */
+  buildPlateMm: [number, number, number];
   // outputs
   formats: OutputFormat[];
   previews: boolean;
 }
 
-export const IMAGE_JOB_DEFAULTS: ImageJobParams = {
-  mode: 'lithophane',
-  shape: 'flat',
-  widthMm: 100,
-  resolutionMm: 0.2,
-  maxErrorMm: 0.05,
-  maxTriangles: 400_000,
-  invert: false,
-  autoLevel: false,
-  gamma: 1,
-  denoise: 0.5,
-  minHeightMm: 0,
-  maxHeightMm: 3,
-  baseMm: 1.5,
-  minThicknessMm: 0.8,
-  maxThicknessMm: 3.2,
-  arcDegrees: 120,
-  frameMm: 0,
-  frameThicknessMm: 4,
-  stand: false,
-  extrudeHeightMm: 3,
-  basePlateMm: 0,
-  threshold: 0.5,
-  keychain: false,
-  keychainHoleMm: 4,
-  keychainPosition: 'top',
-  cookieCutter: false,
-  cutterWallMm: 0.8,
-  cutterHeightMm: 12,
-  formats: ['stl'],
-  previews: true,
-};
-
-const RANGES: Partial<Record<keyof ImageJobParams, Range>> = {
-  widthMm: [1, 1000],
-  heightMm: [1, 1000],
-  resolutionMm: [0.02, 5],
-  maxErrorMm: [0.001, 5],
-  maxTriangles: [100, 5_000_000],
-  gamma: [0.1, 10],
-  denoise: [0, 20],
-  minHeightMm: [0, 100],
-  maxHeightMm: [0, 100],
-  baseMm: [0.2, 100],
-  minThicknessMm: [0.2, 20],
-  maxThicknessMm: [0.3, 30],
-  arcDegrees: [10, 359],
-  frameMm: [0, 100],
-  frameThicknessMm: [0.3, 30],
-  extrudeHeightMm: [0.2, 100],
-  basePlateMm: [0, 50],
-  threshold: [0, 1],
-  keychainHoleMm: [1, 20],
-  cutterWallMm: [0.3, 5],
-  cutterHeightMm: [2, 100],
-};
-
-const ENUMS: Partial<Record<keyof ImageJobParams, readonly string[]>> = {
-  mode: IMAGE_MODES,
-  shape: SHAPES,
-  keychainPosition: KEYCHAIN_POSITIONS,
-};
-
-/** A keychain's base plate when none is asked for, mm: two 0.2 mm layers' worth of stiffness and more. */
-export const KEYCHAIN_BASE_PLATE_MM = 1.2;
+const RULES = rulesOf<ImageJobParams>(IMAGE_FIELDS);
+/** The defaults of every parameter (from catalog/image-fields.ts, where each is declared once). */
+export const IMAGE_JOB_DEFAULTS: ImageJobParams = RULES.defaults;
 
 /** Merges `input` over the defaults and checks every field; unknown fields are rejected. */
 export function resolveImageParams(input: Record<string, unknown>): ImageJobParams {
-  const { merged: out, problems } = mergeFields(input, {
-    defaults: IMAGE_JOB_DEFAULTS,
-    ranges: RANGES,
-    enums: ENUMS,
-    optional: new Set(['heightMm']),
-    integers: new Set<keyof ImageJobParams>(['maxTriangles']),
-    custom: { formats: listOf('formats', OUTPUT_FORMATS) },
-  });
+  const { merged: out, problems } = mergeFields(input, RULES);
   const params = out as unknown as ImageJobParams;
   if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
   if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm)
     problems.push('maxThicknessMm must exceed minThicknessMm');
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
+  const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
+  const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
+  if (params.diameterMm !== undefined && !(params.mode === 'lithophane' && params.shape === 'cylinder'))
+    problems.push('diameterMm is the size of a cylinder lithophane (shape "cylinder"); other shapes take widthMm or heightMm');
+  else if (params.diameterMm !== undefined && sizes.length > 1) problems.push(`give one size, not ${sizes.join(' and ')}`);
   if (problems.length > 0) {
     throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
   }
@@ -145,6 +92,10 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.mode === 'extrude' && params.keychain && !params.cookieCutter && input.basePlateMm === undefined) {
     params.basePlateMm = KEYCHAIN_BASE_PLATE_MM;
   }
+  // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
+  // circumference (a 32 mm tube).
+  if (params.mode === 'lithophane' && params.shape === 'cylinder' && sizes.length === 0) params.diameterMm = LAMP_SHADE_DIAMETER_MM;
+  if (params.diameterMm !== undefined) params.widthMm = Math.PI * params.diameterMm;
   params.formats = [...new Set(params.formats)];
   return params;
 }

@@ -24,7 +24,9 @@ import { buildLithophane } from './modes/lithophane.ts';
 import type { LithophaneResult } from './modes/lithophane.ts';
 import { buildRelief } from './modes/relief.ts';
 import { addStand } from './modes/stand.ts';
+import { IMAGE_JOB_DEFAULTS } from './params.ts';
 import type { ImageJobParams } from './params.ts';
+import { plateWarning } from './build-plate.ts';
 import { renderBacklit } from './preview/backlit.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
@@ -120,6 +122,12 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       `the model is ${parts} separate pieces, which print as loose parts${params.mode === 'extrude' ? '; set a base plate (basePlateMm, e.g. 1.2) to join them into one' : ''}`,
     );
   }
+  const box = boundingBox(mesh);
+  const offPlate = plateWarning(
+    [0, 1, 2].map((i) => box.max[i] - box.min[i]) as [number, number, number],
+    params.buildPlateMm ?? IMAGE_JOB_DEFAULTS.buildPlateMm,
+  );
+  if (offPlate) warnings.push(offPlate);
   if (check.triangles > params.maxTriangles) {
     warnings.push(
       `the solid has ${check.triangles} triangles, above the budget of ${params.maxTriangles}, because walls and base are needed to close it`,
@@ -151,7 +159,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     volumeMm3: round(check.volumeMm3, 2),
     genus: check.genus,
     parts,
-    boundingBoxMm: roundedBox(boundingBox(mesh)),
+    boundingBoxMm: roundedBox(box),
     grid: surface.grid,
     requestedMaxErrorMm: params.mode === 'extrude' ? undefined : params.maxErrorMm,
     achievedMaxErrorMm: surface.achievedErrorMm === undefined ? undefined : round(surface.achievedErrorMm, 4),

@@ -68,6 +68,12 @@ const EstimateSchema = z
     triangles: z.number(),
     memoryMb: z.number(),
     seconds: z.number(),
+    sizeMm: z.array(z.number()).length(3).optional().openapi({ description: 'Image modes: the printed bounding box, x, y, z in mm' }),
+    sizeExact: z.boolean().optional().openapi({ description: 'False when sizeMm is approximate (extrusions)' }),
+    buildPlate: z.enum(['as-placed', 'turned', 'no']).optional().openapi({
+      description: 'How the box fits buildPlateMm: as placed, only turned (a warning), or not at all (refused, exceeds_build_plate)',
+    }),
+    warnings: z.array(z.string()).optional(),
   })
   .openapi('JobEstimate', {
     description:

@@ -36,6 +36,20 @@ export function refuseTooLarge(estimate: WorkEstimate, limits: EstimateLimits = 
   );
 }
 
+/**
+ * Throws 422 exceeds_build_plate when the model cannot fit the job's build volume any way round.
+ * Only exact sizes are refused: an extrusion's size is an estimate until its outline is traced, so
+ * it only gets the warning.
+ */
+export function refuseOffPlate(estimate: WorkEstimate, buildPlateMm?: readonly number[]): void {
+  if (estimate.buildPlate !== 'no' || !estimate.sizeExact || !estimate.sizeMm) return;
+  throw new ServiceError(
+    'exceeds_build_plate',
+    `${estimate.warnings?.[0] ?? 'the model does not fit the build volume'}: make it smaller, or give your printer's buildPlateMm`,
+    { sizeMm: estimate.sizeMm, buildPlateMm },
+  );
+}
+
 function describe(e: LimitExcess): string {
   if (e.limit === 'gridSamples') return `its grid would have ${e.value} samples, the limit is ${e.max}`;
   if (e.limit === 'gridSide') return `its grid would be ${e.value} samples a side, the limit is ${e.max}`;

@@ -17,7 +17,7 @@ import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { CreditsService } from './credits.ts';
 import { newId } from '../domain/ids.ts';
 import type { JobLifecycle } from './job-lifecycle.ts';
-import { estimateJob, refuseTooLarge } from './job-estimate.ts';
+import { estimateJob, refuseOffPlate, refuseTooLarge } from './job-estimate.ts';
 import type { EstimateLimits, WorkEstimate } from './job-estimate.ts';
 import { priceJob } from './pricing.ts';
 import type { PriceTable } from './pricing.ts';
@@ -124,6 +124,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       // Refused before anything is written or held: a job past the limits would only fail later.
       const estimate = estimateJob(kindOf(input.mode), input.mode, params, upload);
       refuseTooLarge(estimate, deps.limits);
+      refuseOffPlate(estimate, (params as { buildPlateMm?: number[] }).buildPlateMm);
       const cost = priceJob(
         input.mode,
         params as { maxTriangles?: number; targetPolycount?: number },

@@ -48,7 +48,14 @@ describe('crash recovery', () => {
       body: JSON.stringify({
         mode: 'relief',
         uploadId: upload.id,
-        params: { widthMm: 480, resolutionMm: 0.3, maxErrorMm: 0.01, maxTriangles: 2_000_000, formats: ['stl', '3mf', 'glb', 'obj'] },
+        params: {
+          widthMm: 480,
+          resolutionMm: 0.3,
+          maxErrorMm: 0.01,
+          maxTriangles: 2_000_000,
+          formats: ['stl', '3mf', 'glb', 'obj'],
+          buildPlateMm: [1000, 1000, 1000], // a slow job, not a refused one: past the default 250 mm plate
+        },
       }),
     });
     expect(created.status).toBe(201);

@@ -3,12 +3,10 @@
  * behaviour of the next tasks (result GLB, failure, refusal, never finishing, 429 bursts), a log
  * of every request (method, path, auth ok) and a GLB download route.
  */
-import { serve } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { AddressInfo } from 'node:net';
 import type { AiGlbKind } from './ai-glb-fixtures.ts';
 import { aiGlb } from './ai-glb-fixtures.ts';
+import { serveLoopback } from '../helpers/loopback.ts';
 
 export type Outcome =
   | { kind: 'ok'; glb: AiGlbKind }
@@ -168,18 +166,11 @@ export async function serveFake<S extends FakeProviderState>(
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'model/gltf-binary' });
   });
   routes(app);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const port = (server.address() as AddressInfo).port;
-  state.origin = `http://127.0.0.1:${port}`;
+  const loopback = await serveLoopback(app.fetch);
+  state.origin = loopback.url;
   return {
     url: state.origin,
     state,
-    close: () =>
-      new Promise<void>((resolve) => {
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    close: () => loopback.close(),
   };
 }

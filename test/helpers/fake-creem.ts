@@ -3,9 +3,8 @@
  * POST /v1/customers/billing; x-api-key auth; snake_case bodies) and builds webhook events with
  * realistic payloads, signed exactly as Creem signs them (hex HMAC-SHA256 of the raw body).
  */
-import { serve } from '@hono/node-server';
-import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import { serveLoopback } from '../helpers/loopback.ts';
 import { signCreemBody } from '../../src/services/billing/signature.ts';
 
 export interface FakeCheckout {
@@ -91,11 +90,7 @@ export async function startFakeCreem(): Promise<FakeCreem> {
     return c.json({ customer_portal_link: `https://portal.creem.test/${body.customer_id}` });
   });
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const loopback = await serveLoopback(app.fetch);
 
   const customer = (email: string, id = nextId('cust')) => ({
     id,
@@ -107,7 +102,7 @@ export async function startFakeCreem(): Promise<FakeCreem> {
   });
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: loopback.url,
     apiKey,
     webhookSecret,
     checkouts,
@@ -208,6 +203,6 @@ export async function startFakeCreem(): Promise<FakeCreem> {
       };
     },
     sign: (body) => signCreemBody(body, webhookSecret),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => loopback.close(),
   };
 }

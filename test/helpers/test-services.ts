@@ -2,9 +2,9 @@
  * A complete app on a fresh SQLite file and storage folder in a temp dir: the real services, the
  * real migrations, nothing stubbed. Tests call `app.request()` on it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { composeServices, migrateAll } from '../../src/compose.ts';
 import type { Services } from '../../src/compose.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -19,6 +19,10 @@ import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
 export interface TestInfra {
   services: Services;
   dataDir: string;
+  /** Keys of the stored objects under a prefix (what a user still has in storage). */
+  storedKeys(prefix: string): Promise<string[]>;
+  /** Whether anything, even an empty folder, is left under the prefix. */
+  prefixExists(prefix: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -60,9 +64,19 @@ export async function createTestServices(
     countMeshTriangles: options.countMeshTriangles,
   });
   await migrateAll(services);
+  const filesRoot = join(dataDir, 'files');
   return {
     services,
     dataDir,
+    async storedKeys(prefix) {
+      const entries = await readdir(join(filesRoot, prefix), { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile()).map((e) => relative(filesRoot, join(e.parentPath, e.name)));
+    },
+    prefixExists: (prefix) =>
+      stat(join(filesRoot, prefix)).then(
+        () => true,
+        () => false,
+      ),
     async close() {
       await db.destroy();
       if (sqlite.open) sqlite.close();
@@ -71,18 +85,4 @@ export async function createTestServices(
   };
 }
 
-/** Signs up through the HTTP API and returns the session cookie. */
-export async function signUp(
-  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
-  email: string,
-): Promise<string> {
-  const res = await app.request('/api/auth/sign-up/email', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: 'http://localhost:3000' },
-    body: JSON.stringify({ email, password: 'correct horse battery', name: email.split('@')[0] }),
-  });
-  if (res.status !== 200) throw new Error(`sign-up failed: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.get('set-cookie');
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0];
-}
+export { signUp } from './sign-up.ts';

@@ -3,10 +3,9 @@
  * every cookie better-auth sets (as a copied browser session would), API keys, uploads, and a
  * look at what the user still has on disk.
  */
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createApp } from '../../src/app.ts';
 import type { Services } from '../../src/compose.ts';
+import type { TestInfra } from '../helpers/test-services.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
 import { buildRouters } from '../../src/routers.ts';
 import type { Runtime } from '../../src/routers.ts';
@@ -71,15 +70,12 @@ export async function uploadFile(app: AccountsApp, headers: Record<string, strin
   return app.request('/api/v1/uploads', { method: 'POST', body: form, headers });
 }
 
-/** Files (not folders) under the user's storage prefix, or [] when the folder is gone. */
-export async function filesOf(dataDir: string, userId: string): Promise<string[]> {
-  const dir = join(dataDir, 'files', storageKeys.userPrefix(userId));
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+/** Stored objects under the user's storage prefix (files on disk, objects in R2), or [] when none. */
+export async function filesOf(infra: TestInfra, userId: string): Promise<string[]> {
+  return infra.storedKeys(storageKeys.userPrefix(userId));
 }
 
-/** Whether anything of the user is left on disk: files, or even an empty folder named by their id. */
-export async function userFolderExists(dataDir: string, userId: string): Promise<boolean> {
-  const users = await readdir(join(dataDir, 'files', 'users')).catch(() => [] as string[]);
-  return users.includes(userId);
+/** Whether anything of the user is left in storage: objects, or even an empty folder named by their id. */
+export async function userFolderExists(infra: TestInfra, userId: string): Promise<boolean> {
+  return infra.prefixExists(storageKeys.userPrefix(userId));
 }

@@ -19,8 +19,8 @@ const SUCCESS: ExecutionOutcome = {
   report: { manifold: true },
   artifacts: [{ name: 'model.stl', contentType: 'model/stl', bytes: new Uint8Array([1]) }],
 };
-/** Issue 14's parameters: a 1 m cylinder lithophane at 0.02 mm. */
-const HUGE = { shape: 'cylinder', widthMm: 1000, resolutionMm: 0.02 };
+/** Issue 14's parameters: a 1 m cylinder lithophane at 0.02 mm, on a printer big enough for it (the default plate refuses it). */
+const HUGE = { shape: 'cylinder', widthMm: 1000, resolutionMm: 0.02, buildPlateMm: [1100, 1100, 1100] };
 /** A few hundred samples: about half a worker-second. */
 const LIGHT = { widthMm: 20, resolutionMm: 0.5 };
 /** A 1000² picture at 200 mm and 0.2 mm: 1 M samples, 400 k triangles, about 8 worker-seconds. */

@@ -2,8 +2,9 @@
  * Helpers for the jobs tests: an app with the jobs routes over a given executor, uploads inserted
  * straight into the table and storage, SSE parsing, and polling a job to a status.
  */
-import sharp from 'sharp';
 import { createApp } from '../../src/app.ts';
+import { encodePng } from '../../src/pipeline/preview/png.ts';
+import { headerOnlyImageCodec } from '../../src/repositories/media/header-image-codec.ts';
 import type { Services } from '../../src/compose.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
@@ -22,28 +23,23 @@ export function jobsApp(services: Services, executor: JobExecutor): { app: TestA
 }
 
 export async function gradientPng(width = 48, height = 32, alpha = 255): Promise<Uint8Array> {
-  const raw = Buffer.alloc(width * height * 4);
+  const data = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = (y * width + x) * 4;
-      raw[i] = raw[i + 1] = raw[i + 2] = Math.round((x / (width - 1)) * 255);
-      raw[i + 3] = alpha;
+      data[i] = data[i + 1] = data[i + 2] = Math.round((x / (width - 1)) * 255);
+      data[i + 3] = alpha;
     }
   }
-  return new Uint8Array(
-    await sharp(raw, { raw: { width, height, channels: 4 } })
-      .png()
-      .toBuffer(),
-  );
+  // RGBA kept even when opaque, as a photo editor's export would be.
+  return encodePng({ width, height, data }, { dropOpaqueAlpha: false });
 }
 
 /** A one-colour PNG, cheap at any size: for jobs priced or refused by their picture's size. */
 export async function plainPng(width: number, height = width): Promise<Uint8Array> {
-  return new Uint8Array(
-    await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
-      .png()
-      .toBuffer(),
-  );
+  const data = new Uint8Array(width * height * 4).fill(128);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  return encodePng({ width, height, data }, { level: 1, filter: 'none' });
 }
 
 /** Inserts a ready upload directly (the uploads routes are another router's business), with its header's size as the uploads service records it. */
@@ -56,12 +52,7 @@ export async function insertUpload(
 ): Promise<string> {
   const id = newId('upl');
   const key = storageKeys.upload(userId, id);
-  const header =
-    kind === 'image'
-      ? await sharp(bytes)
-          .metadata()
-          .catch(() => undefined)
-      : undefined;
+  const header = kind === 'image' ? await headerOnlyImageCodec.readHeader(bytes).catch(() => undefined) : undefined;
   await services.storage.put(key, [bytes]);
   await uploadsRepository(services.db).insert({
     id,

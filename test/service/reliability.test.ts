@@ -319,7 +319,16 @@ describe('a worker out of memory', () => {
         await postJob(h.app, h.cookie, {
           mode: 'lithophane',
           uploadId: bigId,
-          params: { widthMm: 300, resolutionMm: 0.1, maxErrorMm: 0.001, maxTriangles: 3_000_000, formats: ['obj'], previews: false },
+          params: {
+            widthMm: 300,
+            resolutionMm: 0.1,
+            maxErrorMm: 0.001,
+            maxTriangles: 3_000_000,
+            formats: ['obj'],
+            previews: false,
+            // Past the default 250 mm plate (refused up front): a printer big enough, so the job runs out of memory.
+            buildPlateMm: [320, 320, 320],
+          },
         })
       ).json()) as { job: { id: string } }
     ).job;

@@ -91,8 +91,8 @@ describe('account deletion', () => {
     const db = infra.services.db;
     expect(await db.selectFrom('uploads').select('id').where('user_id', '=', userId).execute()).toEqual([]);
     expect(await db.selectFrom('api_keys').select('id').where('user_id', '=', userId).execute()).toEqual([]);
-    expect(await filesOf(infra.dataDir, userId)).toEqual([]);
-    expect(await userFolderExists(infra.dataDir, userId)).toBe(false);
+    expect(await filesOf(infra, userId)).toEqual([]);
+    expect(await userFolderExists(infra, userId)).toBe(false);
   });
 });
 
@@ -177,7 +177,7 @@ describe('foreign keys', () => {
     await expect(infra.services.uploads.create(ghost, { name: 'small.png', bytes: await smallPng() })).rejects.toMatchObject({
       code: 'unauthorized',
     });
-    expect(await userFolderExists(infra.dataDir, ghost)).toBe(false);
+    expect(await userFolderExists(infra, ghost)).toBe(false);
   });
 
   it("deleting a user row takes the user's uploads, jobs, keys and shares with it", async () => {

@@ -151,6 +151,6 @@ describe('signed upload URLs are single use', () => {
     expect(deleted.status).toBe(204);
     streaming.finish(image);
     expect([404, 409]).toContain((await streaming.response).status);
-    expect(await userFolderExists(infra.dataDir, bob.userId)).toBe(false);
+    expect(await userFolderExists(infra, bob.userId)).toBe(false);
   });
 });

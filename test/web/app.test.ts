@@ -228,7 +228,7 @@ describe('web app', () => {
     const preview = page.locator('[data-testid=preview] canvas');
     for (const kind of [/Cylinder lithophane/, /Relief/, /Cookie cutter/, /Keychain/]) {
       await page.getByLabel(kind).check();
-      await expect.poll(() => page.getByTestId('cost').textContent()).toMatch(/credit ·/);
+      await expect.poll(() => page.getByTestId('cost').textContent()).toMatch(/credits? ·/);
       await expect.poll(() => distinctColours(preview), { timeout: 10_000 }).toBeGreaterThan(100);
     }
     await page.locator('.preview-card').scrollIntoViewIfNeeded();

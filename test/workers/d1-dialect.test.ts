@@ -1,34 +1,32 @@
 /**
- * Our Kysely schema on D1 inside workerd: the same migrations as SQLite, a conditional credit
- * movement that can never overdraw (50 concurrent holds on 10 credits), and batches that apply all
- * or nothing. Interactive transactions are refused, so no code path can depend on one.
+ * Our Kysely schema on D1 inside workerd: the generated wrangler migration files (test/workers/setup.ts
+ * applies them), better-auth's column check through the introspector, a conditional credit movement
+ * that can never overdraw (50 concurrent holds on 10 credits), and batches that apply all or nothing.
+ * Interactive transactions are refused, so no code path can depend on one.
  */
 import { Kysely, sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
 import { d1Dialect, runD1Batch } from '../../src/repositories/d1/d1-dialect.ts';
 import { bindings } from './env.ts';
 
 const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
 
-/**
- * The last migration D1 can run as written. 1796168400000-ForeignKeys rebuilds tables with
- * SQLite-only tools (PRAGMA foreign_keys toggling inside a transaction, pragma_foreign_key_list,
- * which D1 refuses): on D1 the schema will come from wrangler migration files generated from the
- * final schema instead (issue 12), so this suite stops before it.
- */
-const LAST_PORTABLE_MIGRATION = '1795290000000-FairShare';
-
-beforeAll(async () => {
-  await migrateToLatest(db, { upTo: LAST_PORTABLE_MIGRATION });
-});
-
 describe('D1 dialect', () => {
-  it('runs the portable migrations on D1', async () => {
+  it('has the whole schema from the generated migration file, better-auth tables included', async () => {
     const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
     const names = tables.rows.map((r) => r.name);
-    for (const t of ['jobs', 'uploads', 'credit_entries', 'artifacts']) expect(names).toContain(t);
+    for (const t of ['jobs', 'uploads', 'credit_entries', 'artifacts', 'user', 'session', 'account']) expect(names).toContain(t);
+  });
+
+  it('introspects columns, as better-auth checks them at start-up', async () => {
+    const tables = await db.introspection.getTables();
+    const user = tables.find((t) => t.name === 'user');
+    expect(user?.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['id', 'email', 'emailVerified', 'createdAt']));
+    const email = user?.columns.find((c) => c.name === 'email');
+    expect(email?.isNullable).toBe(false);
+    const audit = tables.find((t) => t.name === 'audit_events');
+    expect(audit?.columns.find((c) => c.name === 'id')?.isAutoIncrementing).toBe(true);
   });
 
   it('refuses interactive transactions', async () => {

@@ -1,29 +1,29 @@
 /**
  * The live backlit view of a lithophane: light through the plate falls off as exp(-a * t)
- * (Beer-Lambert, a ~0.9/mm for white PLA, as the pipeline's backlit.png assumes), drawn to a 2D
- * canvas in a warm lamp colour. Same thickness mapping as the 3D preview; no three.js needed.
+ * (Beer-Lambert, with the material's a the pipeline's backlit.png uses, from GET /api/v1/modes),
+ * drawn to a 2D canvas in a warm lamp colour. Same thickness mapping as the 3D preview; no three.js needed.
  */
 import { tone } from './picture.ts';
 import type { Picture } from './picture.ts';
 
-const ATTENUATION_PER_MM = 0.9;
 const LAMP: [number, number, number] = [255, 214, 160];
 
 export function drawBacklit(
   canvas: HTMLCanvasElement,
   picture: Picture,
   p: { invert: boolean; autoLevel: boolean; gamma: number; minThicknessMm: number; maxThicknessMm: number },
+  attenuationPerMm: number,
 ): void {
   canvas.width = picture.width;
   canvas.height = picture.height;
   const ctx = canvas.getContext('2d')!;
   const image = ctx.createImageData(picture.width, picture.height);
   const v = tone(picture, p);
-  const brightest = Math.exp(-ATTENUATION_PER_MM * p.minThicknessMm);
+  const brightest = Math.exp(-attenuationPerMm * p.minThicknessMm);
   for (let i = 0; i < v.length; i++) {
     const b = p.invert ? 1 - v[i] : v[i];
     const t = p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm);
-    const light = Math.exp(-ATTENUATION_PER_MM * t) / brightest;
+    const light = Math.exp(-attenuationPerMm * t) / brightest;
     // Perceptual-ish curve so mid-tones are visible, as the eye sees a lit lithophane.
     const shade = light ** (1 / 2.2);
     image.data[i * 4] = LAMP[0] * shade;

@@ -1,124 +1,75 @@
 /**
- * What the create page offers: the kinds of result (a mode and its variant) and the parameters
- * each one shows, with the API's names, defaults and ranges (src/pipeline/params.ts and
- * mesh-params.ts are the authority: the dry run validates every change against them).
+ * What the create page offers, from the server: GET /api/v1/modes serves every mode, its presets
+ * (a lithophane's shapes, an extrusion's keychain or cookie cutter) and each field's type, unit,
+ * default, range, label and help, from the one catalogue the server validates jobs with
+ * (src/pipeline/catalog). Here it only becomes the page's choices and controls.
  */
-export type Choice =
-  | 'lithophane-flat'
-  | 'lithophane-arc'
-  | 'lithophane-cylinder'
-  | 'relief'
-  | 'extrude'
-  | 'keychain'
-  | 'cookie-cutter'
-  | 'repair'
-  | 'convert';
+import { api } from './api.ts';
+
+/** A field as GET /api/v1/modes describes it. */
+export interface ApiField {
+  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3';
+  label: string;
+  help?: string;
+  unit?: string;
+  default?: number | boolean | string | Array<string | number>;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  step?: number;
+  slider?: [number, number];
+  options?: Array<{ value: string; label: string }>;
+}
+export interface ApiPreset {
+  id: string;
+  title: string;
+  blurb: string;
+  fixed: Record<string, unknown>;
+  defaults: Record<string, unknown>;
+  fields: string[];
+}
+export interface ModeCatalog {
+  modes: Array<{ mode: string; title: string; input: 'image' | 'mesh'; fieldSet: 'image' | 'mesh'; presets: ApiPreset[] }>;
+  fields: { image: Record<string, ApiField>; mesh: Record<string, ApiField> };
+  geometry: {
+    basePlateMarginMm: number;
+    keychainRingWidthMm: number;
+    keychainDirections: Record<string, [number, number]>;
+    stand: { footHeightMm: number; footDepthMm: number; embedMm: number };
+    cutterFlangeMm: number;
+    cutterFlangeHeightMm: number;
+    /** Light lost per mm of lithophane (Beer-Lambert), for the backlit view. */
+    lithophaneAttenuationPerMm: number;
+  };
+}
+
+export type Choice = string;
 
 export interface ChoiceInfo {
   id: Choice;
   title: string;
   blurb: string;
   input: 'image' | 'mesh';
-  mode: 'lithophane' | 'relief' | 'extrude' | 'repair' | 'convert';
+  mode: string;
   /** Fixed parameters this choice implies. */
   fixed: Record<string, unknown>;
   /** Starting values this choice sets when picked (the user may change them). */
-  defaults?: Record<string, unknown>;
+  defaults: Record<string, unknown>;
   params: string[];
+  /** The controls of this choice's fields, by name. */
+  specs: Record<string, ParamSpec>;
 }
-
-export const CHOICES: ChoiceInfo[] = [
-  {
-    id: 'lithophane-flat',
-    title: 'Flat lithophane',
-    blurb: 'A thin plate that shows the photo when lit from behind.',
-    input: 'image',
-    mode: 'lithophane',
-    fixed: { shape: 'flat' },
-    params: ['widthMm', 'minThicknessMm', 'maxThicknessMm', 'frameMm', 'invert', 'autoLevel', 'gamma'],
-  },
-  {
-    id: 'lithophane-arc',
-    title: 'Arc lithophane',
-    blurb: 'The photo curved round part of a cylinder; stands by itself.',
-    input: 'image',
-    mode: 'lithophane',
-    fixed: { shape: 'arc' },
-    params: ['widthMm', 'arcDegrees', 'minThicknessMm', 'maxThicknessMm', 'invert', 'autoLevel', 'gamma'],
-  },
-  {
-    id: 'lithophane-cylinder',
-    title: 'Cylinder lithophane',
-    blurb: 'A lamp shade: the photo all the way round.',
-    input: 'image',
-    mode: 'lithophane',
-    fixed: { shape: 'cylinder' },
-    params: ['widthMm', 'minThicknessMm', 'maxThicknessMm', 'invert', 'autoLevel', 'gamma'],
-  },
-  {
-    id: 'relief',
-    title: 'Relief',
-    blurb: 'Brightness becomes height on a flat base.',
-    input: 'image',
-    mode: 'relief',
-    fixed: {},
-    params: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', 'invert', 'autoLevel', 'gamma'],
-  },
-  {
-    id: 'extrude',
-    title: 'Logo extrusion',
-    blurb: 'Dark shapes on a light background, raised into a solid.',
-    input: 'image',
-    mode: 'extrude',
-    fixed: { keychain: false, cookieCutter: false },
-    params: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert'],
-  },
-  {
-    id: 'keychain',
-    title: 'Keychain',
-    blurb: 'A logo extrusion with a ring for a key ring.',
-    input: 'image',
-    mode: 'extrude',
-    fixed: { keychain: true, cookieCutter: false },
-    // One piece by default: a plate joins letters that do not touch (the pipeline's keychain default).
-    defaults: { basePlateMm: 1.2 },
-    params: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'],
-  },
-  {
-    id: 'cookie-cutter',
-    title: 'Cookie cutter',
-    blurb: 'A thin wall following the outline of the shape.',
-    input: 'image',
-    mode: 'extrude',
-    fixed: { cookieCutter: true, keychain: false },
-    params: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert'],
-  },
-  {
-    id: 'repair',
-    title: 'Repair a 3D file',
-    blurb: 'Close holes, fix flipped faces, check it prints.',
-    input: 'mesh',
-    mode: 'repair',
-    fixed: {},
-    params: ['units', 'targetSizeMm', 'orient', 'minWallMm', 'fillHoles', 'resolveSelfIntersections'],
-  },
-  {
-    id: 'convert',
-    title: 'Convert a 3D file',
-    blurb: 'Another format, in millimetres, checked.',
-    input: 'mesh',
-    mode: 'convert',
-    fixed: {},
-    params: ['units', 'targetSizeMm'],
-  },
-];
 
 export interface NumberSpec {
   kind: 'number';
   label: string;
   unit?: string;
+  /** What the API accepts. */
   min: number;
   max: number;
+  /** The span the slider offers. */
+  sliderMin: number;
+  sliderMax: number;
   step: number;
   value: number;
   hint?: string;
@@ -140,109 +91,71 @@ export interface SelectSpec {
 }
 export type ParamSpec = NumberSpec | BooleanSpec | SelectSpec;
 
-export const PARAMS: Record<string, ParamSpec> = {
-  widthMm: {
-    kind: 'number',
-    label: 'Width',
-    unit: 'mm',
-    min: 10,
-    max: 300,
-    step: 1,
-    value: 100,
-    hint: 'The picture’s width on the print; height follows its aspect ratio.',
-  },
-  minThicknessMm: { kind: 'number', label: 'Thinnest (white)', unit: 'mm', min: 0.4, max: 3, step: 0.1, value: 0.8 },
-  maxThicknessMm: { kind: 'number', label: 'Thickest (black)', unit: 'mm', min: 1, max: 8, step: 0.1, value: 3.2 },
-  arcDegrees: { kind: 'number', label: 'Arc', unit: '°', min: 30, max: 300, step: 5, value: 120 },
-  frameMm: { kind: 'number', label: 'Frame width', unit: 'mm', min: 0, max: 15, step: 0.5, value: 0, hint: '0 for no frame.' },
-  baseMm: { kind: 'number', label: 'Base', unit: 'mm', min: 0.4, max: 10, step: 0.1, value: 1.5 },
-  minHeightMm: { kind: 'number', label: 'Lowest (dark)', unit: 'mm', min: 0, max: 10, step: 0.1, value: 0 },
-  maxHeightMm: { kind: 'number', label: 'Highest (bright)', unit: 'mm', min: 0.5, max: 20, step: 0.1, value: 3 },
-  extrudeHeightMm: { kind: 'number', label: 'Height', unit: 'mm', min: 0.4, max: 20, step: 0.1, value: 3 },
-  basePlateMm: { kind: 'number', label: 'Base plate', unit: 'mm', min: 0, max: 5, step: 0.1, value: 0, hint: '0 for separate letters.' },
-  threshold: {
-    kind: 'number',
-    label: 'Threshold',
-    min: 0.05,
-    max: 0.95,
-    step: 0.01,
-    value: 0.5,
-    hint: 'Pixels darker than this are solid.',
-  },
-  keychainHoleMm: { kind: 'number', label: 'Ring hole', unit: 'mm', min: 2, max: 12, step: 0.5, value: 4 },
-  keychainPosition: {
-    kind: 'select',
-    label: 'Ring position',
-    value: 'top',
-    options: [
-      ['top', 'Top'],
-      ['top-left', 'Top left'],
-      ['top-right', 'Top right'],
-      ['left', 'Left'],
-      ['right', 'Right'],
-      ['bottom', 'Bottom'],
-    ],
-  },
-  cutterWallMm: { kind: 'number', label: 'Wall', unit: 'mm', min: 0.4, max: 3, step: 0.1, value: 0.8 },
-  cutterHeightMm: { kind: 'number', label: 'Cutter height', unit: 'mm', min: 4, max: 40, step: 1, value: 12 },
-  invert: { kind: 'boolean', label: 'Invert brightness', value: false },
-  autoLevel: { kind: 'boolean', label: 'Stretch contrast (auto level)', value: false },
-  gamma: {
-    kind: 'number',
-    label: 'Gamma',
-    min: 0.3,
-    max: 3,
-    step: 0.05,
-    value: 1,
-    hint: 'Above 1 darkens mid-tones, below 1 lightens them.',
-  },
-  units: {
-    kind: 'select',
-    label: 'File units',
-    value: '',
-    options: [
-      ['', 'As the file says'],
-      ['mm', 'Millimetres'],
-      ['cm', 'Centimetres'],
-      ['m', 'Metres'],
-      ['in', 'Inches'],
-    ],
-  },
-  targetSizeMm: {
-    kind: 'number',
-    label: 'Longest side',
-    unit: 'mm',
-    min: 1,
-    max: 1000,
-    step: 1,
-    value: 0,
-    optional: true,
-    hint: 'Leave blank to keep the size.',
-  },
-  orient: {
-    kind: 'select',
-    label: 'Orientation',
-    value: 'keep',
-    options: [
-      ['keep', 'Keep as it is'],
-      ['flat-base', 'Lay it on its flattest side'],
-    ],
-  },
-  minWallMm: { kind: 'number', label: 'Thinnest printable wall', unit: 'mm', min: 0, max: 5, step: 0.1, value: 0.4 },
-  fillHoles: { kind: 'boolean', label: 'Fill holes', value: true },
-  resolveSelfIntersections: {
-    kind: 'boolean',
-    label: 'Rebuild self-crossing surfaces',
-    value: true,
-    hint: 'A surface that passes through itself is remeshed; detail under about 1% of the size is lost.',
-  },
-};
+let catalog: Promise<ModeCatalog> | null = null;
 
-export const FORMATS: Array<[string, string]> = [
-  ['stl', 'STL'],
-  ['3mf', '3MF'],
-  ['obj', 'OBJ'],
-];
+/** The catalogue, fetched once per page load (the server marks it cacheable). */
+export function loadModes(): Promise<ModeCatalog> {
+  catalog ??= api.get<ModeCatalog>('/api/v1/modes').catch((error: unknown) => {
+    catalog = null;
+    throw error;
+  });
+  return catalog;
+}
+
+/** The create page's choices: one per preset, with the controls of its fields. */
+export function choicesOf(modes: ModeCatalog): ChoiceInfo[] {
+  return modes.modes.flatMap((entry) =>
+    entry.presets.map((preset) => ({
+      id: preset.id,
+      title: preset.title,
+      blurb: preset.blurb,
+      input: entry.input,
+      mode: entry.mode,
+      fixed: preset.fixed,
+      defaults: preset.defaults,
+      params: preset.fields,
+      specs: Object.fromEntries(preset.fields.map((key) => [key, specOf(modes.fields[entry.fieldSet][key])])),
+    })),
+  );
+}
+
+/** Every field's starting value (its default; blank for optional ones). */
+export function startingValues(modes: ModeCatalog): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const fields of [modes.fields.mesh, modes.fields.image])
+    for (const [key, field] of Object.entries(fields)) values[key] = specOf(field).value;
+  return values;
+}
+
+function specOf(field: ApiField): ParamSpec {
+  const hint = field.help;
+  if (field.type === 'boolean') return { kind: 'boolean', label: field.label, value: field.default === true, hint };
+  if (field.type === 'choice') {
+    const options: Array<[string, string]> = (field.options ?? []).map((o) => [o.value, o.label]);
+    if (field.default === undefined) options.unshift(['', 'Default']);
+    return { kind: 'select', label: field.label, options, value: typeof field.default === 'string' ? field.default : '', hint };
+  }
+  const min = field.min ?? 0;
+  const max = field.max ?? 0;
+  return {
+    kind: 'number',
+    label: field.label,
+    unit: field.unit,
+    min,
+    max,
+    sliderMin: field.slider?.[0] ?? min,
+    sliderMax: field.slider?.[1] ?? max,
+    step: field.step ?? 0.1,
+    value: typeof field.default === 'number' ? field.default : 0,
+    hint,
+    optional: field.default === undefined,
+  };
+}
+
+/** The files a user can tick: the API's output formats but GLB, which every job gets for the 3D viewer. */
+export function formatsOf(modes: ModeCatalog): Array<[string, string]> {
+  return (modes.fields.image.formats?.options ?? []).filter((o) => o.value !== 'glb').map((o) => [o.value, o.label]);
+}
 
 export const MODE_LABELS: Record<string, string> = {
   lithophane: 'Lithophane',

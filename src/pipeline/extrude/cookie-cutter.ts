@@ -4,6 +4,7 @@
  * outwards from the outline so the cookie keeps the logo's size; the inside stays open.
  */
 import type { CrossSection, Manifold, ManifoldToplevel } from 'manifold-3d';
+import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import { fillHoles } from './outline.ts';
 import type { WasmScope } from './wasm-scope.ts';
 
@@ -18,8 +19,8 @@ export interface CookieCutterOptions {
 }
 
 export const COOKIE_CUTTER_DEFAULTS: CookieCutterOptions = {
-  wallMm: 0.8,
-  heightMm: 12,
+  wallMm: IMAGE_FIELDS.cutterWallMm.default,
+  heightMm: IMAGE_FIELDS.cutterHeightMm.default,
   flangeMm: 3,
   flangeHeightMm: 1.2,
 };

@@ -10,6 +10,7 @@
  * join rather than a tangent touch). Caller unions the tab and subtracts the hole afterwards.
  */
 import type { CrossSection, ManifoldToplevel, SimplePolygon } from 'manifold-3d';
+import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import { PipelineError } from '../errors.ts';
 import type { WasmScope } from './wasm-scope.ts';
 
@@ -25,12 +26,13 @@ export interface KeychainOptions {
 }
 
 export const KEYCHAIN_DEFAULTS: KeychainOptions = {
-  holeDiameterMm: 4,
+  holeDiameterMm: IMAGE_FIELDS.keychainHoleMm.default,
   ringWidthMm: 2,
-  position: 'top',
+  position: IMAGE_FIELDS.keychainPosition.default,
 };
 
-const DIRECTIONS: Record<KeychainPosition, [number, number]> = {
+/** Unit direction of each position, y up (served in GET /api/v1/modes for the preview). */
+export const KEYCHAIN_DIRECTIONS: Record<KeychainPosition, [number, number]> = {
   top: [0, 1],
   bottom: [0, -1],
   left: [-1, 0],
@@ -49,7 +51,7 @@ export function keychainTab(
   wasm: ManifoldToplevel,
   scope: WasmScope,
 ): { tab: CrossSection; hole: CrossSection } {
-  const d = DIRECTIONS[options.position];
+  const d = KEYCHAIN_DIRECTIONS[options.position];
   if (!d) {
     throw new PipelineError('invalid_parameters', `extrude: unknown keychain position "${options.position}"`, 'extrude');
   }

@@ -9,6 +9,7 @@
  * and the smooth inner wall gets its own sparse triangulation seeded with the outer boundary.
  * `widthMm` is the unrolled picture width measured on the inner (back) surface.
  */
+import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import type { Heightmap } from '../heightmap.ts';
 import { addBorder } from '../heightmap-ops/border.ts';
 import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
@@ -36,17 +37,18 @@ export interface LithophaneOptions {
   maxTriangles: number;
 }
 
+// The job parameters' declared defaults (catalog/image-fields.ts), so a stage run alone agrees with a job.
 export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
-  shape: 'flat',
-  minThicknessMm: 0.8,
-  maxThicknessMm: 3.2,
-  arcDegrees: 120,
-  frameMm: 0,
-  frameThicknessMm: 4,
+  shape: IMAGE_FIELDS.shape.default,
+  minThicknessMm: IMAGE_FIELDS.minThicknessMm.default,
+  maxThicknessMm: IMAGE_FIELDS.maxThicknessMm.default,
+  arcDegrees: IMAGE_FIELDS.arcDegrees.default,
+  frameMm: IMAGE_FIELDS.frameMm.default,
+  frameThicknessMm: IMAGE_FIELDS.frameThicknessMm.default,
   attenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
   curve: 'transmission',
-  maxErrorMm: 0.05,
-  maxTriangles: 400_000,
+  maxErrorMm: IMAGE_FIELDS.maxErrorMm.default,
+  maxTriangles: IMAGE_FIELDS.maxTriangles.default,
 };
 
 export interface LithophaneResult extends SurfaceResult {

@@ -2,6 +2,7 @@
  * Relief: brightness -> height on top of a flat base. Bright is high unless inverted.
  * A constant picture gives a box; the surface is the adaptive triangulation, the base a fan.
  */
+import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import type { Heightmap } from '../heightmap.ts';
 import type { Mesh } from '../mesh.ts';
 import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
@@ -19,13 +20,14 @@ export interface ReliefOptions {
   maxTriangles: number;
 }
 
+// The job parameters' declared defaults (catalog/image-fields.ts), so a stage run alone agrees with a job.
 export const RELIEF_DEFAULTS: ReliefOptions = {
-  minHeightMm: 0,
-  maxHeightMm: 3,
-  baseMm: 1.5,
-  invert: false,
-  maxErrorMm: 0.05,
-  maxTriangles: 400_000,
+  minHeightMm: IMAGE_FIELDS.minHeightMm.default,
+  maxHeightMm: IMAGE_FIELDS.maxHeightMm.default,
+  baseMm: IMAGE_FIELDS.baseMm.default,
+  invert: IMAGE_FIELDS.invert.default,
+  maxErrorMm: IMAGE_FIELDS.maxErrorMm.default,
+  maxTriangles: IMAGE_FIELDS.maxTriangles.default,
 };
 
 export interface SurfaceResult {

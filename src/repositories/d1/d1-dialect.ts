@@ -7,16 +7,15 @@
  * one batch (`runBatch`), atomic on SQLite and D1 alike. Migrations need no transaction on SQLite
  * (Kysely's SqliteAdapter does not wrap DDL), so the same Migrator runs on D1.
  */
-import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler, sql } from 'kysely';
-import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, Kysely, QueryResult, TableMetadata } from 'kysely';
+import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler } from 'kysely';
+import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, QueryResult, TableMetadata } from 'kysely';
 import type { D1DatabaseLike } from './d1-types.ts';
 
 export function d1Dialect(database: D1DatabaseLike): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => d1Driver(database),
-    // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
-    createIntrospector: (db: Kysely<any>) => tableNamesIntrospector(db),
+    createIntrospector: () => d1Introspector(database),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
 }
@@ -54,19 +53,37 @@ function d1Driver(database: D1DatabaseLike): Driver {
 }
 
 /**
- * Table names only. SQLite's introspector joins `pragma_table_info()`, which D1 refuses
- * ("not authorized"); the Migrator needs no more than which tables exist.
+ * Tables and their columns. SQLite's own introspector joins `pragma_table_info()` inside one
+ * query, which D1 refuses ("not authorized"); selecting from `pragma_table_info(?)` one table at a
+ * time is allowed, so the columns come in one batch. better-auth checks its tables' columns at
+ * start-up through this, and the Migrator needs the table names.
  */
-// biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector takes any schema
-function tableNamesIntrospector(db: Kysely<any>): DatabaseIntrospector {
+function d1Introspector(database: D1DatabaseLike): DatabaseIntrospector {
   const getTables = async (): Promise<TableMetadata[]> => {
-    const rows = await sql<{
-      name: string;
-      type: string;
-    }>`select name, type from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' and name not like '_cf_%' order by name`.execute(
-      db,
+    const tables = await database
+      .prepare(
+        "select name, type, sql from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' and name not like '_cf_%' order by name",
+      )
+      .all<{ name: string; type: string; sql: string | null }>();
+    const list = tables.results ?? [];
+    if (list.length === 0) return [];
+    const columns = await database.batch<{ name: string; type: string; notnull: number; dflt_value: unknown; pk: number }>(
+      list.map((t) => database.prepare('select * from pragma_table_info(?)').bind(t.name)),
     );
-    return rows.rows.map((r) => ({ name: r.name, isView: r.type === 'view', columns: [] }));
+    return list.map((table, i) => {
+      const autoIncrement = /autoincrement/i.test(table.sql ?? '');
+      return {
+        name: table.name,
+        isView: table.type === 'view',
+        columns: (columns[i]?.results ?? []).map((c) => ({
+          name: c.name,
+          dataType: c.type,
+          isNullable: !c.notnull,
+          isAutoIncrementing: autoIncrement && c.pk > 0 && /^integer$/i.test(c.type),
+          hasDefaultValue: c.dflt_value != null,
+        })),
+      };
+    });
   };
   return { getSchemas: async () => [], getTables, getMetadata: async () => ({ tables: await getTables() }) };
 }

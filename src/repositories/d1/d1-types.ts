@@ -17,7 +17,7 @@ export interface D1PreparedStatement {
 export interface D1DatabaseLike {
   prepare(sql: string): D1PreparedStatement;
   /** Runs the statements as one transaction: all or none. */
-  batch(statements: D1PreparedStatement[]): Promise<D1Result[]>;
+  batch<T = Record<string, unknown>>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]>;
 }
 
 export interface R2ObjectLike {

@@ -5,8 +5,8 @@
 import { api, ApiError, uploadFile } from '../api.ts';
 import type { Job, Upload } from '../api.ts';
 import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
-import { CHOICES, FORMATS, PARAMS } from '../modes.ts';
-import type { Choice, ChoiceInfo, ParamSpec } from '../modes.ts';
+import { choicesOf, formatsOf, loadModes, startingValues } from '../modes.ts';
+import type { Choice, ChoiceInfo, ModeCatalog, ParamSpec } from '../modes.ts';
 import { drawBacklit } from '../backlit.ts';
 import { decodePicture } from '../picture.ts';
 import type { Picture } from '../picture.ts';
@@ -16,6 +16,8 @@ import { navigate } from '../router.ts';
 type Runtime = typeof import('../three/runtime.ts');
 type ViewerInstance = InstanceType<Runtime['Viewer']>;
 
+/** Longest side of the logo preview's picture: 0.25% of the width per pixel. */
+const LOGO_PREVIEW_SIDE = 400;
 const MESH_EXTENSIONS = ['stl', 'obj', 'ply', '3mf', 'glb', 'gltf'];
 const ACCEPT = ['image/*', ...MESH_EXTENSIONS.map((e) => `.${e}`)].join(',');
 
@@ -26,12 +28,25 @@ function inputKind(file: File): 'image' | 'mesh' {
 }
 
 export async function createPage(ctx: PageContext) {
-  const values: Record<string, unknown> = Object.fromEntries(Object.entries(PARAMS).map(([k, spec]) => [k, spec.value]));
+  let modes: ModeCatalog;
+  try {
+    modes = await loadModes();
+  } catch (err) {
+    const box = errorBox();
+    box.show(err instanceof ApiError ? `The modes could not be loaded: ${err.message}` : 'The modes could not be loaded; reload the page.');
+    ctx.main.append(h('h1', {}, 'Make something printable'), box);
+    return () => undefined;
+  }
+  // Every default, range, label and preset comes from the server's one catalogue (GET /api/v1/modes).
+  const CHOICES = choicesOf(modes);
+  const values: Record<string, unknown> = startingValues(modes);
   let choice: ChoiceInfo = CHOICES.find((c) => c.id === ctx.query.get('mode')) ?? CHOICES[0];
   Object.assign(values, choice.defaults);
   let file: File | null = null;
   let upload: Upload | null = null;
   let picture: Picture | null = null;
+  /** A finer copy for logo previews: their outline sets the size, so a pixel of 200 would be a 1% error. */
+  let logoPicture: Picture | null = null;
   let meshObjectFile: File | null = null;
   let runtime: Runtime | null = null;
   let viewer: ViewerInstance | null = null;
@@ -105,7 +120,7 @@ export async function createPage(ctx: PageContext) {
   // ---- parameters
   const paramsBody = h('div', { class: 'params' });
   const formatsBox = h('div', { class: 'formats' });
-  for (const [value, label] of FORMATS) {
+  for (const [value, label] of formatsOf(modes)) {
     const box = h('input', { type: 'checkbox', value, checked: formats.has(value), id: `format-${value}` });
     box.addEventListener('change', () => {
       if (box.checked) formats.add(value);
@@ -171,10 +186,10 @@ export async function createPage(ctx: PageContext) {
     });
     const range = h('input', {
       type: 'range',
-      min: spec.min,
-      max: spec.max,
+      min: spec.sliderMin,
+      max: spec.sliderMax,
       step: spec.step,
-      value: current || spec.min,
+      value: current || spec.sliderMin,
       'aria-labelledby': labelId,
       tabindex: '-1',
       'aria-hidden': 'true',
@@ -202,7 +217,7 @@ export async function createPage(ctx: PageContext) {
   }
 
   function renderParams(): void {
-    paramsBody.replaceChildren(...choice.params.map((key) => control(key, PARAMS[key])));
+    paramsBody.replaceChildren(...choice.params.map((key) => control(key, choice.specs[key])));
   }
 
   // ---- preview
@@ -259,15 +274,28 @@ export async function createPage(ctx: PageContext) {
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
     viewerBox.hidden = litho && showBacklit;
-    if (litho && showBacklit) drawBacklit(backlitCanvas, picture!, values as unknown as Parameters<typeof drawBacklit>[2]);
+    if (litho && showBacklit)
+      drawBacklit(
+        backlitCanvas,
+        picture!,
+        values as unknown as Parameters<typeof drawBacklit>[2],
+        modes.geometry.lithophaneAttenuationPerMm,
+      );
     if (choice.input === 'image' && picture) {
       const v = await ensureViewer();
       if (disposed) return;
-      const params = { ...values, ...choice.fixed, mode: choice.mode } as unknown as Parameters<Runtime['previewObject']>[1];
-      const { object, sizeMm } = runtime!.previewObject(picture, params);
+      const params = { ...values, ...choice.fixed, mode: choice.mode, geometry: modes.geometry } as Record<string, unknown>;
+      // A lamp shade is sized by its diameter: the picture wraps the circumference, as the server resolves it.
+      if (params.shape === 'cylinder' && typeof params.diameterMm === 'number' && params.diameterMm > 0)
+        params.widthMm = Math.PI * params.diameterMm;
+      const logo = choice.mode === 'extrude' ? (logoPicture ?? picture) : picture;
+      const { object, sizeMm, parts } = runtime!.previewObject(logo, params as unknown as Parameters<Runtime['previewObject']>[1]);
       v.setModel(object);
       v.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
-      dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)`;
+      const pieces = choice.mode === 'extrude' ? `, ${parts} piece${parts === 1 ? '' : 's'}` : '';
+      dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
+      dims.dataset.sizeMm = sizeMm.join(',');
+      dims.dataset.parts = String(parts);
     } else if (choice.input === 'mesh' && file && inputKind(file) === 'mesh') {
       const v = await ensureViewer();
       if (disposed || meshObjectFile === file) return;
@@ -287,17 +315,19 @@ export async function createPage(ctx: PageContext) {
 
   // ---- cost and submit
   const cost = h('p', { class: 'cost', 'aria-live': 'polite', 'data-testid': 'cost' }, 'Upload a file to see the cost.');
+  // The dry run's estimate says when the model fits the build volume only turned (a refusal arrives as the cost's error).
+  const plateWarning = h('p', { class: 'warning', role: 'status', 'data-testid': 'plate-warning', hidden: true });
   const submitError = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary big', disabled: true }, 'Make it');
   let costSeq = 0;
   let costTimer = 0;
   let costOk = false;
-  const priced = new Map<string, { cost: number; balance: number }>();
+  const priced = new Map<string, { cost: number; balance: number; estimate?: { warnings?: string[] } }>();
 
   function jobParams(): Record<string, unknown> {
     const params: Record<string, unknown> = { ...choice.fixed };
     for (const key of choice.params) {
-      const spec = PARAMS[key];
+      const spec = choice.specs[key];
       const value = values[key];
       if (spec.kind === 'number' && spec.optional && !value) continue;
       if (spec.kind === 'select' && value === '') continue;
@@ -326,9 +356,13 @@ export async function createPage(ctx: PageContext) {
     const key = JSON.stringify(request);
     if (!priced.has(key)) cost.textContent = 'Working out the cost…';
     try {
-      const body = priced.get(key) ?? (await api.post<{ cost: number; balance: number }>('/api/v1/jobs', request));
+      const body =
+        priced.get(key) ?? (await api.post<{ cost: number; balance: number; estimate?: { warnings?: string[] } }>('/api/v1/jobs', request));
       priced.set(key, body);
       if (seq !== costSeq) return;
+      const warnings = body.estimate?.warnings ?? [];
+      plateWarning.hidden = warnings.length === 0;
+      plateWarning.textContent = warnings.map((w) => w.replace(/^./, (c) => c.toUpperCase())).join(' ');
       const enough = body.balance >= body.cost;
       cost.replaceChildren(
         h('strong', {}, `${body.cost} credit${body.cost === 1 ? '' : 's'}`),
@@ -339,6 +373,7 @@ export async function createPage(ctx: PageContext) {
       submit.textContent = `Make it (${body.cost} credit${body.cost === 1 ? '' : 's'})`;
     } catch (err) {
       if (seq !== costSeq) return;
+      plateWarning.hidden = true;
       cost.textContent = err instanceof ApiError ? err.message : 'The cost could not be worked out.';
       costOk = false;
     }
@@ -406,6 +441,7 @@ export async function createPage(ctx: PageContext) {
         { class: 'card submit-card', 'aria-labelledby': 'cost-heading' },
         h('h2', { id: 'cost-heading' }, '4. Cost'),
         cost,
+        plateWarning,
         submitError,
         submit,
       ),
@@ -416,6 +452,7 @@ export async function createPage(ctx: PageContext) {
     file = f;
     upload = null;
     picture = null;
+    logoPicture = null;
     fileError.show(null);
     costOk = false;
     updateSubmit();
@@ -442,6 +479,15 @@ export async function createPage(ctx: PageContext) {
           )
         : Promise.resolve(null);
     void decoding.then(() => file === f && schedulePreview());
+    if (kind === 'image')
+      void decodePicture(f, LOGO_PREVIEW_SIDE).then(
+        (p) => {
+          if (file !== f) return;
+          logoPicture = p;
+          schedulePreview();
+        },
+        () => undefined,
+      );
     try {
       const result = await uploadFile(f, (fraction) => (uploadProgress.value = fraction));
       if (file !== f) return;

@@ -10,10 +10,13 @@ export { loadMeshFile } from './mesh-file.ts';
 
 const COLOURS = { lithophane: 0xf4f1e8, relief: 0xc9ced6, extrude: 0x3b82f6 } as const;
 
-export function previewObject(picture: Picture, params: PreviewParams): { object: Object3D; sizeMm: [number, number, number] } {
-  const { geometries, sizeMm } = buildPreview(picture, params);
+export function previewObject(
+  picture: Picture,
+  params: PreviewParams,
+): { object: Object3D; sizeMm: [number, number, number]; parts: number } {
+  const { geometries, sizeMm, parts } = buildPreview(picture, params);
   const material = new MeshStandardMaterial({ color: COLOURS[params.mode], roughness: 0.75, metalness: 0, side: DoubleSide });
   const group = new Group();
   geometries.forEach((g: BufferGeometry, i) => group.add(new Mesh(g, i === 0 ? material : material.clone())));
-  return { object: group, sizeMm };
+  return { object: group, sizeMm, parts };
 }

@@ -1,0 +1,201 @@
+/**
+ * Every parameter of an image job (relief, lithophane, extrude), declared once: type, unit,
+ * default, accepted range, a control's step and slider span, label and help. params.ts checks
+ * input against these, the CLI derives its flags from them and GET /api/v1/modes serves them.
+ */
+import { choices } from './fields.ts';
+import type { Fields } from './fields.ts';
+
+export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
+export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
+export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
+export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
+
+/** A keychain's base plate when none is asked for, mm: two 0.2 mm layers' worth of stiffness and more. */
+export const KEYCHAIN_BASE_PLATE_MM = 1.2;
+/** A lamp shade's inner diameter when no size is asked for, mm: fits over a common LED tea light or bulb holder. */
+export const LAMP_SHADE_DIAMETER_MM = 80;
+/** x, y, z of the build volume a job is checked against when none is given (a common 250 x 210 x 210 mm printer). */
+export const DEFAULT_BUILD_PLATE_MM = [250, 210, 210] as const;
+
+/** What every job writes: its files and preview pictures (mesh jobs share these). */
+export const OUTPUT_FIELDS = {
+  formats: {
+    type: 'list',
+    label: 'Files',
+    default: ['stl'],
+    options: choices(OUTPUT_FORMATS, { stl: 'STL', '3mf': '3MF', glb: 'GLB', obj: 'OBJ' }),
+  },
+  previews: { type: 'boolean', label: 'Preview pictures', default: true },
+} as const satisfies Fields;
+
+export const IMAGE_FIELDS = {
+  mode: { type: 'choice', label: 'Mode', default: 'lithophane', options: choices(IMAGE_MODES) },
+  shape: {
+    type: 'choice',
+    label: 'Shape',
+    default: 'flat',
+    options: choices(SHAPES, { flat: 'Flat', arc: 'Arc', cylinder: 'Cylinder (lamp shade)' }),
+    help: 'Lithophanes only.',
+  },
+  widthMm: {
+    type: 'number',
+    label: 'Width',
+    unit: 'mm',
+    default: 100,
+    min: 1,
+    max: 1000,
+    step: 1,
+    slider: [10, 300],
+    help: 'The picture’s width on the print; height follows its aspect ratio. Arc and cylinder: the unrolled width.',
+  },
+  heightMm: {
+    type: 'number',
+    label: 'Height',
+    unit: 'mm',
+    min: 1,
+    max: 1000,
+    step: 1,
+    help: 'Instead of the width: the picture’s height; the width follows its aspect ratio.',
+  },
+  diameterMm: {
+    type: 'number',
+    label: 'Diameter',
+    unit: 'mm',
+    min: 5,
+    max: 320,
+    step: 1,
+    slider: [20, 200],
+    help: 'The lamp shade’s inside diameter; the picture wraps its circumference (π × diameter).',
+  },
+  resolutionMm: {
+    type: 'number',
+    label: 'Resolution',
+    unit: 'mm',
+    default: 0.2,
+    min: 0.02,
+    max: 5,
+    step: 0.01,
+    help: 'Distance between height samples. 0.2 mm suits a 0.4 mm nozzle.',
+  },
+  maxErrorMm: { type: 'number', label: 'Largest mesh error', unit: 'mm', default: 0.05, min: 0.001, max: 5, step: 0.01 },
+  maxTriangles: { type: 'number', label: 'Triangle budget', default: 400_000, min: 100, max: 5_000_000, integer: true, step: 1000 },
+  invert: { type: 'boolean', label: 'Invert brightness', default: false },
+  autoLevel: { type: 'boolean', label: 'Stretch contrast (auto level)', default: false },
+  gamma: {
+    type: 'number',
+    label: 'Gamma',
+    default: 1,
+    min: 0.1,
+    max: 10,
+    step: 0.05,
+    slider: [0.3, 3],
+    help: 'Above 1 darkens mid-tones, below 1 lightens them.',
+  },
+  denoise: {
+    type: 'number',
+    label: 'Denoise',
+    default: 0.5,
+    min: 0,
+    max: 20,
+    step: 0.1,
+    // 0.5 samples (0.1 mm at 0.2 mm pitch) is below what a 0.4 mm nozzle prints, yet halves the
+    // triangles sensor noise would otherwise demand.
+    help: 'Gaussian blur, sigma in samples (0 = off).',
+  },
+  minHeightMm: { type: 'number', label: 'Lowest (dark)', unit: 'mm', default: 0, min: 0, max: 100, step: 0.1, slider: [0, 10] },
+  maxHeightMm: { type: 'number', label: 'Highest (bright)', unit: 'mm', default: 3, min: 0, max: 100, step: 0.1, slider: [0.5, 20] },
+  baseMm: { type: 'number', label: 'Base', unit: 'mm', default: 1.5, min: 0.2, max: 100, step: 0.1, slider: [0.4, 10] },
+  minThicknessMm: {
+    type: 'number',
+    label: 'Thinnest (white)',
+    unit: 'mm',
+    default: 0.8,
+    min: 0.2,
+    max: 20,
+    step: 0.1,
+    slider: [0.4, 3],
+  },
+  maxThicknessMm: {
+    type: 'number',
+    label: 'Thickest (black)',
+    unit: 'mm',
+    default: 3.2,
+    min: 0.3,
+    max: 30,
+    step: 0.1,
+    slider: [1, 8],
+  },
+  arcDegrees: { type: 'number', label: 'Arc', unit: '°', default: 120, min: 10, max: 359, step: 5, slider: [30, 300] },
+  frameMm: {
+    type: 'number',
+    label: 'Frame width',
+    unit: 'mm',
+    default: 0,
+    min: 0,
+    max: 100,
+    step: 0.5,
+    slider: [0, 15],
+    help: 'A solid border (a cylinder: a ring at the bottom and the top, a base to stand on). 0 for none.',
+  },
+  frameThicknessMm: {
+    type: 'number',
+    label: 'Frame thickness',
+    unit: 'mm',
+    default: 4,
+    min: 0.3,
+    max: 30,
+    step: 0.1,
+    slider: [1, 10],
+  },
+  stand: { type: 'boolean', label: 'Stand it upright in a foot', default: false, help: 'Flat lithophanes only.' },
+  extrudeHeightMm: { type: 'number', label: 'Height', unit: 'mm', default: 3, min: 0.2, max: 100, step: 0.1, slider: [0.4, 20] },
+  basePlateMm: {
+    type: 'number',
+    label: 'Base plate',
+    unit: 'mm',
+    default: 0,
+    min: 0,
+    max: 50,
+    step: 0.1,
+    slider: [0, 5],
+    help: '0 for separate letters.',
+  },
+  threshold: {
+    type: 'number',
+    label: 'Threshold',
+    default: 0.5,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    slider: [0.05, 0.95],
+    help: 'Pixels darker than this are solid.',
+  },
+  keychain: { type: 'boolean', label: 'Keychain ring', default: false },
+  keychainHoleMm: { type: 'number', label: 'Ring hole', unit: 'mm', default: 4, min: 1, max: 20, step: 0.5, slider: [2, 12] },
+  keychainPosition: {
+    type: 'choice',
+    label: 'Ring position',
+    default: 'top',
+    options: choices(KEYCHAIN_POSITIONS, {
+      top: 'Top',
+      'top-left': 'Top left',
+      'top-right': 'Top right',
+      left: 'Left',
+      right: 'Right',
+      bottom: 'Bottom',
+    }),
+  },
+  cookieCutter: { type: 'boolean', label: 'Cookie cutter', default: false },
+  cutterWallMm: { type: 'number', label: 'Wall', unit: 'mm', default: 0.8, min: 0.3, max: 5, step: 0.1, slider: [0.4, 3] },
+  cutterHeightMm: { type: 'number', label: 'Cutter height', unit: 'mm', default: 12, min: 2, max: 100, step: 1, slider: [4, 40] },
+  buildPlateMm: {
+    type: 'size3',
+    label: 'Build volume',
+    unit: 'mm',
+    default: DEFAULT_BUILD_PLATE_MM,
+    max: 10_000,
+    help: 'The printer’s x, y and z: a model that fits only turned gets a warning, one that fits no way round is refused.',
+  },
+  ...OUTPUT_FIELDS,
+} as const satisfies Fields;

@@ -1,0 +1,187 @@
+/**
+ * The modes a user can choose, each with its presets (a lithophane's shapes, an extrusion's
+ * keychain or cookie cutter) and the fields each preset offers, over the declared fields of
+ * image-fields.ts and mesh-fields.ts. GET /api/v1/modes serves this object as it is, and the web
+ * app builds its create page from it, so a default, a limit or a label is written once, here.
+ */
+import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
+import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
+import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
+import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
+import { STAND_DEFAULTS } from '../modes/stand.ts';
+import type { Fields } from './fields.ts';
+import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './image-fields.ts';
+import { MESH_FIELDS } from './mesh-fields.ts';
+
+export interface ModePreset {
+  id: string;
+  title: string;
+  blurb: string;
+  /** Parameters the preset implies (not shown). */
+  fixed: Record<string, unknown>;
+  /** Starting values the preset sets over the fields' defaults (the user may change them). */
+  defaults: Record<string, unknown>;
+  /** The fields a form shows for this preset, in order. */
+  fields: string[];
+}
+
+export interface ModeEntry {
+  mode: string;
+  title: string;
+  input: 'image' | 'mesh';
+  /** Which field set (`fields.image` or `fields.mesh`) the presets draw from. */
+  fieldSet: 'image' | 'mesh';
+  presets: ModePreset[];
+}
+
+export interface ModeCatalog {
+  modes: ModeEntry[];
+  fields: { image: Fields; mesh: Fields };
+  /** Fixed geometry the pipeline adds around a picture, for previews that must match the result. */
+  geometry: {
+    /** How far an extrusion's base plate reaches beyond the logo, mm. */
+    basePlateMarginMm: number;
+    /** Material around a keychain's hole, mm. */
+    keychainRingWidthMm: number;
+    /** Unit direction of each keychain position, y up. */
+    keychainDirections: Record<string, [number, number]>;
+    /** A flat lithophane's stand: foot height and depth, how far the plate sinks in, mm. */
+    stand: { footHeightMm: number; footDepthMm: number; embedMm: number };
+    /** A cookie cutter's flange beyond the wall and its height, mm. */
+    cutterFlangeMm: number;
+    cutterFlangeHeightMm: number;
+    /** Light lost per mm of lithophane (Beer-Lambert, white PLA), for a backlit view. */
+    lithophaneAttenuationPerMm: number;
+  };
+}
+
+const TONE = ['invert', 'autoLevel', 'gamma'];
+const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm'];
+
+export const MODE_CATALOG: ModeCatalog = {
+  modes: [
+    {
+      mode: 'lithophane',
+      title: 'Lithophane',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'lithophane-flat',
+          title: 'Flat lithophane',
+          blurb: 'A thin plate that shows the photo when lit from behind.',
+          fixed: { shape: 'flat' },
+          defaults: {},
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
+        },
+        {
+          id: 'lithophane-arc',
+          title: 'Arc lithophane',
+          blurb: 'The photo curved round part of a cylinder; stands by itself.',
+          fixed: { shape: 'arc' },
+          defaults: {},
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-cylinder',
+          title: 'Cylinder lithophane',
+          blurb: 'A lamp shade: the photo all the way round, sized by its diameter.',
+          fixed: { shape: 'cylinder' },
+          defaults: { diameterMm: LAMP_SHADE_DIAMETER_MM },
+          fields: ['diameterMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+      ],
+    },
+    {
+      mode: 'relief',
+      title: 'Relief',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'relief',
+          title: 'Relief',
+          blurb: 'Brightness becomes height on a flat base.',
+          fixed: {},
+          defaults: {},
+          fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE],
+        },
+      ],
+    },
+    {
+      mode: 'extrude',
+      title: 'Logo extrusion',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'extrude',
+          title: 'Logo extrusion',
+          blurb: 'Dark shapes on a light background, raised into a solid.',
+          fixed: { keychain: false, cookieCutter: false },
+          defaults: {},
+          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert'],
+        },
+        {
+          id: 'keychain',
+          title: 'Keychain',
+          blurb: 'A logo extrusion with a ring for a key ring, in one piece.',
+          fixed: { keychain: true, cookieCutter: false },
+          // One piece by default: a plate joins letters that do not touch (resolveImageParams does the same).
+          defaults: { basePlateMm: KEYCHAIN_BASE_PLATE_MM },
+          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'],
+        },
+        {
+          id: 'cookie-cutter',
+          title: 'Cookie cutter',
+          blurb: 'A thin wall following the outline of the shape.',
+          fixed: { cookieCutter: true, keychain: false },
+          defaults: {},
+          fields: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert'],
+        },
+      ],
+    },
+    {
+      mode: 'repair',
+      title: 'Repair',
+      input: 'mesh',
+      fieldSet: 'mesh',
+      presets: [
+        {
+          id: 'repair',
+          title: 'Repair a 3D file',
+          blurb: 'Close holes, fix flipped faces, check it prints.',
+          fixed: {},
+          defaults: {},
+          fields: ['units', 'targetSizeMm', 'orient', 'minWallMm', 'fillHoles', 'resolveSelfIntersections'],
+        },
+      ],
+    },
+    {
+      mode: 'convert',
+      title: 'Convert',
+      input: 'mesh',
+      fieldSet: 'mesh',
+      presets: [
+        {
+          id: 'convert',
+          title: 'Convert a 3D file',
+          blurb: 'Another format, in millimetres, checked.',
+          fixed: {},
+          defaults: {},
+          fields: ['units', 'targetSizeMm'],
+        },
+      ],
+    },
+  ],
+  fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS },
+  geometry: {
+    basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,
+    keychainRingWidthMm: KEYCHAIN_DEFAULTS.ringWidthMm,
+    keychainDirections: KEYCHAIN_DIRECTIONS,
+    stand: { ...STAND_DEFAULTS },
+    cutterFlangeMm: COOKIE_CUTTER_DEFAULTS.flangeMm,
+    cutterFlangeHeightMm: COOKIE_CUTTER_DEFAULTS.flangeHeightMm,
+    lithophaneAttenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
+  },
+};

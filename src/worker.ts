@@ -1,0 +1,80 @@
+/**
+ * The Workers composition root: the same services and Hono app as the embedded default, on D1
+ * (Kysely through src/repositories/d1) and R2, with a header-only image codec (pictures are
+ * decoded where meshing runs, never in an isolate). Issue 13 adds the Queue consumer, the per-job
+ * Durable Object and the Container executor; until then the API tier runs without a job runner.
+ *
+ * Nothing here may reach Node-only code (better-sqlite3, sharp, the worker pool, src/node):
+ * dependency-cruiser's `workers-root-stays-portable` rule checks it.
+ */
+import { Kysely } from 'kysely';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { createApp } from './app.ts';
+import { composeServices } from './compose.ts';
+import type { Services } from './compose.ts';
+import { loadConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
+import type { AppEnv } from './http/env.ts';
+import { d1Dialect } from './repositories/d1/d1-dialect.ts';
+import type { D1DatabaseLike, R2BucketLike } from './repositories/d1/d1-types.ts';
+import { headerOnlyImageCodec } from './repositories/media/header-image-codec.ts';
+import { createR2Storage } from './repositories/storage/r2.ts';
+import { buildRouters } from './routers.ts';
+import { createJsonLogger } from './services/logger.ts';
+import type { Logger } from './services/logger.ts';
+import type { BlobStorage } from './domain/storage.ts';
+import type { CountMeshTriangles } from './services/inspect-upload.ts';
+
+/** The Worker's bindings (wrangler.toml) and its string settings (vars and secrets). */
+export interface WorkerEnv {
+  DB: D1DatabaseLike;
+  FILES: R2BucketLike;
+  [setting: string]: unknown;
+}
+
+/** Settings are the string-valued bindings, read as the Node root reads process.env. */
+function settingsOf(env: WorkerEnv): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === 'string') settings[name] = value;
+  return settings;
+}
+
+/** What a test may put in place of the defaults (a wrapped storage for fault injection, a quiet logger). */
+export interface WorkerOverrides {
+  logger?: Logger;
+  clock?: () => number;
+  storage?: BlobStorage;
+  countMeshTriangles?: CountMeshTriangles;
+}
+
+export function composeWorkerServices(env: WorkerEnv, overrides: WorkerOverrides = {}): Services {
+  const settings = settingsOf(env);
+  const config = loadConfig({ DATA_DIR: '/nonexistent', ...settings }, { cores: 1 });
+  const secret = config.authSecret;
+  if (!secret) throw new Error('BETTER_AUTH_SECRET is not set: `wrangler secret put BETTER_AUTH_SECRET`');
+  return composeServices({
+    config,
+    db: new Kysely<Database>({ dialect: d1Dialect(env.DB) }),
+    storage: overrides.storage ?? createR2Storage(env.FILES),
+    secret,
+    logger: overrides.logger ?? createJsonLogger(config.logLevel, (line) => console.log(line)),
+    clock: overrides.clock ?? Date.now,
+    imageCodec: headerOnlyImageCodec,
+    countMeshTriangles: overrides.countMeshTriangles,
+  });
+}
+
+export function createWorkerApp(services: Services): OpenAPIHono<AppEnv> {
+  const health = async () => ({ database: true, pool: null });
+  return createApp(services, { health, routers: buildRouters(services, {}) });
+}
+
+/** One app per isolate, built on the first request (bindings arrive with it). */
+let app: OpenAPIHono<AppEnv> | undefined;
+
+export default {
+  fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
+    app ??= createWorkerApp(composeWorkerServices(env));
+    return app.fetch(request, env, ctx as never);
+  },
+};
