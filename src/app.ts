@@ -13,6 +13,8 @@ import type { AppEnv } from './http/env.ts';
 import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
 import { requireKeyScope } from './http/key-scopes.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { inOurErrorShape } from './http/auth-errors.ts';
+import { publicOriginFor } from './http/request-origin.ts';
 import { limitBody } from './http/limit-body.ts';
 import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
@@ -78,6 +80,10 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.onError(errorHandler(services.logger));
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
+  app.use('*', async function setPublicOrigin(c, next) {
+    c.set('publicOrigin', publicOriginFor(c.req.raw, services.config));
+    await next();
+  });
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
   // Before auth and every route: a cross-site state change with a session cookie never reaches them.
   app.use(
@@ -116,7 +122,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     // better-auth turns a locked database into a 500 (sign-in) or a 422 "failed to create user"
     // (sign-up). When a write cannot get the lock now either, say what it is: busy, try again.
     if ((res.status >= 500 || res.status === 422) && (await services.database.busy())) throw new DatabaseBusyError();
-    return res;
+    return inOurErrorShape(res, c.req.raw, services.config);
   });
 
   app.use(

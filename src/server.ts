@@ -22,6 +22,7 @@ import { loadOrCreateSecret } from './node/secret.ts';
 import { webAppRoutes } from './node/web-static.ts';
 import { widgetAssetsRoutes } from './node/widget-assets.ts';
 import { createMeshInspector } from './node/mesh-inspector.ts';
+import { listenUrls } from './node/listen-urls.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
@@ -102,7 +103,16 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   const host = config.host ? (address.family === 'IPv6' ? `[${address.address}]` : address.address) : 'localhost';
   const url = `http://${host}:${address.port}`;
-  logger.info('listening', { url, dataDir, node: process.version, pid: process.pid });
+  // Every address a browser can use (LAN included), and whether sign-in is pinned to BASE_URL.
+  const urls = listenUrls(address, config);
+  logger.info('listening', {
+    url: urls[0],
+    urls,
+    baseUrl: config.baseUrlPinned ? config.baseUrl : 'any address this server is reached at (BASE_URL not set)',
+    dataDir,
+    node: process.version,
+    pid: process.pid,
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -21,6 +21,11 @@ export interface ClaimRules {
   maxWork?: number;
 }
 
+export interface JobListingExtras {
+  uploadName: string | null;
+  hasPreview: boolean;
+}
+
 export function jobsRepository(db: Kysely<Database>) {
   return {
     /** A job of a user deleted meanwhile fails its foreign key: 401. */
@@ -68,6 +73,29 @@ export function jobsRepository(db: Kysely<Database>) {
           eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
         );
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+    },
+    /** What a history row shows beside the job: its upload's file name and whether a preview picture exists. */
+    listingExtras: async (jobIds: string[]): Promise<Map<string, JobListingExtras>> => {
+      if (jobIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('jobs')
+        .leftJoin('uploads', 'uploads.id', 'jobs.upload_id')
+        .select((eb) => [
+          'jobs.id as id',
+          'uploads.original_name as uploadName',
+          eb
+            .exists(
+              eb
+                .selectFrom('artifacts')
+                .select('artifacts.name')
+                .whereRef('artifacts.job_id', '=', 'jobs.id')
+                .where('artifacts.name', '=', 'preview.png'),
+            )
+            .as('hasPreview'),
+        ])
+        .where('jobs.id', 'in', jobIds)
+        .execute();
+      return new Map(rows.map((r) => [r.id, { uploadName: r.uploadName ?? null, hasPreview: Boolean(r.hasPreview) }]));
     },
     /** Only moves a job that is still in one of `from`; returns whether it moved. */
     transition: async (trx: Db, id: string, from: JobStatus[], set: JobUpdate): Promise<boolean> => {

@@ -26,6 +26,8 @@ const JobSchema = z
     mode: z.string(),
     status: z.enum(JOB_STATUSES),
     uploadId: z.string().nullable(),
+    uploadName: z.string().nullable().openapi({ description: "The uploaded file's name (photo.jpg), when the job came from an upload" }),
+    thumbnailUrl: z.string().nullable().openapi({ description: "The job's preview picture (owner only), once it has one" }),
     prompt: z.string().nullable(),
     params: z.record(z.string(), z.unknown()),
     progress: z.number(),
@@ -157,10 +159,10 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       const { limit, cursor, status, mode } = c.req.valid('query');
       const rows = await service.list(user.id, { limit: limit + 1, status, mode, before: decodeCursor(cursor) });
       const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const last = page[page.length - 1]?.job;
       return c.json(
         {
-          jobs: page.map((j) => jobView(j)),
+          jobs: page.map(({ job, extras }) => jobView(job, undefined, extras)),
           nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
         },
         200,
@@ -178,8 +180,8 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       responses: { 200: json(z.object({ job: JobSchema }), 'The job'), ...errorResponses(401, 404) },
     }),
     async (c) => {
-      const { job, artifacts } = await service.withArtifacts(requireUser(c).id, c.req.valid('param').id);
-      return c.json({ job: jobView(job, artifacts) }, 200);
+      const { job, artifacts, extras } = await service.withArtifacts(requireUser(c).id, c.req.valid('param').id);
+      return c.json({ job: jobView(job, artifacts, extras) }, 200);
     },
   );
 

@@ -1,7 +1,7 @@
 /** Credit rules: the sign-up grant, job holds and refunds, balances. All movements idempotent. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { applyMovement, balanceOf, listEntries } from '../repositories/credits.ts';
+import { applyMovement, balanceOf, listEntriesWithJobs } from '../repositories/credits.ts';
 import { ServiceError } from '../domain/errors.ts';
 
 export interface CreditsService {
@@ -10,8 +10,8 @@ export interface CreditsService {
   holdForJob(trx: Transaction<Database>, userId: string, jobId: string, cost: number): Promise<void>;
   refundJob(trx: Transaction<Database>, userId: string, jobId: string, cost: number, reason: string): Promise<boolean>;
   balance(userId: string): Promise<number>;
-  /** Newest first, keyset-paged by (createdAt, id). */
-  entries(userId: string, limit: number, before?: { createdAt: number; id: string }): ReturnType<typeof listEntries>;
+  /** Newest first, keyset-paged by (createdAt, id); a job's entries carry its mode and current credit state. */
+  entries(userId: string, limit: number, before?: { createdAt: number; id: string }): ReturnType<typeof listEntriesWithJobs>;
 }
 
 export function createCreditsService(db: Kysely<Database>, options: { signupGrant: number; clock: () => number }): CreditsService {
@@ -53,6 +53,6 @@ export function createCreditsService(db: Kysely<Database>, options: { signupGran
       return outcome.applied;
     },
     balance: (userId) => balanceOf(db, userId),
-    entries: (userId, limit, before) => listEntries(db, userId, limit, before),
+    entries: (userId, limit, before) => listEntriesWithJobs(db, userId, limit, before),
   };
 }

@@ -14,12 +14,20 @@ export interface ArtifactView {
   url: string;
 }
 
-export function jobView(job: Job, artifacts?: Artifact[]) {
+/** What the history shows beside a job: the picture's file name and whether a preview exists. */
+export interface JobViewExtras {
+  uploadName: string | null;
+  hasPreview: boolean;
+}
+
+export function jobView(job: Job, artifacts?: Artifact[], extras?: JobViewExtras) {
   return {
     id: job.id,
     mode: job.mode,
     status: job.status,
     uploadId: job.upload_id,
+    uploadName: extras?.uploadName ?? null,
+    thumbnailUrl: extras?.hasPreview && !job.purged_at ? `/api/v1/jobs/${job.id}/artifacts/preview.png` : null,
     prompt: job.prompt,
     params: JSON.parse(job.params) as Record<string, unknown>,
     progress: job.progress,

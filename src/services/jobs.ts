@@ -208,11 +208,16 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async withArtifacts(userId: string, id: string) {
       const job = await owned(userId, id);
-      return { job, artifacts: await deps.artifacts.forJob(job.id) };
+      const extras = (await jobs.listingExtras([job.id])).get(job.id);
+      return { job, artifacts: await deps.artifacts.forJob(job.id), extras };
     },
 
-    list: (userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) =>
-      jobs.listOwned(userId, opts),
+    /** Newest first, each with its upload's file name and whether it has a preview picture (history thumbnails). */
+    async list(userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) {
+      const rows = await jobs.listOwned(userId, opts);
+      const extras = await jobs.listingExtras(rows.map((r) => r.id));
+      return rows.map((job) => ({ job, extras: extras.get(job.id) }));
+    },
 
     async cancel(userId: string, id: string): Promise<Job> {
       const job = await owned(userId, id);
@@ -268,7 +273,15 @@ function aiImageFormat(upload: Upload): void {
   }
 }
 
-function resolveParams(mode: JobMode, input: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What an API job makes when it does not say: every download the README lists (STL, 3MF and GLB,
+ * plus the previews and the report). The pipeline's own default stays STL alone, which is what the
+ * offline CLI writes when it is given no output file.
+ */
+export const API_DEFAULT_FORMATS = ['stl', '3mf', 'glb'] as const;
+
+function resolveParams(mode: JobMode, given: Record<string, unknown>): Record<string, unknown> {
+  const input = given.formats === undefined ? { ...given, formats: [...API_DEFAULT_FORMATS] } : given;
   if ((IMAGE_JOB_MODES as readonly string[]).includes(mode)) return { ...resolveImageParams({ ...input, mode }) };
   if (isAiMode(mode)) return { ...resolveAiParams({ ...input, mode }) };
   return { ...resolveMeshParams({ ...input, mode }) };

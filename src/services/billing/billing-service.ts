@@ -47,7 +47,8 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
     catalog: () => o.catalog,
     mode: () => o.gateway?.mode ?? null,
 
-    async checkout(user: { id: string; email: string }, productKey: string) {
+    /** `origin`: where the buyer reached us, so Creem sends them back there (BASE_URL when pinned). */
+    async checkout(user: { id: string; email: string }, productKey: string, origin?: string) {
       const gateway = requireGateway();
       const item = o.catalog.find((p) => p.key === productKey);
       if (!item)
@@ -58,7 +59,7 @@ export function createBillingService(db: Kysely<Database>, billing: BillingRepos
       const checkout = await gateway.createCheckout({
         productId: item.productId,
         requestId,
-        successUrl: `${o.baseUrl}/billing/success`,
+        successUrl: `${(origin ?? o.baseUrl).replace(/\/$/, '')}/billing/success`,
         customerEmail: user.email,
         metadata: { userId: user.id, product: item.key },
       });
