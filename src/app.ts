@@ -1,17 +1,20 @@
 /**
- * The Hono app: request ids and logs, auth, one sub-app per resource, the OpenAPI document and
- * JSON errors. Routes are thin: validate, call one service, shape the answer.
+ * The Hono app: request ids and logs, auth, one sub-app per resource (in one list, below), the
+ * OpenAPI document and JSON errors. Routes are thin: validate, call one service, shape the answer.
+ * It constructs nothing of the runtime: each composition root (src/server.ts on Node, the
+ * Workers entry, the tests) hands in one AppDependencies.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { sql } from 'kysely';
-import { CLIENT_IP_HEADER } from './auth.ts';
+import type { Context, Hono } from 'hono';
+import { CLIENT_IP_HEADER, sessionCookieNames } from './auth.ts';
 import type { Services } from './compose.ts';
 import { authenticate } from './http/authenticate.ts';
 import type { AppEnv } from './http/env.ts';
 import { CREEM_WEBHOOK_PATH, bodyLimitFor } from './http/body-limits.ts';
 import { requireKeyScope } from './http/key-scopes.ts';
 import { errorHandler, sendError } from './http/errors.ts';
+import { inOurErrorShape } from './http/auth-errors.ts';
+import { publicOriginFor } from './http/request-origin.ts';
 import { limitBody } from './http/limit-body.ts';
 import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
@@ -19,30 +22,68 @@ import { requestContext } from './http/request-context.ts';
 import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createSessionCache, sessionTokenOf } from './http/session-cache.ts';
-import { sessionsRepository } from './repositories/sessions.ts';
 import { createRouter } from './http/router.ts';
+import type { JobsRuntime } from './jobs/jobs-runtime.ts';
+import { DatabaseBusyError } from './domain/database-errors.ts';
+import { accountRoutes } from './routes/account.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
+import { artifactsRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
-import { pricingRoutes } from './routes/pricing.ts';
-import { availableAiModes } from './services/ai/availability.ts';
 import { creditsRoutes } from './routes/credits.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import type { HealthProbe } from './routes/health.ts';
+import { jobsRoutes } from './routes/jobs.ts';
+import { pricingRoutes } from './routes/pricing.ts';
+import { modesRoutes } from './routes/modes.ts';
+import { sharesRoutes } from './routes/shares.ts';
+import { uploadsRoutes } from './routes/uploads.ts';
+import { availableAiModes } from './services/ai/availability.ts';
 
-export interface AppExtras {
+/** Everything the app is made of, from the composition root. */
+export interface AppDependencies {
+  services: Services;
+  /** /healthz: the database and, where there is one, the worker pool. */
   health: HealthProbe;
-  /** Resource routers the composition adds (uploads, jobs, artifacts...). */
-  routers: Array<OpenAPIHono<AppEnv>>;
+  /** The job runner's service, event bus and controls; absent where no runner runs (no jobs routes then). */
+  jobs?: JobsRuntime;
   /** The peer address, from the host (Node's socket); unknown in app.request() tests. */
   remoteAddress?: (c: Context) => string | undefined;
+  /** Built files the host serves (Node: the widget, then the web app), registered after every API route. */
+  files?: Array<Hono<AppEnv>>;
 }
 
-export function createApp(services: Services, extras: AppExtras): OpenAPIHono<AppEnv> {
+/** The resource routers, in one list: a new resource is one more line here. */
+function apiRouters({ services, health, jobs }: AppDependencies): Array<Hono<AppEnv>> {
+  const { config } = services;
+  const aiModes: ReadonlySet<string> = availableAiModes(config.ai);
+  const offered = (mode: string) => !mode.startsWith('ai-') || aiModes.has(mode);
+  return [
+    healthRoutes(health),
+    docsRoutes(),
+    apiKeysRoutes(services.apiKeys, services.audit),
+    creditsRoutes(services.credits, services.billing),
+    billingRoutes(services.billing),
+    pricingRoutes(services.prices, services.billing.catalog, offered),
+    modesRoutes(),
+    uploadsRoutes(services.uploads, config.maxUploadBytes),
+    artifactsRoutes({ artifacts: services.artifacts, baseUrl: config.baseUrl, clock: services.clock }),
+    sharesRoutes(services.shares),
+    ...(jobs ? [jobsRoutes(jobs)] : []),
+    accountRoutes(services.privacy, jobs?.service, () => sessionCookieNames(services.auth)),
+  ];
+}
+
+export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
+  const { services } = deps;
   const app = createRouter();
   app.onError(errorHandler(services.logger));
   app.notFound((c) => sendError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.use('*', requestContext(services.logger, services.clock));
+  app.use('*', async function setPublicOrigin(c, next) {
+    c.set('publicOrigin', publicOriginFor(c.req.raw, services.config));
+    await next();
+  });
   app.use('*', securityHeaders({ https: services.config.baseUrl.startsWith('https:') }));
   // Before auth and every route: a cross-site state change with a session cookie never reaches them.
   app.use(
@@ -63,7 +104,7 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
       const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
       if (forwarded) return forwarded;
     }
-    return extras.remoteAddress?.(c) ?? 'unknown';
+    return deps.remoteAddress?.(c) ?? 'unknown';
   };
   const { clock, config } = services;
   app.use('/api/v1/*', rateLimitPerIp(createRateLimiter('API', config.apiPerIpPerMinute, clock), clientIp));
@@ -80,29 +121,18 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
     const res = await services.auth.handler(new Request(c.req.raw, { headers }));
     // better-auth turns a locked database into a 500 (sign-in) or a 422 "failed to create user"
     // (sign-up). When a write cannot get the lock now either, say what it is: busy, try again.
-    if ((res.status >= 500 || res.status === 422) && (await databaseBusy(services))) {
-      return sendError(c, 503, 'service_unavailable', 'the database is busy; try again shortly', undefined, 2);
-    }
-    return res;
+    if ((res.status >= 500 || res.status === 422) && (await services.database.busy())) throw new DatabaseBusyError();
+    return inOurErrorShape(res, c.req.raw, services.config);
   });
 
-  const lookupUser = async (id: string) => {
-    const row = await services.db
-      .selectFrom('user' as never)
-      .select(['id', 'email', 'name'] as never[])
-      .where('id' as never, '=', id as never)
-      .executeTakeFirst();
-    return row as { id: string; email: string; name: string } | undefined;
-  };
-  const liveSessions = sessionsRepository(services.db);
   app.use(
     '/api/v1/*',
     authenticate({
       auth: services.auth,
       apiKeys: services.apiKeys,
-      lookupUser,
+      lookupUser: services.users.find,
       sessions,
-      sessionIsLive: async (token, userId) => (await liveSessions.liveUserOf(token, services.clock())) === userId,
+      sessionIsLive: async (token, userId) => (await services.sessions.liveUserOf(token, services.clock())) === userId,
     }),
   );
   app.use('/api/v1/*', requireKeyScope());
@@ -117,17 +147,9 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url'], rateLimitPerCaller(uploadLimiter, clientIp));
   app.on('POST', '/api/v1/jobs', rateLimitPerCaller(jobLimiter, clientIp));
 
-  app.route('/', healthRoutes(extras.health));
-  app.route('/', docsRoutes());
-  app.route('/', apiKeysRoutes(services.apiKeys, services.audit));
-  app.route('/', creditsRoutes(services.credits, services.billing));
-  app.route('/', billingRoutes(services.billing));
-  const aiModes: ReadonlySet<string> = availableAiModes(config.ai);
-  app.route(
-    '/',
-    pricingRoutes(services.prices, services.billing.catalog, (mode) => !mode.startsWith('ai-') || aiModes.has(mode)),
-  );
-  for (const router of extras.routers) app.route('/', router);
+  for (const router of apiRouters(deps)) app.route('/', router);
+  // The web app answers the GETs no API route took: last, so it shadows none.
+  for (const files of deps.files ?? []) app.route('/', files);
 
   app.doc31('/api/v1/openapi.json', {
     openapi: '3.1.0',
@@ -135,17 +157,4 @@ export function createApp(services: Services, extras: AppExtras): OpenAPIHono<Ap
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   return app;
-}
-
-/** True when a write lock cannot be had within the database's busy timeout (SQLite: SQLITE_BUSY). */
-async function databaseBusy(services: Services): Promise<boolean> {
-  try {
-    await services.db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
-      await sql`rollback`.execute(conn);
-    });
-    return false;
-  } catch (error) {
-    return /SQLITE_BUSY|database is locked/i.test((error as Error).message);
-  }
 }

@@ -5,6 +5,8 @@
 import { betterAuth } from 'better-auth';
 import type { Kysely } from 'kysely';
 import type { AppConfig } from './config.ts';
+import type { Database } from './db/schema.ts';
+import { requestOriginOf } from './http/request-origin.ts';
 
 /** The header through which the app hands better-auth the peer address (set by us, never trusted from clients). */
 export const CLIENT_IP_HEADER = 'x-image-to-stl-client-ip';
@@ -16,8 +18,7 @@ export interface AuthHooks {
   onSessionCreated(session: { userId: string; ipAddress?: string | null }): Promise<void>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: better-auth's tables are not in our schema types yet (issue 12)
-export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, hooks: AuthHooks) {
+export function createAuth(config: AppConfig, db: Kysely<Database>, secret: string, hooks: AuthHooks) {
   const socialProviders: Record<string, { clientId: string; clientSecret: string }> = {};
   if (config.googleClientId && config.googleClientSecret) {
     socialProviders.google = { clientId: config.googleClientId, clientSecret: config.googleClientSecret };
@@ -29,7 +30,7 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     baseURL: config.baseUrl,
     secret,
     database: { db, type: 'sqlite' },
-    trustedOrigins: config.trustedOrigins,
+    trustedOrigins: trustedOriginsFor(config),
     telemetry: { enabled: false },
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     // No signed copy of the session in a cookie (cookieCache): better-auth would trust it for its
@@ -38,7 +39,13 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
     session: { cookieCache: { enabled: false } },
     socialProviders,
     rateLimit: { enabled: config.authRateLimit, window: 60, max: 100, storage: 'database' },
-    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] } },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // better-auth turns its Origin and CSRF checks off when NODE_ENV=test: tests would then pass
+      // where a browser is refused (issue 15: sign-up from 127.0.0.1). The same checks everywhere.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+    },
     databaseHooks: {
       user: {
         create: {
@@ -59,3 +66,23 @@ export function createAuth(config: AppConfig, db: Kysely<any>, secret: string, h
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** better-auth's cookies for a session, cleared when the account is deleted. */
+export async function sessionCookieNames(auth: Auth): Promise<string[]> {
+  const { authCookies } = await auth.$context;
+  return [authCookies.sessionToken.name, authCookies.sessionData.name, authCookies.dontRememberToken.name];
+}
+
+/**
+ * better-auth refuses a sign-up or sign-in whose Origin it does not trust. With BASE_URL pinned that
+ * is BASE_URL and TRUSTED_ORIGINS only. Without it the server answers at whatever address it was
+ * reached (127.0.0.1, a LAN IP, a Pi's name), so the origin the request itself was sent to is
+ * trusted too: a page on any other origin still differs from it and is still refused.
+ */
+function trustedOriginsFor(config: AppConfig): string[] | ((request?: Request) => string[]) {
+  if (config.baseUrlPinned) return config.trustedOrigins;
+  return (request?: Request) => {
+    const own = request ? requestOriginOf(request, config.trustProxy) : undefined;
+    return own ? [own, ...config.trustedOrigins] : config.trustedOrigins;
+  };
+}

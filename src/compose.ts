@@ -21,6 +21,12 @@ import { uploadsRepository } from './repositories/uploads.ts';
 import { billingRepository } from './repositories/billing.ts';
 import { accountDataRepository } from './repositories/account-data.ts';
 import { retentionRepository } from './repositories/retention.ts';
+import { databaseProbe } from './repositories/database-probe.ts';
+import type { DatabaseProbe } from './repositories/database-probe.ts';
+import { sessionsRepository } from './repositories/sessions.ts';
+import type { SessionsRepository } from './repositories/sessions.ts';
+import { usersRepository } from './repositories/users.ts';
+import type { UsersRepository } from './repositories/users.ts';
 import { createCreemGateway } from './repositories/creem-gateway.ts';
 import { createApiKeysService } from './services/api-keys.ts';
 import { createAuditLog } from './services/audit.ts';
@@ -66,6 +72,7 @@ export interface Infrastructure {
 
 export interface Services {
   config: AppConfig;
+  /** For the job runtime's repositories and the tests; the app itself reads no table. */
   db: Kysely<Database>;
   batch: AtomicBatch;
   storage: BlobStorage;
@@ -86,6 +93,12 @@ export interface Services {
   privacy: PrivacyService;
   /** Job outputs: owner downloads and signed links. */
   artifacts: ArtifactsService;
+  /** better-auth's users, looked up for each authenticated request. */
+  users: UsersRepository;
+  /** better-auth's session rows: the revocation marker the app's session cache re-checks. */
+  sessions: SessionsRepository;
+  /** Is the database answering, and is it busy (the health check, better-auth's answers). */
+  database: DatabaseProbe;
 }
 
 export function composeServices(infra: Infrastructure): Services {
@@ -164,6 +177,9 @@ export function composeServices(infra: Infrastructure): Services {
     }),
     retention,
     artifacts: artifactsServiceOn(db, infra.storage, signer, config.signedUrlTtlSeconds),
+    users: usersRepository(db),
+    sessions: sessionsRepository(db),
+    database: databaseProbe(db),
     privacy: createPrivacyService({
       repo: accountDataRepository(db, batch),
       storage: infra.storage,

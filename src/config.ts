@@ -9,6 +9,12 @@ export interface AppConfig {
   host?: string;
   /** Public origin of the server, used for links and auth (BASE_URL). */
   baseUrl: string;
+  /**
+   * True when the operator set BASE_URL: only it (and TRUSTED_ORIGINS) is ours. Unset, the server is
+   * whatever address it was reached at (localhost, 127.0.0.1, a LAN IP, a Pi's name): pages, sign-up
+   * and links follow the request's own origin (src/http/request-origin.ts).
+   */
+  baseUrlPinned: boolean;
   dataDir: string;
   /** Secret for sessions and signed URLs; generated into DATA_DIR when not set. */
   authSecret?: string;
@@ -114,7 +120,8 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
   return {
     port,
     host: env.HOST?.trim() || undefined,
-    baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
+    baseUrl: env.BASE_URL?.trim() || `http://localhost:${port}`,
+    baseUrlPinned: Boolean(env.BASE_URL?.trim()),
     dataDir: env.DATA_DIR ?? './data',
     authSecret: env.BETTER_AUTH_SECRET || env.AUTH_SECRET || undefined,
     trustedOrigins: (env.TRUSTED_ORIGINS ?? '')

@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { ServerType } from '@hono/node-server';
-import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { composeServices, migrateAll } from './compose.ts';
 import type { Services } from './compose.ts';
@@ -23,11 +22,10 @@ import { loadOrCreateSecret } from './node/secret.ts';
 import { webAppRoutes } from './node/web-static.ts';
 import { widgetAssetsRoutes } from './node/widget-assets.ts';
 import { createMeshInspector } from './node/mesh-inspector.ts';
+import { listenUrls } from './node/listen-urls.ts';
 import { createWorkerPool } from './node/worker-pool.ts';
 import { sharpImageCodec } from './repositories/media/sharp-image-codec.ts';
 import { createLocalDiskStorage } from './repositories/storage/local-disk.ts';
-import { buildRouters } from './routers.ts';
-import type { Runtime } from './routers.ts';
 import { createJsonLogger } from './services/logger.ts';
 
 export interface RunningServer {
@@ -87,18 +85,18 @@ export async function startServer(
   retentionTimer.unref();
 
   const health = async () => {
-    await sql`select 1`.execute(db);
+    await services.database.ping();
     const { size, busy, queued } = pool.stats();
     return { database: true, pool: { size, busy, queued } };
   };
-  const runtime: Runtime = { jobs };
-  const app = createApp(services, {
+  const app = createApp({
+    services,
     health,
-    routers: [...buildRouters(services, runtime), widgetAssetsRoutes()],
+    jobs,
     remoteAddress: (c) => getConnInfo(c).remote.address,
+    // The web app (web/dist) answers the GETs no API route took, so it comes last.
+    files: [widgetAssetsRoutes(), webAppRoutes()],
   });
-  // The web app (web/dist) answers the GETs no API route took; registered last so it shadows none.
-  app.route('/', webAppRoutes());
 
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
@@ -106,7 +104,16 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   const host = config.host ? (address.family === 'IPv6' ? `[${address.address}]` : address.address) : 'localhost';
   const url = `http://${host}:${address.port}`;
-  logger.info('listening', { url, dataDir, node: process.version, pid: process.pid });
+  // Every address a browser can use (LAN included), and whether sign-in is pinned to BASE_URL.
+  const urls = listenUrls(address, config);
+  logger.info('listening', {
+    url: urls[0],
+    urls,
+    baseUrl: config.baseUrlPinned ? config.baseUrl : 'any address this server is reached at (BASE_URL not set)',
+    dataDir,
+    node: process.version,
+    pid: process.pid,
+  });
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -20,7 +20,6 @@ import { d1Dialect } from './repositories/d1/d1-dialect.ts';
 import type { D1DatabaseLike, R2BucketLike } from './repositories/d1/d1-types.ts';
 import { headerOnlyImageCodec } from './repositories/media/header-image-codec.ts';
 import { createR2Storage } from './repositories/storage/r2.ts';
-import { buildRouters } from './routers.ts';
 import { createJsonLogger } from './services/logger.ts';
 import type { Logger } from './services/logger.ts';
 import type { BlobStorage } from './domain/storage.ts';
@@ -68,7 +67,7 @@ export function composeWorkerServices(env: WorkerEnv, overrides: WorkerOverrides
 
 export function createWorkerApp(services: Services): OpenAPIHono<AppEnv> {
   const health = async () => ({ database: true, pool: null });
-  return createApp(services, { health, routers: buildRouters(services, {}) });
+  return createApp({ services, health });
 }
 
 /** One app per isolate, built on the first request (bindings arrive with it). */

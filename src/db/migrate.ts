@@ -1,10 +1,10 @@
 import { Migrator } from 'kysely';
 import type { Kysely } from 'kysely';
 import { MIGRATIONS } from './migrations/index.ts';
+import type { Database } from './schema.ts';
 
 /** Applies every pending migration; throws with the failing migration's name. */
-// biome-ignore lint/suspicious/noExplicitAny: migrations run on any schema version, so no table types apply
-export async function migrateToLatest(db: Kysely<any>, options: { upTo?: string } = {}): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>, options: { upTo?: string } = {}): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error, results } = options.upTo ? await migrator.migrateTo(options.upTo) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

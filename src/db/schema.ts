@@ -1,14 +1,17 @@
 /**
- * Kysely types of our own tables (better-auth owns user/session/account/verification/apikey).
- * Times are epoch milliseconds; JSON columns are text. Ids are random and url-safe.
+ * Kysely types of every table: ours (times are epoch milliseconds, JSON columns are text, ids are
+ * random and url-safe) and better-auth's (user, session, account, verification, rateLimit), whose
+ * columns are camelCase and whose times are ISO-8601 text.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { JobStatus } from '../domain/job-status.ts';
+
+export type { JobStatus };
 
 export type UploadKind = 'image' | 'mesh';
 export type UploadStatus = 'pending' | 'ready';
 /** A signed-URL upload's one PUT: none yet, one streaming, one stored. */
 export type UploadPutState = 'none' | 'receiving' | 'received';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type CreditState = 'none' | 'held' | 'captured' | 'refunded';
 
 export interface UploadsTable {
@@ -172,7 +175,76 @@ export interface SharesTable {
   revoked_at: number | null;
 }
 
+/**
+ * better-auth's tables, as its migrations create them on SQLite (better-auth 1.x with email and
+ * password, social logins and `rateLimit.storage: 'database'`). It writes them; we read them and
+ * delete a user's rows with the account. Dates are ISO-8601 text, which compares in time order.
+ */
+export interface UserTable {
+  id: string;
+  name: string;
+  /** Unique; better-auth stores it lower-cased. */
+  email: string;
+  /** 0 or 1. */
+  emailVerified: number;
+  image: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionTable {
+  id: string;
+  expiresAt: string;
+  /** The cookie's (unsigned) token: a credential, never exported. */
+  token: string;
+  createdAt: string;
+  updatedAt: string;
+  ipAddress: string | null;
+  userAgent: string | null;
+  userId: string;
+}
+
+/** A way to sign in: `credential` (e-mail and password, with its hash) or a social provider. */
+export interface AccountTable {
+  id: string;
+  accountId: string;
+  providerId: string;
+  userId: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+  idToken: string | null;
+  accessTokenExpiresAt: string | null;
+  refreshTokenExpiresAt: string | null;
+  scope: string | null;
+  password: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Pending e-mail verifications and password resets. */
+export interface VerificationTable {
+  id: string;
+  identifier: string;
+  value: string;
+  expiresAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** better-auth's sign-in rate limit counters (per client IP and path). */
+export interface RateLimitTable {
+  id: string;
+  key: string;
+  count: number;
+  lastRequest: number;
+}
+
 export interface Database {
+  user: UserTable;
+  session: SessionTable;
+  account: AccountTable;
+  verification: VerificationTable;
+  rateLimit: RateLimitTable;
   audit_events: AuditEventsTable;
   creem_events: CreemEventsTable;
   billing_accounts: BillingAccountsTable;
@@ -198,3 +270,4 @@ export type CreditEntry = Selectable<CreditEntriesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type BillingAccount = Selectable<BillingAccountsTable>;
 export type Share = Selectable<SharesTable>;
+export type User = Selectable<UserTable>;

@@ -47,6 +47,10 @@ export const SERVICE_ERROR_CODES = [
   'queue_full',
   /** The model would not fit the job's build volume (buildPlateMm) any way round. */
   'exceeds_build_plate',
+  /** Sign-in with an email and password that do not match an account. */
+  'invalid_credentials',
+  /** Sign-up with an email that already has an account. */
+  'email_taken',
 ] as const;
 
 /** How the remote part of an ai-image or ai-text job can end. */

@@ -16,5 +16,7 @@ export interface AppEnv {
     apiKeyId?: string;
     /** That key's scopes (a session has no such limit). */
     apiKeyScopes?: readonly ApiKeyScope[];
+    /** Where links handed out in this response point: BASE_URL when pinned, else this request's own origin. */
+    publicOrigin?: string;
   };
 }

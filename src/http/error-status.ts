@@ -60,6 +60,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   job_too_large: 422,
   queue_full: 429,
   exceeds_build_plate: 422,
+  invalid_credentials: 401,
+  email_taken: 422,
   // AI providers
   provider_failed: 502,
   content_refused: 422,

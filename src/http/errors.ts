@@ -34,9 +34,6 @@ export function errorHandler(logger: Logger) {
       // Hono's HTTPException (e.g. body limit) and similar.
       return sendError(c, status, status === 413 ? 'payload_too_large' : 'invalid_request', error.message || 'bad request');
     }
-    if (/SQLITE_BUSY|database is locked/i.test(error.message)) {
-      return sendError(c, 503, 'service_unavailable', 'the database is busy; try again shortly', undefined, 2);
-    }
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
       return sendError(c, 503, 'service_unavailable', 'storage is full; try again later', undefined, 60);
     }

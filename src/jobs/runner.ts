@@ -20,11 +20,12 @@
  * - worker out of memory                 -> the pool's outcome `out_of_memory`: failed, refunded
  * - storing an output failed (disk full)  -> every file of the attempt removed, failed `storage_full`
  *                                           (or `internal`), refunded; no artifact rows were written
- * - database busy while settling          -> the write is retried with backoff (SQLITE_BUSY is
+ * - database busy while settling          -> the write is retried with backoff (a busy database is
  *                                           transient), so a busy spell cannot strand a running row
  * Refunds are idempotent by ledger key, so no path can refund (or charge) twice.
  */
 import type { Job } from '../db/schema.ts';
+import { DatabaseBusyError } from '../domain/database-errors.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
 import type { JobLifecycle } from '../services/job-lifecycle.ts';
@@ -63,9 +64,8 @@ interface ActiveTask {
 /** Without configuration: a 10-minute window, light jobs up to 10 s with one worker kept for them. */
 const FAIR_SHARE_DEFAULTS: FairShareConfig = { maxQueuedSeconds: 600, windowMs: 10 * 60_000, lightJobSeconds: 10, lightSlots: 1 };
 
-/** Retries of one settling write that met SQLITE_BUSY, with backoff from 100 ms up to 2 s (each also waits busy_timeout). */
+/** Retries of one settling write that met a busy database (DatabaseBusyError), with backoff from 100 ms up to 2 s (each also waits busy_timeout). */
 const BUSY_RETRIES = 10;
-const BUSY = /SQLITE_BUSY|database is locked/i;
 
 export function createJobRunner(deps: RunnerDeps) {
   const { jobs, executor, clock, logger } = deps;
@@ -348,7 +348,7 @@ function retryingWhenBusy(lifecycle: JobLifecycle, logger: Logger): JobLifecycle
         try {
           return await write(...args);
         } catch (error) {
-          if (!BUSY.test((error as Error).message ?? '') || attempt >= BUSY_RETRIES) throw error;
+          if (!(error instanceof DatabaseBusyError) || attempt >= BUSY_RETRIES) throw error;
           logger.warn('runner: database busy, retrying', { write: name, attempt: attempt + 1 });
           await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
         }

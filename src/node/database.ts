@@ -5,6 +5,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
+import { classifyErrors } from '../repositories/database-errors.ts';
 import { sqliteBatch } from './sqlite-batch.ts';
 
 export interface OpenedDatabase {
@@ -39,7 +40,9 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
   // Wait for a competing writer instead of failing at once ("database is locked"); past it the API answers 503.
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
   const cached = withStatementCache(sqlite, STATEMENT_CACHE_SIZE);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  // A write that waited out busy_timeout fails as the domain's DatabaseBusyError (503, retried by the runner).
+  const dialect = classifyErrors(new SqliteDialect({ database: cached }));
+  const db = new Kysely<Database>({ dialect });
   return { db, sqlite, batch: sqliteBatch(sqlite, (text) => cached.prepare(text)) };
 }
 

@@ -10,7 +10,9 @@
  */
 import type Sqlite from 'better-sqlite3';
 import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
+import { DatabaseBusyError } from '../domain/database-errors.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
+import { isBusy } from '../repositories/database-errors.ts';
 
 export function sqliteBatch(sqlite: Sqlite.Database, prepare: SqliteDatabase['prepare'] = (text) => sqlite.prepare(text)): AtomicBatch {
   const runAll = sqlite.transaction((queries: readonly CompiledQuery[]) =>
@@ -23,6 +25,14 @@ export function sqliteBatch(sqlite: Sqlite.Database, prepare: SqliteDatabase['pr
     }),
   );
   return {
-    run: async (queries) => (queries.length === 0 ? [] : runAll.immediate(queries)),
+    async run(queries) {
+      if (queries.length === 0) return [];
+      try {
+        return runAll.immediate(queries);
+      } catch (error) {
+        // As the Kysely dialect does (classifyErrors): a lock held past busy_timeout is a 503, retried.
+        throw isBusy(error) ? new DatabaseBusyError({ cause: error }) : error;
+      }
+    },
   };
 }

@@ -8,8 +8,7 @@
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRouter } from '../http/router.ts';
-import { sendStoredFile } from '../http/send-file.ts';
-import { bytesStream, createFileCache } from './static-files.ts';
+import { createStaticFileServer } from './static-files.ts';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
@@ -40,20 +39,9 @@ const TYPES: Record<string, string> = {
 export function webAppRoutes(dir: string = WEB_DIST_DIR) {
   const root = resolve(dir);
 
-  const load = createFileCache({ gzip: false });
-
-  const serve = async (request: Request, path: string, cacheControl: string) => {
-    const file = await load(path);
-    if (!file) return undefined;
-    return sendStoredFile(request, {
-      size: file.bytes.byteLength,
-      sha256: file.sha256,
-      contentType: TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
-      disposition: 'inline',
-      cacheControl,
-      open: (range) => bytesStream(file.bytes, range),
-    });
-  };
+  const files = createStaticFileServer();
+  const serve = (request: Request, path: string, cacheControl: string) =>
+    files(request, path, { contentType: TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream', cacheControl });
 
   const app = createRouter();
   app.get('*', async (c) => {

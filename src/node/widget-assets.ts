@@ -9,8 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sendError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
-import { sendStoredFile } from '../http/send-file.ts';
-import { bytesStream, createFileCache } from './static-files.ts';
+import { createStaticFileServer } from './static-files.ts';
 
 export const WIDGET_DIST_DIR = fileURLToPath(new URL('../../web/widget/dist/', import.meta.url));
 
@@ -21,27 +20,12 @@ const CHUNK_CACHE = 'public, max-age=31536000, immutable';
 export function widgetAssetsRoutes(dir: string = WIDGET_DIST_DIR) {
   const root = resolve(dir);
 
-  const load = createFileCache({ gzip: true });
-
+  const files = createStaticFileServer({ gzip: true });
   const serve = async (request: Request, path: string, cacheControl: string) => {
-    const file = await load(path);
-    if (!file) return undefined;
-    const gzip = file.gzip !== undefined && /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
-    const body = gzip ? file.gzip! : file.bytes;
-    const response = sendStoredFile(request, {
-      size: body.byteLength,
-      // Each encoding is its own representation with its own validator.
-      sha256: gzip ? `${file.sha256}-gz` : file.sha256,
-      contentType: 'text/javascript; charset=utf-8',
-      disposition: 'inline',
-      cacheControl,
-      open: (range) => bytesStream(body, range),
-    });
-    if (gzip && response.status !== 304) response.headers.set('Content-Encoding', 'gzip');
-    response.headers.set('Vary', 'Accept-Encoding');
-    response.headers.set('Access-Control-Allow-Origin', '*');
-    response.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
-    response.headers.set('Timing-Allow-Origin', '*');
+    const response = await files(request, path, { contentType: 'text/javascript; charset=utf-8', cacheControl });
+    response?.headers.set('Access-Control-Allow-Origin', '*');
+    response?.headers.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    response?.headers.set('Timing-Allow-Origin', '*');
     return response;
   };
 

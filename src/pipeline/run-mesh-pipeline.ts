@@ -352,7 +352,10 @@ function verdict(
   contact: BedContact,
 ): MeshReport['verdict'] {
   const reasons: string[] = [];
-  if (!check) reasons.push('not a closed solid (open, non-manifold or inconsistently wound); repair it first');
+  if (!check)
+    reasons.push(
+      'not a closed solid (gaps in the surface, edges where more than two faces meet, or faces turned inside out); repair it first',
+    );
   else if (check.volumeMm3 <= 0) reasons.push('encloses no volume');
   // (A model smaller than a wall gets the size reason below, not this one.)
   else if (

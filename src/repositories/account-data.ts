@@ -7,13 +7,11 @@
 import type { CompiledQuery, Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Artifact, BillingAccount, CreditEntry, Database, Job, Upload } from '../db/schema.ts';
+import { ACTIVE_JOB_STATUSES } from '../domain/job-status.ts';
 import type { AtomicBatch } from './atomic-batch.ts';
 import { changedBy } from './atomic-batch.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-/** better-auth's tables are not in our schema type. */
-// biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-type Loose = Kysely<any>;
 
 export interface UserProfile {
   id: string;
@@ -71,25 +69,16 @@ const after = <T extends { created_at: number; id: string }>(page: T[]) => {
 };
 
 export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) {
-  const loose = db as unknown as Loose;
-
   async function hasTable(trx: Db, name: string): Promise<boolean> {
     const r = await sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = ${name}`.execute(trx);
     return Number(r.rows[0]?.n ?? 0) > 0;
   }
 
-  /** Oldest first, `limit` rows after the cursor. */
-  function page<T extends 'uploads' | 'jobs' | 'credit_entries'>(
-    table: T,
-    userId: string,
-    limit: number,
-    cursor?: { createdAt: number; id: string },
-  ) {
-    // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-    let q = (db as Kysely<any>).selectFrom(table).selectAll().where('user_id', '=', userId);
+  /** Oldest first, `limit` rows after the cursor. The three tables share these columns. */
+  function page(table: 'uploads' | 'jobs' | 'credit_entries', userId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+    let q = db.selectFrom(table).selectAll().where('user_id', '=', userId);
     if (cursor)
-      // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-      q = q.where((eb: any) =>
+      q = q.where((eb) =>
         eb.or([eb('created_at', '>', cursor.createdAt), eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '>', cursor.id)])]),
       );
     return q.orderBy('created_at').orderBy('id').limit(limit).execute();
@@ -99,7 +88,7 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
     nextCursor: after,
 
     async profile(userId: string): Promise<UserProfile | undefined> {
-      const row = await loose
+      const row = await db
         .selectFrom('user')
         .select(['id', 'email', 'name', 'emailVerified', 'createdAt'])
         .where('id', '=', userId)
@@ -116,19 +105,17 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
 
     /** The hash of the email/password login, or undefined for accounts that only sign in with Google/GitHub. */
     async passwordHash(userId: string): Promise<string | undefined> {
-      const row = await loose
+      const row = await db
         .selectFrom('account')
         .select('password')
         .where('userId', '=', userId)
         .where('providerId', '=', 'credential')
         .executeTakeFirst();
-      return (row?.password as string | null | undefined) ?? undefined;
+      return row?.password ?? undefined;
     },
 
     loginProviders: async (userId: string): Promise<string[]> =>
-      (await loose.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map(
-        (r: { providerId: string }) => r.providerId,
-      ),
+      (await db.selectFrom('account').select('providerId').where('userId', '=', userId).execute()).map((r) => r.providerId),
 
     uploadsPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
       page('uploads', userId, limit, cursor) as Promise<Upload[]>,
@@ -165,19 +152,19 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
 
     /** better-auth's sessions of the user: where and with what they signed in. Never the token column. */
     async sessions(userId: string): Promise<SessionRecord[]> {
-      const rows = await loose
+      const rows = await db
         .selectFrom('session')
         .select(['id', 'createdAt', 'updatedAt', 'expiresAt', 'ipAddress', 'userAgent'])
         .where('userId', '=', userId)
         .orderBy('createdAt')
         .execute();
-      return rows.map((r: Record<string, unknown>) => ({
-        id: String(r.id),
-        createdAt: new Date(r.createdAt as string).getTime(),
-        updatedAt: new Date(r.updatedAt as string).getTime(),
-        expiresAt: new Date(r.expiresAt as string).getTime(),
-        ipAddress: (r.ipAddress as string | null) ?? null,
-        userAgent: (r.userAgent as string | null) ?? null,
+      return rows.map((r) => ({
+        id: r.id,
+        createdAt: new Date(r.createdAt).getTime(),
+        updatedAt: new Date(r.updatedAt).getTime(),
+        expiresAt: new Date(r.expiresAt).getTime(),
+        ipAddress: r.ipAddress,
+        userAgent: r.userAgent,
       }));
     },
 
@@ -197,7 +184,12 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
 
     /** Queued or running jobs: these go through the jobs service (refund, runner stop). */
     activeJobs: (userId: string) =>
-      db.selectFrom('jobs').select(['id', 'status']).where('user_id', '=', userId).where('status', 'in', ['queued', 'running']).execute(),
+      db
+        .selectFrom('jobs')
+        .select(['id', 'status'])
+        .where('user_id', '=', userId)
+        .where('status', 'in', [...ACTIVE_JOB_STATUSES])
+        .execute(),
 
     /** Sum of the ledger entries with these reasons. */
     async sumOf(userId: string, reasons: readonly string[]): Promise<number> {
@@ -274,10 +266,9 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
       };
       if (withShares)
         add(
-          loose
+          db
             .deleteFrom('shares')
-            // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-            .where((eb: any) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
+            .where((eb) => eb.or([eb('user_id', '=', userId), eb('job_id', 'in', jobIds)]))
             .compile(),
           'shares',
         );
@@ -298,14 +289,13 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
       );
       if (kept.length > 0)
         add(db.updateTable('credit_entries').set({ user_id: pseudonym }).where('user_id', '=', userId).compile(), 'creditEntriesKept');
-      if (c)
+      if (c) {
         add(
           sql`INSERT INTO credit_balances (user_id, balance, updated_at)
             SELECT ${pseudonym}, sum(amount), ${c.createdAt} FROM credit_entries WHERE user_id = ${pseudonym} HAVING sum(amount) > 0`.compile(
             db,
           ),
         );
-      if (c)
         add(
           db
             .insertInto('credit_entries')
@@ -321,33 +311,33 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
             .compile(),
         );
+      }
       add(db.deleteFrom('credit_balances').where('user_id', 'in', [userId, pseudonym]).compile());
       add(db.updateTable('billing_accounts').set({ user_id: pseudonym }).where('user_id', '=', userId).compile());
       for (const e of plan.creemEvents) add(db.updateTable('creem_events').set({ payload: e.payload }).where('id', '=', e.id).compile());
       // Security history stays (who did what, when) but no longer points at a person.
       if (withAudit)
         add(
-          loose.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).compile(),
+          db.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).compile(),
           'auditEventsPseudonymised',
         );
-      add(loose.deleteFrom('session').where('userId', '=', userId).compile(), 'sessions');
-      add(loose.deleteFrom('account').where('userId', '=', userId).compile(), 'accounts');
+      add(db.deleteFrom('session').where('userId', '=', userId).compile(), 'sessions');
+      add(db.deleteFrom('account').where('userId', '=', userId).compile(), 'accounts');
       // Pending e-mail verifications and password resets name the user by e-mail or id.
       add(
-        loose
+        db
           .deleteFrom('verification')
-          // biome-ignore lint/suspicious/noExplicitAny: tables are named at run time from one list (issue 12 types them)
-          .where((eb: any) =>
+          .where((eb) =>
             eb.or([
-              sql`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`,
-              sql`instr(lower(value), ${plan.email.toLowerCase()}) > 0`,
-              sql`instr(value, ${userId}) > 0`,
-              sql`instr(identifier, ${userId}) > 0`,
+              sql<boolean>`instr(lower(identifier), ${plan.email.toLowerCase()}) > 0`,
+              sql<boolean>`instr(lower(value), ${plan.email.toLowerCase()}) > 0`,
+              sql<boolean>`instr(value, ${userId}) > 0`,
+              sql<boolean>`instr(identifier, ${userId}) > 0`,
             ]),
           )
           .compile(),
       );
-      add(loose.deleteFrom('user').where('id', '=', userId).compile());
+      add(db.deleteFrom('user').where('id', '=', userId).compile());
       const results = await batch.run(statements);
       const n = (name: keyof DeletionCounts) => {
         const query = counted[name];

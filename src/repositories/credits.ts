@@ -8,7 +8,7 @@
  */
 import { sql } from 'kysely';
 import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
-import type { CreditEntry, Database } from '../db/schema.ts';
+import type { CreditEntry, CreditState, Database } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
 import type { AtomicBatch } from './atomic-batch.ts';
 import { rowsOf } from './atomic-batch.ts';
@@ -78,6 +78,34 @@ export async function sumOfEntries(db: Db, userId: string): Promise<number> {
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return Number(row?.total ?? 0);
+}
+
+/** An entry with, when it moved credits for a job, that job's kind and where its credits stand now. */
+export type EntryWithJob = CreditEntry & { job_mode: string | null; job_credit_state: CreditState | null };
+
+/** listEntries, each with its job's mode and credit state (a hold that was since charged or refunded says so). */
+export async function listEntriesWithJobs(
+  db: Db,
+  userId: string,
+  limit: number,
+  before?: { createdAt: number; id: string },
+): Promise<EntryWithJob[]> {
+  const rows = await listEntries(db, userId, limit, before);
+  const jobIds = [...new Set(rows.flatMap((r) => (r.reference?.startsWith('job_') ? [r.reference] : [])))];
+  const jobs =
+    jobIds.length === 0
+      ? []
+      : await db
+          .selectFrom('jobs')
+          .select(['id', 'mode', 'credit_state'])
+          .where('id', 'in', jobIds)
+          .where('user_id', '=', userId)
+          .execute();
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  return rows.map((r) => {
+    const job = r.reference ? byId.get(r.reference) : undefined;
+    return { ...r, job_mode: job?.mode ?? null, job_credit_state: job?.credit_state ?? null };
+  });
 }
 
 export async function listEntries(

@@ -7,6 +7,7 @@
 import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
+import { uniqueOrThrow } from './database-errors.ts';
 import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -18,6 +19,11 @@ export interface ClaimRules {
   since: number;
   /** Only jobs whose estimated work is at most this (a worker kept for light jobs). */
   maxWork?: number;
+}
+
+export interface JobListingExtras {
+  uploadName: string | null;
+  hasPreview: boolean;
 }
 
 export function jobsRepository(db: Kysely<Database>) {
@@ -78,6 +84,29 @@ export function jobsRepository(db: Kysely<Database>) {
           eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
         );
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(opts.limit).execute();
+    },
+    /** What a history row shows beside the job: its upload's file name and whether a preview picture exists. */
+    listingExtras: async (jobIds: string[]): Promise<Map<string, JobListingExtras>> => {
+      if (jobIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('jobs')
+        .leftJoin('uploads', 'uploads.id', 'jobs.upload_id')
+        .select((eb) => [
+          'jobs.id as id',
+          'uploads.original_name as uploadName',
+          eb
+            .exists(
+              eb
+                .selectFrom('artifacts')
+                .select('artifacts.name')
+                .whereRef('artifacts.job_id', '=', 'jobs.id')
+                .where('artifacts.name', '=', 'preview.png'),
+            )
+            .as('hasPreview'),
+        ])
+        .where('jobs.id', 'in', jobIds)
+        .execute();
+      return new Map(rows.map((r) => [r.id, { uploadName: r.uploadName ?? null, hasPreview: Boolean(r.hasPreview) }]));
     },
     /** Only moves a job that is still in one of `from`; returns whether it moved. */
     transition: async (trx: Db, id: string, from: JobStatus[], set: JobUpdate): Promise<boolean> => {

@@ -3,6 +3,7 @@
  * on its way (authentication had found it a moment earlier): the caller is no longer anyone, 401.
  */
 import { ServiceError } from '../domain/errors.ts';
+import { isForeignKeyViolation } from './database-errors.ts';
 
 export async function ownerMustExist<T>(write: Promise<T>): Promise<T> {
   try {
@@ -11,11 +12,4 @@ export async function ownerMustExist<T>(write: Promise<T>): Promise<T> {
     if (isForeignKeyViolation(error)) throw new ServiceError('unauthorized', 'the account no longer exists');
     throw error;
   }
-}
-
-export function isForeignKeyViolation(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return (
-    e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || (typeof e?.message === 'string' && e.message.includes('FOREIGN KEY constraint failed'))
-  );
 }

@@ -1,6 +1,7 @@
 /** The retention purge's queries: uploads and finished jobs past their `expires_at`, in pages. */
 import type { Kysely } from 'kysely';
 import type { Database, Job, Upload } from '../db/schema.ts';
+import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import type { AtomicBatch } from './atomic-batch.ts';
 
 export function retentionRepository(db: Kysely<Database>, batch: AtomicBatch) {
@@ -22,7 +23,7 @@ export function retentionRepository(db: Kysely<Database>, batch: AtomicBatch) {
         .where('expires_at', 'is not', null)
         .where('expires_at', '<=', now)
         .where('purged_at', 'is', null)
-        .where('status', 'in', ['succeeded', 'failed', 'cancelled'])
+        .where('status', 'in', [...TERMINAL_JOB_STATUSES])
         .orderBy('expires_at')
         .limit(limit)
         .execute(),

@@ -7,15 +7,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: better-auth's tables are not in our schema types yet (issue 12)
-type Loose = Kysely<any>;
-
 export function sessionsRepository(db: Kysely<Database>) {
-  const loose = db as unknown as Loose;
   return {
     /** The user id of a live session with this (unsigned) token, or undefined. One indexed lookup. */
     async liveUserOf(token: string, now: number): Promise<string | undefined> {
-      const row = await loose
+      const row = await db
         .selectFrom('session')
         .innerJoin('user', 'user.id', 'session.userId')
         .select('session.userId as userId')
@@ -23,7 +19,7 @@ export function sessionsRepository(db: Kysely<Database>) {
         // better-auth stores dates as ISO-8601 text in SQLite, which compares in time order.
         .where('session.expiresAt', '>', new Date(now).toISOString())
         .executeTakeFirst();
-      return row?.userId as string | undefined;
+      return row?.userId;
     },
   };
 }

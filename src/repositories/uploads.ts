@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, NewUpload, Upload } from '../db/schema.ts';
-import { isForeignKeyViolation, ownerMustExist } from './owner-must-exist.ts';
+import { isForeignKeyViolation } from './database-errors.ts';
+import { ownerMustExist } from './owner-must-exist.ts';
 
 export function uploadsRepository(db: Kysely<Database>) {
   return {

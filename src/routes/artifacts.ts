@@ -68,7 +68,8 @@ export function artifactsRoutes({ artifacts, baseUrl, clock }: ArtifactsRouteDep
       const known = rows.filter((r): r is typeof r & { name: (typeof ARTIFACT_NAMES)[number] } =>
         (ARTIFACT_NAMES as readonly string[]).includes(r.name),
       );
-      return c.json({ artifacts: known.map((r) => ({ ...r, url: origin + ownerPath(id, r.name) })) }, 200);
+      const base = c.get('publicOrigin') ?? origin;
+      return c.json({ artifacts: known.map((r) => ({ ...r, url: base + ownerPath(id, r.name) })) }, 200);
     },
   );
 
@@ -111,7 +112,7 @@ export function artifactsRoutes({ artifacts, baseUrl, clock }: ArtifactsRouteDep
     async (c) => {
       const { id, name } = c.req.valid('param');
       const link = await artifacts.createLink(requireUser(c).id, id, name);
-      return c.json({ url: origin + link.path, expiresAt: link.expiresAt }, 200);
+      return c.json({ url: (c.get('publicOrigin') ?? origin) + link.path, expiresAt: link.expiresAt }, 200);
     },
   );
 

@@ -20,7 +20,7 @@ export function billingRoutes(billing: BillingService) {
         ...errorResponses(400, 401, 403, 502, 503),
       },
     }),
-    async (c) => c.json(await billing.checkout(requireUser(c), c.req.valid('json').product), 200),
+    async (c) => c.json(await billing.checkout(requireUser(c), c.req.valid('json').product, c.get('publicOrigin')), 200),
   );
   app.openapi(
     createRoute({

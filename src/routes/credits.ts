@@ -6,7 +6,17 @@ import type { CreditsService } from '../services/credits.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
 const EntrySchema = z
-  .object({ id: z.string(), amount: z.number(), reason: z.string(), reference: z.string().nullable(), createdAt: z.number() })
+  .object({
+    id: z.string(),
+    amount: z.number(),
+    reason: z.string(),
+    reference: z.string().nullable(),
+    createdAt: z.number(),
+    job: z
+      .object({ mode: z.string(), creditState: z.enum(['none', 'held', 'captured', 'refunded']) })
+      .nullable()
+      .openapi({ description: 'For a job movement: the job kind and where its credits stand now (a hold is later captured or refunded)' }),
+  })
   .openapi('CreditEntry');
 
 const PlanSchema = z
@@ -59,7 +69,14 @@ export function creditsRoutes(credits: CreditsService, billing: BillingService) 
       return c.json(
         {
           balance: await credits.balance(user.id),
-          entries: page.map((e) => ({ id: e.id, amount: e.amount, reason: e.reason, reference: e.reference, createdAt: e.created_at })),
+          entries: page.map((e) => ({
+            id: e.id,
+            amount: e.amount,
+            reason: e.reason,
+            reference: e.reference,
+            createdAt: e.created_at,
+            job: e.job_mode && e.job_credit_state ? { mode: e.job_mode, creditState: e.job_credit_state } : null,
+          })),
           nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
           billing: await billing.planStatus(user.id),
         },

@@ -3,10 +3,11 @@
  * work offline), listing every operation with its parameters and responses.
  */
 import { Hono } from 'hono';
+import type { AppEnv } from '../http/env.ts';
 import { DOCS_SCRIPT, DOCS_STYLE } from './docs-assets.ts';
 
 export function docsRoutes() {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   app.get('/api/docs', (c) => c.html(DOCS_PAGE));
   app.get('/api/docs.js', (c) => c.body(DOCS_SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/api/docs.css', (c) => c.body(DOCS_STYLE, 200, { 'Content-Type': 'text/css; charset=utf-8' }));

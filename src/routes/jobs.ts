@@ -10,12 +10,12 @@ import type { AppEnv } from '../http/env.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
 import { TERMINAL_EVENTS } from '../domain/job-events.ts';
 import type { JobEventBus, JobEventMessage } from '../domain/job-events.ts';
+import { JOB_STATUSES, TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import { JOB_MODES } from '../services/jobs.ts';
-import type { Artifact, Job, JobsService } from '../services/jobs.ts';
+import type { Job, JobsService } from '../services/jobs.ts';
+import { jobView } from '../services/job-view.ts';
 import { ServiceError } from '../domain/errors.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-
-const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 
 const ArtifactSchema = z
   .object({ name: z.string(), contentType: z.string(), bytes: z.number(), etag: z.string(), url: z.string() })
@@ -26,6 +26,8 @@ const JobSchema = z
     mode: z.string(),
     status: z.enum(JOB_STATUSES),
     uploadId: z.string().nullable(),
+    uploadName: z.string().nullable().openapi({ description: "The uploaded file's name (photo.jpg), when the job came from an upload" }),
+    thumbnailUrl: z.string().nullable().openapi({ description: "The job's preview picture (owner only), once it has one" }),
     prompt: z.string().nullable(),
     params: z.record(z.string(), z.unknown()),
     progress: z.number(),
@@ -157,10 +159,10 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       const { limit, cursor, status, mode } = c.req.valid('query');
       const rows = await service.list(user.id, { limit: limit + 1, status, mode, before: decodeCursor(cursor) });
       const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const last = page[page.length - 1]?.job;
       return c.json(
         {
-          jobs: page.map((j) => jobView(j)),
+          jobs: page.map(({ job, extras }) => jobView(job, undefined, extras)),
           nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
         },
         200,
@@ -178,8 +180,8 @@ export function jobsRoutes(runtime: JobsRouteDeps) {
       responses: { 200: json(z.object({ job: JobSchema }), 'The job'), ...errorResponses(401, 404) },
     }),
     async (c) => {
-      const { job, artifacts } = await service.withArtifacts(requireUser(c).id, c.req.valid('param').id);
-      return c.json({ job: jobView(job, artifacts) }, 200);
+      const { job, artifacts, extras } = await service.withArtifacts(requireUser(c).id, c.req.valid('param').id);
+      return c.json({ job: jobView(job, artifacts, extras) }, 200);
     },
   );
 
@@ -272,7 +274,7 @@ function streamJobEvents(c: Context<AppEnv>, runtime: JobsRouteDeps, job: Job, a
       }
       // Resumed after the terminal event (or the job is gone): nothing more will come.
       const now = await runtime.service.get(job.user_id, job.id).catch(() => undefined);
-      if (!now || ['succeeded', 'failed', 'cancelled'].includes(now.status)) {
+      if (!now || TERMINAL_JOB_STATUSES.has(now.status)) {
         if (live.length === 0) return;
       }
       while (!closed) {
@@ -285,39 +287,4 @@ function streamJobEvents(c: Context<AppEnv>, runtime: JobsRouteDeps, job: Job, a
       unsubscribe();
     }
   });
-}
-
-export function jobView(job: Job, artifacts?: Artifact[]) {
-  return {
-    id: job.id,
-    mode: job.mode,
-    status: job.status,
-    uploadId: job.upload_id,
-    prompt: job.prompt,
-    params: JSON.parse(job.params) as Record<string, unknown>,
-    progress: job.progress,
-    stage: job.stage,
-    error: job.error_code ? { code: job.error_code, message: job.error_message ?? '' } : null,
-    cost: job.cost,
-    creditState: job.credit_state,
-    attempts: job.attempts,
-    maxAttempts: job.max_attempts,
-    result: job.result ? (JSON.parse(job.result) as unknown) : null,
-    createdAt: job.created_at,
-    startedAt: job.started_at,
-    finishedAt: job.finished_at,
-    expiresAt: job.expires_at,
-    purgedAt: job.purged_at ?? null,
-    ...(artifacts
-      ? {
-          artifacts: artifacts.map((a) => ({
-            name: a.name,
-            contentType: a.content_type,
-            bytes: a.byte_size,
-            etag: a.etag,
-            url: `/api/v1/jobs/${job.id}/artifacts/${encodeURIComponent(a.name)}`,
-          })),
-        }
-      : {}),
-  };
 }

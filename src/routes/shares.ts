@@ -13,7 +13,8 @@ import { createRouter, errorResponses } from '../http/router.ts';
 import { sendStoredFile } from '../http/send-file.ts';
 import { sha256Hex } from '../domain/ids.ts';
 import { SHARE_TOKEN_PATTERN } from '../services/shares.ts';
-import type { ShareFile, SharesService } from '../services/shares.ts';
+import type { PublicShare, ShareFile, SharesService } from '../services/shares.ts';
+import { ServiceError } from '../domain/errors.ts';
 
 const ShareSchema = z
   .object({
@@ -67,7 +68,7 @@ export function sharesRoutes(shares: SharesService) {
     async (c) => {
       const { id } = c.req.valid('param');
       const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-      return c.json(await shares.create(requireUser(c).id, id, body ?? {}), 201);
+      return c.json(await shares.create(requireUser(c).id, id, body ?? {}, c.get('publicOrigin')), 201);
     },
   );
 
@@ -85,7 +86,7 @@ export function sharesRoutes(shares: SharesService) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json({ shares: await shares.list(requireUser(c).id, id) }, 200);
+      return c.json({ shares: await shares.list(requireUser(c).id, id, c.get('publicOrigin')) }, 200);
     },
   );
 
@@ -109,18 +110,32 @@ export function sharesRoutes(shares: SharesService) {
       method: 'get',
       path: '/s/{token}',
       tags: ['shares'],
-      summary: 'Public: what the widget shows (no session; CORS *)',
+      summary:
+        'Public: what the widget shows (no session; CORS *). A browser opening the link (Accept: text/html) gets a page showing the model instead.',
       request: { params: TokenParams },
       responses: {
-        200: { description: 'The shared model', content: { 'application/json': { schema: PublicShareSchema } } },
+        200: {
+          description: 'The shared model',
+          content: { 'application/json': { schema: PublicShareSchema }, 'text/html': { schema: z.string() } },
+        },
         304: { description: 'Not modified' },
         ...errorResponses(404),
       },
     }),
     async (c) => {
-      const body = JSON.stringify(await shares.describe(c.req.valid('param').token));
+      const token = c.req.valid('param').token;
+      // A person who opens the link sees the model; the widget and API clients get the JSON. Vary:
+      // a cache must keep the two apart.
+      if (wantsHtml(c.req.header('accept'))) {
+        const share = await shares.describe(token, c.get('publicOrigin')).catch((error: unknown) => {
+          if (error instanceof ServiceError && error.code === 'not_shared') return null;
+          throw error;
+        });
+        return c.body(sharePage(token, share), share ? 200 : 404, { ...pageHeaders("'none'"), Vary: 'Accept' }) as never;
+      }
+      const body = JSON.stringify(await shares.describe(token, c.get('publicOrigin')));
       const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-      const headers = { ETag: etag, 'Cache-Control': PUBLIC_CACHE };
+      const headers = { ETag: etag, 'Cache-Control': PUBLIC_CACHE, Vary: 'Accept' };
       if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
       return c.body(body, 200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' }) as never;
     },
@@ -154,26 +169,75 @@ export function sharesRoutes(shares: SharesService) {
     const live = SHARE_TOKEN_PATTERN.test(token) && (await shares.isLive(token));
     // The token is only ever [A-Za-z0-9_-] here, so it is safe inside the HTML and the URL.
     const html = embedPage(live ? token : null);
-    return c.body(html, live ? 200 : 404, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': PUBLIC_CACHE,
-      // The one page any site may frame. WebAssembly (the meshopt decoder) needs wasm-unsafe-eval.
-      'Content-Security-Policy': [
-        "default-src 'none'",
-        "script-src 'self' 'wasm-unsafe-eval'",
-        "connect-src 'self'",
-        "img-src 'self' blob: data:",
-        "style-src 'unsafe-inline'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        'frame-ancestors *',
-      ].join('; '),
-      'Referrer-Policy': 'no-referrer',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    // The one page any site may frame.
+    return c.body(html, live ? 200 : 404, pageHeaders('*'));
   });
 
   return app;
+}
+
+/** Headers of our two public pages. WebAssembly (the meshopt decoder) needs wasm-unsafe-eval. */
+function pageHeaders(frameAncestors: string): Record<string, string> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': PUBLIC_CACHE,
+    'Content-Security-Policy': [
+      "default-src 'none'",
+      "script-src 'self' 'wasm-unsafe-eval'",
+      "connect-src 'self'",
+      "img-src 'self' blob: data:",
+      "style-src 'unsafe-inline'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      `frame-ancestors ${frameAncestors}`,
+    ].join('; '),
+    'Referrer-Policy': 'no-referrer',
+    'X-Content-Type-Options': 'nosniff',
+  };
+}
+
+/** A browser navigating to the link asks for HTML first; fetch() and API clients do not. */
+function wantsHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((part) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return { type: type.trim(), q: q ? Number(q.slice(2)) : 1 };
+  });
+  const quality = (name: string) => types.find((t) => t.type === name)?.q ?? 0;
+  return quality('text/html') > 0 && quality('text/html') >= quality('application/json');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** The page a shared link opens: the model in the widget, its name and size. */
+function sharePage(token: string, share: PublicShare | null): string {
+  const title = share ? escapeHtml(share.name) : 'No longer shared';
+  const size = share?.dimensionsMm ? `${share.dimensionsMm.map((v) => Math.round(v * 10) / 10).join(' × ')} mm` : '';
+  const main = share
+    ? `<h1>${title}</h1>${size ? `<p class="size">${escapeHtml(size)}</p>` : ''}
+<stl-viewer src="/s/${token}"></stl-viewer>`
+    : `<h1>No longer shared</h1><p>This model is no longer shared, or the link is wrong.</p>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title} · 3D model</title>
+${share?.poster ? `<meta property="og:image" content="${escapeHtml(share.poster)}">` : ''}
+<style>body{margin:0 auto;max-width:960px;padding:16px;font:16px system-ui,sans-serif;color:#1a202c}h1{font-size:1.4rem;margin:0 0 4px}.size{margin:0 0 12px;color:#4a5568}stl-viewer{display:block;width:100%;height:min(70vh,640px)}</style>
+${share ? '<script type="module" src="/widget.js"></script>' : ''}
+</head>
+<body>
+<main>
+${main}
+</main>
+</body>
+</html>
+`;
 }
 
 function sendShareFile(request: Request, shares: SharesService, file: ShareFile, fileName: string) {

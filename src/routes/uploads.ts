@@ -85,8 +85,14 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
           description: 'Signed URL',
           content: {
             'application/json': {
-              schema: z
-                .object({ uploadId: z.string(), uploadUrl: z.string(), method: z.literal('PUT'), expiresAt: z.number() })
+              schema: UploadSchema.omit({ expiresAt: true })
+                .extend({
+                  uploadId: z.string().openapi({ description: 'Deprecated: the same as id (the name this answer used first)' }),
+                  uploadUrl: z.string(),
+                  method: z.literal('PUT'),
+                  uploadUrlExpiresAt: z.number().openapi({ description: 'When the upload URL stops working (epoch ms)' }),
+                  expiresAt: z.number().openapi({ description: 'The same as uploadUrlExpiresAt (kept from the first version)' }),
+                })
                 .openapi('SignedUpload'),
             },
           },
@@ -94,7 +100,7 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
         ...errorResponses(400, 401, 413),
       },
     }),
-    async (c) => c.json(await uploads.createSignedUpload(requireUser(c).id, c.req.valid('json')), 201),
+    async (c) => c.json(await uploads.createSignedUpload(requireUser(c).id, c.req.valid('json'), c.get('publicOrigin')), 201),
   );
 
   app.openapi(

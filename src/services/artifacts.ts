@@ -9,6 +9,8 @@ import { artifactsRepository } from '../repositories/artifacts.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import { jobsRepository } from '../repositories/jobs.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
+import { uploadsRepository } from '../repositories/uploads.ts';
+import type { UploadsRepository } from '../repositories/uploads.ts';
 import { notFound, ServiceError } from '../domain/errors.ts';
 import type { UrlSigner } from './signed-urls.ts';
 import type { BlobStorage } from '../domain/storage.ts';
@@ -38,7 +40,7 @@ export interface ArtifactDownload {
   byteSize: number;
   sha256: string;
   storageKey: string;
-  /** A friendly file name such as `lithophane-k3x9q2ab.stl`. */
+  /** Named after the upload: `lighthouse-lithophane.stl` (without one, `lithophane-k3x9q2ab.stl`). */
   fileName: string;
   /** PNG previews open in the browser (so an <img> works); meshes and reports download. */
   disposition: 'attachment' | 'inline';
@@ -56,6 +58,8 @@ export interface ArtifactsService {
 export interface ArtifactsDeps {
   jobs: Pick<JobsRepository, 'find' | 'findOwned'>;
   artifacts: Pick<ArtifactsRepository, 'find' | 'forJob'>;
+  /** The upload a job was made from, for the file name it downloads under. */
+  uploads?: Pick<UploadsRepository, 'findById'>;
   storage: Pick<BlobStorage, 'stream' | 'size'>;
   signer: UrlSigner;
   signedUrlTtlSeconds: number;
@@ -68,7 +72,8 @@ export function createArtifactsService(deps: ArtifactsDeps): ArtifactsService {
     const row = (await deps.artifacts.find(job.id, name)) ?? throwNotFound(`artifact ${name}`);
     // The row is written after the file, but a purge may have removed the file since.
     const byteSize = (await deps.storage.size(row.storage_key)) ?? throwNotFound(`artifact ${name}`);
-    return toDownload(job, row, byteSize);
+    const upload = job.upload_id ? await deps.uploads?.findById(job.upload_id) : undefined;
+    return toDownload(job, row, byteSize, upload?.original_name);
   };
 
   return {
@@ -98,7 +103,7 @@ export function createArtifactsService(deps: ArtifactsDeps): ArtifactsService {
   };
 }
 
-function toDownload(job: Job, row: Artifact, byteSize: number): ArtifactDownload {
+function toDownload(job: Job, row: Artifact, byteSize: number, uploadName?: string): ArtifactDownload {
   return {
     jobId: job.id,
     name: row.name,
@@ -106,13 +111,19 @@ function toDownload(job: Job, row: Artifact, byteSize: number): ArtifactDownload
     byteSize,
     sha256: row.etag,
     storageKey: row.storage_key,
-    fileName: friendlyFileName(job, row.name),
+    fileName: friendlyFileName(job, row.name, uploadName),
     disposition: row.content_type.startsWith('image/') ? 'inline' : 'attachment',
   };
 }
 
-/** `model.stl` of lithophane job `job_k3x9q2ab…` -> `lithophane-k3x9q2ab.stl`; `preview.png` -> `lithophane-k3x9q2ab-preview.png`. */
-export function friendlyFileName(job: Pick<Job, 'id' | 'mode'>, artifactName: string): string {
+/**
+ * The name a file downloads under, after the photo or file it was made from: `model.stl` of a
+ * lithophane of `Lighthouse at dusk.jpg` -> `Lighthouse-at-dusk-lithophane.stl`, its `preview.png` ->
+ * `Lighthouse-at-dusk-lithophane-preview.png`. Without an upload (a text prompt) or a usable name,
+ * the job's kind and short id: `lithophane-k3x9q2ab.stl`. Letters of any script are kept (the
+ * header carries them as UTF-8); path separators, control characters and quotes never are.
+ */
+export function friendlyFileName(job: Pick<Job, 'id' | 'mode'>, artifactName: string, uploadName?: string): string {
   const mode =
     job.mode
       .toLowerCase()
@@ -122,7 +133,21 @@ export function friendlyFileName(job: Pick<Job, 'id' | 'mode'>, artifactName: st
   const dot = artifactName.lastIndexOf('.');
   const base = dot > 0 ? artifactName.slice(0, dot) : artifactName;
   const ext = dot > 0 ? artifactName.slice(dot) : '';
-  return `${mode}-${shortId}${base === 'model' ? '' : `-${base}`}${ext}`;
+  const stem = uploadStem(uploadName);
+  const head = stem ? `${stem}-${mode}` : `${mode}-${shortId}`;
+  return `${head}${base === 'model' ? '' : `-${base}`}${ext}`;
+}
+
+/** `Lighthouse at dusk.jpg` -> `Lighthouse-at-dusk`; nothing usable -> undefined. */
+function uploadStem(name: string | undefined): string | undefined {
+  const withoutExt = (name ?? '').replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  const stem = withoutExt
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 60)
+    .replace(/[-.]+$/, '');
+  return stem || undefined;
 }
 
 function throwNotFound(what: string): never {
@@ -136,5 +161,12 @@ export function artifactsServiceOn(
   signer: UrlSigner,
   signedUrlTtlSeconds: number,
 ): ArtifactsService {
-  return createArtifactsService({ jobs: jobsRepository(db), artifacts: artifactsRepository(db), storage, signer, signedUrlTtlSeconds });
+  return createArtifactsService({
+    jobs: jobsRepository(db),
+    artifacts: artifactsRepository(db),
+    uploads: uploadsRepository(db),
+    storage,
+    signer,
+    signedUrlTtlSeconds,
+  });
 }

@@ -2,7 +2,7 @@
 import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
-import { applyMovement, balanceOf, listEntries, movementQuery } from '../repositories/credits.ts';
+import { applyMovement, balanceOf, listEntriesWithJobs, movementQuery } from '../repositories/credits.ts';
 import { ServiceError } from '../domain/errors.ts';
 
 export interface CreditsService {
@@ -18,8 +18,8 @@ export interface CreditsService {
   /** The refund as a statement of a larger batch (idempotent by the job's refund key). */
   refundQuery(userId: string, jobId: string, cost: number, reason: string, when?: RawBuilder<unknown>): CompiledQuery;
   balance(userId: string): Promise<number>;
-  /** Newest first, keyset-paged by (createdAt, id). */
-  entries(userId: string, limit: number, before?: { createdAt: number; id: string }): ReturnType<typeof listEntries>;
+  /** Newest first, keyset-paged by (createdAt, id); a job's entries carry its mode and current credit state. */
+  entries(userId: string, limit: number, before?: { createdAt: number; id: string }): ReturnType<typeof listEntriesWithJobs>;
 }
 
 export function createCreditsService(
@@ -71,6 +71,6 @@ export function createCreditsService(
     },
     refundQuery: (userId, jobId, cost, reason, when) => movementQuery(db, refund(userId, jobId, cost, reason), options.clock(), { when }),
     balance: (userId) => balanceOf(db, userId),
-    entries: (userId, limit, before) => listEntries(db, userId, limit, before),
+    entries: (userId, limit, before) => listEntriesWithJobs(db, userId, limit, before),
   };
 }

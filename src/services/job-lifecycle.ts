@@ -17,6 +17,7 @@ import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import { balanceExpression } from '../repositories/credits.ts';
 import type { JobEventsRepository } from '../repositories/job-events.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
+import { uniqueOrThrow } from '../repositories/database-errors.ts';
 import { ownerMustExist } from '../repositories/owner-must-exist.ts';
 import type { CreditsService } from './credits.ts';
 
@@ -96,7 +97,8 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
         jobs.insertWhenQuery(row, row.cost > 0 ? held : fits),
         events.appendQuery(row.id, 'queued', { cost: row.cost }, clock(), jobs.exists(row.id)),
       ];
-      const results = await ownerMustExist(batch.run(queries));
+      // A second job with the same idempotency key fails the unique index: UniqueViolationError.
+      const results = await ownerMustExist(uniqueOrThrow(batch.run(queries)));
       const event = rowsOf<{ id: number }>(results, queries.length - 1)[0];
       if (event) {
         bus.publish({ id: Number(event.id), jobId: row.id, type: 'queued', data: { cost: row.cost } });

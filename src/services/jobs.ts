@@ -6,6 +6,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
+import { UniqueViolationError } from '../domain/database-errors.ts';
+import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../domain/job-modes.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
@@ -27,7 +29,6 @@ import { storageKeys } from '../domain/storage.ts';
 
 export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...AI_JOB_MODES] as const;
 export type JobMode = (typeof JOB_MODES)[number];
-const TERMINAL: ReadonlySet<JobStatus> = new Set(['succeeded', 'failed', 'cancelled']);
 
 /** The runner's controls, as far as the API needs them. */
 export interface JobControl {
@@ -184,7 +185,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         outcome = await lifecycle.queue(row, deps.maxQueuedSeconds ?? Number.MAX_SAFE_INTEGER);
       } catch (error) {
         // Two requests with one key raced: the unique index let one through; answer with it.
-        if (idempotencyKey && /UNIQUE constraint/i.test((error as Error).message)) {
+        if (idempotencyKey && error instanceof UniqueViolationError) {
           const winner = await replay();
           if (winner) return { kind: 'job', job: winner, created: false };
         }
@@ -205,15 +206,20 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     async withArtifacts(userId: string, id: string) {
       const job = await owned(userId, id);
-      return { job, artifacts: await deps.artifacts.forJob(job.id) };
+      const extras = (await jobs.listingExtras([job.id])).get(job.id);
+      return { job, artifacts: await deps.artifacts.forJob(job.id), extras };
     },
 
-    list: (userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) =>
-      jobs.listOwned(userId, opts),
+    /** Newest first, each with its upload's file name and whether it has a preview picture (history thumbnails). */
+    async list(userId: string, opts: { limit: number; status?: JobStatus; mode?: string; before?: { createdAt: number; id: string } }) {
+      const rows = await jobs.listOwned(userId, opts);
+      const extras = await jobs.listingExtras(rows.map((r) => r.id));
+      return rows.map((job) => ({ job, extras: extras.get(job.id) }));
+    },
 
     async cancel(userId: string, id: string): Promise<Job> {
       const job = await owned(userId, id);
-      if (TERMINAL.has(job.status))
+      if (TERMINAL_JOB_STATUSES.has(job.status))
         throw ServiceError.of('conflict', `the job already ${job.status === 'cancelled' ? 'was cancelled' : job.status}`, {
           status: job.status,
         });
@@ -227,7 +233,7 @@ export function createJobsService(deps: JobsServiceDeps) {
     /** Cancels if needed (refunding), then removes the row, its events, its artifacts and their files. */
     async remove(userId: string, id: string): Promise<void> {
       const job = await owned(userId, id);
-      if (!TERMINAL.has(job.status)) {
+      if (!TERMINAL_JOB_STATUSES.has(job.status)) {
         await lifecycle.cancel(job);
         if (job.status === 'running') control.abort(job.id);
       }
@@ -263,7 +269,15 @@ function aiImageFormat(upload: Upload): void {
   }
 }
 
-function resolveParams(mode: JobMode, input: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What an API job makes when it does not say: every download the README lists (STL, 3MF and GLB,
+ * plus the previews and the report). The pipeline's own default stays STL alone, which is what the
+ * offline CLI writes when it is given no output file.
+ */
+export const API_DEFAULT_FORMATS = ['stl', '3mf', 'glb'] as const;
+
+function resolveParams(mode: JobMode, given: Record<string, unknown>): Record<string, unknown> {
+  const input = given.formats === undefined ? { ...given, formats: [...API_DEFAULT_FORMATS] } : given;
   if ((IMAGE_JOB_MODES as readonly string[]).includes(mode)) return { ...resolveImageParams({ ...input, mode }) };
   if (isAiMode(mode)) return { ...resolveAiParams({ ...input, mode }) };
   return { ...resolveMeshParams({ ...input, mode }) };

@@ -24,13 +24,9 @@ export type OperatorCommand =
   | { action: 'balance'; email: string };
 
 async function userIdByEmail(db: Kysely<Database>, email: string): Promise<string> {
-  const row = await db
-    .selectFrom('user' as never)
-    .select('id' as never)
-    .where('email' as never, '=', email.toLowerCase() as never)
-    .executeTakeFirst();
+  const row = await db.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
   if (!row) throw ServiceError.of('not_found', `no account with the email ${email}`);
-  return (row as { id: string }).id;
+  return row.id;
 }
 
 export async function runOperatorCommand(

@@ -28,6 +28,7 @@ import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { Artifact, BillingAccount, Job, Upload } from '../db/schema.ts';
 import type { AccountDataRepository, DeletionCounts, SessionRecord, UserProfile } from '../repositories/account-data.ts';
 import { newId, sha256Hex } from '../domain/ids.ts';
+import { jobView } from './job-view.ts';
 import type { JobsService } from './jobs.ts';
 import type { Logger } from './logger.ts';
 import { hasActivePlan } from './retention.ts';
@@ -181,7 +182,7 @@ export function createPrivacyService(deps: PrivacyDeps) {
         yield {
           name: 'jobs.json',
           compress: true,
-          data: () => jsonArray(jobs(), async (job) => jobView(job, await repo.artifactsOf([job.id]))),
+          data: () => jsonArray(jobs(), async (job) => exportedJob(job, await repo.artifactsOf([job.id]))),
         };
         const ledgerBalance = await repo.balance(userId);
         yield {
@@ -391,31 +392,18 @@ function uploadView(u: Upload) {
   };
 }
 
-function jobView(job: Job, artifacts: Artifact[]) {
+/** The API's job view with ISO dates, the report under its export name and each output's file in the zip. */
+function exportedJob(job: Job, artifacts: Artifact[]) {
+  const { result, purgedAt, artifacts: outputs = [], createdAt, startedAt, finishedAt, expiresAt, ...rest } = jobView(job, artifacts);
   return {
-    id: job.id,
-    mode: job.mode,
-    status: job.status,
-    uploadId: job.upload_id,
-    prompt: job.prompt,
-    params: parseJson(job.params),
-    error: job.error_code ? { code: job.error_code, message: job.error_message ?? '' } : null,
-    cost: job.cost,
-    creditState: job.credit_state,
-    attempts: job.attempts,
-    report: job.result ? parseJson(job.result) : null,
-    createdAt: iso(job.created_at),
-    startedAt: iso(job.started_at),
-    finishedAt: iso(job.finished_at),
-    expiresAt: iso(job.expires_at),
-    outputsPurgedAt: iso(job.purged_at ?? null),
-    files: artifacts.map((a) => ({
-      name: a.name,
-      contentType: a.content_type,
-      bytes: a.byte_size,
-      sha256: a.etag,
-      file: artifactPath(job.id, a.name),
-    })),
+    ...rest,
+    report: result,
+    createdAt: iso(createdAt),
+    startedAt: iso(startedAt),
+    finishedAt: iso(finishedAt),
+    expiresAt: iso(expiresAt),
+    outputsPurgedAt: iso(purgedAt),
+    files: outputs.map(({ url: _url, etag, ...output }) => ({ ...output, sha256: etag, file: artifactPath(job.id, output.name) })),
   };
 }
 

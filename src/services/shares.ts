@@ -76,10 +76,13 @@ export interface SharesDeps {
 }
 
 export function createSharesService(deps: SharesDeps) {
-  const origin = deps.publicOrigin.replace(/\/$/, '');
+  const defaultOrigin = deps.publicOrigin.replace(/\/$/, '');
+  /** Links follow the address the caller used (unless BASE_URL is pinned: then the route passes it). */
+  const originOf = (given?: string) => (given ?? defaultOrigin).replace(/\/$/, '');
   const building = new Map<string, Promise<ShareFile>>();
 
-  const view = (share: Share, name: string): ShareView => {
+  const view = (share: Share, name: string, at?: string): ShareView => {
+    const origin = originOf(at);
     const url = `${origin}/s/${share.token}`;
     return {
       token: share.token,
@@ -153,7 +156,7 @@ export function createSharesService(deps: SharesDeps) {
   };
 
   return {
-    async create(userId: string, jobId: string, input: { name?: string } = {}): Promise<ShareView> {
+    async create(userId: string, jobId: string, input: { name?: string } = {}, origin?: string): Promise<ShareView> {
       const job = await ownedJob(userId, jobId);
       if (job.status !== 'succeeded')
         throw ServiceError.of('conflict', `only a succeeded job can be shared; this one is ${job.status}`, { status: job.status });
@@ -168,14 +171,14 @@ export function createSharesService(deps: SharesDeps) {
         revoked_at: null,
       };
       await deps.shares.insert(share);
-      return view(share, await nameOf(share, job));
+      return view(share, await nameOf(share, job), origin);
     },
 
-    async list(userId: string, jobId: string): Promise<ShareView[]> {
+    async list(userId: string, jobId: string, origin?: string): Promise<ShareView[]> {
       const job = await ownedJob(userId, jobId);
       const rows = await deps.shares.forJob(userId, job.id);
       const fallback = await defaultName(job);
-      return rows.map((share) => view(share, share.name ?? fallback));
+      return rows.map((share) => view(share, share.name ?? fallback, origin));
     },
 
     /** Idempotent for the owner (revoking twice is fine); someone else's token is not found. */
@@ -193,11 +196,11 @@ export function createSharesService(deps: SharesDeps) {
       );
     },
 
-    async describe(token: string): Promise<PublicShare> {
+    async describe(token: string, origin?: string): Promise<PublicShare> {
       const { share, job } = await live(token);
       const report = parseReport(job.result);
       const poster = await deps.artifacts.find(job.id, POSTER_ARTIFACT);
-      const base = `${origin}/s/${share.token}`;
+      const base = `${originOf(origin)}/s/${share.token}`;
       return {
         name: await nameOf(share, job),
         dimensionsMm: report.dimensionsMm,

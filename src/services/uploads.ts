@@ -50,11 +50,18 @@ export interface UploadView {
   expiresAt: number | null;
 }
 
-export interface SignedUpload {
+/**
+ * The one upload shape (as POST /uploads answers: `id`, `status` pending...), plus where to PUT the
+ * bytes. `uploadId` is the same id under the name this answer used first; kept for clients that read it.
+ */
+export interface SignedUpload extends Omit<UploadView, 'expiresAt'> {
+  /** @deprecated the same as `id`. */
   uploadId: string;
   uploadUrl: string;
   method: 'PUT';
-  /** Epoch milliseconds. */
+  /** When the upload URL stops working (epoch ms); `expiresAt` says the same, as it did first. */
+  uploadUrlExpiresAt: number;
+  /** Here, unlike on an Upload: when the upload URL stops working (kept from the first version of this answer). */
   expiresAt: number;
 }
 
@@ -125,11 +132,12 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     },
 
     /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */
-    async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }): Promise<SignedUpload> {
+    /** `origin`: where the caller reached us (links follow it unless BASE_URL is pinned); default publicOrigin. */
+    async createSignedUpload(userId: string, request: { filename?: string; byteSize: number }, origin?: string): Promise<SignedUpload> {
       if (request.byteSize > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
       const id = newId('upl');
       const createdAt = clock();
-      await uploads.insert({
+      const row: Upload = {
         id,
         user_id: userId,
         kind: PENDING_KIND,
@@ -144,10 +152,19 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         storage_key: storageKeys.upload(userId, id),
         created_at: createdAt,
         expires_at: await expiry(userId, createdAt),
-      });
+        put_state: 'none',
+      };
+      await uploads.insert(row);
       const signedPath = await deps.signer.sign('PUT', uploadContentPath(id), deps.signedUrlTtlSeconds);
       const expires = Number(new URL(signedPath, 'http://x').searchParams.get('expires'));
-      return { uploadId: id, uploadUrl: deps.publicOrigin.replace(/\/$/, '') + signedPath, method: 'PUT', expiresAt: expires * 1000 };
+      return {
+        ...toView(row),
+        uploadId: id,
+        uploadUrl: (origin ?? deps.publicOrigin).replace(/\/$/, '') + signedPath,
+        method: 'PUT',
+        uploadUrlExpiresAt: expires * 1000,
+        expiresAt: expires * 1000,
+      };
     },
 
     /**

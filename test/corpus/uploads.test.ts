@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { CORPUS, corpusFiles, corpusPresent } from './corpus-path.ts';
@@ -35,7 +34,7 @@ beforeAll(async () => {
     await sql`select 1`.execute(infra.services.db);
     return { database: true, pool: null };
   };
-  app = createApp(infra.services, { health, routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health });
   cookie = await signUp(app, 'corpus@example.com');
 });
 afterAll(async () => infra?.close());

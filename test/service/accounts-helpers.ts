@@ -4,11 +4,10 @@
  * look at what the user still has on disk.
  */
 import { createApp } from '../../src/app.ts';
+import type { AppDependencies } from '../../src/app.ts';
 import type { Services } from '../../src/compose.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
-import { buildRouters } from '../../src/routers.ts';
-import type { Runtime } from '../../src/routers.ts';
 import { gradientPng } from './jobs-helpers.ts';
 
 export type AccountsApp = ReturnType<typeof createApp>;
@@ -17,8 +16,8 @@ export type AccountsApp = ReturnType<typeof createApp>;
 export const SAME_ORIGIN = 'http://localhost:3000';
 export const PASSWORD = 'correct horse battery';
 
-export function accountsApp(services: Services, runtime: Runtime = {}): AccountsApp {
-  return createApp(services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(services, runtime) });
+export function accountsApp(services: Services, runtime: Pick<AppDependencies, 'jobs'> = {}): AccountsApp {
+  return createApp({ services, health: async () => ({ database: true, pool: null }), ...runtime });
 }
 
 /** Signs up and returns the whole Cookie header a browser would send next: session token and the signed session data. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -8,7 +7,7 @@ let infra: TestInfra;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   infra = await createTestServices({ API_KEY_RATE_LIMIT_PER_MINUTE: '5', SIGNUP_GRANT_CREDITS: '25' });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
 });
 afterAll(() => infra.close());
 
@@ -94,7 +93,7 @@ describe('accounts', () => {
   it('limits sign-in attempts per client when auth rate limiting is on', async () => {
     const limited = await createTestServices({ AUTH_RATE_LIMIT: 'on' });
     try {
-      const limitedApp = createApp(limited.services, { health: async () => ({ database: true, pool: null }), routers: [] });
+      const limitedApp = createApp({ services: limited.services, health: async () => ({ database: true, pool: null }) });
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         const res = await limitedApp.request('/api/auth/sign-in/email', {
@@ -114,7 +113,7 @@ describe('accounts', () => {
   it('tells clients apart: one address hitting the sign-in limit does not lock out another', async () => {
     const limited = await createTestServices({ AUTH_RATE_LIMIT: 'on', TRUST_PROXY: '1' });
     try {
-      const limitedApp = createApp(limited.services, { health: async () => ({ database: true, pool: null }), routers: [] });
+      const limitedApp = createApp({ services: limited.services, health: async () => ({ database: true, pool: null }) });
       const attempt = (ip: string) =>
         limitedApp.request('/api/auth/sign-in/email', {
           method: 'POST',

@@ -15,7 +15,6 @@ import type { TestInfra } from '../helpers/test-services.ts';
 import { gradientPng, insertUpload, postJob, userIdOf } from './jobs-helpers.ts';
 import { createApp } from '../../src/app.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
-import { jobsRoutes } from '../../src/routes/jobs.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 
 const PUBLIC = async () => ['93.184.215.14'];
@@ -217,7 +216,7 @@ describe('without any provider key', () => {
       close: async () => undefined,
     };
     const jobs = createJobsRuntime(infra.services, executor);
-    app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: [jobsRoutes(jobs)] });
+    app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }), jobs });
   });
   afterAll(async () => infra?.close());
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { artifactsServiceOn } from '../../src/services/artifacts.ts';
 import type { Services } from '../../src/compose.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { createUrlSigner } from '../../src/services/signed-urls.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
@@ -36,7 +35,7 @@ beforeAll(async () => {
   const signer = createUrlSigner('artifacts-test-secret', () => signerNow);
   const artifacts = artifactsServiceOn(infra.services.db, storage, signer, infra.services.config.signedUrlTtlSeconds);
   const services: Services = { ...infra.services, storage, signer, artifacts };
-  app = createApp(services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(services, {}) });
+  app = createApp({ services, health: async () => ({ database: true, pool: null }) });
   alice = await user('alice@example.com');
   bob = await user('bob@example.com');
   jobId = await seedJob(alice.id, 'lithophane', {

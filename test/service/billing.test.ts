@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import type { AtomicBatch } from '../../src/repositories/atomic-batch.ts';
 import { billingRepository } from '../../src/repositories/billing.ts';
 import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
@@ -31,7 +30,7 @@ beforeAll(async () => {
     CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack,plan-300=prod_plan300:300:plan',
     SIGNUP_GRANT_CREDITS: '0',
   });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
 });
 afterAll(async () => {
   await infra.close();

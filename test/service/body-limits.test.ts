@@ -8,7 +8,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { BODY_LIMITS, bodyLimitFor } from '../../src/http/body-limits.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -18,7 +17,7 @@ let cookie: string;
 
 beforeAll(async () => {
   infra = await createTestServices({ CREEM_WEBHOOK_SECRET: 'whsec_test' });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
   cookie = await signUp(app, 'limits@example.com');
 });
 afterAll(() => infra.close());

@@ -13,7 +13,6 @@ import { storageKeys } from '../../src/domain/storage.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { balanceOf, sumOfEntries } from '../../src/repositories/credits.ts';
 import { uploadsRepository } from '../../src/repositories/uploads.ts';
-import { jobsRoutes } from '../../src/routes/jobs.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { ScriptedExecutor } from './scripted-executor.ts';
@@ -25,7 +24,7 @@ beforeAll(async () => {
   infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '10' });
   // The runner is never started: the jobs stay queued, holding their credits.
   const jobs = createJobsRuntime(infra.services, new ScriptedExecutor(1));
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: [jobsRoutes(jobs)] });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }), jobs });
 });
 afterAll(() => infra.close());
 

@@ -10,7 +10,6 @@ import type { JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { uploadsRepository } from '../../src/repositories/uploads.ts';
-import { jobsRoutes } from '../../src/routes/jobs.ts';
 import { newId } from '../../src/domain/ids.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
 
@@ -19,7 +18,7 @@ export type TestApp = ReturnType<typeof createApp>;
 export function jobsApp(services: Services, executor: JobExecutor): { app: TestApp; jobs: JobsRuntime } {
   const jobs = createJobsRuntime(services, executor, { pollMs: 100, heartbeatMs: 200 });
   const health = async () => ({ database: true, pool: executor.stats() });
-  return { app: createApp(services, { health, routers: [jobsRoutes(jobs)] }), jobs };
+  return { app: createApp({ services: services, health, jobs }), jobs };
 }
 
 export async function gradientPng(width = 48, height = 32, alpha = 255): Promise<Uint8Array> {

@@ -176,6 +176,18 @@ describe('creating jobs', () => {
     await waitForStatus(app, cookie, a.id, ['succeeded', 'failed']);
   });
 
+  it('answers requests racing with one Idempotency-Key with the one job they made (the unique index decides)', async () => {
+    const uploadId = await insertUpload(infra.services, userId, png);
+    const before = await balance(app, cookie);
+    const body = { mode: 'lithophane', uploadId, params: LITHOPHANE };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => postJob(app, cookie, body, 'key-race')));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { job: JobBody }).job.id));
+    expect(new Set(ids).size).toBe(1);
+    expect(await balance(app, cookie)).toBeLessThan(before);
+    await waitForStatus(app, cookie, ids[0]!, ['succeeded', 'failed']);
+  });
+
   it('answers 402 with the shortfall when the balance is too small', async () => {
     const poor = await signUp(app, 'poor@example.com');
     const poorId = await userIdOf(app, poor);

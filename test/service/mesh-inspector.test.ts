@@ -10,7 +10,6 @@ import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { COUNT_TRIANGLES_DEFAULTS } from '../../src/pipeline/import/count-triangles.ts';
 import { createMeshInspector } from '../../src/node/mesh-inspector.ts';
 import type { MeshInspector } from '../../src/node/mesh-inspector.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { threeMfBomb } from '../helpers/zip-bomb.ts';
@@ -76,7 +75,7 @@ describe('uploads counted on the inspector thread', () => {
   let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     infra = await createTestServices({}, { countMeshTriangles: inspector.count });
-    app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+    app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
   });
   afterAll(() => infra.close());
 

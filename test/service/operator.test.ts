@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { parseOperatorArgs, runOperatorCommand } from '../../src/services/operator.ts';
 import { sumOfEntries } from '../../src/repositories/credits.ts';
 import { silentLogger } from '../../src/services/logger.ts';
@@ -11,7 +10,7 @@ let infra: TestInfra;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '5' });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
 });
 afterAll(() => infra.close());
 

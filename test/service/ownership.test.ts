@@ -17,7 +17,6 @@ import type { ExecutionRequest, JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { ExecutionOutcome } from '../../src/jobs/protocol.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { seedLogoJob } from '../helpers/shared-job.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
@@ -236,10 +235,7 @@ beforeAll(async () => {
   infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '100', PER_USER_CONCURRENCY: '4' });
   executor = new HeldExecutor();
   jobs = createJobsRuntime(infra.services, executor, { pollMs: 100, heartbeatMs: 200 });
-  app = createApp(infra.services, {
-    health: async () => ({ database: true, pool: executor.stats() }),
-    routers: buildRouters(infra.services, { jobs }),
-  });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: executor.stats() }), jobs });
   jobs.runner.start();
   a = await signUp(app, 'owner-a@example.com');
   b = await signUp(app, 'other-b@example.com');

@@ -16,7 +16,6 @@ import type { ExecutionRequest, JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { ExecutionOutcome } from '../../src/jobs/protocol.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { signCreemBody } from '../../src/services/billing/signature.ts';
 import { DAY_MS } from '../../src/services/retention.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
@@ -77,10 +76,7 @@ beforeAll(async () => {
   executor = new InstantExecutor();
   jobs = createJobsRuntime(infra.services, executor, { pollMs: 50, heartbeatMs: 200 });
   jobs.runner.start();
-  app = createApp(infra.services, {
-    health: async () => ({ database: true, pool: null }),
-    routers: buildRouters(infra.services, { jobs }),
-  });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }), jobs });
 });
 
 afterAll(async () => {

@@ -19,7 +19,6 @@ import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import type { ExecutionOutcome, ProgressMessage } from '../../src/jobs/protocol.ts';
 import { createWorkerPool } from '../../src/node/worker-pool.ts';
-import { buildRouters } from '../../src/routers.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
@@ -100,10 +99,7 @@ async function harness(
 ): Promise<Harness> {
   const infra = await createTestServices({ SIGNUP_GRANT_CREDITS: '1000', PER_USER_CONCURRENCY: '2', ...env }, { storage });
   const jobs = createJobsRuntime(infra.services, executor, { pollMs: 100, heartbeatMs: 200 });
-  const app = createApp(infra.services, {
-    health: async () => ({ database: true, pool: executor.stats() }),
-    routers: buildRouters(infra.services, { jobs }),
-  });
+  const app = createApp({ services: infra.services, health: async () => ({ database: true, pool: executor.stats() }), jobs });
   await jobs.runner.recover();
   jobs.runner.start();
   opened.push({ jobs, infra, executor });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/http/security-headers.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -9,7 +8,7 @@ let infra: TestInfra;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   infra = await createTestServices({ RATE_LIMIT_UPLOADS_PER_MINUTE: '3', RATE_LIMIT_JOBS_PER_MINUTE: '2' });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
 });
 afterAll(() => infra.close());
 

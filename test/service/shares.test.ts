@@ -9,7 +9,6 @@ import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.j
 import validator from 'gltf-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { SHARE_MODEL_ARTIFACT } from '../../src/services/shares.ts';
 import { seedLogoJob } from '../helpers/shared-job.ts';
 import type { SeededJob } from '../helpers/shared-job.ts';
@@ -25,7 +24,7 @@ let job: SeededJob;
 
 beforeAll(async () => {
   infra = await createTestServices();
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
   alice = await user('alice@example.com');
   bob = await user('bob@example.com');
   job = await seedLogoJob(infra.services, alice.id);
@@ -243,6 +242,25 @@ describe('public side', () => {
     const json = await publicGet(`/s/${token}`);
     expect(json.headers.get('content-security-policy') ?? '').not.toContain('frame-ancestors *');
   });
+
+  it('GET /s/:token opened in a browser (Accept: text/html) is a page showing the model; API clients still get JSON', async () => {
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+    const page = await publicGet(`/s/${token}`, { accept: browserAccept });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('vary')).toContain('Accept');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const html = await page.text();
+    expect(html).toContain('<h1>Holes logo</h1>');
+    expect(html).toContain('<script type="module" src="/widget.js"></script>');
+    expect(html).toContain(`<stl-viewer src="/s/${token}"></stl-viewer>`);
+    for (const accept of ['application/json', '*/*', 'application/json, text/html;q=0.5']) {
+      const res = await publicGet(`/s/${token}`, { accept });
+      expect(res.headers.get('content-type'), accept).toMatch(/^application\/json/);
+      expect(res.headers.get('vary')).toContain('Accept');
+      expect((await res.json()).name).toBe('Holes logo');
+    }
+  });
 });
 
 describe('revocation', () => {
@@ -263,6 +281,10 @@ describe('revocation', () => {
     const embed = await publicGet(`/embed/${share.token}`);
     expect(embed.status).toBe(404);
     expect(await embed.text()).toContain('This model is no longer shared.');
+    const page = await publicGet(`/s/${share.token}`, { accept: 'text/html' });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('no longer shared');
 
     const { shares } = await (await app.request(`/api/v1/jobs/${job.id}/shares`, asUser(alice))).json();
     const listed = shares.find((s: { token: string }) => s.token === share.token);

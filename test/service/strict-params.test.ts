@@ -10,7 +10,6 @@ import type { JobExecutor } from '../../src/jobs/executor.ts';
 import { createJobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { resolveImageParams } from '../../src/pipeline/params.ts';
 import { resolveMeshParams } from '../../src/pipeline/mesh-params.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { insertUpload, userIdOf } from './jobs-helpers.ts';
@@ -31,10 +30,7 @@ const idleExecutor: JobExecutor = {
 beforeAll(async () => {
   infra = await createTestServices();
   const jobs = createJobsRuntime(infra.services, idleExecutor);
-  app = createApp(infra.services, {
-    health: async () => ({ database: true, pool: null }),
-    routers: buildRouters(infra.services, { jobs }),
-  });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }), jobs });
   cookie = await signUp(app, 'strict@example.com');
   uploadId = await insertUpload(infra.services, await userIdOf(app, cookie), new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
 });

@@ -12,7 +12,6 @@ import { writeGlb } from '../../src/pipeline/export/glb.ts';
 import { writeObj } from '../../src/pipeline/export/obj.ts';
 import { writeStl } from '../../src/pipeline/export/stl.ts';
 import { writeThreeMf } from '../../src/pipeline/export/threemf.ts';
-import { buildRouters } from '../../src/routers.ts';
 import { sha256Hex } from '../../src/domain/ids.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
@@ -26,7 +25,7 @@ let bob: string;
 
 beforeAll(async () => {
   infra = await createTestServices({ MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) });
-  app = createApp(infra.services, { health: async () => ({ database: true, pool: null }), routers: buildRouters(infra.services, {}) });
+  app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }) });
   alice = await signUp(app, 'alice@example.com');
   bob = await signUp(app, 'bob@example.com');
 });

@@ -134,7 +134,7 @@ describe('web app', () => {
     expect(stl.byteLength).toBe(84 + 50 * triangles);
 
     // A signed link works without the session.
-    await page.getByRole('button', { name: 'Get a shareable link to model.stl' }).click();
+    await page.getByRole('button', { name: 'Get a temporary link to model.stl' }).click();
     const link = await page.getByLabel('Signed link to model.stl').inputValue();
     const viaLink = await fetch(link);
     expect(viaLink.status).toBe(200);
@@ -192,7 +192,8 @@ describe('web app', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Your password').fill('not my password');
     await confirm.click();
-    await expect.poll(() => dialog.locator('.error').textContent()).toMatch(/not deleted: the password is not right/);
+    // Checking a password (scrypt) takes seconds on a loaded machine: more than poll's default second.
+    await expect.poll(() => dialog.locator('.error').textContent(), { timeout: 20_000 }).toMatch(/not deleted: the password is not right/);
     await screenshot(page, 'account-delete-desktop');
     await dialog.getByRole('button', { name: 'Keep my account' }).click();
     expect(await dialog.isVisible()).toBe(false);
@@ -247,7 +248,7 @@ describe('web app', () => {
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('.error[role=alert]').first().textContent()).toMatch(/invalid/i);
+    await expect.poll(() => page.locator('.error[role=alert]').first().textContent(), { timeout: 20_000 }).toMatch(/invalid/i);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/create$/);
@@ -279,7 +280,7 @@ describe('web app', () => {
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 120_000 }).toBe('succeeded');
     await page.locator('[data-testid=result-viewer][data-loaded=true]').waitFor({ timeout: 30_000 });
     const report = await page.locator('#report-heading + dl').textContent();
-    expect(report).toContain('Watertight solid (manifold)Yes');
+    expect(report).toContain('Closed, watertight solidYes');
     expect(report).toMatch(/before → after/);
     expect(await page.getByTestId('dims').textContent()).toMatch(/20 mm × 20 mm × 20 mm/);
     await screenshot(page, 'result-repair-desktop');

@@ -118,6 +118,10 @@ export interface Job {
   mode: string;
   status: JobStatus;
   uploadId: string | null;
+  /** The uploaded file's name (photo.jpg). */
+  uploadName?: string | null;
+  /** The preview picture, once there is one. */
+  thumbnailUrl?: string | null;
   params: Record<string, unknown>;
   progress: number;
   stage: string | null;
@@ -128,6 +132,9 @@ export interface Job {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** When retention deletes the job's files (null = kept), and when it did. */
+  expiresAt?: number | null;
+  purgedAt?: number | null;
   artifacts?: JobArtifact[];
 }
 export interface CreditEntry {
@@ -136,6 +143,8 @@ export interface CreditEntry {
   reason: string;
   reference: string | null;
   createdAt: number;
+  /** For a job's movement: its kind and where its credits stand now. */
+  job?: { mode: string; creditState: 'none' | 'held' | 'captured' | 'refunded' } | null;
 }
 export interface CreditsPage {
   balance: number;

@@ -9,15 +9,16 @@
  */
 import { type CompiledQuery, SqliteAdapter, SqliteQueryCompiler } from 'kysely';
 import type { DatabaseConnection, DatabaseIntrospector, Dialect, Driver, QueryResult, TableMetadata } from 'kysely';
+import { classifyErrors } from '../database-errors.ts';
 import type { D1DatabaseLike } from './d1-types.ts';
 
 export function d1Dialect(database: D1DatabaseLike): Dialect {
-  return {
+  return classifyErrors({
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => d1Driver(database),
     createIntrospector: () => d1Introspector(database),
     createQueryCompiler: () => new SqliteQueryCompiler(),
-  };
+  });
 }
 
 function d1Driver(database: D1DatabaseLike): Driver {

@@ -75,7 +75,8 @@ export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, b
     catalog: () => o.catalog,
     mode: () => o.gateway?.mode ?? null,
 
-    async checkout(user: { id: string; email: string }, productKey: string) {
+    /** `origin`: where the buyer reached us, so Creem sends them back there (BASE_URL when pinned). */
+    async checkout(user: { id: string; email: string }, productKey: string, origin?: string) {
       const gateway = requireGateway();
       const item = o.catalog.find((p) => p.key === productKey);
       if (!item)
@@ -86,7 +87,7 @@ export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, b
       const checkout = await gateway.createCheckout({
         productId: item.productId,
         requestId,
-        successUrl: `${o.baseUrl}/billing/success`,
+        successUrl: `${(origin ?? o.baseUrl).replace(/\/$/, '')}/billing/success`,
         customerEmail: user.email,
         metadata: { userId: user.id, product: item.key },
       });
@@ -206,11 +207,7 @@ function claimedUserId(object: Record<string, unknown>): string | undefined {
 }
 
 async function userExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('user' as never)
-    .select('id' as never)
-    .where('id' as never, '=', id as never)
-    .executeTakeFirst();
+  const row = await db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst();
   return row !== undefined;
 }
 

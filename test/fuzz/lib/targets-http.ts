@@ -14,7 +14,6 @@ import { createJobsRuntime } from '../../../src/jobs/jobs-runtime.ts';
 import type { JobExecutor } from '../../../src/jobs/executor.ts';
 import { resolveMeshParams, MESH_JOB_DEFAULTS } from '../../../src/pipeline/mesh-params.ts';
 import { IMAGE_JOB_DEFAULTS, resolveImageParams } from '../../../src/pipeline/params.ts';
-import { buildRouters } from '../../../src/routers.ts';
 import { signCreemBody } from '../../../src/services/billing/signature.ts';
 import { JOB_MODES } from '../../../src/services/jobs.ts';
 import type { Logger } from '../../../src/services/logger.ts';
@@ -110,10 +109,7 @@ export async function httpContext(): Promise<HttpCtx> {
       { logger: capturingLogger },
     );
     const jobs = createJobsRuntime(infra.services, idleExecutor, { pollMs: 60_000 });
-    const app = createApp(infra.services, {
-      health: async () => ({ database: true, pool: null }),
-      routers: buildRouters(infra.services, { jobs }),
-    });
+    const app = createApp({ services: infra.services, health: async () => ({ database: true, pool: null }), jobs });
     const cookie = await signUp(app, `fuzz${++users}@example.com`);
     const session = (await (await app.request('/api/auth/get-session', { headers: { cookie } })).json()) as { user: { id: string } };
     const seeds = [...(await meshSeeds()), ...(await imageSeeds())].filter((s) => s.bytes.length <= MAX_UPLOAD_BYTES);

@@ -1,6 +1,6 @@
 /** Credits and billing: balance, ledger, prices, buy a pack or plan (Creem checkout), the portal. */
 import { api, ApiError } from '../api.ts';
-import type { CreditsPage, Pricing } from '../api.ts';
+import type { CreditEntry, CreditsPage, Pricing } from '../api.ts';
 import { errorBox, formatDate, h } from '../dom.ts';
 import { MODE_LABELS } from '../modes.ts';
 import type { PageContext } from '../router.ts';
@@ -16,6 +16,23 @@ const REASONS: Record<string, string> = {
   purchase: 'Purchase',
   plan: 'Plan credits',
 };
+
+/** What a job's hold became: held while it runs, then charged, or given back when it failed or was cancelled. */
+const HOLD_STATES: Record<string, string> = {
+  held: 'held until it finishes',
+  captured: 'charged',
+  refunded: 'refunded',
+  none: 'free',
+};
+
+/** A ledger line in words: "Lithophane job · charged" rather than a bare "Job (held)". */
+function describeEntry(e: CreditEntry): string {
+  if (e.job && (e.reason === 'job_hold' || e.reason === 'hold')) {
+    return `${MODE_LABELS[e.job.mode] ?? e.job.mode} job · ${HOLD_STATES[e.job.creditState] ?? e.job.creditState}`;
+  }
+  if (e.reason === 'job_hold' || e.reason === 'hold') return 'Job';
+  return REASONS[e.reason] ?? e.reason;
+}
 
 function paymentMessage(err: unknown): string {
   if (err instanceof ApiError && (err.status === 503 || /not.configured/i.test(err.code)))
@@ -222,7 +239,7 @@ export async function creditsPage(ctx: PageContext) {
                     h(
                       'td',
                       {},
-                      REASONS[e.reason] ?? e.reason,
+                      describeEntry(e),
                       e.reference?.startsWith('job_') ? [' · ', h('a', { href: `/jobs/${e.reference}`, 'data-link': true }, 'job')] : null,
                     ),
                     h('td', { class: `num ${e.amount < 0 ? 'neg' : 'pos'}` }, e.amount > 0 ? `+${e.amount}` : String(e.amount)),

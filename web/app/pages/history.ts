@@ -8,6 +8,13 @@ import { navigate } from '../router.ts';
 
 const PAGE = 10;
 
+/** What retention does to this job's files, in words. */
+function keptUntil(job: Job): string {
+  if (job.purgedAt) return 'Files deleted (retention)';
+  if (job.expiresAt) return `Files kept until ${new Date(job.expiresAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}`;
+  return 'Files kept';
+}
+
 export async function historyPage(ctx: PageContext) {
   const status = ctx.query.get('status') ?? '';
   const mode = ctx.query.get('mode') ?? '';
@@ -55,7 +62,11 @@ export async function historyPage(ctx: PageContext) {
       'div',
       { class: 'page-head' },
       h('h1', {}, 'History'),
-      h('p', { class: 'lede' }, 'Everything you have made. Files stay until you delete the job.'),
+      h(
+        'p',
+        { class: 'lede' },
+        "Everything you have made. The files of a job are deleted after your plan's retention period (each job says when); the list itself stays.",
+      ),
     ),
     filters,
   );
@@ -89,10 +100,27 @@ export async function historyPage(ctx: PageContext) {
           h(
             'li',
             { class: 'card job-row' },
-            h('a', { href: `/jobs/${job.id}`, 'data-link': true, class: 'job-link' }, h('strong', {}, describeJob(job.mode, job.params))),
+            job.thumbnailUrl
+              ? h('img', {
+                  class: 'job-thumb',
+                  src: job.thumbnailUrl,
+                  alt: '',
+                  loading: 'lazy',
+                  width: 64,
+                  height: 48,
+                  'data-testid': 'job-thumb',
+                })
+              : h('span', { class: 'job-thumb empty', 'aria-hidden': 'true' }),
+            h(
+              'a',
+              { href: `/jobs/${job.id}`, 'data-link': true, class: 'job-link' },
+              h('strong', {}, describeJob(job.mode, job.params)),
+              job.uploadName ? h('span', { class: 'job-file', 'data-testid': 'job-file' }, job.uploadName) : null,
+            ),
             h('span', { class: `badge status-${job.status}` }, job.status),
             h('span', { class: 'meta' }, formatDate(job.createdAt)),
             h('span', { class: 'meta' }, `${job.cost} credit${job.cost === 1 ? '' : 's'}`),
+            h('span', { class: 'meta', 'data-testid': 'job-retention' }, keptUntil(job)),
             job.status === 'running' || job.status === 'queued'
               ? h('progress', { max: 100, value: job.progress, 'aria-label': `Progress of ${job.id}` })
               : null,

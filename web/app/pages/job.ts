@@ -9,6 +9,7 @@ import { announce, errorBox, formatBytes, formatDate, h, mm } from '../dom.ts';
 import { describeJob } from '../modes.ts';
 import type { PageContext } from '../router.ts';
 import { navigate } from '../router.ts';
+import { shareCard } from './share-card.ts';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const STAGE_NAMES: Record<string, string> = {
@@ -31,6 +32,17 @@ const FILE_LABELS: Record<string, string> = {
   'preview.png': 'Preview picture (PNG)',
   'backlit.png': 'Backlit view (PNG)',
   'report.json': 'Printability report (JSON)',
+};
+
+/** The repair report's counts in a maker's words (the JSON keeps the geometry terms). */
+const MEASURE_LABELS: Record<string, string> = {
+  triangles: 'Triangles',
+  openEdges: 'Gaps in the surface (open edges)',
+  nonManifoldEdges: 'Edges where more than two faces meet',
+  flippedEdges: 'Faces turned inside out',
+  shells: 'Separate pieces',
+  degenerateFaces: 'Flat, zero-area faces',
+  selfIntersections: 'Places where the surface crosses itself',
 };
 
 function stageLabel(stage: string | null): string {
@@ -289,7 +301,7 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
           'On the bed grid, fine lines are 1 mm (5 mm on big parts) and labelled lines every 10 mm or more. Drag to turn, scroll or pinch to zoom.',
         ),
       ),
-      h('div', { class: 'result-side' }, downloads(job, artifacts), reportCard(report, isLitho)),
+      h('div', { class: 'result-side' }, downloads(job, artifacts), shareCard(job.id), reportCard(report, isLitho)),
     ),
   );
 
@@ -318,7 +330,11 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
   const sorted = [...artifacts].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   for (const a of sorted) {
     const linkOut = h('span', { class: 'signed-link' });
-    const share = h('button', { type: 'button', class: 'link-button', 'aria-label': `Get a shareable link to ${a.name}` }, 'Share link');
+    const share = h(
+      'button',
+      { type: 'button', class: 'link-button', 'aria-label': `Get a temporary link to ${a.name}` },
+      'Temporary link',
+    );
     share.addEventListener('click', async () => {
       share.disabled = true;
       try {
@@ -332,7 +348,14 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
           'aria-label': `Signed link to ${a.name}`,
           class: 'link-field',
         });
-        linkOut.replaceChildren(input, h('small', {}, ` works without signing in until ${new Date(link.expiresAt).toLocaleTimeString()}`));
+        linkOut.replaceChildren(
+          input,
+          h(
+            'small',
+            {},
+            ` works without signing in until ${new Date(link.expiresAt).toLocaleTimeString()}; to show the model on a page for good, use Share below`,
+          ),
+        );
         input.select();
         await navigator.clipboard?.writeText(link.url).then(
           () => announce('Link copied'),
@@ -350,7 +373,8 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
         {},
         h(
           'a',
-          { href: a.url, download: `${job.id}-${a.name}`, class: 'download', 'data-testid': `download-${a.name}` },
+          // An empty download attribute: the file keeps the name the server gives it (after the photo).
+          { href: a.url, download: true, class: 'download', 'data-testid': `download-${a.name}` },
           h('strong', {}, a.name),
           h('span', {}, ` ${FILE_LABELS[a.name] ?? a.contentType} · ${formatBytes(a.bytes)}`),
         ),
@@ -368,13 +392,13 @@ function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElem
   const yes = (v: unknown) => (v ? 'Yes' : 'No');
   const verdict = report.verdict as { printable: boolean; reasons: string[] } | undefined;
   if (verdict) rows.push(['Printable', verdict.printable ? 'Yes' : `No — ${verdict.reasons.join('; ')}`]);
-  if ('manifold' in report) rows.push(['Watertight solid (manifold)', yes(report.manifold)]);
+  if ('manifold' in report) rows.push(['Closed, watertight solid', yes(report.manifold)]);
   const size = (report.boundingBoxMm as { size?: number[] } | undefined)?.size;
   if (size) rows.push(['Size', size.map((s) => mm(s)).join(' × ')]);
   if (typeof report.volumeMm3 === 'number')
     rows.push(['Volume', `${(report.volumeMm3 / 1000).toFixed(2)} cm³ (≈ ${((report.volumeMm3 / 1000) * 1.24).toFixed(1)} g of PLA)`]);
   if (typeof report.triangles === 'number') rows.push(['Triangles', report.triangles.toLocaleString()]);
-  if (typeof report.genus === 'number') rows.push(['Genus (holes through it)', String(report.genus)]);
+  if (typeof report.genus === 'number') rows.push(['Holes through it (like a keychain loop)', String(report.genus)]);
   if (typeof report.fitsBuildVolume === 'boolean') rows.push(['Fits the build volume', yes(report.fitsBuildVolume)]);
   const thin = report.thinWall as { p5Mm: number; minMm: number } | undefined;
   if (thin) rows.push(['Thin walls (5th percentile)', mm(thin.p5Mm)]);
@@ -385,7 +409,8 @@ function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElem
   if (before && after) {
     for (const key of Object.keys(before)) {
       if (typeof before[key] !== 'number' || key === 'volumeMm3') continue;
-      rows.push([`${key.replace(/([A-Z])/g, ' $1').toLowerCase()} (before → after)`, `${before[key]} → ${after[key]}`]);
+      const label = MEASURE_LABELS[key] ?? key.replace(/([A-Z])/g, ' $1').toLowerCase();
+      rows.push([`${label} (before → after)`, `${before[key]} → ${after[key]}`]);
     }
   }
   if (typeof report.totalMs === 'number') rows.push(['Time on the server', `${(report.totalMs / 1000).toFixed(1)} s`]);
