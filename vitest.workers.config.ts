@@ -13,6 +13,12 @@ export default defineConfig({
         compatibilityFlags: ['nodejs_compat'],
         d1Databases: ['DB'],
         r2Buckets: ['FILES'],
+        // The per-process state of the Node server, as Durable Objects (classes exported by the test worker).
+        durableObjects: {
+          RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
+          SESSION_CACHE: { className: 'SessionCacheObject', useSQLite: true },
+          JOB_EVENTS: { className: 'JobEventsObject', useSQLite: true },
+        },
       },
     }),
   ],

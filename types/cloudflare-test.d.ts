@@ -2,4 +2,6 @@
 // typed structurally in src/repositories/d1/d1-types.ts (no @cloudflare/workers-types needed).
 declare module 'cloudflare:test' {
   export const env: unknown;
+  /** The test worker's own fetch handler (test/workers/test-worker.ts), each call a request of its own. */
+  export const SELF: { fetch(input: string, init?: RequestInit): Promise<Response> };
 }

@@ -42,7 +42,8 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
         pending.push({ id, jobId, type, data });
       }),
     );
-    for (const event of pending) bus.publish(event);
+    // In order, one after another: a Durable Object bus would otherwise see them race.
+    for (const event of pending) await bus.publish(event);
     return result;
   }
 
