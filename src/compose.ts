@@ -11,7 +11,7 @@ import type { AppConfig } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import type { ImageCodec } from './pipeline/image.ts';
-import { MeshoptEncoder } from 'meshoptimizer';
+import { loadMeshoptEncoder } from '../wasm/meshopt-encoder.ts';
 import { artifactsRepository } from './repositories/artifacts.ts';
 import { artifactsServiceOn } from './services/artifacts.ts';
 import type { ArtifactsService } from './services/artifacts.ts';
@@ -148,8 +148,8 @@ export function composeServices(infra: Infrastructure): Services {
       artifacts: artifactsRepository(db),
       uploads: uploadsRepository(db),
       storage: infra.storage,
-      // meshoptimizer's encoder is WASM inlined in its JS: fine on Node and Workers alike.
-      meshoptEncoder: () => MeshoptEncoder.ready.then(() => MeshoptEncoder),
+      // Loaded in wasm/ (a Worker bundle gets the precompiled copy workerd needs).
+      meshoptEncoder: loadMeshoptEncoder,
       clock,
       publicOrigin: config.baseUrl,
     }),
