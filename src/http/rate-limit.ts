@@ -1,36 +1,18 @@
 /**
- * Fixed one-minute windows per key (a user, an IP, an API key). The limiter is a port
- * (src/domain/rate-limiter.ts): this file has the in-memory one for the embedded default, which
- * is one process, and the middleware that turns a refusal into 429 with Retry-After, whichever
- * limiter it is handed (a Durable Object one on Workers). Windows are swept as they expire so a
- * flood of distinct IPs cannot grow the map without bound.
+ * Fixed one-minute windows per key (a user, an IP). The limiter is a port
+ * (src/domain/rate-limiter.ts), in memory on Node and a Durable Object on Workers; this file has
+ * the middleware that turns a refusal into 429 with Retry-After, whichever limiter it is handed.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ServiceError } from '../domain/errors.ts';
-import { RATE_WINDOW_MS, takeFromWindow } from '../domain/rate-limiter.ts';
-import type { RateLimiter, RateWindow } from '../domain/rate-limiter.ts';
+import { createMemoryRateLimiter } from '../domain/rate-limiter.ts';
+import type { RateLimiter } from '../domain/rate-limiter.ts';
 import type { AppEnv } from './env.ts';
 
 export type { RateLimiter };
 
-export function createRateLimiter(name: string, perMinute: number, clock: () => number): RateLimiter {
-  const windows = new Map<string, RateWindow>();
-  let lastSweep = clock();
-  return {
-    name,
-    perMinute,
-    async take(key) {
-      const now = clock();
-      if (now - lastSweep > RATE_WINDOW_MS) {
-        for (const [k, w] of windows) if (now - w.start >= RATE_WINDOW_MS) windows.delete(k);
-        lastSweep = now;
-      }
-      const { window, decision } = takeFromWindow(windows.get(key), now, perMinute);
-      windows.set(key, window);
-      return decision;
-    },
-  };
-}
+/** The in-memory limiter (src/domain/rate-limiter.ts); Workers pass a Durable Object one to the middleware instead. */
+export const createRateLimiter = createMemoryRateLimiter;
 
 /** Counts one hit; throws 429 rate_limited when the key is over its limit. */
 async function hit(limiter: RateLimiter, key: string): Promise<void> {
