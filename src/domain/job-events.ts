@@ -24,7 +24,11 @@ export type JobEventListener = (event: JobEventMessage) => void;
  * because on Workers the bus is a Durable Object per job, reached from any isolate.
  */
 export interface JobEventBus {
-  /** Best effort and never throws: the job_events row is the record, a stream missing one resumes from it. */
+  /**
+   * Best effort and never throws: the job_events row is the record, a stream missing one resumes
+   * from it. Events of one job are delivered in the order of the calls, even when a caller does not
+   * wait for one before issuing the next.
+   */
   publish(event: JobEventMessage): Promise<void>;
   /** Resolves once events published from then on will reach the listener; to the unsubscribe function. */
   subscribe(jobId: string, listener: JobEventListener): Promise<() => void>;

@@ -42,8 +42,9 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
         pending.push({ id, jobId, type, data });
       }),
     );
-    // In order, one after another: a Durable Object bus would otherwise see them race.
-    for (const event of pending) await bus.publish(event);
+    // Issued together, in order: nothing of another transaction can publish between them (the bus
+    // keeps the order of calls per job, across the await of a Durable Object too).
+    await Promise.all(pending.map((event) => bus.publish(event)));
     return result;
   }
 

@@ -110,6 +110,18 @@ export function jobEventBusContract(backend: string, make: () => JobEventBus): v
       unsubscribe();
     });
 
+    it('keeps the order of publishes issued without waiting for each other', async () => {
+      const bus = make();
+      const jobId = fresh('job');
+      const seen: JobEventMessage[] = [];
+      const unsubscribe = await bus.subscribe(jobId, (e) => seen.push(e));
+      const sent = Array.from({ length: 20 }, (_, i) => event(jobId, 'stage', { stage: 'mesh', percent: i * 5 }));
+      await Promise.all(sent.map((e) => bus.publish(e)));
+      await vi.waitFor(() => expect(seen).toHaveLength(sent.length));
+      expect(seen.map((e) => e.id)).toEqual(sent.map((e) => e.id));
+      unsubscribe();
+    });
+
     it('fans out to every subscriber of the job and to no other job', async () => {
       const bus = make();
       const [jobId, otherJob] = [fresh('job'), fresh('job')];

@@ -59,14 +59,25 @@ export class JobEventsObject {
 }
 
 export function createDurableJobEventBus(namespace: DurableObjectNamespaceLike): JobEventBus {
+  // Requests to an object may overtake each other, so this isolate's publishes to one job go one
+  // after another: the order of the calls is the order subscribers see.
+  const tails = new Map<string, Promise<void>>();
+  async function send(event: JobEventMessage): Promise<void> {
+    try {
+      const res = await stubOf(namespace, event.jobId).fetch('https://do/publish', { method: 'POST', body: JSON.stringify(event) });
+      await res.body?.cancel();
+    } catch {
+      // The job_events row is the record: a live stream that missed this resumes from it.
+    }
+  }
   return {
-    async publish(event) {
-      try {
-        const res = await stubOf(namespace, event.jobId).fetch('https://do/publish', { method: 'POST', body: JSON.stringify(event) });
-        await res.body?.cancel();
-      } catch {
-        // The job_events row is the record: a live stream that missed this resumes from it.
-      }
+    publish(event) {
+      const next = (tails.get(event.jobId) ?? Promise.resolve()).then(() => send(event));
+      tails.set(event.jobId, next);
+      void next.then(() => {
+        if (tails.get(event.jobId) === next) tails.delete(event.jobId);
+      });
+      return next;
     },
     async subscribe(jobId, listener) {
       const res = await stubOf(namespace, jobId).fetch('https://do/subscribe', { headers: { upgrade: 'websocket' } });
