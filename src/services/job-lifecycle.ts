@@ -42,7 +42,9 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
         pending.push({ id, jobId, type, data });
       }),
     );
-    for (const event of pending) bus.publish(event);
+    // Issued together, in order: nothing of another transaction can publish between them (the bus
+    // keeps the order of calls per job, across the await of a Durable Object too).
+    await Promise.all(pending.map((event) => bus.publish(event)));
     return result;
   }
 
