@@ -31,6 +31,12 @@ export default defineConfig(async () => {
           compatibilityFlags: ['nodejs_compat'],
           d1Databases: ['DB'],
           r2Buckets: ['FILES'],
+          // The per-process state of the Node server, as Durable Objects (classes exported by the test worker).
+          durableObjects: {
+            RATE_LIMITER: { className: 'RateLimiterObject', useSQLite: true },
+            SESSION_CACHE: { className: 'SessionCacheObject', useSQLite: true },
+            JOB_EVENTS: { className: 'JobEventsObject', useSQLite: true },
+          },
           bindings: {
             D1_MIGRATIONS: migrations,
             // Settings of src/worker.ts, as wrangler vars and secrets would give them.

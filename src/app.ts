@@ -113,7 +113,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     // Any auth action (sign-out above all) forgets what we remembered about this cookie.
     const token = sessionTokenOf(c.req.header('cookie'));
-    if (token && c.req.method === 'POST') sessions.drop(token);
+    if (token && c.req.method === 'POST') await sessions.drop(token);
     // better-auth limits sign-in per client IP; it reads the address only from a header, so hand
     // it ours (a value a client sends under that name is overwritten, never trusted).
     const headers = new Headers(c.req.raw.headers);
@@ -139,7 +139,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   app.use('/api/v1/account', async function forgetDeletedSessions(c, next) {
     await next();
     const user = c.get('user');
-    if (c.req.method === 'DELETE' && c.res.status === 204 && user) sessions.dropUser(user.id);
+    if (c.req.method === 'DELETE' && c.res.status === 204 && user) await sessions.dropUser(user.id);
   });
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
   const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);

@@ -165,13 +165,9 @@ export function composeServices(infra: Infrastructure): Services {
       artifacts: artifactsRepository(db),
       uploads: uploadsRepository(db),
       storage: infra.storage,
-      // Loaded on first use: the encoder compiles its inlined WASM when imported, which workerd
-      // refuses at run time, so an API tier that never encodes a share never loads it.
-      meshoptEncoder: async () => {
-        const { MeshoptEncoder } = await import('meshoptimizer/encoder');
-        await MeshoptEncoder.ready;
-        return MeshoptEncoder;
-      },
+      // Loaded in wasm/ on first use (a Worker bundle gets the precompiled copy workerd needs); an
+      // API tier that never encodes a share never imports the WASM at all.
+      meshoptEncoder: async () => (await import('../wasm/meshopt-encoder.ts')).loadMeshoptEncoder(),
       clock,
       publicOrigin: config.baseUrl,
     }),

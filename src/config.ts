@@ -63,6 +63,11 @@ export interface AppConfig {
   trustProxy: boolean;
   /** AI generation (ai-image, ai-text): provider keys, preference, URLs and limits. See src/services/ai/. */
   ai: AiConfig;
+  /**
+   * R2's S3 API, for presigned direct uploads and downloads on Workers (R2_S3_ENDPOINT, R2_BUCKET,
+   * R2_ACCESS_KEY_ID, R2_SECRET_ACCESS_KEY, R2_REGION default `auto`): all four or none.
+   */
+  r2Presign?: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
 }
 
 export interface FairShareConfig {
@@ -171,7 +176,19 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
     apiPerIpPerMinute: int(env, 'RATE_LIMIT_API_PER_IP_PER_MINUTE', 600),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     ai: loadAiConfig(env),
+    r2Presign: loadR2Presign(env),
   };
+}
+
+function loadR2Presign(env: Env): AppConfig['r2Presign'] {
+  const [endpoint, bucket, accessKeyId, secretAccessKey] = ['R2_S3_ENDPOINT', 'R2_BUCKET', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY'].map(
+    (key) => env[key]?.trim() || undefined,
+  );
+  if (!endpoint && !bucket && !accessKeyId && !secretAccessKey) return undefined;
+  if (!endpoint || !bucket || !accessKeyId || !secretAccessKey) {
+    throw new Error('R2_S3_ENDPOINT, R2_BUCKET, R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY go together: set all four or none');
+  }
+  return { endpoint, bucket, accessKeyId, secretAccessKey, region: env.R2_REGION?.trim() || 'auto' };
 }
 
 function list(raw: string | undefined): string[] {

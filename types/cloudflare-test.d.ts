@@ -7,4 +7,6 @@ declare module 'cloudflare:test' {
     queries: string[];
   }
   export function applyD1Migrations(db: unknown, migrations: D1Migration[], migrationsTableName?: string): Promise<void>;
+  /** The test worker's own fetch handler (test/workers/test-worker.ts), each call a request of its own. */
+  export const SELF: { fetch(input: string, init?: RequestInit): Promise<Response> };
 }

@@ -6,3 +6,9 @@ declare module 'draco3dgltf' {
   };
   export default draco3d;
 }
+
+// The decoder's own file, so a bundle holds the decoder only (the package's main brings the encoder too).
+declare module 'draco3dgltf/draco_decoder_gltf_nodejs.js' {
+  const createDecoderModule: (options?: Record<string, unknown>) => Promise<unknown>;
+  export default createDecoderModule;
+}

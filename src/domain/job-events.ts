@@ -17,8 +17,19 @@ export interface JobEventMessage {
 
 export type JobEventListener = (event: JobEventMessage) => void;
 
+/**
+ * What every implementation keeps: a subscriber sees the events of its job published after its
+ * subscription took hold, in the order published. Nothing older: replaying the job_events rows
+ * after a given id is the caller's part (the SSE route subscribes first, then replays). Async
+ * because on Workers the bus is a Durable Object per job, reached from any isolate.
+ */
 export interface JobEventBus {
-  publish(event: JobEventMessage): void;
-  /** Returns the unsubscribe function. */
-  subscribe(jobId: string, listener: JobEventListener): () => void;
+  /**
+   * Best effort and never throws: the job_events row is the record, a stream missing one resumes
+   * from it. Events of one job are delivered in the order of the calls, even when a caller does not
+   * wait for one before issuing the next.
+   */
+  publish(event: JobEventMessage): Promise<void>;
+  /** Resolves once events published from then on will reach the listener; to the unsubscribe function. */
+  subscribe(jobId: string, listener: JobEventListener): Promise<() => void>;
 }

@@ -7,6 +7,13 @@ export interface StoredObject {
   sha256: string;
 }
 
+/** A URL that lets its holder move one object's bytes directly to or from the store, until `expiresAt`. */
+export interface PresignedUrl {
+  url: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
 export interface BlobStorage {
   /** Writes to a temporary name and renames into place: a reader never sees half a file. */
   put(key: string, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredObject>;
@@ -18,6 +25,13 @@ export interface BlobStorage {
   move(from: string, to: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * Stores that clients can reach themselves (R2 through its S3 API) sign direct transfers, so a
+   * large file never passes through the service. Absent on local disk: there the service's own
+   * signed URLs carry the bytes. A PUT URL is for exactly `byteLength` bytes.
+   */
+  presignPut?(key: string, options: { byteLength: number; expiresInSeconds: number }): Promise<PresignedUrl>;
+  presignGet?(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
 }
 
 export const storageKeys = {
@@ -31,6 +45,8 @@ export const storageKeys = {
    * keeps two writers of the same upload apart.
    */
   stagedUpload: (uploadId: string, nonce: string) => `staging/uploads/${uploadId}.${nonce}`,
+  /** Where a client PUTs a large upload straight to the store (presignPut); /complete moves it into place. */
+  directUpload: (uploadId: string) => `staging/uploads/${uploadId}.direct`,
 };
 
 const STORAGE_KEY = /^[A-Za-z0-9_.\-/]+$/;

@@ -39,16 +39,16 @@ export function authenticate(deps: AuthenticateDeps): MiddlewareHandler<AppEnv> 
     } else {
       const signed = sessionTokenOf(c.req.header('cookie'));
       if (signed) {
-        let user = sessions.get(signed);
+        let user = await sessions.get(signed);
         if (user && !(await deps.sessionIsLive(unsignedToken(signed), user.id))) {
           // Signed out, deleted or expired since we remembered it (maybe by another process).
-          sessions.drop(signed);
+          await sessions.drop(signed);
           user = null;
         }
         if (user === undefined) {
           const session = await auth.api.getSession({ headers: c.req.raw.headers });
           user = session ? { id: session.user.id, email: session.user.email, name: session.user.name } : null;
-          sessions.set(signed, user);
+          await sessions.set(signed, user);
         }
         if (user) c.set('user', user);
       }

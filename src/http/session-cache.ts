@@ -5,16 +5,13 @@
  * A remembered session is never trusted alone: authenticate re-checks its row in the database on
  * every hit (one indexed read), so a sign-out or deletion done by any process counts at once.
  * Sign-out and deletion also drop the entries here, so this process forgets them without a read.
+ * The cache is a port (src/domain/session-cache.ts): this is the in-memory one; Workers use a
+ * Durable Object.
  */
+import type { SessionCache } from '../domain/session-cache.ts';
 import type { SessionUser } from './env.ts';
 
-export interface SessionCache {
-  get(cookie: string): SessionUser | null | undefined;
-  set(cookie: string, user: SessionUser | null): void;
-  drop(cookie: string): void;
-  /** Forgets every session of a user (account deleted): all their devices, not just this one. */
-  dropUser(userId: string): void;
-}
+export type { SessionCache };
 
 const SESSION_COOKIE = /(?:^|;\s*)((?:__Secure-)?better-auth\.session_token)=([^;]+)/;
 
@@ -38,7 +35,7 @@ export function unsignedToken(signed: string): string {
 export function createSessionCache(ttlMs: number, clock: () => number, maxEntries = 10_000): SessionCache {
   const entries = new Map<string, { user: SessionUser | null; until: number }>();
   return {
-    get(cookie) {
+    async get(cookie) {
       const hit = entries.get(cookie);
       if (!hit) return undefined;
       if (hit.until < clock()) {
@@ -47,14 +44,14 @@ export function createSessionCache(ttlMs: number, clock: () => number, maxEntrie
       }
       return hit.user;
     },
-    set(cookie, user) {
+    async set(cookie, user) {
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
       entries.set(cookie, { user, until: clock() + ttlMs });
     },
-    drop(cookie) {
+    async drop(cookie) {
       entries.delete(cookie);
     },
-    dropUser(userId) {
+    async dropUser(userId) {
       for (const [cookie, entry] of entries) if (entry.user?.id === userId) entries.delete(cookie);
     },
   };

@@ -7,7 +7,7 @@ import type { JobEventBus, JobEventListener } from '../domain/job-events.ts';
 export function createJobEventBus(): JobEventBus {
   const listeners = new Map<string, Set<JobEventListener>>();
   return {
-    publish(event) {
+    async publish(event) {
       for (const listener of listeners.get(event.jobId) ?? []) {
         try {
           listener(event);
@@ -16,7 +16,7 @@ export function createJobEventBus(): JobEventBus {
         }
       }
     },
-    subscribe(jobId, listener) {
+    async subscribe(jobId, listener) {
       let set = listeners.get(jobId);
       if (!set) listeners.set(jobId, (set = new Set()));
       set.add(listener);

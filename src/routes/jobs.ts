@@ -250,7 +250,7 @@ function streamJobEvents(c: Context<AppEnv>, runtime: JobsRouteDeps, job: Job, a
     const live: JobEventMessage[] = [];
     let notify: (() => void) | undefined;
     let closed = false;
-    const unsubscribe = runtime.bus.subscribe(job.id, (event) => {
+    const unsubscribe = await runtime.bus.subscribe(job.id, (event) => {
       live.push(event);
       notify?.();
     });

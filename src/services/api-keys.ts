@@ -1,7 +1,7 @@
 /**
  * API keys for scripts (header `x-api-key`). A key is `its_` + 43 random url-safe characters; only
- * its SHA-256 is stored. Each key has its own rate limit (a fixed one-minute window, in memory:
- * the embedded default is one process; Workers would keep it in D1/KV).
+ * its SHA-256 is stored. Each key has its own rate limit (a fixed one-minute window, through the
+ * RateLimiter port: in memory for the embedded default, a Durable Object on Workers).
  *
  * Keys carry scopes (src/domain/api-key-scopes.ts; read+jobs by default). A key makes keys only
  * with `account` and only as strong as itself; the new key records its maker, and revoking a key
@@ -9,6 +9,8 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import { createMemoryRateLimiter } from '../domain/rate-limiter.ts';
+import type { RateLimiter } from '../domain/rate-limiter.ts';
 import type { ApiKey, Database } from '../db/schema.ts';
 import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, insufficientScope, normalizeScopes } from '../domain/api-key-scopes.ts';
 import type { ApiKeyScope } from '../domain/api-key-scopes.ts';
@@ -67,22 +69,20 @@ export function parseScopes(text: string): ApiKeyScope[] {
   }
 }
 
-export function createApiKeysService(db: Kysely<Database>, options: { perMinute: number; clock: () => number }): ApiKeysService {
-  const windows = new Map<string, { start: number; count: number }>();
+export function createApiKeysService(
+  db: Kysely<Database>,
+  options: { perMinute: number; clock: () => number; limiter?: RateLimiter },
+): ApiKeysService {
+  // Per-process state behind the port: in memory by default, a Durable Object one on Workers.
+  const limiter = options.limiter ?? createMemoryRateLimiter('API key', options.perMinute, options.clock);
 
-  function consume(keyId: string): void {
-    const now = options.clock();
-    const w = windows.get(keyId);
-    if (!w || now - w.start >= 60_000) {
-      windows.set(keyId, { start: now, count: 1 });
-      return;
-    }
-    if (++w.count > options.perMinute) {
-      const retryAfter = Math.ceil((w.start + 60_000 - now) / 1000);
+  async function consume(keyId: string): Promise<void> {
+    const { allowed, retryAfter } = await limiter.take(keyId);
+    if (!allowed) {
       throw new ServiceError(
         'rate_limited',
-        `this API key is limited to ${options.perMinute} requests a minute`,
-        { limit: options.perMinute },
+        `this API key is limited to ${limiter.perMinute} requests a minute`,
+        { limit: limiter.perMinute },
         retryAfter,
       );
     }
@@ -149,7 +149,7 @@ export function createApiKeysService(db: Kysely<Database>, options: { perMinute:
         .where('key_hash', '=', await sha256Hex(key))
         .executeTakeFirst();
       if (!row || row.revoked_at !== null) return undefined;
-      consume(row.id);
+      await consume(row.id);
       await db.updateTable('api_keys').set({ last_used_at: options.clock() }).where('id', '=', row.id).execute();
       return { userId: row.user_id, keyId: row.id, scopes: parseScopes(row.scopes) };
     },

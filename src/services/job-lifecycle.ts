@@ -65,14 +65,15 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
     const results = await batch.run(queries);
     const moved = rowsOf(results, queries.length - 1).length > 0;
     const event = rowsOf<{ id: number }>(results, queries.length - 2)[0];
-    if (moved && event) bus.publish({ id: Number(event.id), jobId: job.id, ...m.event });
+    // One event per batch, published once the batch committed (the bus never throws).
+    if (moved && event) await bus.publish({ id: Number(event.id), jobId: job.id, ...m.event });
     return moved;
   }
 
   async function emit(jobId: string, type: JobEventType, data: Record<string, unknown>): Promise<void> {
     const [result] = await batch.run([events.appendQuery(jobId, type, data, clock())]);
     const row = result?.rows[0] as { id: number } | undefined;
-    if (row) bus.publish({ id: Number(row.id), jobId, type, data });
+    if (row) await bus.publish({ id: Number(row.id), jobId, type, data });
   }
 
   /** The refund that goes with a failure or cancel, when the job holds credits; idempotent by the ledger key. */
@@ -101,7 +102,7 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
       const results = await ownerMustExist(uniqueOrThrow(batch.run(queries)));
       const event = rowsOf<{ id: number }>(results, queries.length - 1)[0];
       if (event) {
-        bus.publish({ id: Number(event.id), jobId: row.id, type: 'queued', data: { cost: row.cost } });
+        await bus.publish({ id: Number(event.id), jobId: row.id, type: 'queued', data: { cost: row.cost } });
         return { queued: true };
       }
       const before = rowsOf<{ fits: number; balance: number }>(results, 0)[0];

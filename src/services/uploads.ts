@@ -2,7 +2,8 @@
  * Uploads: a file is inspected (content sniffing, header limits) BEFORE it is accepted, stored
  * once, unaltered, under a key computed from its id, and its sha256 recorded. Large files go
  * through a short-lived signed PUT URL and are inspected on "complete"; a file that fails then
- * is deleted with its row. Every read is scoped to the owner: someone else's upload is a 404.
+ * is deleted with its row. The URL is ours (the bytes stream through this service) unless the
+ * storage can presign one (R2): then the client PUTs straight to the store. Every read is scoped to the owner: someone else's upload is a 404.
  */
 import type { Upload } from '../db/schema.ts';
 import type { UploadsRepository } from '../repositories/uploads.ts';
@@ -89,6 +90,30 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     return row;
   }
 
+  /**
+   * A direct upload (presignPut) lands at a staging key the client wrote to the store itself. The
+   * first /complete claims it as the service's own PUT would (the same single-use states) and moves
+   * it into place with the row, so a later PUT to the still-valid URL only writes a stray staging
+   * object: it can never replace the file that was inspected.
+   */
+  async function takeDirectUpload(row: Upload): Promise<Upload> {
+    const staged = storageKeys.directUpload(row.id);
+    if ((await storage.size(staged)) === undefined) throw ServiceError.of('upload_not_ready', 'nothing has been PUT to the upload URL yet');
+    if (!(await uploads.claimPut(row.id))) return findOwned(row.user_id, row.id);
+    let placed = false;
+    try {
+      placed = await uploads.finishPut(
+        row.id,
+        () => storage.move(staged, row.storage_key),
+        (ownerGone) => (ownerGone ? storage.deletePrefix(storageKeys.userPrefix(row.user_id)) : storage.delete(row.storage_key)),
+      );
+    } finally {
+      if (!placed) await uploads.releasePut(row.id);
+    }
+    if (!placed) throw notFound('upload');
+    return { ...row, put_state: 'received' };
+  }
+
   return {
     /**
      * A file that arrived whole (multipart): inspect, write it to a staging name, then record the
@@ -155,6 +180,21 @@ export function createUploadsService(deps: UploadsServiceDeps) {
         put_state: 'none',
       };
       await uploads.insert(row);
+      if (storage.presignPut) {
+        // The store takes the bytes itself (R2): a URL for exactly the declared size, to a staging key.
+        const direct = await storage.presignPut(storageKeys.directUpload(id), {
+          byteLength: request.byteSize,
+          expiresInSeconds: deps.signedUrlTtlSeconds,
+        });
+        return {
+          ...toView(row),
+          uploadId: id,
+          uploadUrl: direct.url,
+          method: 'PUT',
+          uploadUrlExpiresAt: direct.expiresAt,
+          expiresAt: direct.expiresAt,
+        };
+      }
       const signedPath = await deps.signer.sign('PUT', uploadContentPath(id), deps.signedUrlTtlSeconds);
       const expires = Number(new URL(signedPath, 'http://x').searchParams.get('expires'));
       return {
@@ -211,8 +251,9 @@ export function createUploadsService(deps: UploadsServiceDeps) {
 
     /** Step 3: inspect what the one PUT stored. A file we cannot take is deleted, row and all. */
     async complete(userId: string, id: string): Promise<UploadView> {
-      const row = await findOwned(userId, id);
+      let row = await findOwned(userId, id);
       if (row.status === 'ready') return toView(row);
+      if (row.put_state === 'none' && storage.presignPut) row = await takeDirectUpload(row);
       if (row.put_state !== 'received') {
         const why = row.put_state === 'receiving' ? 'the file is still being PUT' : 'nothing has been PUT to the upload URL yet';
         throw ServiceError.of('upload_not_ready', why);
@@ -257,6 +298,7 @@ export function createUploadsService(deps: UploadsServiceDeps) {
     async remove(userId: string, id: string): Promise<void> {
       const row = await findOwned(userId, id);
       await storage.delete(row.storage_key);
+      if (row.status === 'pending' && storage.presignPut) await storage.delete(storageKeys.directUpload(id));
       await uploads.deleteOwned(userId, id);
     },
   };

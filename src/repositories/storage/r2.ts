@@ -3,16 +3,19 @@
  * `put` is all-or-nothing (R2 writes an object whole or not at all), reports byte length and
  * SHA-256, and enforces `maxBytes` while reading. R2's `put` needs a body of known length, so the
  * chunks are gathered first — bounded by `maxBytes`; large uploads go straight to R2 through a
- * presigned PUT instead of through the Worker.
+ * presigned PUT instead of through the Worker: given an S3 presigner (s3-presigner.ts, R2's S3
+ * endpoint and an API token), the storage offers presignPut and presignGet.
  */
 import { ServiceError } from '../../domain/errors.ts';
 import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
 import { assertStorageKey } from '../../domain/storage.ts';
 import type { R2BucketLike } from '../d1/d1-types.ts';
+import type { S3Presigner } from './s3-presigner.ts';
 
-export function createR2Storage(bucket: R2BucketLike): BlobStorage {
+export function createR2Storage(bucket: R2BucketLike, presigner?: S3Presigner): BlobStorage {
   const missing = (key: string) => Object.assign(new Error(`storage: no object ${key}`), { code: 'ENOENT' });
   return {
+    ...(presigner ? { presignPut: presigner.presignPut, presignGet: presigner.presignGet } : {}),
     async put(key, chunks, options = {}): Promise<StoredObject> {
       assertStorageKey(key);
       const parts: Uint8Array[] = [];
