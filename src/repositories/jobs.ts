@@ -7,7 +7,6 @@
 import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
-import { uniqueOrThrow } from './database-errors.ts';
 import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
