@@ -23,6 +23,7 @@ const NUMBER_FLAGS = [
   'max-triangles',
   'gamma',
   'denoise',
+  'nozzle-mm',
   'min-height-mm',
   'max-height-mm',
   'base-mm',

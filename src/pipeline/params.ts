@@ -30,6 +30,9 @@ export interface ImageJobParams {
   /** Gaussian denoise, sigma in samples (0 = off). The default 0.5 (0.1 mm at 0.2 mm pitch) is below
    *  what a 0.4 mm nozzle can print, yet halves the triangles sensor noise would otherwise demand. */
   denoise: number;
+  /** Relief and flat lithophane: islands and holes smaller than nozzleMm² are levelled in every layer
+   *  (heightmap-ops/slicer-friendly.ts), so the slicer is not slowed by specks it cannot print. 0 = off. */
+  nozzleMm: number;
   // relief
   minHeightMm: number;
   maxHeightMm: number;
@@ -67,6 +70,7 @@ export const IMAGE_JOB_DEFAULTS: ImageJobParams = {
   autoLevel: false,
   gamma: 1,
   denoise: 0.5,
+  nozzleMm: 0.4,
   minHeightMm: 0,
   maxHeightMm: 3,
   baseMm: 1.5,
@@ -97,6 +101,7 @@ const RANGES: Partial<Record<keyof ImageJobParams, Range>> = {
   maxTriangles: [100, 5_000_000],
   gamma: [0.1, 10],
   denoise: [0, 20],
+  nozzleMm: [0, 2],
   minHeightMm: [0, 100],
   maxHeightMm: [0, 100],
   baseMm: [0.2, 100],

@@ -11,6 +11,7 @@
  */
 import type { Heightmap } from '../heightmap.ts';
 import { addBorder } from '../heightmap-ops/border.ts';
+import { smoothForSlicer } from '../heightmap-ops/slicer-friendly.ts';
 import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
 import type { ShapeMap } from '../solidify/surface-solid.ts';
 import type { Triangulator } from '../triangulate/triangulator.ts';
@@ -34,6 +35,8 @@ export interface LithophaneOptions {
   curve: 'transmission' | 'linear';
   maxErrorMm: number;
   maxTriangles: number;
+  /** Flat shape only: islands and holes under nozzleMm² are levelled in every layer (0 = off). */
+  nozzleMm: number;
 }
 
 export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
@@ -47,6 +50,7 @@ export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
   curve: 'transmission',
   maxErrorMm: 0.05,
   maxTriangles: 400_000,
+  nozzleMm: 0.4,
 };
 
 export interface LithophaneResult extends SurfaceResult {
@@ -75,6 +79,10 @@ export function buildLithophane(
         ? addBands(grid, frameSamples, opts.frameThicknessMm)
         : addBorder(grid, frameSamples, opts.frameThicknessMm);
   }
+  // Only a flat plate is sliced along its thickness; curved shapes are cut across it, where a
+  // level of the thickness field is no layer (and they slice fast already: issue 16, 16 s for a cylinder).
+  const smoothing = opts.shape === 'flat' ? smoothForSlicer(grid.values, grid.width, grid.height, pitchMm, opts) : undefined;
+  if (smoothing) grid = { ...grid, values: smoothing.values };
   const thickness: Heightmap = grid;
   const periodic = opts.shape === 'cylinder';
   if (periodic) grid = repeatFirstColumn(grid);
@@ -122,6 +130,7 @@ export function buildLithophane(
     achievedErrorMm: front.maxError,
     surfaceTriangles: front.triangles.length / 3,
     thickness,
+    slicerSmoothing: smoothing?.report,
   };
 }
 
