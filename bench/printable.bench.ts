@@ -4,7 +4,9 @@
  * then per output:
  *   strict   an independent edge-use count on the STL (bench/printable/edge-check.ts), not manifold-3d
  *   sliced   PrusaSlicer 2.5 headless (bench/printable/prusa.ini: 0.4 mm nozzle, 0.2 mm layers),
- *            one at a time, 180 s timeout; wall and CPU seconds (CPU from /usr/bin/time)
+ *            one at a time, 180 s timeout; wall and CPU seconds (CPU from /usr/bin/time). "Under 60 s"
+ *            is judged on CPU seconds (the wall time of a shared machine is mostly waiting); the
+ *            summary gives the wall-time count too.
  *   triangles before (the input's, or the picture's full grid) and after; volume change for 3D files.
  * Inputs: a generated set (bench/printable/pictures.ts, meshes.ts: line art, handwriting on a
  * transparency, a photo-like picture, CAD parts, scans, GLB models, some broken on purpose) and the corpus
@@ -34,6 +36,8 @@ const CORPUS = process.env.PRINTABLE_CORPUS ?? '/work/shared/corpus';
 const SLICE_TIMEOUT_S = 180;
 const PIPELINE_TIMEOUT_S = 600;
 const GOAL_SLICE_S = 60;
+const PAIR_OFF = 'own:line-drawing.png lithophane 150 mm nozzle 0';
+const PAIR_ON = 'own:line-drawing.png lithophane 150 mm';
 const ONLY = process.env.PRINTABLE_ONLY ? new RegExp(process.env.PRINTABLE_ONLY) : undefined;
 
 interface Case {
@@ -83,8 +87,9 @@ function ensurePrusaSlicer(): string {
 }
 
 function prusaVersion(): string {
-  const out = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'prusa-slicer'], { encoding: 'utf8' });
-  return out.stdout.trim() || 'unknown';
+  // `dpkg-query -W name` prints "name<TAB>version".
+  const out = spawnSync('dpkg-query', ['-W', 'prusa-slicer'], { encoding: 'utf8' });
+  return out.stdout.trim().split('\t')[1] || 'unknown';
 }
 
 async function ownSet(dir: string): Promise<Case[]> {
@@ -105,7 +110,7 @@ async function ownSet(dir: string): Promise<Case[]> {
     cases.push(...pictureCases(`own:${name}`, kind, file, extrude));
   }
   cases.push({
-    id: 'own:line-drawing.png lithophane 150 mm nozzle 0',
+    id: PAIR_OFF,
     source: 'own',
     kind: 'line art, smoothing off',
     file: line,
@@ -113,7 +118,7 @@ async function ownSet(dir: string): Promise<Case[]> {
     reference: true,
   });
   cases.push({
-    id: 'own:line-drawing.png lithophane 150 mm',
+    id: PAIR_ON,
     source: 'own',
     kind: 'line art, default smoothing',
     file: line,
@@ -219,7 +224,9 @@ function runCase(c: Case, work: string, slicer: string): Row {
     const text = `${slice.stdout ?? ''}\n${slice.stderr ?? ''}`;
     row.sliceError = slice.status === 124 ? `timeout after ${SLICE_TIMEOUT_S} s` : slicerMessage(text, slice.status);
   }
-  row.ok = row.strict === true && row.sliced === true && row.sliceSeconds < GOAL_SLICE_S;
+  // The goal is judged on the slicer's CPU seconds: on a shared machine its wall time is mostly waiting,
+  // and CPU seconds bound the wall time an idle machine would need (PrusaSlicer uses every core it gets).
+  row.ok = row.strict === true && row.sliced === true && (row.sliceCpuSeconds ?? row.sliceSeconds) < GOAL_SLICE_S;
   if (row.ok) delete row.reportWarnings;
   return row;
 }
@@ -240,6 +247,55 @@ function cell(v: unknown): string {
   return v === undefined ? '' : String(v);
 }
 
+function summarise(rows: Row[]) {
+  const counted = rows.filter((r) => !r.reference);
+  const outputs = counted.filter((r) => r.trianglesAfter !== undefined);
+  const good = outputs.filter((r) => r.ok);
+  // A failure is acceptable when the CLI refused with a reason, or the written file's report said "not printable".
+  const unexplained = counted.filter((r) => !r.ok && !r.notPrintableReason);
+  const [off, on] = [PAIR_OFF, PAIR_ON].map((id) => rows.find((r) => r.id === id));
+  return {
+    cases: counted.length,
+    referenceRuns: rows.length - counted.length,
+    outputs: outputs.length,
+    strictAndSlicedUnder60sCpu: good.length,
+    strictAndSlicedUnder60sWall: outputs.filter((r) => r.ok && (r.sliceSeconds ?? Infinity) < GOAL_SLICE_S).length,
+    share: outputs.length ? round(good.length / outputs.length, 4) : null,
+    refusedWithReason: counted.filter((r) => r.trianglesAfter === undefined).length,
+    failuresWithoutReason: unexplained.map((r) => r.id),
+    smoothingPair:
+      off && on
+        ? {
+            offSliced: off.sliced,
+            offSliceSeconds: off.sliceSeconds,
+            offSliceCpuSeconds: off.sliceCpuSeconds,
+            offTriangles: off.trianglesAfter,
+            onSliceSeconds: on.sliceSeconds,
+            onSliceCpuSeconds: on.sliceCpuSeconds,
+            onTriangles: on.trianglesAfter,
+            // A timed-out "off" run makes this a lower bound.
+            cpuRatio: off.sliceCpuSeconds && on.sliceCpuSeconds ? round(off.sliceCpuSeconds / on.sliceCpuSeconds, 2) : null,
+          }
+        : undefined,
+  };
+}
+
+function writeResults(rows: Row[], loadBefore: number[], complete: boolean): void {
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  const results = {
+    date: new Date().toISOString(),
+    complete,
+    prusaSlicer: prusaVersion(),
+    profile: 'bench/printable/prusa.ini',
+    corpus: existsSync(CORPUS) ? 'corpus (in place)' : 'absent',
+    loadAverage: { before: loadBefore.map((l) => round(l, 2)), now: loadavg().map((l) => round(l, 2)) },
+    note: 'machine shared (2 cores): wall seconds are inflated; the goal is judged on CPU seconds; compare the smoothing pair',
+    summary: summarise(rows),
+    rows,
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   const slicer = ensurePrusaSlicer();
   const work = mkdtempSync(join(tmpdir(), 'bench-printable-'));
@@ -247,6 +303,11 @@ async function main(): Promise<void> {
   mkdirSync(inputs);
   const loadBefore = loadavg();
   const cases = [...(await ownSet(inputs)), ...corpusSet()].filter((c) => !ONLY || ONLY.test(c.id));
+  // Cheap and decisive first: the smoothing pair, then 3D files, then pictures' defaults, then the rest;
+  // results are written after every case, so a run cut short still leaves its figures.
+  const rank = (c: Case) =>
+    c.id === PAIR_OFF || c.id === PAIR_ON ? 0 : c.id.endsWith(' repair') ? 1 : c.id.endsWith(' lithophane') ? 2 : 3;
+  cases.sort((a, b) => rank(a) - rank(b));
   console.error(
     `bench:printable: ${cases.length} cases, PrusaSlicer ${prusaVersion()}, load ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
   );
@@ -255,6 +316,7 @@ async function main(): Promise<void> {
     for (const c of cases) {
       const row = runCase(c, work, slicer);
       rows.push(row);
+      writeResults(rows, loadBefore, false);
       console.error(
         `${row.ok ? 'ok  ' : row.notPrintableReason ? 'said' : 'FAIL'} ${row.id}: pipeline ${row.pipelineSeconds}s, strict ${cell(row.strict)}, slice ${cell(row.sliceSeconds)}s (cpu ${cell(row.sliceCpuSeconds)}), tris ${cell(row.trianglesBefore)} -> ${cell(row.trianglesAfter)}${row.notPrintableReason ? `, not printable: ${row.notPrintableReason}` : ''}${row.sliceError ? `, slice error: ${row.sliceError}` : ''}`,
       );
@@ -262,35 +324,6 @@ async function main(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const counted = rows.filter((r) => !r.reference);
-  const outputs = counted.filter((r) => r.trianglesAfter !== undefined);
-  const good = outputs.filter((r) => r.ok);
-  // A failure is acceptable when the CLI refused with a reason, or the written file's report said "not printable".
-  const unexplained = counted.filter((r) => !r.ok && !r.notPrintableReason);
-  const pair = ['own:line-drawing.png lithophane 150 mm nozzle 0', 'own:line-drawing.png lithophane 150 mm'].map((id) =>
-    rows.find((r) => r.id === id),
-  );
-  const summary = {
-    cases: counted.length,
-    referenceRuns: rows.length - counted.length,
-    outputs: outputs.length,
-    strictAndSlicedUnder60s: good.length,
-    share: outputs.length ? round(good.length / outputs.length, 4) : null,
-    refusedWithReason: counted.filter((r) => r.trianglesAfter === undefined).length,
-    failuresWithoutReason: unexplained.map((r) => r.id),
-    smoothingPair: pair.every(Boolean)
-      ? {
-          offSliceSeconds: pair[0]?.sliceSeconds,
-          offSliceCpuSeconds: pair[0]?.sliceCpuSeconds,
-          offSliced: pair[0]?.sliced,
-          onSliceSeconds: pair[1]?.sliceSeconds,
-          onSliceCpuSeconds: pair[1]?.sliceCpuSeconds,
-          cpuRatio:
-            pair[0]?.sliceCpuSeconds && pair[1]?.sliceCpuSeconds ? round(pair[0].sliceCpuSeconds / pair[1].sliceCpuSeconds, 2) : null,
-        }
-      : undefined,
-  };
-
   console.log('| case | strict | sliced | slice s (cpu) | tris before -> after | volume change % | not printable: reason |');
   console.log('|---|---|---|---:|---:|---:|---|');
   for (const r of rows) {
@@ -299,26 +332,8 @@ async function main(): Promise<void> {
     const reason = [r.notPrintableReason, r.sliceError].filter(Boolean).join('; ').replaceAll('|', '/');
     console.log(`| ${r.id} | ${cell(r.strict)} | ${cell(r.sliced)} | ${slice} | ${tris} | ${cell(r.volumeChangePct)} | ${reason} |`);
   }
-  console.log(`\n${JSON.stringify(summary, null, 2)}`);
-  const loadAfter = loadavg();
-  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(
-    RESULTS,
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        prusaSlicer: prusaVersion(),
-        profile: 'bench/printable/prusa.ini',
-        corpus: existsSync(CORPUS) ? 'corpus (in place)' : 'absent',
-        loadAverage: { before: loadBefore.map((l) => round(l, 2)), after: loadAfter.map((l) => round(l, 2)) },
-        note: 'machine shared (2 cores): wall seconds are inflated; compare the CPU seconds and the smoothing pair ratio',
-        summary,
-        rows,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResults(rows, loadBefore, true);
+  console.log(`\n${JSON.stringify(summarise(rows), null, 2)}`);
   console.error(`wrote ${RESULTS}`);
 }
 
