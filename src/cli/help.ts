@@ -19,6 +19,8 @@ Size and quality
   --auto-level          stretch contrast to the full range
   --gamma N             tone curve exponent (default 1)
   --denoise N           Gaussian denoise, sigma in samples (default 0.5; 0 = off)
+  --nozzle-mm N         relief and flat lithophane: level specks under N² mm² in every layer,
+                        so slicers stay fast (default 0.4; 0 = keep them)
 
 Lithophane
   --shape flat|arc|cylinder   (default flat; cylinder makes a closed lamp shade)

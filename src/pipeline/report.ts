@@ -1,4 +1,5 @@
 /** The printability report a job hands back with its files. */
+import type { SlicerSmoothingReport } from './heightmap-ops/slicer-friendly.ts';
 import type { BoundingBox } from './mesh.ts';
 
 export interface SolidReport {
@@ -15,7 +16,12 @@ export interface SolidReport {
   /** Height-sample grid the surface was meshed from. */
   grid?: { width: number; height: number; pitchMm: number; fullGridTriangles: number };
   requestedMaxErrorMm?: number;
+  /** Largest deviation of the surface from the height field it was meshed from (after levelling). */
   achievedMaxErrorMm?: number;
+  /** At most this far from the picture's own heights: the meshing error plus the largest levelling change. */
+  maxErrorFromPictureMm?: number;
+  /** What levelling islands under the nozzle's size changed (relief and flat lithophane). */
+  slicerSmoothing?: SlicerSmoothingReport;
   stagesMs: Record<string, number>;
   totalMs: number;
   peakMemoryMb?: number;

@@ -36,6 +36,7 @@ import { StageTimer } from './stage-timer.ts';
 import type { StageHooks } from './stage-timer.ts';
 import type { Triangulator } from './triangulate/triangulator.ts';
 import { validateSolid } from './validate.ts';
+import type { SlicerSmoothingReport } from './heightmap-ops/slicer-friendly.ts';
 import { countParts } from './analyze/count-parts.ts';
 
 export interface PipelineDeps extends StageHooks {
@@ -62,7 +63,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const { widthMm } = imageJobGrid(decoded, params);
   const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, warnings));
 
-  let surface: { heights?: Float32Array; achievedErrorMm?: number; grid?: SolidReport['grid']; thickness?: Heightmap } = {};
+  let surface: {
+    heights?: Float32Array;
+    achievedErrorMm?: number;
+    grid?: SolidReport['grid'];
+    thickness?: Heightmap;
+    smoothing?: SlicerSmoothingReport;
+  } = {};
   const solid = await timer.run(`build-${params.mode}`, () => {
     if (params.mode === 'extrude') {
       return extrudeLogo(map, deps.manifold, {
@@ -84,6 +91,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
             invert: params.invert,
             maxErrorMm: params.maxErrorMm,
             maxTriangles: params.maxTriangles,
+            nozzleMm: params.nozzleMm,
           })
         : buildLithophane(params.invert ? invert(map) : map, pitchMm, deps.triangulate, {
             shape: params.shape,
@@ -94,6 +102,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
             frameThicknessMm: params.frameThicknessMm,
             maxErrorMm: params.maxErrorMm,
             maxTriangles: params.maxTriangles,
+            nozzleMm: params.nozzleMm,
           });
     surface = {
       heights: built.heights,
@@ -105,7 +114,14 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         fullGridTriangles: 2 * (built.gridWidth - 1) * (built.gridHeight - 1),
       },
       thickness: (built as Partial<LithophaneResult>).thickness,
+      smoothing: built.slicerSmoothing,
     };
+    const levelled = built.slicerSmoothing;
+    if (levelled && levelled.maxChangeMm > params.maxErrorMm) {
+      warnings.push(
+        `${round(levelled.changedShare * 100, 2)}% of the surface was levelled by up to ${round(levelled.maxChangeMm, 2)} mm (mean ${round(levelled.meanChangeMm, 4)} mm) to drop specks under the ${levelled.nozzleMm} mm nozzle's size; nozzleMm 0 keeps them`,
+      );
+    }
     if (built.achievedErrorMm > params.maxErrorMm) {
       warnings.push(
         `the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`,
@@ -163,6 +179,9 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     grid: surface.grid,
     requestedMaxErrorMm: params.mode === 'extrude' ? undefined : params.maxErrorMm,
     achievedMaxErrorMm: surface.achievedErrorMm === undefined ? undefined : round(surface.achievedErrorMm, 4),
+    maxErrorFromPictureMm:
+      surface.achievedErrorMm === undefined ? undefined : round(surface.achievedErrorMm + (surface.smoothing?.maxChangeMm ?? 0), 4),
+    slicerSmoothing: surface.smoothing && roundedSmoothing(surface.smoothing),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -188,6 +207,10 @@ function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[])
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
   return { map, pitchMm };
+}
+
+function roundedSmoothing(s: SlicerSmoothingReport): SlicerSmoothingReport {
+  return { ...s, changedShare: round(s.changedShare, 5), maxChangeMm: round(s.maxChangeMm, 4), meanChangeMm: round(s.meanChangeMm, 5) };
 }
 
 function round(v: number, digits: number): number {

@@ -103,6 +103,18 @@ export const IMAGE_FIELDS = {
     // triangles sensor noise would otherwise demand.
     help: 'Gaussian blur, sigma in samples (0 = off).',
   },
+  nozzleMm: {
+    type: 'number',
+    label: 'Nozzle',
+    unit: 'mm',
+    default: 0.4,
+    min: 0,
+    max: 2,
+    step: 0.05,
+    // Reliefs and flat lithophanes: islands and holes under nozzle² are levelled in every layer so
+    // the slicer has no specks to trace (heightmap-ops/slicer-friendly.ts).
+    help: 'Smooths away details a nozzle this wide cannot print, so the slicer stays fast (0 = off).',
+  },
   minHeightMm: { type: 'number', label: 'Lowest (dark)', unit: 'mm', default: 0, min: 0, max: 100, step: 0.1, slider: [0, 10] },
   maxHeightMm: { type: 'number', label: 'Highest (bright)', unit: 'mm', default: 3, min: 0, max: 100, step: 0.1, slider: [0.5, 20] },
   baseMm: { type: 'number', label: 'Base', unit: 'mm', default: 1.5, min: 0.2, max: 100, step: 0.1, slider: [0.4, 10] },

@@ -12,6 +12,7 @@
 import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import type { Heightmap } from '../heightmap.ts';
 import { addBorder } from '../heightmap-ops/border.ts';
+import { smoothForSlicer } from '../heightmap-ops/slicer-friendly.ts';
 import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
 import type { ShapeMap } from '../solidify/surface-solid.ts';
 import type { Triangulator } from '../triangulate/triangulator.ts';
@@ -35,6 +36,8 @@ export interface LithophaneOptions {
   curve: 'transmission' | 'linear';
   maxErrorMm: number;
   maxTriangles: number;
+  /** Flat shape only: islands and holes under nozzleMm² are levelled in every layer (0 = off). */
+  nozzleMm: number;
 }
 
 // The job parameters' declared defaults (catalog/image-fields.ts), so a stage run alone agrees with a job.
@@ -49,6 +52,7 @@ export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
   curve: 'transmission',
   maxErrorMm: IMAGE_FIELDS.maxErrorMm.default,
   maxTriangles: IMAGE_FIELDS.maxTriangles.default,
+  nozzleMm: IMAGE_FIELDS.nozzleMm.default,
 };
 
 export interface LithophaneResult extends SurfaceResult {
@@ -77,6 +81,10 @@ export function buildLithophane(
         ? addBands(grid, frameSamples, opts.frameThicknessMm)
         : addBorder(grid, frameSamples, opts.frameThicknessMm);
   }
+  // Only a flat plate is sliced along its thickness; curved shapes are cut across it, where a
+  // level of the thickness field is no layer (and they slice fast already: issue 16, 16 s for a cylinder).
+  const smoothing = opts.shape === 'flat' ? smoothForSlicer(grid.values, grid.width, grid.height, pitchMm, opts) : undefined;
+  if (smoothing) grid = { ...grid, values: smoothing.values };
   const thickness: Heightmap = grid;
   const periodic = opts.shape === 'cylinder';
   if (periodic) grid = repeatFirstColumn(grid);
@@ -124,6 +132,7 @@ export function buildLithophane(
     achievedErrorMm: front.maxError,
     surfaceTriangles: front.triangles.length / 3,
     thickness,
+    slicerSmoothing: smoothing?.report,
   };
 }
 

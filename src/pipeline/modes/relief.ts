@@ -5,6 +5,8 @@
 import { IMAGE_FIELDS } from '../catalog/image-fields.ts';
 import type { Heightmap } from '../heightmap.ts';
 import type { Mesh } from '../mesh.ts';
+import { smoothForSlicer } from '../heightmap-ops/slicer-friendly.ts';
+import type { SlicerSmoothingReport } from '../heightmap-ops/slicer-friendly.ts';
 import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
 import type { Triangulator } from '../triangulate/triangulator.ts';
 
@@ -18,6 +20,8 @@ export interface ReliefOptions {
   invert: boolean;
   maxErrorMm: number;
   maxTriangles: number;
+  /** Islands and holes under nozzleMm² are levelled in every layer (0 = off); see slicer-friendly.ts. */
+  nozzleMm: number;
 }
 
 // The job parameters' declared defaults (catalog/image-fields.ts), so a stage run alone agrees with a job.
@@ -28,6 +32,7 @@ export const RELIEF_DEFAULTS: ReliefOptions = {
   invert: IMAGE_FIELDS.invert.default,
   maxErrorMm: IMAGE_FIELDS.maxErrorMm.default,
   maxTriangles: IMAGE_FIELDS.maxTriangles.default,
+  nozzleMm: IMAGE_FIELDS.nozzleMm.default,
 };
 
 export interface SurfaceResult {
@@ -38,6 +43,8 @@ export interface SurfaceResult {
   gridHeight: number;
   achievedErrorMm: number;
   surfaceTriangles: number;
+  /** What levelling small islands changed, when it ran: `heights` is already the levelled field. */
+  slicerSmoothing?: SlicerSmoothingReport;
 }
 
 export function reliefHeights(map: Heightmap, options: ReliefOptions): Float32Array {
@@ -58,8 +65,9 @@ export function buildRelief(
   options: Partial<ReliefOptions> = {},
 ): SurfaceResult {
   const opts = { ...RELIEF_DEFAULTS, ...options };
-  const heights = reliefHeights(map, opts);
   const { width: W, height: H } = map;
+  const smoothing = smoothForSlicer(reliefHeights(map, opts), W, H, pitchMm, opts);
+  const heights = smoothing.values;
   // Each surface triangle costs its share of walls and base too: keep the total in budget.
   const surfaceBudget = Math.max(2, opts.maxTriangles - 4 * (W + H));
   const front = triangulate(heights, W, H, { maxError: opts.maxErrorMm, maxTriangles: surfaceBudget, metric: { kind: 'height' } });
@@ -79,5 +87,13 @@ export function buildRelief(
       out[2] = h;
     },
   });
-  return { mesh, heights, gridWidth: W, gridHeight: H, achievedErrorMm: front.maxError, surfaceTriangles: front.triangles.length / 3 };
+  return {
+    mesh,
+    heights,
+    gridWidth: W,
+    gridHeight: H,
+    achievedErrorMm: front.maxError,
+    surfaceTriangles: front.triangles.length / 3,
+    slicerSmoothing: smoothing.report,
+  };
 }
