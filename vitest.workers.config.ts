@@ -9,12 +9,30 @@ import { defineConfig } from 'vitest/config';
  * Node's (files on disk, the worker pool, sharp).
  */
 export const SHARED_SUITES = [
-  'test/service/error-codes.test.ts',
   // Issue 12: the credit race and the billing property test on both backends.
   'test/service/atomic-batch.test.ts',
   'test/service/credit-race.test.ts',
   'test/service/credit-ledger.test.ts',
   'test/service/billing.test.ts',
+  // Accounts, keys, sessions, origins and limits.
+  'test/service/accounts.test.ts',
+  'test/service/any-address.test.ts',
+  'test/service/api-key-scopes.test.ts',
+  'test/service/session-revocation.test.ts',
+  'test/service/origin-check.test.ts',
+  'test/service/security.test.ts',
+  'test/service/body-limits.test.ts',
+  'test/service/per-process-state.test.ts',
+  'test/service/operator.test.ts',
+  'test/service/export-complete.test.ts',
+  // Downloads, parameters and the catalogue.
+  'test/service/artifacts.test.ts',
+  'test/service/strict-params.test.ts',
+  'test/service/modes-route.test.ts',
+  'test/service/error-codes.test.ts',
+  // The durable job queue with a scripted executor (claiming, fairness, retries, refunds).
+  'test/service/job-runner.test.ts',
+  'test/service/fair-share.test.ts',
 ];
 
 // npm run test:workers: suites that run inside workerd (Miniflare) with real D1 and R2 emulation,
