@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/services/logger.ts';
 import type { Logger } from '../../src/services/logger.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
 import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
+import { TEST_SETTINGS } from './test-settings.ts';
 
 export interface TestInfra {
   services: Services;
@@ -40,13 +41,7 @@ export async function createTestServices(
   const config = loadConfig(
     {
       DATA_DIR: dataDir,
-      BASE_URL: 'http://localhost:3000',
-      POOL_SIZE: '1',
-      AUTH_RATE_LIMIT: 'off',
-      // Generous limits unless a test sets its own: most tests are not about rate limiting.
-      RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
-      RATE_LIMIT_JOBS_PER_MINUTE: '100000',
-      RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
+      ...TEST_SETTINGS,
       ...env,
     },
     { cores: 1 },

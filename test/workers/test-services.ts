@@ -15,6 +15,7 @@ import type { CountMeshTriangles } from '../../src/services/inspect-upload.ts';
 import { silentLogger } from '../../src/services/logger.ts';
 import type { Logger } from '../../src/services/logger.ts';
 import { bindings } from './env.ts';
+import { TEST_SETTINGS } from '../helpers/test-settings.ts';
 
 export { signUp } from '../helpers/sign-up.ts';
 
@@ -45,13 +46,8 @@ export async function createTestServices(
     {
       DB: bindings.DB,
       FILES: bindings.FILES,
-      BASE_URL: 'http://localhost:3000',
       BETTER_AUTH_SECRET: 'test-secret-that-is-long-enough-for-better-auth-0123456789',
-      POOL_SIZE: '1',
-      AUTH_RATE_LIMIT: 'off',
-      RATE_LIMIT_UPLOADS_PER_MINUTE: '100000',
-      RATE_LIMIT_JOBS_PER_MINUTE: '100000',
-      RATE_LIMIT_API_PER_IP_PER_MINUTE: '100000',
+      ...TEST_SETTINGS,
       ...env,
     },
     { logger: options.logger ?? silentLogger, storage: options.storage?.(r2), countMeshTriangles: options.countMeshTriangles },
