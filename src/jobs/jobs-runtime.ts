@@ -43,7 +43,7 @@ export function createJobsRuntime(
   const artifacts = artifactsRepository(db);
   const events = jobEventsRepository(db);
   const bus = createJobEventBus();
-  const lifecycle = createJobLifecycle({ db, batch, jobs, events, artifacts, credits, bus, clock });
+  const lifecycle = createJobLifecycle({ batch, jobs, events, artifacts, credits, bus, clock });
   // AI modes: a remote stage on the main thread in front of the pool (src/jobs/ai-executor.ts).
   const aiStage = createAiStage(config, { jobs, logger, fetch: options.fetch });
   const aiModes = availableAiModes(config.ai);

@@ -29,6 +29,9 @@ export function guard(db: Kysely<any>, condition: RawBuilder<unknown>): Compiled
   return sql`INSERT INTO batch_guards (failed) SELECT 1 WHERE NOT (${condition})`.compile(db);
 }
 
+/** All of `conditions`, for one `guard`. */
+export const allOf = (conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown> => sql.join(conditions, sql` AND `);
+
 export function isGuardFailure(error: unknown): boolean {
   return error instanceof Error && error.message.includes(GUARD_FAILED);
 }

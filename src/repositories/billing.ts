@@ -53,6 +53,14 @@ export function billingRepository(db: Kysely<Database>) {
         .executeTakeFirst(),
     account: (trx: Db, userId: string): Promise<BillingAccount | undefined> =>
       trx.selectFrom('billing_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    /** An operator lifts the hold on an account (a no-op without a billing row). */
+    clearFlag: async (userId: string, now: number): Promise<void> => {
+      await db
+        .updateTable('billing_accounts')
+        .set({ flagged: 0, flag_reason: null, updated_at: now })
+        .where('user_id', '=', userId)
+        .execute();
+    },
     /** The account row made if missing, then `fields` set: statements for a batch. */
     upsertAccountQueries(userId: string, fields: Partial<Omit<BillingAccount, 'user_id'>>, now: number): CompiledQuery[] {
       const queries = [

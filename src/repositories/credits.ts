@@ -32,6 +32,19 @@ export type MovementOutcome =
 export const balanceExpression = (userId: string): RawBuilder<number> =>
   sql<number>`coalesce((SELECT b.balance FROM credit_balances b WHERE b.user_id = ${userId}), 0)`;
 
+/** True where the statement runs if the user's balance is still `balance` (a batch's guard on a read). */
+export const balanceIs = (userId: string, balance: number): RawBuilder<boolean> => sql<boolean>`${balanceExpression(userId)} = ${balance}`;
+
+/** True where the statement runs if the entry `id` exists (e.g. a hold written earlier in the same batch). */
+export const entryExists = (id: string): RawBuilder<boolean> => sql<boolean>`EXISTS (SELECT 1 FROM credit_entries h WHERE h.id = ${id})`;
+
+/** Whether a movement with this idempotency key was ever applied. */
+export async function keyUsed(db: Db, idempotencyKey: string): Promise<boolean> {
+  return (
+    (await db.selectFrom('credit_entries').select('id').where('idempotency_key', '=', idempotencyKey).executeTakeFirst()) !== undefined
+  );
+}
+
 /**
  * The movement as one statement, returning its entry's id when it applied. `amount` may be an SQL
  * expression (a take-back capped by the balance); `when` adds a condition (e.g. the job row this

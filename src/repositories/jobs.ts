@@ -7,6 +7,7 @@
 import type { CompiledQuery, Kysely, RawBuilder, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
+import { balanceExpression } from './credits.ts';
 import { ownerMustExist } from './owner-must-exist.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -37,6 +38,12 @@ export function jobsRepository(db: Kysely<Database>) {
       const queued = sql`coalesce((SELECT sum(q.work) FROM jobs q WHERE q.user_id = ${userId} AND q.status = 'queued'), 0)`;
       return sql<boolean>`(${queued} = 0 OR ${queued} + ${work} <= ${maxQueuedWork})`;
     },
+    /**
+     * A batch's first statement when queueing: whether the job fits its owner's queue (`fits`) and
+     * the owner's balance, read in the batch's snapshot to say why a job was refused.
+     */
+    queueVerdictQuery: (userId: string, fits: RawBuilder<boolean>): CompiledQuery =>
+      db.selectNoFrom([fits.as('fits'), balanceExpression(userId).as('balance')]).compile(),
     /** Inserts the row only where `when` holds (one conditional statement, for a batch). */
     insertWhenQuery: (row: NewJob, when: RawBuilder<unknown>): CompiledQuery => {
       const columns = Object.keys(row) as (keyof NewJob)[];

@@ -8,7 +8,6 @@
  * revokes every key below it in one statement, so none survives its maker.
  */
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { createMemoryRateLimiter } from '../domain/rate-limiter.ts';
 import type { RateLimiter } from '../domain/rate-limiter.ts';
 import type { ApiKey, Database } from '../db/schema.ts';
@@ -16,7 +15,7 @@ import { API_KEY_SCOPES, DEFAULT_API_KEY_SCOPES, insufficientScope, normalizeSco
 import type { ApiKeyScope } from '../domain/api-key-scopes.ts';
 import { newId, randomToken, sha256Hex } from '../domain/ids.ts';
 import { notFound, ServiceError } from '../domain/errors.ts';
-import { ownerMustExist } from '../repositories/owner-must-exist.ts';
+import { apiKeysRepository } from '../repositories/api-keys.ts';
 
 /** The key a request authenticated with, when a key (not a session) asks for a new key. */
 export interface KeyMaker {
@@ -75,6 +74,7 @@ export function createApiKeysService(
 ): ApiKeysService {
   // Per-process state behind the port: in memory by default, a Durable Object one on Workers.
   const limiter = options.limiter ?? createMemoryRateLimiter('API key', options.perMinute, options.clock);
+  const keys = apiKeysRepository(db);
 
   async function consume(keyId: string): Promise<void> {
     const { allowed, retryAfter } = await limiter.take(keyId);
@@ -112,45 +112,24 @@ export function createApiKeysService(
       };
       // One conditional INSERT: the maker must be live when the row is written, so a revocation of
       // the maker either comes first (no key made) or finds this key below it and revokes it too.
-      const makerLive = maker
-        ? sql`EXISTS (SELECT 1 FROM api_keys m WHERE m.id = ${maker.keyId} AND m.user_id = ${userId} AND m.revoked_at IS NULL)`
-        : sql`1`;
-      const columns = Object.keys(row) as (keyof typeof row)[];
-      const inserted = await ownerMustExist(
-        sql`INSERT INTO api_keys (${sql.join(columns.map((c) => sql.ref(c)))})
-          SELECT ${sql.join(columns.map((c) => sql.val(row[c])))} WHERE ${makerLive}`.execute(db),
-      );
-      if (Number(inserted.numAffectedRows ?? 0) === 0) throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
+      if (!(await keys.insertWhileMakerLive(row, maker?.keyId)))
+        throw new ServiceError('unauthorized', 'the API key is not valid or was revoked');
       return { key, record: toPublic(row) };
     },
     async list(userId) {
-      const rows = await db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
-      return rows.map(toPublic);
+      return (await keys.listOwned(userId)).map(toPublic);
     },
     async revoke(userId, id) {
-      const revoked = await sql<{ id: string }>`
-        WITH RECURSIVE below(id) AS (
-          SELECT id FROM api_keys WHERE id = ${id} AND user_id = ${userId} AND revoked_at IS NULL
-          UNION
-          SELECT k.id FROM api_keys k JOIN below b ON k.created_by_key_id = b.id
-        )
-        UPDATE api_keys SET revoked_at = ${options.clock()}
-        WHERE id IN (SELECT id FROM below) AND revoked_at IS NULL
-        RETURNING id`.execute(db);
-      const ids = revoked.rows.map((r) => r.id);
+      const ids = await keys.revokeWithDescendants(userId, id, options.clock());
       if (!ids.includes(id)) throw notFound('the API key');
       return ids;
     },
     async authenticate(key) {
       if (!key.startsWith('its_') || key.length > 100) return undefined;
-      const row = await db
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('key_hash', '=', await sha256Hex(key))
-        .executeTakeFirst();
+      const row = await keys.findByHash(await sha256Hex(key));
       if (!row || row.revoked_at !== null) return undefined;
       await consume(row.id);
-      await db.updateTable('api_keys').set({ last_used_at: options.clock() }).where('id', '=', row.id).execute();
+      await keys.markUsed(row.id, options.clock());
       return { userId: row.user_id, keyId: row.id, scopes: parseScopes(row.scopes) };
     },
   };

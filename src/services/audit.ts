@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { auditRepository } from '../repositories/audit.ts';
 import type { Logger } from './logger.ts';
 
 export type AuditEvent =
@@ -23,19 +24,17 @@ export interface AuditLog {
 }
 
 export function createAuditLog(db: Kysely<Database>, logger: Logger, clock: () => number): AuditLog {
+  const rows = auditRepository(db);
   return {
     async record(event, entry) {
       logger.info('audit', { event, userId: entry.userId ?? undefined, ...entry.details });
-      await db
-        .insertInto('audit_events')
-        .values({
-          user_id: entry.userId ?? null,
-          event,
-          ip: entry.ip ?? null,
-          details: JSON.stringify(entry.details ?? {}),
-          created_at: clock(),
-        })
-        .execute();
+      await rows.append({
+        userId: entry.userId ?? null,
+        event,
+        ip: entry.ip ?? null,
+        details: JSON.stringify(entry.details ?? {}),
+        createdAt: clock(),
+      });
     },
   };
 }

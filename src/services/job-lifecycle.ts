@@ -6,15 +6,14 @@
  * Events reach live streams only after the batch committed, so a stream never shows a state the
  * database does not hold. The HTTP service and the runner both go through here.
  */
-import { sql } from 'kysely';
-import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
-import type { Artifact, Database, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
+import type { CompiledQuery, RawBuilder } from 'kysely';
+import type { Artifact, Job, JobStatus, JobUpdate, NewJob } from '../db/schema.ts';
 import type { JobEventBus, JobEventType } from '../domain/job-events.ts';
 import { newId } from '../domain/ids.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
 import { rowsOf } from '../repositories/atomic-batch.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
-import { balanceExpression } from '../repositories/credits.ts';
+import { entryExists } from '../repositories/credits.ts';
 import type { JobEventsRepository } from '../repositories/job-events.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
 import { uniqueOrThrow } from '../repositories/database-errors.ts';
@@ -22,7 +21,6 @@ import { ownerMustExist } from '../repositories/owner-must-exist.ts';
 import type { CreditsService } from './credits.ts';
 
 export interface JobLifecycleDeps {
-  db: Kysely<Database>;
   batch: AtomicBatch;
   jobs: JobsRepository;
   events: JobEventsRepository;
@@ -52,7 +50,7 @@ interface Move {
 }
 
 export function createJobLifecycle(deps: JobLifecycleDeps) {
-  const { db, batch, jobs, events, artifacts, credits, bus, clock } = deps;
+  const { batch, jobs, events, artifacts, credits, bus, clock } = deps;
 
   /** One batch: the statements that go with the move, the event, then the move. Publishes once committed. */
   async function move(job: Job, m: Move): Promise<boolean> {
@@ -91,9 +89,9 @@ export function createJobLifecycle(deps: JobLifecycleDeps) {
     async queue(row: NewJob & { id: string; user_id: string; cost: number; work: number }, maxQueuedWork: number): Promise<QueueOutcome> {
       const fits = jobs.fitsQueue(row.user_id, row.work, maxQueuedWork);
       const holdId = newId('cre');
-      const held = sql`EXISTS (SELECT 1 FROM credit_entries h WHERE h.id = ${holdId})`;
+      const held = entryExists(holdId);
       const queries = [
-        db.selectNoFrom([fits.as('fits'), balanceExpression(row.user_id).as('balance')]).compile(),
+        jobs.queueVerdictQuery(row.user_id, fits),
         ...(row.cost > 0 ? [credits.holdQuery(row.user_id, row.id, row.cost, { id: holdId, when: fits })] : []),
         jobs.insertWhenQuery(row, row.cost > 0 ? held : fits),
         events.appendQuery(row.id, 'queued', { cost: row.cost }, clock(), jobs.exists(row.id)),

@@ -6,7 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AtomicBatch } from '../repositories/atomic-batch.ts';
-import { applyMovement } from '../repositories/credits.ts';
+import { billingRepository } from '../repositories/billing.ts';
+import { applyMovement, balanceOf } from '../repositories/credits.ts';
+import { usersRepository } from '../repositories/users.ts';
 import { newId } from '../domain/ids.ts';
 import type { Logger } from './logger.ts';
 import { ServiceError } from '../domain/errors.ts';
@@ -24,9 +26,9 @@ export type OperatorCommand =
   | { action: 'balance'; email: string };
 
 async function userIdByEmail(db: Kysely<Database>, email: string): Promise<string> {
-  const row = await db.selectFrom('user').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
-  if (!row) throw ServiceError.of('not_found', `no account with the email ${email}`);
-  return row.id;
+  const id = await usersRepository(db).idByEmail(email);
+  if (!id) throw ServiceError.of('not_found', `no account with the email ${email}`);
+  return id;
 }
 
 export async function runOperatorCommand(
@@ -36,20 +38,14 @@ export async function runOperatorCommand(
   const { db, clock, logger } = deps;
   const userId = await userIdByEmail(db, command.email);
   if (command.action === 'balance') {
-    const row = await db.selectFrom('credit_balances').select('balance').where('user_id', '=', userId).executeTakeFirst();
-    const balance = row?.balance ?? 0;
+    const balance = await balanceOf(db, userId);
     return { userId, balance, message: `${command.email} has ${balance} credits` };
   }
   if (!command.reason.trim()) throw ServiceError.of('invalid_request', 'give a reason: it is kept in the ledger and the audit log');
   if (command.action === 'clear-flag') {
-    await db
-      .updateTable('billing_accounts')
-      .set({ flagged: 0, flag_reason: null, updated_at: clock() })
-      .where('user_id', '=', userId)
-      .execute();
+    await billingRepository(db).clearFlag(userId, clock());
     logger.info('audit', { event: 'operator.clear_flag', userId, reason: command.reason });
-    const row = await db.selectFrom('credit_balances').select('balance').where('user_id', '=', userId).executeTakeFirst();
-    return { userId, balance: row?.balance ?? 0, message: `cleared the flag on ${command.email}` };
+    return { userId, balance: await balanceOf(db, userId), message: `cleared the flag on ${command.email}` };
   }
   if (!Number.isInteger(command.amount) || command.amount <= 0)
     throw ServiceError.of('invalid_request', 'the amount must be a positive whole number');

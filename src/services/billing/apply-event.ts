@@ -10,13 +10,12 @@
  *  - dispute.created: flags the account.
  * Every credit movement has its own idempotency key, so replays and reorderings change nothing.
  */
-import { sql } from 'kysely';
 import type { CompiledQuery, Kysely, RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import type { LedgerMovement } from '../../repositories/credits.ts';
-import { balanceExpression, balanceOf, movementQuery } from '../../repositories/credits.ts';
+import { balanceIs, balanceOf, keyUsed, movementQuery } from '../../repositories/credits.ts';
 import type { CatalogItem } from './catalog.ts';
 import { ServiceError } from '../../domain/errors.ts';
 import { CheckoutObject, DisputeObject, idOf, RefundObject, SubscriptionObject, userIdFrom } from './creem-events.ts';
@@ -41,10 +40,7 @@ export function eventContext(db: Kysely<Database>, billing: BillingRepository, c
 
 /** A grant (idempotent by key): queued unless its key was used. Returns whether it applies. */
 async function grant(ctx: EventContext, m: LedgerMovement): Promise<boolean> {
-  const used =
-    ctx.pending.grants.has(m.idempotencyKey) ||
-    (await ctx.db.selectFrom('credit_entries').select('id').where('idempotency_key', '=', m.idempotencyKey).executeTakeFirst()) !==
-      undefined;
+  const used = ctx.pending.grants.has(m.idempotencyKey) || (await keyUsed(ctx.db, m.idempotencyKey));
   if (used) return false;
   ctx.writes.push(movementQuery(ctx.db, m, ctx.now));
   ctx.pending.grants.set(m.idempotencyKey, { user_id: m.userId, amount: m.amount });
@@ -205,7 +201,7 @@ async function takeBack(ctx: EventContext, userId: string, refundEventId: string
   const key = `creem:refund:${refundEventId}`;
   // Jobs move the balance at any time: the batch runs only if it is still what was read here.
   const before = await balanceOf(ctx.db, userId);
-  ctx.expects.push(sql`${balanceExpression(userId)} = ${before}`);
+  ctx.expects.push(balanceIs(userId, before));
   const balance = before + (ctx.pending.credits.get(userId) ?? 0);
   const taken = Math.min(wanted, balance);
   if (taken > 0) {

@@ -3,13 +3,13 @@
  * stored and applied once, plan status and the ledger as CSV. Webhooks are the only thing that
  * grants credits; the success redirect only tells the browser what happened.
  */
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { AtomicBatch } from '../../repositories/atomic-batch.ts';
-import { guard, isGuardFailure } from '../../repositories/atomic-batch.ts';
+import { allOf, guard, isGuardFailure } from '../../repositories/atomic-batch.ts';
 import type { BillingRepository } from '../../repositories/billing.ts';
 import { listEntries } from '../../repositories/credits.ts';
+import { usersRepository } from '../../repositories/users.ts';
 import { newId } from '../../domain/ids.ts';
 import type { AuditLog } from '../audit.ts';
 import type { Logger } from '../logger.ts';
@@ -40,6 +40,7 @@ export interface PlanStatus {
 }
 
 export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, billing: BillingRepository, o: BillingOptions) {
+  const users = usersRepository(db);
   const requireGateway = (): PaymentGateway => {
     if (!o.gateway || o.catalog.length === 0) {
       throw new ServiceError('billing_not_configured', 'payments are not set up on this server (CREEM_API_KEY and CREEM_PRODUCTS)');
@@ -58,7 +59,7 @@ export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, b
       const applied = await billing.sequence();
       const ctx = eventContext(db, billing, o.catalog, now);
       const outcome = await applyCreemEvent(ctx, event);
-      const expected = sql.join([billing.unchangedSince(applied, event.id), ...ctx.expects], sql` AND `);
+      const expected = allOf([billing.unchangedSince(applied, event.id), ...ctx.expects]);
       try {
         await batch.run([guard(db, expected), ...ctx.writes, ...billing.markAppliedQueries(event.id, outcome, now)]);
         return outcome;
@@ -125,7 +126,7 @@ export function createBillingService(db: Kysely<Database>, batch: AtomicBatch, b
       // An event about an account that no longer exists (deleted, or never ours) is kept only as a
       // tombstone: redeliveries stay recognisable, and no personal data comes back after deletion.
       const claimed = claimedUserId(event.object);
-      if (claimed && !(await userExists(db, claimed))) {
+      if (claimed && !(await users.exists(claimed))) {
         const fresh = await billing.recordEvent(
           {
             id: event.id,
@@ -204,11 +205,6 @@ function claimedUserId(object: Record<string, unknown>): string | undefined {
   const fromMeta = (m: unknown) =>
     m && typeof m === 'object' && typeof (m as { userId?: unknown }).userId === 'string' ? (m as { userId: string }).userId : undefined;
   return fromMeta(object.metadata) ?? fromMeta((object.checkout as { metadata?: unknown } | undefined)?.metadata);
-}
-
-async function userExists(db: Kysely<Database>, id: string): Promise<boolean> {
-  const row = await db.selectFrom('user').select('id').where('id', '=', id).executeTakeFirst();
-  return row !== undefined;
 }
 
 /** Quote for CSV and defuse spreadsheet formulas. */
