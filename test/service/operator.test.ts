@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { parseOperatorArgs, runOperatorCommand } from '../../src/services/operator.ts';
+import { billingRepository } from '../../src/repositories/billing.ts';
 import { sumOfEntries } from '../../src/repositories/credits.ts';
 import { silentLogger } from '../../src/services/logger.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
@@ -39,6 +40,23 @@ describe('operator credits', () => {
     const entries = await infra.services.db.selectFrom('credit_entries').selectAll().where('user_id', '=', granted.userId).execute();
     expect(entries.map((e) => e.reason).sort()).toEqual(['operator_grant', 'operator_revoke', 'signup_grant']);
     expect(entries.find((e) => e.reason === 'operator_grant')?.reference).toBe('support ticket 42');
+  });
+
+  it('reads the balance and clears an account flag, finding the account whatever the e-mail case', async () => {
+    await signUp(app, 'flagged@example.com');
+    const deps = { db: infra.services.db, batch: infra.services.batch, logger: silentLogger, clock: Date.now };
+    const { userId, balance } = await runOperatorCommand(deps, parseOperatorArgs(['credits', 'balance', 'Flagged@Example.com']));
+    expect(balance).toBe(5);
+    const billing = billingRepository(infra.services.db);
+    await infra.services.batch.run(billing.upsertAccountQueries(userId, { flagged: 1, flag_reason: 'dispute dp_1' }, Date.now()));
+    expect((await billing.account(infra.services.db, userId))?.flagged).toBe(1);
+    const cleared = await runOperatorCommand(
+      deps,
+      parseOperatorArgs(['account', 'clear-flag', 'flagged@example.com', '--reason', 'dispute won']),
+    );
+    expect(cleared).toMatchObject({ userId, balance: 5 });
+    const account = await billing.account(infra.services.db, userId);
+    expect(account).toMatchObject({ flagged: 0, flag_reason: null });
   });
 
   it('refuses malformed commands with the usage', () => {
