@@ -7,7 +7,8 @@
 import { Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.ts';
-import { d1Dialect, runD1Batch } from '../../src/repositories/d1/d1-dialect.ts';
+import { d1Batch } from '../../src/repositories/d1/d1-batch.ts';
+import { d1Dialect } from '../../src/repositories/d1/d1-dialect.ts';
 import { bindings } from './env.ts';
 
 const db = new Kysely<Database>({ dialect: d1Dialect(bindings.DB) });
@@ -55,8 +56,8 @@ describe('D1 dialect', () => {
         .insertInto('t_pair' as never)
         .values({ id } as never)
         .compile();
-    await runD1Batch(bindings.DB, [insert('a'), insert('b')]);
-    await expect(runD1Batch(bindings.DB, [insert('c'), insert('a')])).rejects.toThrow();
+    await d1Batch(bindings.DB).run([insert('a'), insert('b')]);
+    await expect(d1Batch(bindings.DB).run([insert('c'), insert('a')])).rejects.toThrow();
     const rows = await sql<{ id: string }>`select id from t_pair order by id`.execute(db);
     expect(rows.rows.map((r) => r.id)).toEqual(['a', 'b']);
   });

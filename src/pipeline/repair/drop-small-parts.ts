@@ -44,14 +44,34 @@ export function dropSmallParts(
   });
   const droppedShells = keep.filter((k) => !k).length;
   if (droppedShells === 0) return { mesh, droppedShells: 0, droppedFaces: 0, shells, roles };
-  let kept = 0;
-  for (let s = 0; s < shells.length; s++) if (keep[s]) kept += shells[s].faces.length;
-  const indices = new Uint32Array(kept * 3);
+  const kept = keepShells(mesh, shells, roles, (s) => keep[s]);
+  return {
+    mesh: kept.mesh,
+    droppedShells,
+    droppedFaces: (mesh.indices.length - kept.mesh.indices.length) / 3,
+    shells: kept.shells,
+    roles: kept.roles,
+  };
+}
+
+/**
+ * The mesh with only the shells `keep` passes (by shell index): positions shared, each kept shell's
+ * faces renumbered to the new index buffer. Dropping debris and dropping cavities both go through here.
+ */
+export function keepShells(
+  mesh: Mesh,
+  shells: ShellGeometry[],
+  roles: ShellRole[],
+  keep: (shell: number) => boolean,
+): { mesh: Mesh; shells: ShellGeometry[]; roles: ShellRole[] } {
+  let total = 0;
+  for (let s = 0; s < shells.length; s++) if (keep(s)) total += shells[s].faces.length;
+  const indices = new Uint32Array(total * 3);
   const keptShells: ShellGeometry[] = [];
   const keptRoles: ShellRole[] = [];
   let o = 0;
   for (let s = 0; s < shells.length; s++) {
-    if (!keep[s]) continue;
+    if (!keep(s)) continue;
     const faces = new Uint32Array(shells[s].faces.length);
     for (let i = 0; i < faces.length; i++) {
       const f = shells[s].faces[i];
@@ -63,11 +83,5 @@ export function dropSmallParts(
     keptShells.push({ ...shells[s], faces });
     keptRoles.push(roles[s]);
   }
-  return {
-    mesh: { positions: mesh.positions, indices },
-    droppedShells,
-    droppedFaces: mesh.indices.length / 3 - kept,
-    shells: keptShells,
-    roles: keptRoles,
-  };
+  return { mesh: { positions: mesh.positions, indices }, shells: keptShells, roles: keptRoles };
 }

@@ -35,7 +35,7 @@ import { PipelineError } from '../errors.ts';
 import type { Mesh } from '../mesh.ts';
 import { boundingBox, boxSize } from '../mesh.ts';
 import { appendFaces, buildEdgeTopology, directedEdgeDefects, edgeUses, flipFacesInTopology, type EdgeTopology } from './edge-topology.ts';
-import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, type DropSmallPartsOptions } from './drop-small-parts.ts';
+import { dropSmallParts, DROP_SMALL_PARTS_DEFAULTS, keepShells, type DropSmallPartsOptions } from './drop-small-parts.ts';
 import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-holes.ts';
 import { levelSetRemesh, LEVEL_SET_REMESH_DEFAULTS, type LevelSetRemeshOptions } from './level-set-remesh.ts';
 import { localRemesh } from './local-remesh.ts';
@@ -256,7 +256,7 @@ export function repairMesh(
   mesh = kept.mesh;
   if (o.fillInnerShells && kept.roles.includes('cavity')) {
     // Solids that sat in a void are inside the part now: the union step absorbs them.
-    const solid = keepShells(mesh, kept.shells, kept.roles, (role) => role !== 'cavity');
+    const solid = keepShells(mesh, kept.shells, kept.roles, (s) => kept.roles[s] !== 'cavity');
     log.innerShellsFilled = kept.roles.length - solid.roles.length;
     kept = { ...kept, ...solid };
     mesh = solid.mesh;
@@ -331,35 +331,6 @@ export function repairMesh(
     log.selfIntersectionsResolved = log.selfIntersectionsRemaining === 0 ? crossing.pairs : 0;
   }
   return { mesh, log, edgeCheckedIndices: mesh.indices === checked ? checked : undefined };
-}
-
-/** The mesh with only the shells whose role passes `keep` (positions shared; shells renumbered to the new faces). */
-function keepShells(
-  mesh: Mesh,
-  shells: ShellGeometry[],
-  roles: ShellRole[],
-  keep: (role: ShellRole) => boolean,
-): { mesh: Mesh; shells: ShellGeometry[]; roles: ShellRole[] } {
-  let total = 0;
-  for (let s = 0; s < shells.length; s++) if (keep(roles[s])) total += shells[s].faces.length;
-  const indices = new Uint32Array(total * 3);
-  const keptShells: ShellGeometry[] = [];
-  const keptRoles: ShellRole[] = [];
-  let o = 0;
-  for (let s = 0; s < shells.length; s++) {
-    if (!keep(roles[s])) continue;
-    const faces = new Uint32Array(shells[s].faces.length);
-    for (let i = 0; i < faces.length; i++) {
-      const f = shells[s].faces[i];
-      faces[i] = o / 3;
-      indices[o++] = mesh.indices[f * 3];
-      indices[o++] = mesh.indices[f * 3 + 1];
-      indices[o++] = mesh.indices[f * 3 + 2];
-    }
-    keptShells.push({ ...shells[s], faces });
-    keptRoles.push(roles[s]);
-  }
-  return { mesh: { positions: mesh.positions, indices }, shells: keptShells, roles: keptRoles };
 }
 
 function longestSide(mesh: Mesh): number {

@@ -88,9 +88,3 @@ function d1Introspector(database: D1DatabaseLike): DatabaseIntrospector {
   };
   return { getSchemas: async () => [], getTables, getMetadata: async () => ({ tables: await getTables() }) };
 }
-
-/** Runs compiled queries as one D1 batch (one transaction): all apply or none. */
-export async function runD1Batch(database: D1DatabaseLike, queries: readonly CompiledQuery[]): Promise<void> {
-  if (queries.length === 0) return;
-  await database.batch(queries.map((q) => database.prepare(q.sql).bind(...q.parameters)));
-}
