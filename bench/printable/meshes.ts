@@ -6,6 +6,7 @@
  */
 import { Document, NodeIO } from '@gltf-transform/core';
 import type { ManifoldToplevel } from 'manifold-3d';
+import { seeded } from './seeded.ts';
 
 export interface RawMesh {
   positions: Float32Array;
@@ -16,16 +17,6 @@ export interface GeneratedFile {
   name: string;
   kind: string;
   bytes: Uint8Array;
-}
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
 }
 
 export function binaryStl(mesh: RawMesh): Uint8Array {

@@ -4,16 +4,7 @@
  * every run slices the same files and the set ships without licence questions.
  */
 import sharp from 'sharp';
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './seeded.ts';
 
 /** A line drawing: many thin curved strokes (1-4 px), some hatching, black on white, like a scanned sketch. */
 export async function lineDrawingPng(width = 2809, height = 2074, seed = 7): Promise<Uint8Array> {

@@ -13,6 +13,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { BodyLimit } from './body-limits.ts';
 import type { AppEnv } from './env.ts';
+import { concatChunks } from '../domain/bytes.ts';
 
 export function limitBody(limitFor: (method: string, path: string) => BodyLimit): MiddlewareHandler<AppEnv> {
   return async function limitBodyMiddleware(c, next) {
@@ -45,13 +46,7 @@ async function readWhole(body: ReadableStream<Uint8Array>, limit: BodyLimit): Pr
     }
     chunks.push(value);
   }
-  const whole = new Uint8Array(received);
-  let at = 0;
-  for (const chunk of chunks) {
-    whole.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return whole;
+  return concatChunks(chunks, received);
 }
 
 /** The body as it streams, erroring (which also cancels the sender's stream) once it passes the limit. */

@@ -9,6 +9,7 @@
 import { ServiceError } from '../../domain/errors.ts';
 import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
 import { assertStorageKey } from '../../domain/storage.ts';
+import { concatChunks } from '../../domain/bytes.ts';
 import type { R2BucketLike } from '../d1/d1-types.ts';
 import type { S3Presigner } from './s3-presigner.ts';
 
@@ -27,12 +28,7 @@ export function createR2Storage(bucket: R2BucketLike, presigner?: S3Presigner): 
         }
         parts.push(chunk);
       }
-      const body = new Uint8Array(byteLength);
-      let at = 0;
-      for (const part of parts) {
-        body.set(part, at);
-        at += part.byteLength;
-      }
+      const body = concatChunks(parts, byteLength);
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', body));
       const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
       // R2 checks the digest on arrival, so a corrupted transfer is refused rather than stored.
