@@ -22,7 +22,7 @@ export interface MeshTask {
 
 const FRAME_HEADER = 5;
 
-export function encodeTask(task: MeshTask, input: Uint8Array): Uint8Array {
+export function encodeTask(task: MeshTask, input: Uint8Array): Uint8Array<ArrayBuffer> {
   const json = new TextEncoder().encode(JSON.stringify(task));
   const out = new Uint8Array(4 + json.byteLength + input.byteLength);
   new DataView(out.buffer).setUint32(0, json.byteLength, true);
