@@ -6,8 +6,9 @@
  * Endpoints are whatever answers fetch: in production stubs of the Container-backed Durable
  * Object (one per instance), in tests the URLs of local mesh processes. A process with every
  * worker taken answers 503; the executor then tries the next one and, when all are busy, waits and
- * goes round again until the caller's signal stops it. A connection that breaks or a response that
- * ends without a result is thrown: a worker crash, which the caller retries.
+ * goes round again until the caller's signal stops it. An endpoint that does not answer at all is
+ * skipped (nothing started there); when none answers, or a response ends without a result, that is
+ * thrown: a worker crash, which the caller retries.
  */
 import type { ExecutionRequest, JobExecutor } from './executor.ts';
 import type { ExecutionOutcome, ProgressMessage } from './protocol.ts';
@@ -42,21 +43,33 @@ export function createHttpExecutor(options: HttpExecutorOptions): JobExecutor {
   async function post(request: ExecutionRequest, signal: AbortSignal): Promise<Response> {
     const body = encodeTask({ jobId: request.jobId, mode: request.mode, params: request.params }, request.input);
     for (let round = 0; ; round++) {
+      let unreachable = 0;
+      let lastError: unknown;
       for (let i = 0; i < endpoints.length; i++) {
         signal.throwIfAborted();
         const endpoint = endpoints[next];
         next = (next + 1) % endpoints.length;
-        const res = await endpoint.fetch(
-          new Request('https://mesh/run', {
-            method: 'POST',
-            body,
-            headers: { 'content-type': 'application/octet-stream' },
-            signal,
-          }),
-        );
+        let res: Response;
+        try {
+          res = await endpoint.fetch(
+            new Request('https://mesh/run', {
+              method: 'POST',
+              body,
+              headers: { 'content-type': 'application/octet-stream' },
+              signal,
+            }),
+          );
+        } catch (error) {
+          // No answer at all (a process gone, a refused connection): nothing started there, try the next.
+          signal.throwIfAborted();
+          unreachable++;
+          lastError = error;
+          continue;
+        }
         if (res.status !== 503) return res;
         await res.body?.cancel();
       }
+      if (unreachable === endpoints.length) throw lastError;
       await sleep(busyWaitMs * Math.min(8, 2 ** round), signal);
     }
   }
