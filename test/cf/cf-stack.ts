@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unstable_splitSqlQuery, unstable_startWorker } from 'wrangler';
@@ -57,11 +57,23 @@ export interface CfWorker {
   stop(): Promise<void>;
 }
 
-/** Starts the Worker on a fresh local state directory and applies the D1 schema. */
-export async function startCfWorker(meshUrls: string[], vars: Record<string, string> = {}): Promise<CfWorker> {
+/**
+ * Starts the Worker on a fresh local state directory and applies the D1 schema. `batchSize` sets
+ * the consumer's max_batch_size: Miniflare hands a consumer one batch at a time, so it is also how
+ * many jobs run at once (production sets max_concurrency instead).
+ */
+export async function startCfWorker(meshUrls: string[], vars: Record<string, string> = {}, batchSize?: number): Promise<CfWorker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const persist = await mkdtemp(join(tmpdir(), 'its-cf-'));
+  let config = join(ROOT, 'test/cf/wrangler.e2e.toml');
+  if (batchSize !== undefined) {
+    const toml = (await readFile(config, 'utf8'))
+      .replace('main = "e2e-worker.ts"', `main = "${join(ROOT, 'test/cf/e2e-worker.ts')}"`)
+      .replace(/max_batch_size = \d+/, `max_batch_size = ${batchSize}`);
+    config = join(persist, 'wrangler.toml');
+    await writeFile(config, toml);
+  }
   const plain = (value: string) => ({ type: 'plain_text' as const, value });
   const settings: Record<string, string> = {
     BASE_URL: url,
@@ -71,7 +83,7 @@ export async function startCfWorker(meshUrls: string[], vars: Record<string, str
     ...vars,
   };
   const worker = await unstable_startWorker({
-    config: join(ROOT, 'test/cf/wrangler.e2e.toml'),
+    config,
     bindings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, plain(v)])),
     dev: { server: { hostname: '127.0.0.1', port }, inspector: false, watch: false, persist, logLevel: 'warn' },
   } as Parameters<typeof unstable_startWorker>[0]);
