@@ -6,7 +6,7 @@
  * a mesh process killed mid-job is retried and charged once, a replayed queue message does nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readStl } from '../../src/pipeline/import/stl.ts';
 import { boundingBox, boxSize } from '../../src/pipeline/mesh.ts';
 import { validateSolid } from '../../src/pipeline/validate.ts';
@@ -58,6 +58,21 @@ async function waitForJob(client: HttpClient, id: string, timeoutMs = 120_000) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** The mesh process that has taken a task, once one has. */
+async function busyMesh(timeoutMs = 60_000): Promise<MeshProcess | undefined> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const m of meshes) {
+      const health = await fetch(`${m.url}/healthz`).then((r) => r.json() as Promise<{ inFlight: number }>);
+      if (health.inFlight > 0) return m;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+const inFlight = async (m: MeshProcess) => ((await fetch(`${m.url}/healthz`).then((r) => r.json())) as { inFlight: number }).inFlight;
 
 const balance = async (client: HttpClient) => (await client.json('/api/v1/credits')).body.balance as number;
 
@@ -124,20 +139,28 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     expect(await balance(user)).toBe(GRANT);
   });
 
+  it('cancelling a running job stops its mesh task and refunds it', async () => {
+    const user = await newUser('cancel@example.com');
+    const upload = await user.upload(photo, 'cancel.jpg');
+    const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
+    const busy = await busyMesh();
+    expect(busy).toBeDefined();
+    const cancelled = await user.json(`/api/v1/jobs/${job.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job.status).toBe('cancelled');
+    expect(cancelled.body.job.creditState).toBe('refunded');
+    // The object aborted its request: the mesh process dropped the task (its thread is replaced).
+    await vi.waitFor(async () => expect(await inFlight(busy as MeshProcess)).toBe(0), { timeout: 10_000, interval: 100 });
+    expect(await balance(user)).toBe(GRANT);
+    expect((await waitForJob(user, job.id)).status).toBe('cancelled');
+  });
+
   it('a mesh process killed mid-job: the job is retried on another and charged once', async () => {
     const user = await newUser('killed@example.com');
     const upload = await user.upload(photo, 'killed.jpg');
     const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
     // Wait until a mesh process has taken it, then kill that process.
-    let victim: MeshProcess | undefined;
-    const until = Date.now() + 60_000;
-    while (!victim && Date.now() < until) {
-      for (const m of meshes) {
-        const health = await fetch(`${m.url}/healthz`).then((r) => r.json() as Promise<{ inFlight: number }>);
-        if (health.inFlight > 0) victim = m;
-      }
-      if (!victim) await new Promise((r) => setTimeout(r, 50));
-    }
+    const victim = await busyMesh();
     expect(victim).toBeDefined();
     victim?.kill();
     const done = await waitForJob(user, job.id);
