@@ -80,6 +80,8 @@ async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse)
   }
   const { task, input } = decoded;
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+  // The caller reads an answer as "the task started here", no answer as "try another process".
+  res.flushHeaders();
   try {
     const outcome = await pool.execute(
       { jobId: task.jobId, mode: task.mode, params: task.params, input },

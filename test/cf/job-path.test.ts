@@ -159,7 +159,11 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     const user = await newUser('killed@example.com');
     const upload = await user.upload(photo, 'killed.jpg');
     const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
-    // Wait until a mesh process has taken it, then kill that process.
+    // Wait until the job reports progress from a mesh process, then kill that process.
+    await vi.waitFor(async () => expect((await user.json(`/api/v1/jobs/${job.id}`)).body.job.stage).not.toMatch(/^(started)?$/), {
+      timeout: 60_000,
+      interval: 50,
+    });
     const victim = await busyMesh();
     expect(victim).toBeDefined();
     victim?.kill();
