@@ -20,6 +20,7 @@ import { d1Dialect } from './repositories/d1/d1-dialect.ts';
 import type { D1DatabaseLike, R2BucketLike } from './repositories/d1/d1-types.ts';
 import { headerOnlyImageCodec } from './repositories/media/header-image-codec.ts';
 import { createR2Storage } from './repositories/storage/r2.ts';
+import { createS3Presigner } from './repositories/storage/s3-presigner.ts';
 import { createJsonLogger } from './services/logger.ts';
 import type { Logger } from './services/logger.ts';
 import type { BlobStorage } from './domain/storage.ts';
@@ -54,14 +55,17 @@ export function composeWorkerServices(env: WorkerEnv, overrides: WorkerOverrides
   const config = loadConfig({ DATA_DIR: '/nonexistent', ...settings }, { cores: 1 });
   const secret = config.authSecret;
   if (!secret) throw new Error('BETTER_AUTH_SECRET is not set: `wrangler secret put BETTER_AUTH_SECRET`');
+  const clock = overrides.clock ?? Date.now;
+  // With R2's S3 credentials set, large uploads go from the browser straight to R2 (presigned PUT).
+  const presigner = config.r2Presign ? createS3Presigner(config.r2Presign, clock) : undefined;
   return composeServices({
     config,
     db: new Kysely<Database>({ dialect: d1Dialect(env.DB) }),
     batch: d1Batch(env.DB),
-    storage: overrides.storage ?? createR2Storage(env.FILES),
+    storage: overrides.storage ?? createR2Storage(env.FILES, presigner),
     secret,
     logger: overrides.logger ?? createJsonLogger(config.logLevel, (line) => console.log(line)),
-    clock: overrides.clock ?? Date.now,
+    clock,
     imageCodec: headerOnlyImageCodec,
     countMeshTriangles: overrides.countMeshTriangles,
   });

@@ -1,7 +1,7 @@
 /**
  * Issue 13 end to end, in real workerd (D1, R2, Queues with a dead-letter queue, Durable Objects)
  * with the mesh work in separate Node processes started from the container image's entry:
- * sign up -> upload to R2 -> lithophane job -> queue -> mesh process -> artifacts in R2 -> progress
+ * sign up -> presigned upload to R2 -> lithophane job -> queue -> mesh process -> artifacts in R2 -> progress
  * over SSE -> a manifold STL of the requested size -> credits captured. A failing job is refunded,
  * a mesh process killed mid-job is retried and charged once, a replayed queue message does nothing.
  */
@@ -13,23 +13,29 @@ import { validateSolid } from '../../src/pipeline/validate.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { HttpClient } from '../e2e/server-process.ts';
 import { startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { startS3Loopback } from './s3-loopback.ts';
+import type { S3Loopback } from './s3-loopback.ts';
 import type { CfWorker, MeshProcess } from './cf-stack.ts';
 
 const GRANT = 50;
 let worker: CfWorker;
 let meshes: MeshProcess[] = [];
 let photo: Uint8Array;
+let s3: S3Loopback;
 
 beforeAll(async () => {
   meshes = await Promise.all([startMeshProcess(), startMeshProcess()]);
+  s3 = await startS3Loopback();
   worker = await startCfWorker(
     meshes.map((m) => m.url),
-    { SIGNUP_GRANT_CREDITS: String(GRANT) },
+    { SIGNUP_GRANT_CREDITS: String(GRANT), ...s3.settings },
   );
+  s3.forwardTo(worker.url);
   photo = new Uint8Array(await readFile(new URL('../../fixtures/photo.jpg', import.meta.url)));
 });
 afterAll(async () => {
   await worker?.stop();
+  await s3?.close();
   await Promise.all(meshes.map(stopMeshProcess));
 });
 
@@ -37,6 +43,27 @@ async function newUser(email: string): Promise<HttpClient> {
   const client = new HttpClient(worker.url);
   await client.signUp(email);
   return client;
+}
+
+/** A large upload as the web app makes it: a presigned PUT straight to R2, then complete. */
+async function presignedUpload(client: HttpClient, bytes: Uint8Array, filename: string): Promise<{ id: string }> {
+  const started = await client.json('/api/v1/uploads/url', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ filename, byteSize: bytes.byteLength }),
+  });
+  expect(started.status).toBe(201);
+  const uploadUrl = started.body.uploadUrl as string;
+  expect(uploadUrl.startsWith(s3.settings.R2_S3_ENDPOINT)).toBe(true);
+  // The store checks the signed size: a different body is refused, and nothing is stored.
+  const wrongSize = await fetch(uploadUrl, { method: 'PUT', body: bytes.slice(0, bytes.byteLength - 1) });
+  expect(wrongSize.status).toBe(403);
+  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes });
+  expect(put.status).toBe(200);
+  const id = started.body.uploadId as string;
+  const completed = await client.json(`/api/v1/uploads/${id}/complete`, { method: 'POST' });
+  expect(completed.status).toBe(200);
+  return { id };
 }
 
 async function createJob(client: HttpClient, uploadId: string, params: Record<string, unknown> = { widthMm: 80, formats: ['stl'] }) {
@@ -79,7 +106,8 @@ const balance = async (client: HttpClient) => (await client.json('/api/v1/credit
 describe('the Cloudflare job path (workerd + mesh processes)', () => {
   it('photo -> queue -> mesh process -> R2 -> SSE -> manifold STL of the requested size; credits captured once', async () => {
     const maker = await newUser('maker@example.com');
-    const upload = await maker.upload(photo, 'holiday.jpg');
+    const upload = await presignedUpload(maker, photo, 'holiday.jpg');
+    expect(s3.stored).toHaveLength(1);
     const job = await createJob(maker, upload.id);
     expect(job.cost).toBeGreaterThan(0);
 
