@@ -3,6 +3,8 @@
  * (Kysely through src/repositories/d1) and R2, with a header-only image codec (pictures are
  * decoded where meshing runs, never in an isolate). Issue 13 adds the Queue consumer, the per-job
  * Durable Object and the Container executor; until then the API tier runs without a job runner.
+ * Also here: the retention purge on a Cron Trigger (`scheduled`), the rate limits in Durable
+ * Objects (shared by every isolate), and the AI job Workflow (src/worker-ai-workflow.ts).
  *
  * Nothing here may reach Node-only code (better-sqlite3, sharp, the worker pool, src/node):
  * dependency-cruiser's `workers-root-stays-portable` rule checks it.
@@ -24,11 +26,21 @@ import { createJsonLogger } from './services/logger.ts';
 import type { Logger } from './services/logger.ts';
 import type { BlobStorage } from './domain/storage.ts';
 import type { CountMeshTriangles } from './services/inspect-upload.ts';
+import { createDurableRateLimiter } from './repositories/durable-objects/rate-limiter.ts';
+import type { DurableObjectNamespaceLike } from './repositories/durable-objects/do-types.ts';
+import type { JobExecutor } from './jobs/executor.ts';
+import { createAiJobWorkflow } from './worker-ai-workflow.ts';
+
+export { RateLimiterObject } from './repositories/durable-objects/rate-limiter.ts';
 
 /** The Worker's bindings (wrangler.toml) and its string settings (vars and secrets). */
 export interface WorkerEnv {
   DB: D1DatabaseLike;
   FILES: R2BucketLike;
+  /** Request counts per key (wrangler.toml); without it each isolate counts alone. */
+  RATE_LIMITER?: DurableObjectNamespaceLike;
+  /** Live job events for SSE across isolates, where bound. */
+  JOB_EVENTS?: DurableObjectNamespaceLike;
   [setting: string]: unknown;
 }
 
@@ -65,17 +77,50 @@ export function composeWorkerServices(env: WorkerEnv, overrides: WorkerOverrides
   });
 }
 
-export function createWorkerApp(services: Services): OpenAPIHono<AppEnv> {
+export function createWorkerApp(services: Services, env?: Pick<WorkerEnv, 'RATE_LIMITER'>): OpenAPIHono<AppEnv> {
   const health = async () => ({ database: true, pool: null });
-  return createApp({ services, health });
+  const limits = env?.RATE_LIMITER;
+  const rateLimiter = limits
+    ? (name: string, perMinute: number) => createDurableRateLimiter(limits, name, perMinute, services.clock)
+    : undefined;
+  return createApp({ services, health, rateLimiter });
 }
 
-/** One app per isolate, built on the first request (bindings arrive with it). */
+/**
+ * The repair stage of AI jobs (and, with issue 13's job path, every mesh job): the Container
+ * executor where one is bound. Until it is, an AI job fails at the repair, refunded, with a clear code.
+ */
+function meshExecutorFor(_env: WorkerEnv): JobExecutor {
+  return {
+    capacity: 1,
+    stats: () => ({ size: 0, busy: 0, queued: 0 }),
+    close: async () => undefined,
+    execute: async () => ({
+      ok: false,
+      error: { code: 'service_unavailable', message: 'no mesh executor is bound on this Worker', stage: 'repair' },
+    }),
+  };
+}
+
+/** One set of services and one app per isolate, built on first use (bindings arrive with it). */
+let services: Services | undefined;
 let app: OpenAPIHono<AppEnv> | undefined;
+const servicesFor = (env: WorkerEnv): Services => (services ??= composeWorkerServices(env));
+
+/** AI jobs: create, sleep, poll, download, repair (src/worker-ai-workflow.ts); `[[workflows]]` in wrangler.toml. */
+export const AiJobWorkflow = createAiJobWorkflow<WorkerEnv>({ services: servicesFor, executorFor: (env) => meshExecutorFor(env) });
+
+/** The Cron Trigger's work: the retention purge (expired uploads and job outputs, rows and files). */
+export async function runScheduled(svc: Services, scheduledTime: number): Promise<void> {
+  await svc.retention.purgeExpired(scheduledTime);
+}
 
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
-    app ??= createWorkerApp(composeWorkerServices(env));
+    app ??= createWorkerApp(servicesFor(env), env);
     return app.fetch(request, env, ctx as never);
+  },
+  async scheduled(controller: { scheduledTime: number; cron: string }, env: WorkerEnv): Promise<void> {
+    await runScheduled(servicesFor(env), controller.scheduledTime);
   },
 };
