@@ -57,39 +57,44 @@ export interface AiWorkflowComposition<Env> {
   executorFor(env: Env, services: Services): JobExecutor;
 }
 
+/** The step bodies on a Worker's services: lifecycle, provider stage (runtime fetch), storage, the repair executor. */
+export function composeAiWorkflowSteps(services: Services, executor: JobExecutor, jobEvents?: DurableObjectNamespaceLike): AiWorkflowSteps {
+  const { db, batch, clock, logger, storage, credits, config } = services;
+  const jobs = jobsRepository(db);
+  const uploads = uploadsRepository(db);
+  const bus = jobEvents ? createDurableJobEventBus(jobEvents) : createJobEventBus();
+  const lifecycle = createJobLifecycle({
+    batch,
+    jobs,
+    events: jobEventsRepository(db),
+    artifacts: artifactsRepository(db),
+    credits,
+    bus,
+    clock,
+  });
+  return aiWorkflowSteps({
+    // Workers have no sockets of their own: the download goes through the runtime's fetch (looked up
+    // at each call), and Cloudflare's edge will not connect a Worker to private addresses.
+    stage: createAiStage(config, { jobs, logger, fetch: (input, init) => fetch(input, init) }),
+    jobs,
+    batch,
+    lifecycle,
+    storage,
+    executor,
+    loadUpload: async (userId, uploadId) => {
+      const upload = await uploads.findOwned(userId, uploadId);
+      return upload ? storage.get(upload.storage_key).catch(() => undefined) : undefined;
+    },
+    clock,
+    logger,
+  });
+}
+
 /** The Workflow class for a Worker; its composition root says where services and the repair come from. */
 export function createAiJobWorkflow<Env extends { JOB_EVENTS?: DurableObjectNamespaceLike }>(compose: AiWorkflowComposition<Env>) {
   function stepsFor(env: Env): AiWorkflowSteps {
     const services = compose.services(env);
-    const { db, batch, clock, logger, storage, credits, config } = services;
-    const jobs = jobsRepository(db);
-    const uploads = uploadsRepository(db);
-    const bus = env.JOB_EVENTS ? createDurableJobEventBus(env.JOB_EVENTS) : createJobEventBus();
-    const lifecycle = createJobLifecycle({
-      batch,
-      jobs,
-      events: jobEventsRepository(db),
-      artifacts: artifactsRepository(db),
-      credits,
-      bus,
-      clock,
-    });
-    return aiWorkflowSteps({
-      // Workers have no sockets of their own: the download goes through the runtime's fetch (looked up
-      // at each call), and Cloudflare's edge will not connect a Worker to private addresses.
-      stage: createAiStage(config, { jobs, logger, fetch: (input, init) => fetch(input, init) }),
-      jobs,
-      batch,
-      lifecycle,
-      storage,
-      executor: compose.executorFor(env, services),
-      loadUpload: async (userId, uploadId) => {
-        const upload = await uploads.findOwned(userId, uploadId);
-        return upload ? storage.get(upload.storage_key).catch(() => undefined) : undefined;
-      },
-      clock,
-      logger,
-    });
+    return composeAiWorkflowSteps(services, compose.executorFor(env, services), env.JOB_EVENTS);
   }
 
   return class AiJobWorkflow extends WorkflowEntrypoint<Env, AiJobParams> {
