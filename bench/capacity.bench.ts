@@ -10,7 +10,8 @@
  * the one the table uses. CPU time, unlike wall time, does not grow when other processes share the
  * cores, so the figure holds on a loaded machine.
  *
- * Table: per instance type, jobs at once = min(vCPU rounded down (at least 1), memory / peak RSS);
+ * Table: per instance type, jobs at once = min(vCPU rounded down (at least 1), memory / (peak RSS ×
+ * MEMORY_HEADROOM)), the headroom for the container's OS, the HTTP server and a larger-than-usual picture;
  * jobs per instance-hour = 3600 × min(vCPU, jobs at once) / CPU-seconds per job (a CPU-bound job on a
  * fractional vCPU runs proportionally longer). Cost of 1,000 jobs: CPU billed on active use
  * (CPU-seconds × $0.000020) plus provisioned memory for the wall time those jobs hold the instance
@@ -71,8 +72,8 @@ export const PLATFORM_OPS = {
   d1RowsWritten: 40,
   r2ClassA: 5,
   r2ClassB: 3,
-  /** Upload + outputs kept for the free plan's retention, in GB-months. */
-  r2StorageGbMonths: 0.01 * (7 / 30),
+  /** Months the upload and outputs are kept (the free plan's 30-day retention); their size is measured. */
+  r2StorageMonths: 1,
   queueOps: 3,
   doRequests: 13,
   doGbSeconds: 2 * 0.128,
@@ -91,6 +92,9 @@ async function picture(): Promise<{ bytes: Uint8Array; source: string }> {
   return { bytes: await photoLikePng(1024), source: 'generated photo-like 1024² PNG (bench/photo-like.ts)' };
 }
 
+/** Room above one job's measured peak RSS (the container's OS, the server, a bigger picture than the bench's). */
+const MEMORY_HEADROOM = 1.25;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -100,23 +104,25 @@ async function measure() {
   const deps = await nodePipelineDeps();
   const runs: Array<{ cpuMs: number; wallMs: number }> = [];
   let triangles = 0;
+  let storedBytes = 0;
   for (let i = 0; i <= RUNS; i++) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const result = await runImagePipeline(bytes, params, deps);
     // Serialise every artifact as the container would before storing it.
-    for (const a of result.artifacts) for (const _chunk of a.chunks());
+    storedBytes = bytes.byteLength;
+    for (const a of result.artifacts) for (const chunk of a.chunks()) storedBytes += chunk.byteLength;
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     triangles = Number((result.report as { triangles?: number }).triangles ?? 0);
     if (i > 0) runs.push({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs }); // run 0 warms the JIT and WASM
   }
-  return { source, runs, triangles, peakRssMiB: peakRssMiB() };
+  return { source, runs, triangles, storedBytes, peakRssMiB: peakRssMiB() };
 }
 
 export function capacityTable(cpuSeconds: number, perJobMiB: number) {
   return INSTANCE_TYPES.map((t) => {
-    const byMemory = Math.floor(t.memoryMiB / perJobMiB);
+    const byMemory = Math.floor(t.memoryMiB / (perJobMiB * MEMORY_HEADROOM));
     const atOnce = Math.min(Math.max(1, Math.floor(t.vcpu)), byMemory);
     if (atOnce === 0) return { instance: t.name, vcpu: t.vcpu, memoryMiB: t.memoryMiB, fits: false as const };
     const cpuShare = Math.min(t.vcpu, atOnce);
@@ -141,7 +147,7 @@ export function capacityTable(cpuSeconds: number, perJobMiB: number) {
   });
 }
 
-export function platformUsdPer1000(): Record<string, number> {
+export function platformUsdPer1000(storedBytesPerJob: number): Record<string, number> {
   const o = PLATFORM_OPS;
   const p = PRICES;
   const per1000 = (count: number, perMillion: number) => round((1000 * count * perMillion) / 1e6, 4);
@@ -152,7 +158,7 @@ export function platformUsdPer1000(): Record<string, number> {
     d1Writes: per1000(o.d1RowsWritten, p.d1RowsWrittenPerMillion),
     r2ClassA: per1000(o.r2ClassA, p.r2ClassAPerMillion),
     r2ClassB: per1000(o.r2ClassB, p.r2ClassBPerMillion),
-    r2Storage: round(1000 * o.r2StorageGbMonths * p.r2StorageGbMonth, 4),
+    r2Storage: round(1000 * (storedBytesPerJob / 1e9) * o.r2StorageMonths * p.r2StorageGbMonth, 4),
     queues: per1000(o.queueOps, p.queueOpsPerMillion),
     durableObjects: round(per1000(o.doRequests, p.doRequestsPerMillion) + per1000(o.doGbSeconds, p.doGbSecondPerMillion), 4),
   };
@@ -170,7 +176,7 @@ async function main(): Promise<void> {
   const cpuMs = median(m.runs.map((r) => r.cpuMs));
   const wallMs = median(m.runs.map((r) => r.wallMs));
   const table = capacityTable(cpuMs / 1000, m.peakRssMiB);
-  const platform = platformUsdPer1000();
+  const platform = platformUsdPer1000(m.storedBytes);
   const result = {
     date: new Date().toISOString(),
     cpu: `${cpus().length}× ${cpus()[0]?.model ?? 'unknown'}`,
@@ -178,6 +184,7 @@ async function main(): Promise<void> {
     job: 'default lithophane ({ mode: "lithophane" }, defaults otherwise) of a 1024² picture',
     source: m.source,
     triangles: m.triangles,
+    storedMBPerJob: round(m.storedBytes / 1e6, 2),
     runs: m.runs.map((r) => ({ cpuMs: Math.round(r.cpuMs), wallMs: Math.round(r.wallMs) })),
     medianCpuMs: Math.round(cpuMs),
     medianWallMs: Math.round(wallMs),
@@ -194,7 +201,9 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|');
   for (const row of table) {
     if (!row.fits) {
-      console.log(`| ${row.instance} | ${row.vcpu} | ${row.memoryMiB} MiB | 0 (a job needs ${m.peakRssMiB} MiB) | – | – | – |`);
+      console.log(
+        `| ${row.instance} | ${row.vcpu} | ${row.memoryMiB} MiB | 0 (a job peaks at ${m.peakRssMiB} MiB; ${MEMORY_HEADROOM}× that does not fit) | – | – | – |`,
+      );
       continue;
     }
     console.log(

@@ -11,6 +11,7 @@
  */
 import { Kysely } from 'kysely';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createApp } from './app.ts';
 import { composeServices } from './compose.ts';
 import type { Services } from './compose.ts';
@@ -83,7 +84,10 @@ export function createWorkerApp(services: Services, env?: Pick<WorkerEnv, 'RATE_
   const rateLimiter = limits
     ? (name: string, perMinute: number) => createDurableRateLimiter(limits, name, perMinute, services.clock)
     : undefined;
-  return createApp({ services, health, rateLimiter });
+  // Cloudflare's edge sets CF-Connecting-IP on every request (a client's own value is replaced), so
+  // per-IP limits count each client apart instead of everyone in one "unknown" bucket.
+  const remoteAddress = (c: Context) => c.req.header('cf-connecting-ip') ?? undefined;
+  return createApp({ services, health, rateLimiter, remoteAddress });
 }
 
 /**

@@ -95,20 +95,21 @@ describe('Creem webhook on the Worker', () => {
 });
 
 describe('rate limits on the Worker', () => {
-  it('two isolates share one count through the RATE_LIMITER Durable Object', async () => {
+  it('two isolates share one count through the RATE_LIMITER Durable Object, per client address (CF-Connecting-IP)', async () => {
     const bindings = env as WorkerEnv;
     // Two apps, as two isolates would build them, with a limit of 3 API calls a minute per IP.
-    const settings = { ...bindings, RATE_LIMIT_API_PER_IP_PER_MINUTE: '3', TRUST_PROXY: 'true' } as WorkerEnv;
+    const settings = { ...bindings, RATE_LIMIT_API_PER_IP_PER_MINUTE: '3' } as WorkerEnv;
     const isolates = [
       createWorkerApp(composeWorkerServices(settings), bindings),
       createWorkerApp(composeWorkerServices(settings), bindings),
     ];
-    const ip = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
+    const client = (n: number) => `203.0.113.${n}`;
+    const first = Math.floor(Math.random() * 100) + 1;
+    const call = (i: number, ip: string) => isolates[i % 2].request('/api/v1/pricing', { headers: { 'cf-connecting-ip': ip } }, bindings);
     const statuses = [];
-    for (let i = 0; i < 4; i++) {
-      const res = await isolates[i % 2].request('/api/v1/pricing', { headers: { 'x-forwarded-for': ip } }, bindings);
-      statuses.push(res.status);
-    }
+    for (let i = 0; i < 4; i++) statuses.push((await call(i, client(first))).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+    // Another client has a count of its own.
+    expect((await call(0, client(first + 100))).status).toBe(200);
   });
 });
