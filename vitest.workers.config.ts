@@ -40,6 +40,14 @@ export const SHARED_SUITES = [
 // workerd can load modules (and .wasm) from anywhere in it.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(fileURLToPath(new URL('./migrations/d1', import.meta.url)));
+  // The AI providers' GLBs (with real defects) are made in Node, where sharp and NodeIO are, and
+  // handed to workerd as a binding (test/workers/ai-glb-fixtures.ts). A computed specifier keeps the
+  // config bundler from inlining the maker.
+  const maker = new URL('./test/helpers/ai-glb-fixtures.ts', import.meta.url).href;
+  const { aiGlb } = (await import(/* @vite-ignore */ maker)) as typeof import('./test/helpers/ai-glb-fixtures.ts');
+  const glbs: Record<string, string> = {};
+  for (const kind of ['holes', 'double-shell', 'unit-cube', 'textured'] as const)
+    glbs[kind] = Buffer.from(await aiGlb(kind)).toString('base64');
   return {
     plugins: [
       cloudflareTest({
@@ -55,12 +63,18 @@ export default defineConfig(async () => {
             SESSION_CACHE: { className: 'SessionCacheObject', useSQLite: true },
             JOB_EVENTS: { className: 'JobEventsObject', useSQLite: true },
           },
+          // AI jobs as a Workflow (src/worker-ai-workflow.ts), the class the test worker exports.
+          workflows: { AI_JOBS: { name: 'image-to-stl-ai-jobs', className: 'AiJobWorkflow' } },
           bindings: {
             D1_MIGRATIONS: migrations,
+            AI_GLB_FIXTURES: glbs,
             // Settings of src/worker.ts, as wrangler vars and secrets would give them.
             BASE_URL: 'http://localhost:3000',
             BETTER_AUTH_SECRET: 'workerd-test-secret-that-is-long-enough-0123456789',
             LOG_LEVEL: 'silent',
+            // The Creem webhook on the Worker itself (test/workers/creem-webhook.test.ts).
+            CREEM_WEBHOOK_SECRET: 'whsec_workerd_test_secret',
+            CREEM_PRODUCTS: 'pack-100=prod_pack100:100:pack',
           },
         },
       }),
@@ -73,6 +87,11 @@ export default defineConfig(async () => {
         },
         // Fake external APIs answer through the isolate's fetch: a Worker cannot listen on a port.
         { find: /^(\.\.?\/)+helpers\/loopback\.ts$/, replacement: fileURLToPath(new URL('./test/workers/loopback.ts', import.meta.url)) },
+        // GLBs made in Node (sharp, NodeIO) come in as a binding.
+        {
+          find: /^\.\/ai-glb-fixtures\.ts$/,
+          replacement: fileURLToPath(new URL('./test/workers/ai-glb-fixtures.ts', import.meta.url)),
+        },
       ],
     },
     test: {

@@ -18,6 +18,7 @@ import { publicOriginFor } from './http/request-origin.ts';
 import { limitBody } from './http/limit-body.ts';
 import { refusePrototypeKeys } from './http/refuse-prototype-keys.ts';
 import { createRateLimiter, rateLimitPerCaller, rateLimitPerIp } from './http/rate-limit.ts';
+import type { RateLimiter } from './http/rate-limit.ts';
 import { requestContext } from './http/request-context.ts';
 import { requireSameOrigin } from './http/same-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -51,6 +52,8 @@ export interface AppDependencies {
   remoteAddress?: (c: Context) => string | undefined;
   /** Built files the host serves (Node: the widget, then the web app), registered after every API route. */
   files?: Array<Hono<AppEnv>>;
+  /** Where request counts live: in memory by default; Workers pass Durable Object limiters (shared by every isolate). */
+  rateLimiter?: (name: string, perMinute: number) => RateLimiter;
 }
 
 /** The resource routers, in one list: a new resource is one more line here. */
@@ -107,7 +110,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     return deps.remoteAddress?.(c) ?? 'unknown';
   };
   const { clock, config } = services;
-  app.use('/api/v1/*', rateLimitPerIp(createRateLimiter('API', config.apiPerIpPerMinute, clock), clientIp));
+  const limiter = deps.rateLimiter ?? ((name: string, perMinute: number) => createRateLimiter(name, perMinute, clock));
+  app.use('/api/v1/*', rateLimitPerIp(limiter('API', config.apiPerIpPerMinute), clientIp));
 
   const sessions = createSessionCache(10_000, services.clock);
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
@@ -142,8 +146,8 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
     if (c.req.method === 'DELETE' && c.res.status === 204 && user) await sessions.dropUser(user.id);
   });
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
-  const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);
-  const jobLimiter = createRateLimiter('job', config.jobsPerMinute, clock);
+  const uploadLimiter = limiter('upload', config.uploadsPerMinute);
+  const jobLimiter = limiter('job', config.jobsPerMinute);
   app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url'], rateLimitPerCaller(uploadLimiter, clientIp));
   app.on('POST', '/api/v1/jobs', rateLimitPerCaller(jobLimiter, clientIp));
 

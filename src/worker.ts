@@ -3,12 +3,15 @@
  * (Kysely through src/repositories/d1) and R2, with a header-only image codec (pictures are
  * decoded where meshing runs, never in an isolate). Jobs (issue 13, src/jobs/cf-jobs.ts): a Queue
  * message per job, a Durable Object per job that runs it on a mesh Container and settles it.
+ * Also here: the retention purge on a Cron Trigger (`scheduled`), the rate limits in Durable
+ * Objects (shared by every isolate), and the AI job Workflow (src/worker-ai-workflow.ts).
  *
  * Nothing here may reach Node-only code (better-sqlite3, sharp, the worker pool, src/node):
  * dependency-cruiser's `workers-root-stays-portable` rule checks it.
  */
 import { Kysely } from 'kysely';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { createApp } from './app.ts';
 import { composeServices } from './compose.ts';
 import type { Services } from './compose.ts';
@@ -25,13 +28,23 @@ import { createJsonLogger } from './services/logger.ts';
 import type { Logger } from './services/logger.ts';
 import type { BlobStorage } from './domain/storage.ts';
 import type { CountMeshTriangles } from './services/inspect-upload.ts';
-import { cfJobsRuntime, consumeJobBatch, jobObjectClass } from './jobs/cf-jobs.ts';
+import { cfJobsRuntime, consumeJobBatch, jobObjectClass, meshExecutorFrom } from './jobs/cf-jobs.ts';
 import type { CfJobBindings, MessageBatchLike } from './jobs/cf-jobs.ts';
+import { createDurableRateLimiter } from './repositories/durable-objects/rate-limiter.ts';
+import type { DurableObjectNamespaceLike } from './repositories/durable-objects/do-types.ts';
+import type { JobExecutor } from './jobs/executor.ts';
+import { createAiJobWorkflow } from './worker-ai-workflow.ts';
+
+export { RateLimiterObject } from './repositories/durable-objects/rate-limiter.ts';
 
 /** The Worker's bindings (wrangler.toml) and its string settings (vars and secrets). */
 export interface WorkerEnv {
   DB: D1DatabaseLike;
   FILES: R2BucketLike;
+  /** Request counts per key (wrangler.toml); without it each isolate counts alone. */
+  RATE_LIMITER?: DurableObjectNamespaceLike;
+  /** Live job events for SSE across isolates, where bound. */
+  JOB_EVENTS?: DurableObjectNamespaceLike;
   [setting: string]: unknown;
 }
 
@@ -71,23 +84,60 @@ export function composeWorkerServices(env: WorkerEnv, overrides: WorkerOverrides
   });
 }
 
-export function createWorkerApp(services: Services, env: CfJobBindings = {}): OpenAPIHono<AppEnv> {
+export function createWorkerApp(services: Services, env: CfJobBindings & Pick<WorkerEnv, 'RATE_LIMITER'> = {}): OpenAPIHono<AppEnv> {
   const health = async () => ({ database: true, pool: null });
   // Issue 13: with the jobs queue and the per-job object bound, the jobs routes run on them.
   const jobs = env.JOBS && env.JOB ? cfJobsRuntime(services, { JOBS: env.JOBS, JOB: env.JOB }) : undefined;
-  return createApp({ services, health, jobs });
+  const limits = env.RATE_LIMITER;
+  const rateLimiter = limits
+    ? (name: string, perMinute: number) => createDurableRateLimiter(limits, name, perMinute, services.clock)
+    : undefined;
+  // Cloudflare's edge sets CF-Connecting-IP on every request (a client's own value is replaced), so
+  // per-IP limits count each client apart instead of everyone in one "unknown" bucket.
+  const remoteAddress = (c: Context) => c.req.header('cf-connecting-ip') ?? undefined;
+  return createApp({ services, health, jobs, rateLimiter, remoteAddress });
 }
 
 /** The per-job Durable Object (src/jobs/cf-jobs.ts), on the same services as the API. */
 export const JobObject = jobObjectClass((env) => composeWorkerServices(env as WorkerEnv));
 export { MeshContainer } from './repositories/durable-objects/mesh-container.ts';
 
-/** One app per isolate, built on the first request (bindings arrive with it). */
+/**
+ * The repair stage of AI jobs: the mesh executor of the job path (Containers, or MESH_EXECUTOR_URL).
+ * Without either bound, an AI job fails at the repair, refunded, with a clear code.
+ */
+function meshExecutorFor(env: WorkerEnv): JobExecutor {
+  const bindings = env as CfJobBindings;
+  if (bindings.MESH_CONTAINER || (typeof bindings.MESH_EXECUTOR_URL === 'string' && bindings.MESH_EXECUTOR_URL)) {
+    return meshExecutorFrom(bindings);
+  }
+  return {
+    capacity: 1,
+    stats: () => ({ size: 0, busy: 0, queued: 0 }),
+    close: async () => undefined,
+    execute: async () => ({
+      ok: false,
+      error: { code: 'service_unavailable', message: 'no mesh executor is bound on this Worker', stage: 'repair' },
+    }),
+  };
+}
+
+/** One set of services and one app per isolate, built on first use (bindings arrive with it). */
+let services: Services | undefined;
 let app: OpenAPIHono<AppEnv> | undefined;
+const servicesFor = (env: WorkerEnv): Services => (services ??= composeWorkerServices(env));
+
+/** AI jobs: create, sleep, poll, download, repair (src/worker-ai-workflow.ts); `[[workflows]]` in wrangler.toml. */
+export const AiJobWorkflow = createAiJobWorkflow<WorkerEnv>({ services: servicesFor, executorFor: (env) => meshExecutorFor(env) });
+
+/** The Cron Trigger's work: the retention purge (expired uploads and job outputs, rows and files). */
+export async function runScheduled(svc: Services, scheduledTime: number): Promise<void> {
+  await svc.retention.purgeExpired(scheduledTime);
+}
 
 export default {
   fetch(request: Request, env: WorkerEnv, ctx: unknown): Response | Promise<Response> {
-    app ??= createWorkerApp(composeWorkerServices(env), env as CfJobBindings);
+    app ??= createWorkerApp(servicesFor(env), env as CfJobBindings & WorkerEnv);
     return app.fetch(request, env, ctx as never);
   },
   /** The jobs queue and its dead-letter queue: each message names a job its object runs. */
@@ -95,5 +145,8 @@ export default {
     const { JOB } = env as CfJobBindings;
     if (!JOB) throw new Error('queue: the JOB Durable Object binding is missing');
     await consumeJobBatch(batch, JOB);
+  },
+  async scheduled(controller: { scheduledTime: number; cron: string }, env: WorkerEnv): Promise<void> {
+    await runScheduled(servicesFor(env), controller.scheduledTime);
   },
 };

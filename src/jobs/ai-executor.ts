@@ -84,12 +84,13 @@ export function createAiExecutor(inner: JobExecutor, deps: AiExecutorDeps): JobE
   };
 }
 
-async function taskRequest(
+/** The provider request of an AI job: its image (and extra views) or its prompt. Throws on unusable input. */
+export async function taskRequest(
   input: Uint8Array,
   params: AiJobParams,
   prompt: string | null,
   userId: string,
-  deps: AiExecutorDeps,
+  deps: Pick<AiExecutorDeps, 'loadUpload'>,
 ): Promise<AiTaskRequest> {
   const common = { targetPolycount: params.targetPolycount, texture: params.texture };
   if (params.mode === 'ai-text') {

@@ -58,7 +58,7 @@ async function presignedUpload(client: HttpClient, bytes: Uint8Array, filename: 
   // The store checks the signed size: a different body is refused, and nothing is stored.
   const wrongSize = await fetch(uploadUrl, { method: 'PUT', body: bytes.slice(0, bytes.byteLength - 1) });
   expect(wrongSize.status).toBe(403);
-  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes });
+  const put = await fetch(uploadUrl, { method: 'PUT', body: new Uint8Array(bytes) });
   expect(put.status).toBe(200);
   const id = started.body.uploadId as string;
   const completed = await client.json(`/api/v1/uploads/${id}/complete`, { method: 'POST' });

@@ -78,7 +78,7 @@ async function handle(request: IncomingMessage, port: number, workerUrl: string 
   }
   if (!workerUrl) return s3Error(503, 'ServiceUnavailable', 'the Worker is not up yet');
   const key = keyParts.join('/');
-  const put = await fetch(`${workerUrl}/__test/r2-put?key=${encodeURIComponent(key)}`, { method: 'PUT', body });
+  const put = await fetch(`${workerUrl}/__test/r2-put?key=${encodeURIComponent(key)}`, { method: 'PUT', body: new Uint8Array(body) });
   if (put.status !== 204) return s3Error(500, 'InternalError', `R2 put: ${put.status}`);
   stored.push(key);
   return { status: 200, body: '' };

@@ -202,6 +202,26 @@ describe('provider HTTP errors are scrubbed', () => {
     expect(message).not.toContain('10.0.0.1');
     expect(scrub('x https://a.b/c?sig=1 y', [])).toBe('x [url] y');
   });
+
+  it('asks for redirect "manual" (workerd refuses "error") and refuses a provider API that redirects', async () => {
+    const inits: RequestInit[] = [];
+    const redirecting = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      inits.push(init ?? {});
+      return new Response(null, { status: 302, headers: { location: 'http://169.254.169.254/' } });
+    }) as typeof globalThis.fetch;
+    const http = createProviderHttp({
+      label: 'Meshy',
+      baseUrl: 'https://api.meshy.ai',
+      authorization: 'Bearer k',
+      fetch: redirecting,
+      retryAttempts: 3,
+      retryBaseMs: 1,
+    });
+    const error = await http.get('/openapi/v1/x', { signal: new AbortController().signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderHttpError);
+    expect((error as ProviderHttpError).kind).toBe('client');
+    expect(inits.map((i) => i.redirect)).toEqual(['manual']);
+  });
 });
 
 describe('without any provider key', () => {

@@ -144,11 +144,17 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     const signals = [request.signal, ...(options.requestTimeoutMs ? [AbortSignal.timeout(options.requestTimeoutMs)] : [])];
     let res: Response;
     try {
-      res = await doFetch(`${base}${path}`, { method, headers, body: payload, signal: AbortSignal.any(signals), redirect: 'error' });
+      // 'manual', not 'error': workerd refuses redirect 'error' outright (every provider call failed on
+      // Workers); a provider API that redirects is refused below all the same.
+      res = await doFetch(`${base}${path}`, { method, headers, body: payload, signal: AbortSignal.any(signals), redirect: 'manual' });
     } catch (error) {
       if (request.signal.aborted) throw request.signal.reason;
       const why = (error as Error).name === 'TimeoutError' ? 'timed out' : 'could not be reached';
       return { retry: new ProviderHttpError('network', 0, `${options.label} ${why}`) };
+    }
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new ProviderHttpError('client', res.status, `${options.label} answered a redirect, which its API never does`);
     }
     const text = await res.text().catch(() => '');
     let body: unknown = text;
