@@ -46,7 +46,13 @@ async function readPlanes(path: string): Promise<RgbPlanes> {
     resolveWithObject: true,
   });
   const n = info.width * info.height;
-  const planes: RgbPlanes = { width: info.width, height: info.height, r: new Float32Array(n), g: new Float32Array(n), b: new Float32Array(n) };
+  const planes: RgbPlanes = {
+    width: info.width,
+    height: info.height,
+    r: new Float32Array(n),
+    g: new Float32Array(n),
+    b: new Float32Array(n),
+  };
   for (let i = 0; i < n; i++) {
     planes.r[i] = data[i * info.channels] / 255;
     planes.g[i] = data[i * info.channels + 1] / 255;

@@ -10,7 +10,13 @@ import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
 import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
-import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './image-fields.ts';
+import {
+  COLOUR_RELIEF_BASE_MM,
+  COLOUR_RELIEF_HEIGHT_MM,
+  IMAGE_FIELDS,
+  KEYCHAIN_BASE_PLATE_MM,
+  LAMP_SHADE_DIAMETER_MM,
+} from './image-fields.ts';
 import { MESH_FIELDS } from './mesh-fields.ts';
 
 export interface ModePreset {
@@ -105,6 +111,22 @@ export const MODE_CATALOG: ModeCatalog = {
           fixed: {},
           defaults: {},
           fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE],
+        },
+      ],
+    },
+    {
+      mode: 'colour-relief',
+      title: 'Colour relief',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'colour-relief',
+          title: 'Colour relief (filament swaps)',
+          blurb: 'A thin relief printed with one nozzle, swapping filament at planned layers to show the photo in colour.',
+          fixed: {},
+          defaults: { baseMm: COLOUR_RELIEF_BASE_MM, maxHeightMm: COLOUR_RELIEF_HEIGHT_MM, formats: ['stl', '3mf'] },
+          fields: ['widthMm', 'filaments', 'layerHeightMm', 'baseMm', 'maxHeightMm', 'swapMethod'],
         },
       ],
     },

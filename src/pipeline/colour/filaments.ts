@@ -33,7 +33,7 @@ export const FILAMENT_LIBRARY: readonly Filament[] = [
 
 export const FILAMENT_IDS = FILAMENT_LIBRARY.map((f) => f.id);
 
-const CUSTOM = /^([^:]{1,40}):(#[0-9a-fA-F]{6}):(\d+(?:\.\d+)?)$/;
+const CUSTOM = /^([^:,]{1,40}):(#[0-9a-fA-F]{6}):(\d+(?:\.\d+)?)$/;
 const TD_RANGE = [0.05, 50] as const;
 
 /** A library id or `Name:#RRGGBB:TD`; undefined when neither. */

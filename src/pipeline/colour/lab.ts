@@ -12,7 +12,7 @@ export function srgbChannelToLinear(v: number): number {
 }
 
 export function linearChannelToSrgb(v: number): number {
-  const c = v < 0 ? 0 : v > 1 ? 1 : v;
+  const c = Math.min(Math.max(v, 0), 1);
   return c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055;
 }
 

@@ -31,7 +31,12 @@ export function bandTransmission(thicknessMm: number, tdMm: number): number {
  * top and swap layers `swaps` (filament k+1 starts above layer swaps[k]; non-decreasing).
  * Returns 3 * (maxLayers + 1) values.
  */
-export function stackColours(filaments: readonly Filament[], swaps: readonly number[], layerHeightMm: number, maxLayers: number): Float64Array {
+export function stackColours(
+  filaments: readonly Filament[],
+  swaps: readonly number[],
+  layerHeightMm: number,
+  maxLayers: number,
+): Float64Array {
   const out = new Float64Array(3 * (maxLayers + 1));
   const colours = filaments.map(filamentLinearRgb);
   const done: LinearRgb = [...colours[0]];
