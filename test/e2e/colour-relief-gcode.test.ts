@@ -20,7 +20,8 @@ import { runImagePipeline } from '../../src/pipeline/run-pipeline.ts';
 const INI = fileURLToPath(new URL('../../bench/printable/prusa.ini', import.meta.url));
 const slicer = spawnSync('prusa-slicer', ['--help'], { encoding: 'utf8' });
 const hasSlicer = slicer.status === 0 || /PrusaSlicer/i.test(`${slicer.stdout}`);
-if (!hasSlicer) console.warn('colour-relief-gcode: prusa-slicer is not installed (apt-get install -y prusa-slicer); skipping the G-code check');
+if (!hasSlicer)
+  console.warn('colour-relief-gcode: prusa-slicer is not installed (apt-get install -y prusa-slicer); skipping the G-code check');
 
 /** Four colour bands from dark to light with a red and a yellow patch: needs every filament. */
 function bandsPicture(width = 120, height = 80): Uint8Array {
