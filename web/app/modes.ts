@@ -19,6 +19,9 @@ export interface ApiField {
   step?: number;
   slider?: [number, number];
   options?: Array<{ value: string; label: string }>;
+  minItems?: number;
+  maxItems?: number;
+  itemPattern?: string;
 }
 export interface ApiPreset {
   id: string;
@@ -31,6 +34,7 @@ export interface ApiPreset {
 export interface ModeCatalog {
   modes: Array<{ mode: string; title: string; input: 'image' | 'mesh'; fieldSet: 'image' | 'mesh'; presets: ApiPreset[] }>;
   fields: { image: Record<string, ApiField>; mesh: Record<string, ApiField> };
+  filaments?: Array<{ id: string; name: string; hex: string; tdMm: number }>;
   geometry: {
     basePlateMarginMm: number;
     keychainRingWidthMm: number;

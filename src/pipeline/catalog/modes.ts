@@ -4,6 +4,8 @@
  * image-fields.ts and mesh-fields.ts. GET /api/v1/modes serves this object as it is, and the web
  * app builds its create page from it, so a default, a limit or a label is written once, here.
  */
+import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
+import type { Filament } from '../colour/filaments.ts';
 import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
@@ -43,6 +45,8 @@ export interface ModeEntry {
 export interface ModeCatalog {
   modes: ModeEntry[];
   fields: { image: Fields; mesh: Fields };
+  /** The colour modes' filament library (colour, transmission distance), for palette pickers and previews. */
+  filaments: Filament[];
   /** Fixed geometry the pipeline adds around a picture, for previews that must match the result. */
   geometry: {
     /** How far an extrusion's base plate reaches beyond the logo, mm. */
@@ -197,6 +201,7 @@ export const MODE_CATALOG: ModeCatalog = {
     },
   ],
   fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS },
+  filaments: [...FILAMENT_LIBRARY],
   geometry: {
     basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,
     keychainRingWidthMm: KEYCHAIN_DEFAULTS.ringWidthMm,
