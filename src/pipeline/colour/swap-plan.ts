@@ -6,10 +6,11 @@
  * nearest differences over the picture.
  *
  * Method: filaments are stacked dark to light (luminance rises with height, as in HueForge and
- * every filament-painting guide), starting from equal-height bands (the naive baseline), then
- * coordinate descent over the swap layers: each swap in turn is moved to the layer between its
- * neighbours that lowers the error most, until a sweep changes nothing. A swap may meet its
- * neighbour, which drops a filament the picture does not need. The error is evaluated on the
+ * every filament-painting guide), starting from equal-height bands (the naive baseline) and from
+ * darkest-and-lightest only, then coordinate descent over the swap layers: each swap in turn is
+ * moved to the layer between its neighbours that lowers the error most, until a sweep changes
+ * nothing; the better of the two results wins, and it is never worse than the baseline. A swap
+ * may meet its neighbour, which drops a filament the picture does not need. The error is evaluated on the
  * picture's colours binned at 4 bits per channel (weights = pixel counts): a few hundred to a
  * few thousand colours instead of every pixel, so one evaluation is ~25 levels x bins ΔE00 calls.
  *
@@ -91,27 +92,22 @@ export function planSwaps(picture: RgbPlanes, filaments: readonly Filament[], op
     evaluations++;
     return binnedError(bins, levelLabOf(ordered, swaps, opts), opts.baseLayers, opts.maxLayers);
   };
-  let best = equalSwaps(ordered.length, opts.baseLayers, opts.maxLayers);
-  let bestError = evaluate(best);
+  const equal = equalSwaps(ordered.length, opts.baseLayers, opts.maxLayers);
+  let best = equal;
+  let bestError = evaluate(equal);
   if (opts.method === 'optimised') {
-    for (let sweep = 0; sweep < opts.maxSweeps; sweep++) {
-      let moved = false;
-      for (let k = 0; k < best.length; k++) {
-        const lo = k === 0 ? 0 : best[k - 1];
-        const hi = k === best.length - 1 ? opts.maxLayers : best[k + 1];
-        for (let s = lo; s <= hi; s++) {
-          if (s === best[k]) continue;
-          const candidate = best.slice();
-          candidate[k] = s;
-          const error = evaluate(candidate);
-          if (error < bestError - 1e-9) {
-            best = candidate;
-            bestError = error;
-            moved = true;
-          }
-        }
+    // Two starts: the equal bands, and only the darkest and lightest filament (the middle bands
+    // empty, free to grow). Descent moves one swap at a time, so it cannot empty two bands at
+    // once: without the second start a poorly matching middle colour could leave the plan worse
+    // than black and white alone (measured on Landscape_5 with black, blue, yellow, white).
+    const middle = opts.baseLayers + Math.round((opts.maxLayers - opts.baseLayers) / 2);
+    const twoBands = equal.map((_, k) => (k === equal.length - 1 ? middle : opts.baseLayers));
+    for (const start of ordered.length > 2 ? [equal, twoBands] : [equal]) {
+      const found = descend(start, evaluate(start), evaluate, opts);
+      if (found.error < bestError - 1e-9) {
+        best = found.swaps;
+        bestError = found.error;
       }
-      if (!moved) break;
     }
   }
   const levelColours = stackColours(ordered, best, opts.layerHeightMm, opts.maxLayers);
@@ -126,6 +122,37 @@ export function planSwaps(picture: RgbPlanes, filaments: readonly Filament[], op
     binnedError: bestError,
     evaluations,
   };
+}
+
+/** Coordinate descent: move each swap to its best layer between its neighbours until a sweep changes nothing. */
+function descend(
+  start: number[],
+  startError: number,
+  evaluate: (swaps: number[]) => number,
+  opts: SwapPlanOptions,
+): { swaps: number[]; error: number } {
+  let best = start;
+  let bestError = startError;
+  for (let sweep = 0; sweep < opts.maxSweeps; sweep++) {
+    let moved = false;
+    for (let k = 0; k < best.length; k++) {
+      const lo = k === 0 ? 0 : best[k - 1];
+      const hi = k === best.length - 1 ? opts.maxLayers : best[k + 1];
+      for (let s = lo; s <= hi; s++) {
+        if (s === best[k]) continue;
+        const candidate = best.slice();
+        candidate[k] = s;
+        const error = evaluate(candidate);
+        if (error < bestError - 1e-9) {
+          best = candidate;
+          bestError = error;
+          moved = true;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  return { swaps: best, error: bestError };
 }
 
 /**
