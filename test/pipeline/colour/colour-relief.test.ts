@@ -123,3 +123,20 @@ describe('colour-relief job', () => {
     expect(check.triangles).toBe(result.report.triangles);
   });
 });
+
+describe('colour-relief estimate', () => {
+  it('prices the swap planning: more filaments, more seconds; dearer than a plain relief', async () => {
+    const { estimateImageJob } = await import('../../../src/pipeline/estimate.ts');
+    const source = { width: 1000, height: 750 };
+    const relief = estimateImageJob(resolveImageParams({ mode: 'relief', baseMm: 0.48, maxHeightMm: 1.92 }), source);
+    const two = estimateImageJob(resolveImageParams({ mode: 'colour-relief', filaments: ['black', 'white'] }), source);
+    const six = estimateImageJob(
+      resolveImageParams({ mode: 'colour-relief', filaments: ['black', 'blue', 'red', 'green', 'yellow', 'white'] }),
+      source,
+    );
+    expect(two.seconds).toBeGreaterThan(relief.seconds);
+    expect(six.seconds).toBeGreaterThan(two.seconds);
+    expect(six.memoryMb).toBeGreaterThan(relief.memoryMb);
+    expect(six.sizeMm?.[2]).toBeCloseTo(2.4, 1);
+  });
+});
