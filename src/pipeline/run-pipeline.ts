@@ -41,6 +41,7 @@ import { countParts } from './analyze/count-parts.ts';
 import { parseFilament } from './colour/filaments.ts';
 import type { Filament } from './colour/filaments.ts';
 import { colourChangesOf, swapSheet } from './colour/swap-sheet.ts';
+import { renderSwapSheet } from './colour/swap-sheet-png.ts';
 import type { SwapSheet } from './colour/swap-sheet.ts';
 import type { RgbPlanes } from './colour/swap-plan.ts';
 import { rgbPlanesToImage } from './colour/planes.ts';
@@ -185,7 +186,10 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       ),
     );
   }
-  if (sheet) artifacts.push(bytesArtifact('swap-sheet.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(sheet, null, 2))));
+  if (sheet) {
+    artifacts.push(bytesArtifact('swap-sheet.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(sheet, null, 2))));
+    artifacts.push(bytesArtifact('swap-sheet.png', CONTENT_TYPES.png, encodePng(renderSwapSheet(sheet))));
+  }
   if (params.previews) {
     await timer.run('preview', () => {
       // Unfiltered PNGs came out smallest and 1.5-4x faster for both pictures (measured: render

@@ -102,7 +102,9 @@ describe('colour-relief job', () => {
     expect(result.report.boundingBoxMm.size[2]).toBeLessThanOrEqual(0.48 + 1.92 + 1e-3);
     expect(result.report.colour?.meanDeltaE00).toBeGreaterThan(0);
     const names = result.artifacts.map((a) => a.name);
-    expect(names).toEqual(expect.arrayContaining(['model.stl', 'model.3mf', 'swap-sheet.json', 'colour.png', 'preview.png']));
+    expect(names).toEqual(
+      expect.arrayContaining(['model.stl', 'model.3mf', 'swap-sheet.json', 'swap-sheet.png', 'colour.png', 'preview.png']),
+    );
     const threeMf = result.artifacts.find((a) => a.name === 'model.3mf');
     const bytes = new Uint8Array(Buffer.concat([...(threeMf?.chunks() ?? [])]));
     const parts = unzipSync(bytes);
