@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/corpus/**', 'test/web/**', 'test/e2e/**', 'test/workers/**', 'test/cli/cli.test.ts'],
+    exclude: ['test/corpus/**', 'test/web/**', 'test/e2e/**', 'test/workers/**', 'test/cf/**', 'test/cli/cli.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

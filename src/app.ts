@@ -46,7 +46,7 @@ export interface AppDependencies {
   /** /healthz: the database and, where there is one, the worker pool. */
   health: HealthProbe;
   /** The job runner's service, event bus and controls; absent where no runner runs (no jobs routes then). */
-  jobs?: JobsRuntime;
+  jobs?: Pick<JobsRuntime, 'service' | 'bus' | 'heartbeatMs'>;
   /** The peer address, from the host (Node's socket); unknown in app.request() tests. */
   remoteAddress?: (c: Context) => string | undefined;
   /** Built files the host serves (Node: the widget, then the web app), registered after every API route. */

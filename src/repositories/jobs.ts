@@ -147,6 +147,18 @@ export function jobsRepository(db: Kysely<Database>) {
         RETURNING *`.execute(db);
       return row.rows[0];
     },
+    /**
+     * Claims one named job (queued -> running, one more attempt), as claimNext does for the next
+     * one: the Cloudflare path, where a queue message names the job. Undefined when it was not queued.
+     */
+    claim: async (id: string, now: number): Promise<Job | undefined> =>
+      db
+        .updateTable('jobs')
+        .set((eb) => ({ status: 'running', attempts: eb('attempts', '+', 1), started_at: now, heartbeat_at: now, stage: 'started' }))
+        .where('id', '=', id)
+        .where('status', '=', 'queued')
+        .returningAll()
+        .executeTakeFirst(),
     running: () => db.selectFrom('jobs').selectAll().where('status', '=', 'running').execute(),
     countByStatus: async () => {
       const rows = await db

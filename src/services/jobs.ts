@@ -34,6 +34,11 @@ export type JobMode = (typeof JOB_MODES)[number];
 export interface JobControl {
   /** A job became claimable. */
   wake(): void;
+  /**
+   * A job was queued (committed): where a message queue carries the work (Cloudflare Queues) this
+   * sends its message. Awaited, so a send that fails is an error of the request, not a lost job.
+   */
+  queued?(jobId: string): Promise<void>;
   /** Stop the worker task of a running job (its row was already moved). */
   abort(jobId: string): void;
 }
@@ -198,6 +203,12 @@ export function createJobsService(deps: JobsServiceDeps) {
       // Read before waking the runner, so the answer shows the job as created (queued).
       const job = await jobs.find(id);
       if (!job) throw new Error('jobs: a job vanished right after it was created');
+      if (control.queued)
+        await control.queued(id).catch(async () => {
+          // Without its message the job would wait forever: take it back (refunded) and say so.
+          await lifecycle.cancel(job);
+          throw ServiceError.of('service_unavailable', 'the job queue did not take the job; it was cancelled and refunded, try again');
+        });
       control.wake();
       return { kind: 'job', job, created: true };
     },

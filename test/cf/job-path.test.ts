@@ -1,0 +1,232 @@
+/**
+ * Issue 13 end to end, in real workerd (D1, R2, Queues with a dead-letter queue, Durable Objects)
+ * with the mesh work in separate Node processes started from the container image's entry:
+ * sign up -> presigned upload to R2 -> lithophane job -> queue -> mesh process -> artifacts in R2 -> progress
+ * over SSE -> a manifold STL of the requested size -> credits captured. A failing job is refunded,
+ * a mesh process killed mid-job is retried and charged once, a replayed queue message does nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readStl } from '../../src/pipeline/import/stl.ts';
+import { boundingBox, boxSize } from '../../src/pipeline/mesh.ts';
+import { validateSolid } from '../../src/pipeline/validate.ts';
+import { sharedManifold } from '../../wasm/manifold.ts';
+import { HttpClient } from '../e2e/server-process.ts';
+import { startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { startS3Loopback } from './s3-loopback.ts';
+import type { S3Loopback } from './s3-loopback.ts';
+import type { CfWorker, MeshProcess } from './cf-stack.ts';
+
+const GRANT = 50;
+let worker: CfWorker;
+let meshes: MeshProcess[] = [];
+let photo: Uint8Array;
+let s3: S3Loopback;
+
+beforeAll(async () => {
+  meshes = await Promise.all([startMeshProcess(), startMeshProcess()]);
+  s3 = await startS3Loopback();
+  worker = await startCfWorker(
+    meshes.map((m) => m.url),
+    { SIGNUP_GRANT_CREDITS: String(GRANT), ...s3.settings },
+  );
+  s3.forwardTo(worker.url);
+  photo = new Uint8Array(await readFile(new URL('../../fixtures/photo.jpg', import.meta.url)));
+});
+afterAll(async () => {
+  await worker?.stop();
+  await s3?.close();
+  await Promise.all(meshes.map(stopMeshProcess));
+});
+
+async function newUser(email: string): Promise<HttpClient> {
+  const client = new HttpClient(worker.url);
+  await client.signUp(email);
+  return client;
+}
+
+/** A large upload as the web app makes it: a presigned PUT straight to R2, then complete. */
+async function presignedUpload(client: HttpClient, bytes: Uint8Array, filename: string): Promise<{ id: string }> {
+  const started = await client.json('/api/v1/uploads/url', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ filename, byteSize: bytes.byteLength }),
+  });
+  expect(started.status).toBe(201);
+  const uploadUrl = started.body.uploadUrl as string;
+  expect(uploadUrl.startsWith(s3.settings.R2_S3_ENDPOINT)).toBe(true);
+  // The store checks the signed size: a different body is refused, and nothing is stored.
+  const wrongSize = await fetch(uploadUrl, { method: 'PUT', body: bytes.slice(0, bytes.byteLength - 1) });
+  expect(wrongSize.status).toBe(403);
+  const put = await fetch(uploadUrl, { method: 'PUT', body: bytes });
+  expect(put.status).toBe(200);
+  const id = started.body.uploadId as string;
+  const completed = await client.json(`/api/v1/uploads/${id}/complete`, { method: 'POST' });
+  expect(completed.status).toBe(200);
+  return { id };
+}
+
+async function createJob(client: HttpClient, uploadId: string, params: Record<string, unknown> = { widthMm: 80, formats: ['stl'] }) {
+  const created = await client.json('/api/v1/jobs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'lithophane', uploadId, params }),
+  });
+  expect(created.status).toBe(201);
+  return created.body.job as { id: string; cost: number };
+}
+
+async function waitForJob(client: HttpClient, id: string, timeoutMs = 120_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await client.json(`/api/v1/jobs/${id}`);
+    if (['succeeded', 'failed', 'cancelled'].includes(body.job.status)) return body.job;
+    if (Date.now() > until) throw new Error(`job ${id} still ${body.job.status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The mesh process that has taken a task, once one has. */
+async function busyMesh(timeoutMs = 60_000): Promise<MeshProcess | undefined> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    for (const m of meshes) {
+      const health = await fetch(`${m.url}/healthz`).then((r) => r.json() as Promise<{ inFlight: number }>);
+      if (health.inFlight > 0) return m;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+const inFlight = async (m: MeshProcess) => ((await fetch(`${m.url}/healthz`).then((r) => r.json())) as { inFlight: number }).inFlight;
+
+const balance = async (client: HttpClient) => (await client.json('/api/v1/credits')).body.balance as number;
+
+describe('the Cloudflare job path (workerd + mesh processes)', () => {
+  it('photo -> queue -> mesh process -> R2 -> SSE -> manifold STL of the requested size; credits captured once', async () => {
+    const maker = await newUser('maker@example.com');
+    const upload = await presignedUpload(maker, photo, 'holiday.jpg');
+    expect(s3.stored).toHaveLength(1);
+    const job = await createJob(maker, upload.id);
+    expect(job.cost).toBeGreaterThan(0);
+
+    const events = await maker.events(`/api/v1/jobs/${job.id}/events`);
+    const names = events.map((e) => e.event);
+    expect(names[0]).toBe('queued');
+    expect(names).toContain('started');
+    expect(names[names.length - 1]).toBe('succeeded');
+    const percents = events.filter((e) => e.event === 'stage').map((e) => e.data.percent as number);
+    expect(percents.length).toBeGreaterThan(2);
+    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]);
+
+    const stlResponse = await maker.fetch(`/api/v1/jobs/${job.id}/artifacts/model.stl`);
+    expect(stlResponse.status).toBe(200);
+    const mesh = readStl(new Uint8Array(await stlResponse.arrayBuffer())).mesh;
+    expect(validateSolid(weld(mesh), await sharedManifold()).manifold).toBe(true);
+    const [x] = boxSize(boundingBox(mesh));
+    expect(Math.abs(x - 80) / 80).toBeLessThan(0.005);
+
+    const done = await waitForJob(maker, job.id);
+    expect(done.creditState).toBe('captured');
+    expect(done.attempts).toBe(1);
+    expect(await balance(maker)).toBe(GRANT - job.cost);
+
+    // A replayed message for the finished job: nothing runs, nothing is charged or refunded.
+    const before = await maker.json(`/api/v1/jobs/${job.id}`);
+    await fetch(`${worker.url}/__test/enqueue`, { method: 'POST', body: JSON.stringify({ jobId: job.id }) });
+    await new Promise((r) => setTimeout(r, 4000));
+    const after = await maker.json(`/api/v1/jobs/${job.id}`);
+    expect(after.body.job).toEqual(before.body.job);
+    expect(await balance(maker)).toBe(GRANT - job.cost);
+  });
+
+  it('duplicate deliveries of a queued job run it once', async () => {
+    const user = await newUser('twice@example.com');
+    const upload = await user.upload(photo, 'twice.jpg');
+    const job = await createJob(user, upload.id);
+    for (let i = 0; i < 3; i++) await fetch(`${worker.url}/__test/enqueue`, { method: 'POST', body: JSON.stringify({ jobId: job.id }) });
+    const done = await waitForJob(user, job.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts).toBe(1);
+    await new Promise((r) => setTimeout(r, 3000));
+    const events = await user.events(`/api/v1/jobs/${job.id}/events`);
+    expect(events.filter((e) => e.event === 'started')).toHaveLength(1);
+    expect(await balance(user)).toBe(GRANT - job.cost);
+  });
+
+  it('a job the pipeline fails is refunded', async () => {
+    const user = await newUser('broken@example.com');
+    // The header says a JPEG of a size (the Worker reads only headers); the data stops short.
+    const sof = findMarker(photo, 0xc0) ?? findMarker(photo, 0xc2);
+    const upload = await user.upload(photo.slice(0, (sof ?? 0) + 2000), 'truncated.jpg');
+    const job = await createJob(user, upload.id);
+    const done = await waitForJob(user, job.id);
+    expect(done.status).toBe('failed');
+    expect(done.creditState).toBe('refunded');
+    expect(await balance(user)).toBe(GRANT);
+  });
+
+  it('cancelling a running job stops its mesh task and refunds it', async () => {
+    const user = await newUser('cancel@example.com');
+    const upload = await user.upload(photo, 'cancel.jpg');
+    const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
+    const busy = await busyMesh();
+    expect(busy).toBeDefined();
+    const cancelled = await user.json(`/api/v1/jobs/${job.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.job.status).toBe('cancelled');
+    expect(cancelled.body.job.creditState).toBe('refunded');
+    // The object aborted its request: the mesh process dropped the task (its thread is replaced).
+    await vi.waitFor(async () => expect(await inFlight(busy as MeshProcess)).toBe(0), { timeout: 10_000, interval: 100 });
+    expect(await balance(user)).toBe(GRANT);
+    expect((await waitForJob(user, job.id)).status).toBe('cancelled');
+  });
+
+  it('a mesh process killed mid-job: the job is retried on another and charged once', async () => {
+    const user = await newUser('killed@example.com');
+    const upload = await user.upload(photo, 'killed.jpg');
+    const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
+    // Wait until the job reports progress from a mesh process, then kill that process.
+    await vi.waitFor(async () => expect((await user.json(`/api/v1/jobs/${job.id}`)).body.job.stage).not.toMatch(/^(started)?$/), {
+      timeout: 60_000,
+      interval: 50,
+    });
+    const victim = await busyMesh();
+    expect(victim).toBeDefined();
+    victim?.kill();
+    const done = await waitForJob(user, job.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts).toBe(2);
+    expect(done.creditState).toBe('captured');
+    expect(await balance(user)).toBe(GRANT - job.cost);
+    const ledger = (await user.json('/api/v1/credits')).body.entries as Array<{ amount: number; reference: string | null }>;
+    expect(ledger.filter((e) => e.amount < 0)).toHaveLength(1);
+    // Back to two processes for whatever runs next.
+    meshes = meshes.filter((m) => m !== victim);
+  });
+});
+
+function findMarker(bytes: Uint8Array, marker: number): number | undefined {
+  for (let i = 2; i + 1 < bytes.length; i++) if (bytes[i] === 0xff && bytes[i + 1] === marker) return i;
+  return undefined;
+}
+
+/** STL stores each triangle's corners separately: share identical corners again before the check. */
+function weld(mesh: { positions: Float32Array; indices: Uint32Array }) {
+  const map = new Map<string, number>();
+  const positions: number[] = [];
+  const indices = new Uint32Array(mesh.indices.length);
+  for (let i = 0; i < mesh.indices.length; i++) {
+    const v = mesh.indices[i] * 3;
+    const key = `${mesh.positions[v]},${mesh.positions[v + 1]},${mesh.positions[v + 2]}`;
+    let index = map.get(key);
+    if (index === undefined) {
+      index = positions.length / 3;
+      map.set(key, index);
+      positions.push(mesh.positions[v], mesh.positions[v + 1], mesh.positions[v + 2]);
+    }
+    indices[i] = index;
+  }
+  return { positions: Float32Array.from(positions), indices };
+}
