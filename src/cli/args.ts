@@ -11,6 +11,9 @@ export interface CliRequest {
   outputs: Array<{ path: string; format: OutputFormat }>;
   preview?: string;
   backlit?: string;
+  /** Colour relief: the predicted print (PNG) and the swap sheet (JSON). */
+  colourPreview?: string;
+  swapSheet?: string;
   report?: string;
   quiet: boolean;
   params: Record<string, unknown>;
@@ -24,7 +27,7 @@ const NUMBER_FLAGS: readonly string[] = [
   'target-size-mm',
   'min-wall-mm',
 ];
-const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis'] as const;
+const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis', 'swap-method'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
 export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
 const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;
@@ -42,6 +45,9 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
     output: { type: 'string', short: 'o', multiple: true },
     preview: { type: 'string' },
     backlit: { type: 'string' },
+    'colour-preview': { type: 'string' },
+    'swap-sheet': { type: 'string' },
+    filaments: { type: 'string' },
     report: { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
@@ -67,7 +73,8 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
       throw new UsageError(`cannot tell the format of ${path}: use .stl, .3mf, .glb or .obj`);
     return { path, format: ext as OutputFormat };
   });
-  if (outputs.length === 0 && !v.preview && !v.report) throw new UsageError('give an output with -o out.stl (or .3mf, .glb, .obj)');
+  if (outputs.length === 0 && !v.preview && !v.report && !v['colour-preview'] && !v['swap-sheet'])
+    throw new UsageError('give an output with -o out.stl (or .3mf, .glb, .obj)');
 
   const params: Record<string, unknown> = {};
   for (const f of NUMBER_FLAGS) {
@@ -78,13 +85,21 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
   }
   for (const f of STRING_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
   for (const f of BOOLEAN_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
+  // `--filaments black,blue,"My red:#C01020:2.1"`: ids or Name:#RRGGBB:TD, comma separated.
+  if (typeof v.filaments === 'string')
+    params.filaments = v.filaments
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0);
   params.formats = outputs.length > 0 ? outputs.map((o) => o.format) : IMAGE_JOB_DEFAULTS.formats;
-  params.previews = Boolean(v.preview || v.backlit);
+  params.previews = Boolean(v.preview || v.backlit || v['colour-preview']);
   return {
     input: parsed.positionals[0],
     outputs,
     preview: v.preview as string | undefined,
     backlit: v.backlit as string | undefined,
+    colourPreview: v['colour-preview'] as string | undefined,
+    swapSheet: v['swap-sheet'] as string | undefined,
     report: v.report as string | undefined,
     quiet: Boolean(v.quiet),
     params,

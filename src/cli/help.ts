@@ -8,6 +8,7 @@ Modes
   --mode lithophane     thickness follows brightness, for a light behind it (default)
   --mode relief         height follows brightness on a flat base
   --mode extrude        a logo or text picture extruded (keychains, cookie cutters, signs)
+  --mode colour-relief  a thin relief in colour on one nozzle: filament swaps at planned layers
 
 Size and quality
   --width-mm N          width of the print (default 100; arc/cylinder: unrolled width)
@@ -35,6 +36,16 @@ Lithophane
 Relief
   --min-height-mm N / --max-height-mm N   surface height for black / white (0 / 3)
   --base-mm N           solid base under the surface (default 1.5)
+
+Colour relief
+  --filaments LIST      comma separated: black grey white red orange yellow green blue cyan
+                        magenta brown skin, or your own as Name:#RRGGBB:TD (TD in mm)
+                        (default black,blue,yellow,white; stacked dark to light)
+  --layer-height-mm N   the layer height you print at, first layer too (default 0.08)
+  --base-mm N / --max-height-mm N   base and relief above it (default 0.48 / 1.92)
+  --swap-method optimised|equal     swap layers fitted to the photo, or equal bands
+  --colour-preview FILE.png   the predicted print   --swap-sheet FILE.json   when to swap
+  The 3MF carries the swaps for PrusaSlicer and Bambu Studio / OrcaSlicer.
 
 Extrude
   --extrude-height-mm N (default 3)    --base-plate-mm N (default 0)
@@ -64,6 +75,7 @@ Exit status is 0 only when every file was written; otherwise one line says why.
 Examples
   image-to-stl photo.jpg -o lamp.stl --shape cylinder --diameter-mm 80 --preview lamp.png
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
+  image-to-stl cat.jpg -o cat.3mf --mode colour-relief --filaments black,red,yellow,white --swap-sheet swaps.json
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
   image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json
 `;

@@ -51,6 +51,18 @@ export async function runCommand(request: CliRequest): Promise<number> {
       if (!backlit) throw new UsageError('--backlit is only made for lithophanes');
       await writeArtifactFile(backlit, request.backlit);
     }
+    for (const [path, name] of [
+      [request.colourPreview, 'colour.png'],
+      [request.swapSheet, 'swap-sheet.json'],
+    ] as const) {
+      if (!path) continue;
+      const artifact = byName.get(name);
+      if (!artifact) throw new UsageError(`--${name === 'colour.png' ? 'colour-preview' : 'swap-sheet'} is only made for colour reliefs`);
+      await writeArtifactFile(artifact, path);
+      // The sheet's picture goes beside its JSON: swaps.json -> swaps.png.
+      const picture = byName.get('swap-sheet.png');
+      if (name === 'swap-sheet.json' && picture) await writeArtifactFile(picture, path.replace(/(\.json)?$/i, '.png'));
+    }
     if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
     stages.done();
     progress.finish();

@@ -5,16 +5,24 @@
 import { PipelineError } from './errors.ts';
 import type { Heightmap } from './heightmap.ts';
 import { ACCEPTED_IMAGE_FORMATS, IMAGE_LIMITS_DEFAULTS } from './image.ts';
-import type { DecodedImage, ImageCodec, ImageHeader, ImageLimits } from './image.ts';
+import type { RgbPlanes } from './colour/swap-plan.ts';
+import type { DecodedImage, DecodeOptions, ImageCodec, ImageHeader, ImageLimits } from './image.ts';
 
 const STAGE = 'decode';
 
 export interface DecodeResult {
   heightmap: Heightmap;
   header: ImageHeader;
+  /** Colour planes, when asked for: the codec's, or the grey picture in three planes when it has none. */
+  rgb?: RgbPlanes;
 }
 
-export async function decodeImage(bytes: Uint8Array, codec: ImageCodec, limits: Partial<ImageLimits> = {}): Promise<DecodeResult> {
+export async function decodeImage(
+  bytes: Uint8Array,
+  codec: ImageCodec,
+  limits: Partial<ImageLimits> = {},
+  options: DecodeOptions = {},
+): Promise<DecodeResult> {
   const lim: ImageLimits = { ...IMAGE_LIMITS_DEFAULTS, ...limits };
   if (bytes.byteLength === 0) throw new PipelineError('image_corrupt', 'decode: the file is empty', STAGE);
   if (bytes.byteLength > lim.maxBytes) {
@@ -25,8 +33,24 @@ export async function decodeImage(bytes: Uint8Array, codec: ImageCodec, limits: 
   }
   const header = await codec.readHeader(bytes);
   checkHeader(header, lim);
-  const image = await codec.decode(bytes, header, lim);
-  return { heightmap: toHeightmap(image), header };
+  const image = await codec.decode(bytes, header, lim, options);
+  const heightmap = toHeightmap(image);
+  return options.rgb ? { heightmap, header, rgb: toRgbPlanes(image, heightmap) } : { heightmap, header };
+}
+
+function toRgbPlanes(image: DecodedImage, grey: Heightmap): RgbPlanes {
+  const n = image.width * image.height;
+  if (!image.rgb || image.rgb.length < 3 * n)
+    return { width: grey.width, height: grey.height, r: grey.values, g: grey.values, b: grey.values };
+  const r = new Float32Array(n);
+  const g = new Float32Array(n);
+  const b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    r[i] = image.rgb[3 * i] / 255;
+    g[i] = image.rgb[3 * i + 1] / 255;
+    b[i] = image.rgb[3 * i + 2] / 255;
+  }
+  return { width: image.width, height: image.height, r, g, b };
 }
 
 export function checkHeader(header: ImageHeader, lim: ImageLimits): void {

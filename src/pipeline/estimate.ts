@@ -97,6 +97,13 @@ const CURVED_SAMPLE_FACTOR = 1.5;
 /** Share of the full grid's triangles a denoised photo needs; logos trace far fewer. */
 const PHOTO_TRIANGLE_SHARE = 0.5;
 const EXTRUDE_TRIANGLE_SHARE = 0.02;
+/**
+ * A colour relief also plans its swaps: ~1 s per filament at 100 mm and 0.2 mm on this machine
+ * under load (bench:colour: 1-17 s for 2-6 filaments, 2 starts of coordinate descent), plus the
+ * decoded RGB planes (three float planes of the picture, and of the grid).
+ */
+const COLOUR_PLAN_S_PER_FILAMENT = 1.5;
+const COLOUR_BYTES_PER_PIXEL = 12;
 const MESH = {
   repair: { baseMb: 40, bytesPerTriangle: 560, baseS: 0.5, sPerTriangle: 22e-6 },
   convert: { baseMb: 40, bytesPerTriangle: 260, baseS: 0.5, sPerTriangle: 9e-6 },
@@ -128,8 +135,16 @@ export function estimateImageJob(params: ImageJobParams, source?: { width: numbe
     params.mode === 'extrude'
       ? Math.round(EXTRUDE_TRIANGLE_SHARE * fullGrid)
       : Math.min(params.maxTriangles, Math.round(PHOTO_TRIANGLE_SHARE * fullGrid)) + 4 * (width + height);
-  const bytes = IMAGE.baseMb * MB + IMAGE.bytesPerPixel * picture.width * picture.height + IMAGE.bytesPerSample * samples;
-  const seconds = IMAGE.baseS + IMAGE.sPerSample * samples * (curved ? CURVED_SAMPLE_FACTOR : 1) + IMAGE.sPerTriangle * triangles;
+  const colour = params.mode === 'colour-relief';
+  const bytes =
+    IMAGE.baseMb * MB +
+    (IMAGE.bytesPerPixel + (colour ? COLOUR_BYTES_PER_PIXEL : 0)) * picture.width * picture.height +
+    (IMAGE.bytesPerSample + (colour ? COLOUR_BYTES_PER_PIXEL : 0)) * samples;
+  const seconds =
+    IMAGE.baseS +
+    IMAGE.sPerSample * samples * (curved ? CURVED_SAMPLE_FACTOR : 1) +
+    IMAGE.sPerTriangle * triangles +
+    (colour ? COLOUR_PLAN_S_PER_FILAMENT * params.filaments.length : 0);
   return {
     grid: { width, height },
     samples,

@@ -20,13 +20,20 @@ export interface DecodedImage {
   bitDepth: 8 | 16;
   grey: Uint8Array | Uint16Array;
   alpha?: Uint8Array | Uint16Array;
+  /** 8-bit sRGB, interleaved r, g, b: only when asked for (the colour modes) and the codec can. */
+  rgb?: Uint8Array;
+}
+
+export interface DecodeOptions {
+  /** Also return the colour planes (colour modes). */
+  rgb?: boolean;
 }
 
 export interface ImageCodec {
   /** Reads only the header: never allocates pixels. Throws PipelineError for unreadable input. */
   readHeader(bytes: Uint8Array): Promise<ImageHeader>;
   /** Decodes the first frame, auto-oriented, to grey (+ alpha). */
-  decode(bytes: Uint8Array, header: ImageHeader, limits: ImageLimits): Promise<DecodedImage>;
+  decode(bytes: Uint8Array, header: ImageHeader, limits: ImageLimits, options?: DecodeOptions): Promise<DecodedImage>;
 }
 
 export interface ImageLimits {

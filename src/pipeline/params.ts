@@ -2,8 +2,15 @@
  * What a user can ask of an image job, with defaults and range checks. The same object comes from
  * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
  */
-import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './catalog/image-fields.ts';
-import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES } from './catalog/image-fields.ts';
+import {
+  COLOUR_RELIEF_BASE_MM,
+  COLOUR_RELIEF_HEIGHT_MM,
+  IMAGE_FIELDS,
+  KEYCHAIN_BASE_PLATE_MM,
+  LAMP_SHADE_DIAMETER_MM,
+} from './catalog/image-fields.ts';
+import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
+import { filamentListProblem } from './colour/filaments.ts';
 import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
 import { mergeFields } from './param-fields.ts';
@@ -64,6 +71,11 @@ export interface ImageJobParams {
   cutterHeightMm: number;
   /** The printer's build volume x, y, z in mm: what fits only turned is warned about, what fits no way round refused. */
   buildPlateMm: [number, number, number];
+  // colour relief
+  /** Library ids or `Name:#RRGGBB:TD`, in any order (they are stacked dark to light). */
+  filaments: string[];
+  layerHeightMm: number;
+  swapMethod: (typeof SWAP_METHODS)[number];
   // outputs
   formats: OutputFormat[];
   previews: boolean;
@@ -80,6 +92,10 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
   if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm)
     problems.push('maxThicknessMm must exceed minThicknessMm');
+  if (params.mode === 'colour-relief') {
+    const filaments = filamentListProblem('filaments', params.filaments, 1, 8);
+    if (filaments) problems.push(filaments);
+  }
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
@@ -94,6 +110,11 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   // do not touch are joined by one, instead of coming out as loose pieces on a ring.
   if (params.mode === 'extrude' && params.keychain && !params.cookieCutter && input.basePlateMm === undefined) {
     params.basePlateMm = KEYCHAIN_BASE_PLATE_MM;
+  }
+  // A colour relief is thin: a few layers of base and about two millimetres of relief, unless asked otherwise.
+  if (params.mode === 'colour-relief') {
+    if (input.baseMm === undefined) params.baseMm = COLOUR_RELIEF_BASE_MM;
+    if (input.maxHeightMm === undefined) params.maxHeightMm = COLOUR_RELIEF_HEIGHT_MM;
   }
   // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
   // circumference (a 32 mm tube).

@@ -27,7 +27,8 @@ const STAND_FOOT_EXTRA_MM = 10;
 export function expectedPrintSize(params: ImageJobParams, source: { width: number; height: number }): PrintSize {
   const { widthMm } = imageJobGrid(source, params);
   const heightMm = (widthMm * source.height) / source.width;
-  if (params.mode === 'relief') return { sizeMm: [widthMm, heightMm, params.baseMm + params.maxHeightMm], exact: true };
+  if (params.mode === 'relief' || params.mode === 'colour-relief')
+    return { sizeMm: [widthMm, heightMm, params.baseMm + params.maxHeightMm], exact: true };
   if (params.mode === 'extrude') return { sizeMm: extrudeSize(params, widthMm, heightMm), exact: false };
 
   const frame = params.frameMm;

@@ -22,6 +22,14 @@ export interface SolidReport {
   maxErrorFromPictureMm?: number;
   /** What levelling islands under the nozzle's size changed (relief and flat lithophane). */
   slicerSmoothing?: SlicerSmoothingReport;
+  /** Colour relief: how close the predicted print is to the photo, and the swaps (as in swap-sheet.json). */
+  colour?: {
+    meanDeltaE00: number;
+    swapMethod: string;
+    layerHeightMm: number;
+    start: string;
+    swaps: Array<{ layer: number; printZMm: number; filament: string }>;
+  };
   stagesMs: Record<string, number>;
   totalMs: number;
   peakMemoryMb?: number;

@@ -38,6 +38,17 @@ import type { Triangulator } from './triangulate/triangulator.ts';
 import { validateSolid } from './validate.ts';
 import type { SlicerSmoothingReport } from './heightmap-ops/slicer-friendly.ts';
 import { countParts } from './analyze/count-parts.ts';
+import { parseFilament } from './colour/filaments.ts';
+import type { Filament } from './colour/filaments.ts';
+import { colourChangesOf, swapSheet } from './colour/swap-sheet.ts';
+import { renderSwapSheet } from './colour/swap-sheet-png.ts';
+import type { SwapSheet } from './colour/swap-sheet.ts';
+import type { RgbPlanes } from './colour/swap-plan.ts';
+import { rgbPlanesToImage } from './colour/planes.ts';
+import { colourChangeFiles } from './export/colour-changes.ts';
+import { writeThreeMf } from './export/threemf.ts';
+import { buildColourRelief } from './modes/colour-relief.ts';
+import type { ColourReliefField } from './modes/colour-relief.ts';
 
 export interface PipelineDeps extends StageHooks {
   codec: ImageCodec;
@@ -58,10 +69,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const started = deps.clock();
   const warnings: string[] = [];
 
-  const { heightmap: decoded } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits));
+  const colour = params.mode === 'colour-relief';
+  const { heightmap: decoded, rgb } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits, { rgb: colour }));
 
   const { widthMm } = imageJobGrid(decoded, params);
-  const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, warnings));
+  const { map, pitchMm, planes } = await timer.run('prepare', () => prepare(decoded, params, warnings, rgb));
+  let colourField: ColourReliefField | undefined;
+  let sheet: SwapSheet | undefined;
 
   let surface: {
     heights?: Float32Array;
@@ -83,27 +97,38 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       });
     }
     const built =
-      params.mode === 'relief'
-        ? buildRelief(map, pitchMm, deps.triangulate, {
-            minHeightMm: params.minHeightMm,
-            maxHeightMm: params.maxHeightMm,
+      params.mode === 'colour-relief' && planes
+        ? (colourField = buildColourRelief(planes, pitchMm, deps.triangulate, {
+            filaments: params.filaments.map((f) => parseFilament(f) as Filament),
+            layerHeightMm: params.layerHeightMm,
             baseMm: params.baseMm,
-            invert: params.invert,
+            reliefMm: params.maxHeightMm,
+            method: params.swapMethod,
+            nozzleMm: params.nozzleMm,
             maxErrorMm: params.maxErrorMm,
             maxTriangles: params.maxTriangles,
-            nozzleMm: params.nozzleMm,
-          })
-        : buildLithophane(params.invert ? invert(map) : map, pitchMm, deps.triangulate, {
-            shape: params.shape,
-            minThicknessMm: params.minThicknessMm,
-            maxThicknessMm: params.maxThicknessMm,
-            arcDegrees: params.arcDegrees,
-            frameMm: params.frameMm,
-            frameThicknessMm: params.frameThicknessMm,
-            maxErrorMm: params.maxErrorMm,
-            maxTriangles: params.maxTriangles,
-            nozzleMm: params.nozzleMm,
-          });
+          }))
+        : params.mode === 'relief'
+          ? buildRelief(map, pitchMm, deps.triangulate, {
+              minHeightMm: params.minHeightMm,
+              maxHeightMm: params.maxHeightMm,
+              baseMm: params.baseMm,
+              invert: params.invert,
+              maxErrorMm: params.maxErrorMm,
+              maxTriangles: params.maxTriangles,
+              nozzleMm: params.nozzleMm,
+            })
+          : buildLithophane(params.invert ? invert(map) : map, pitchMm, deps.triangulate, {
+              shape: params.shape,
+              minThicknessMm: params.minThicknessMm,
+              maxThicknessMm: params.maxThicknessMm,
+              arcDegrees: params.arcDegrees,
+              frameMm: params.frameMm,
+              frameThicknessMm: params.frameThicknessMm,
+              maxErrorMm: params.maxErrorMm,
+              maxTriangles: params.maxTriangles,
+              nozzleMm: params.nozzleMm,
+            });
     surface = {
       heights: built.heights,
       achievedErrorMm: built.achievedErrorMm,
@@ -150,9 +175,20 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     );
   }
 
+  if (colourField) sheet = swapSheet(colourField.plan, Math.round(box.max[2] / colourField.plan.layerHeightMm));
   const artifacts: Artifact[] = [];
   for (const format of params.formats) {
-    artifacts.push(await timer.run(`export-${format}`, () => exportMesh(mesh, format)));
+    artifacts.push(
+      await timer.run(`export-${format}`, () =>
+        format === '3mf' && sheet
+          ? bytesArtifact('model.3mf', CONTENT_TYPES['3mf'], writeThreeMf(mesh, { extraFiles: colourChangeFiles(colourChangesOf(sheet)) }))
+          : exportMesh(mesh, format),
+      ),
+    );
+  }
+  if (sheet) {
+    artifacts.push(bytesArtifact('swap-sheet.json', CONTENT_TYPES.json, new TextEncoder().encode(JSON.stringify(sheet, null, 2))));
+    artifacts.push(bytesArtifact('swap-sheet.png', CONTENT_TYPES.png, encodePng(renderSwapSheet(sheet))));
   }
   if (params.previews) {
     await timer.run('preview', () => {
@@ -163,6 +199,10 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh, shading), { filter: 'none' })));
       if (surface.thickness)
         artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness), { filter: 'none' })));
+      if (colourField)
+        artifacts.push(
+          bytesArtifact('colour.png', CONTENT_TYPES.png, encodePng(rgbPlanesToImage(colourField.predicted), { filter: 'none' })),
+        );
     });
   }
 
@@ -182,6 +222,16 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     maxErrorFromPictureMm:
       surface.achievedErrorMm === undefined ? undefined : round(surface.achievedErrorMm + (surface.smoothing?.maxChangeMm ?? 0), 4),
     slicerSmoothing: surface.smoothing && roundedSmoothing(surface.smoothing),
+    colour:
+      colourField && sheet
+        ? {
+            meanDeltaE00: round(colourField.meanDeltaE, 2),
+            swapMethod: params.swapMethod,
+            layerHeightMm: sheet.layerHeightMm,
+            start: sheet.start.name,
+            swaps: sheet.swaps.map((s) => ({ layer: s.layer, printZMm: s.printZMm, filament: s.filament.name })),
+          }
+        : undefined,
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
     peakMemoryMb: timer.peakMemoryBytes ? Math.round(timer.peakMemoryBytes / 1048576) : undefined,
@@ -193,7 +243,12 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   return { mesh, artifacts, report };
 }
 
-function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[]): { map: Heightmap; pitchMm: number } {
+function prepare(
+  decoded: Heightmap,
+  params: ImageJobParams,
+  warnings: string[],
+  rgb?: RgbPlanes,
+): { map: Heightmap; pitchMm: number; planes?: RgbPlanes } {
   const grid = imageJobGrid(decoded, params);
   const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
   if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
@@ -206,7 +261,14 @@ function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[])
   if (params.autoLevel) map = autoLevel(map);
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
-  return { map, pitchMm };
+  if (!rgb) return { map, pitchMm };
+  // Colour planes follow the grey one through the same resampling and denoising (not the tone curve).
+  const plane = (values: Float32Array) => {
+    let p = resample({ width: rgb.width, height: rgb.height, values }, grid);
+    if (params.denoise > 0) p = gaussianBlur(p, params.denoise);
+    return p.values;
+  };
+  return { map, pitchMm, planes: { width: map.width, height: map.height, r: plane(rgb.r), g: plane(rgb.g), b: plane(rgb.b) } };
 }
 
 function roundedSmoothing(s: SlicerSmoothingReport): SlicerSmoothingReport {

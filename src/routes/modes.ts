@@ -21,6 +21,9 @@ const FieldSchema = z
     step: z.number().optional(),
     slider: z.array(z.number()).length(2).optional(),
     options: z.array(OptionSchema).optional(),
+    minItems: z.number().optional(),
+    maxItems: z.number().optional(),
+    itemPattern: z.string().optional().openapi({ description: 'List items outside the options must match this pattern' }),
   })
   .openapi('ModeField', {
     description: 'One parameter: no default means optional. The API accepts min..max; slider is the span a form offers.',
@@ -45,6 +48,9 @@ const CatalogSchema = z
       }),
     ),
     fields: z.object({ image: z.record(z.string(), FieldSchema), mesh: z.record(z.string(), FieldSchema) }),
+    filaments: z
+      .array(z.object({ id: z.string(), name: z.string(), hex: z.string(), tdMm: z.number() }))
+      .openapi({ description: 'The filament library of the colour modes: colour and transmission distance (TD, mm)' }),
     geometry: z
       .record(z.string(), z.unknown())
       .openapi({ description: 'Fixed geometry the pipeline adds (plate margin, keychain ring, stand), mm' }),

@@ -5,6 +5,7 @@
  * (src/pipeline/catalog). Here it only becomes the page's choices and controls.
  */
 import { api } from './api.ts';
+import type { PaletteSpec } from './palette.ts';
 
 /** A field as GET /api/v1/modes describes it. */
 export interface ApiField {
@@ -19,6 +20,9 @@ export interface ApiField {
   step?: number;
   slider?: [number, number];
   options?: Array<{ value: string; label: string }>;
+  minItems?: number;
+  maxItems?: number;
+  itemPattern?: string;
 }
 export interface ApiPreset {
   id: string;
@@ -31,6 +35,7 @@ export interface ApiPreset {
 export interface ModeCatalog {
   modes: Array<{ mode: string; title: string; input: 'image' | 'mesh'; fieldSet: 'image' | 'mesh'; presets: ApiPreset[] }>;
   fields: { image: Record<string, ApiField>; mesh: Record<string, ApiField> };
+  filaments?: Array<{ id: string; name: string; hex: string; tdMm: number }>;
   geometry: {
     basePlateMarginMm: number;
     keychainRingWidthMm: number;
@@ -89,7 +94,7 @@ export interface SelectSpec {
   value: string;
   hint?: string;
 }
-export type ParamSpec = NumberSpec | BooleanSpec | SelectSpec;
+export type ParamSpec = NumberSpec | BooleanSpec | SelectSpec | PaletteSpec;
 
 let catalog: Promise<ModeCatalog> | null = null;
 
@@ -134,6 +139,20 @@ function specOf(field: ApiField): ParamSpec {
     const options: Array<[string, string]> = (field.options ?? []).map((o) => [o.value, o.label]);
     if (field.default === undefined) options.unshift(['', 'Default']);
     return { kind: 'select', label: field.label, options, value: typeof field.default === 'string' ? field.default : '', hint };
+  }
+  if (field.type === 'list') {
+    const value = Array.isArray(field.default) ? field.default.map(String) : [];
+    const options: Array<[string, string]> = (field.options ?? []).map((o) => [o.value, o.label]);
+    return {
+      kind: 'palette',
+      label: field.label,
+      options,
+      value,
+      min: field.minItems ?? 1,
+      max: field.maxItems ?? options.length,
+      pattern: field.itemPattern,
+      hint,
+    };
   }
   const min = field.min ?? 0;
   const max = field.max ?? 0;

@@ -43,6 +43,11 @@ export interface ListField extends FieldBase {
   type: 'list';
   default: readonly string[];
   options: ReadonlyArray<{ value: string; label: string }>;
+  /** How many items (default: at least one, no upper bound). */
+  minItems?: number;
+  maxItems?: number;
+  /** Items outside the options are accepted when they match this regular expression (a user's own filament). */
+  itemPattern?: string;
 }
 
 /** Three sizes x, y, z (a build volume), each in (0, max]. */
@@ -79,7 +84,8 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
       ranges[key] = [field.min, field.max];
       if (field.integer) integers.add(key);
     } else if (field.type === 'choice') enums[key] = valuesOf(field);
-    else if (field.type === 'list') custom[key] = listOf(key, valuesOf(field));
+    else if (field.type === 'list')
+      custom[key] = field.itemPattern || field.minItems || field.maxItems ? openListOf(key, field) : listOf(key, valuesOf(field));
     else if (field.type === 'size3') custom[key] = sizeOf(key, field.max);
     else if (field.default === undefined) custom[key] = (value) => (typeof value === 'boolean' ? undefined : `${key} must be a boolean`);
   }
@@ -89,6 +95,21 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
 /** The defaults of a set of fields (optional ones left out); lists and sizes are fresh copies. */
 export function defaultsOf(fields: Fields): Record<string, unknown> {
   return rulesOf<Record<string, unknown>>(fields).defaults;
+}
+
+/** A list whose items come from the options or match the field's pattern, within its item counts. */
+function openListOf(name: string, field: ListField): (value: unknown) => string | undefined {
+  const allowed = valuesOf(field);
+  const pattern = field.itemPattern ? new RegExp(field.itemPattern) : undefined;
+  const min = field.minItems ?? 1;
+  const max = field.maxItems ?? Number.POSITIVE_INFINITY;
+  return (value) =>
+    Array.isArray(value) &&
+    value.length >= min &&
+    value.length <= max &&
+    value.every((v) => typeof v === 'string' && (allowed.includes(v) || pattern?.test(v)))
+      ? undefined
+      : `${name} must be a list of ${min}${Number.isFinite(max) ? ` to ${max}` : ' or more'} of ${allowed.join(', ')}${pattern ? ' or items matching ' + field.itemPattern : ''}`;
 }
 
 function sizeOf(name: string, max: number): (value: unknown) => string | undefined {

@@ -3,10 +3,14 @@
  * default, accepted range, a control's step and slider span, label and help. params.ts checks
  * input against these, the CLI derives its flags from them and GET /api/v1/modes serves them.
  */
+import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
 
-export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
+export const IMAGE_MODES = ['relief', 'lithophane', 'extrude', 'colour-relief'] as const;
+export const SWAP_METHODS = ['optimised', 'equal'] as const;
+/** A user's own filament in a filament list: `Name:#RRGGBB:TD` (TD in mm). */
+export const CUSTOM_FILAMENT_PATTERN = '^[^:,]{1,40}:#[0-9a-fA-F]{6}:[0-9]+(\\.[0-9]+)?$';
 export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
 export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
@@ -15,6 +19,9 @@ export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left',
 export const KEYCHAIN_BASE_PLATE_MM = 1.2;
 /** A lamp shade's inner diameter when no size is asked for, mm: fits over a common LED tea light or bulb holder. */
 export const LAMP_SHADE_DIAMETER_MM = 80;
+/** A colour relief's base and relief above it when none are asked for, mm (six and 24 layers of 0.08 mm). */
+export const COLOUR_RELIEF_BASE_MM = 0.48;
+export const COLOUR_RELIEF_HEIGHT_MM = 1.92;
 /** x, y, z of the build volume a job is checked against when none is given (a common 250 x 210 x 210 mm printer). */
 export const DEFAULT_BUILD_PLATE_MM = [250, 210, 210] as const;
 
@@ -201,6 +208,32 @@ export const IMAGE_FIELDS = {
   cookieCutter: { type: 'boolean', label: 'Cookie cutter', default: false },
   cutterWallMm: { type: 'number', label: 'Wall', unit: 'mm', default: 0.8, min: 0.3, max: 5, step: 0.1, slider: [0.4, 3] },
   cutterHeightMm: { type: 'number', label: 'Cutter height', unit: 'mm', default: 12, min: 2, max: 100, step: 1, slider: [4, 40] },
+  filaments: {
+    type: 'list',
+    label: 'Filaments',
+    default: ['black', 'blue', 'yellow', 'white'],
+    options: FILAMENT_LIBRARY.map((f) => ({ value: f.id, label: f.name })),
+    minItems: 1,
+    maxItems: 8,
+    itemPattern: CUSTOM_FILAMENT_PATTERN,
+    help: 'Colour reliefs: the filaments you will swap between, from the list or your own as Name:#RRGGBB:TD (TD: transmission distance, mm). Stacked dark to light.',
+  },
+  layerHeightMm: {
+    type: 'number',
+    label: 'Layer height',
+    unit: 'mm',
+    default: 0.08,
+    min: 0.04,
+    max: 0.4,
+    step: 0.01,
+    help: 'Colour reliefs: the layer height you will print at (first layer too); swaps fall on whole layers.',
+  },
+  swapMethod: {
+    type: 'choice',
+    label: 'Swap heights',
+    default: 'optimised',
+    options: choices(SWAP_METHODS, { optimised: 'Optimised for the photo', equal: 'Equal bands' }),
+  },
   buildPlateMm: {
     type: 'size3',
     label: 'Build volume',

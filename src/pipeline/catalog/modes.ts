@@ -4,13 +4,21 @@
  * image-fields.ts and mesh-fields.ts. GET /api/v1/modes serves this object as it is, and the web
  * app builds its create page from it, so a default, a limit or a label is written once, here.
  */
+import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
+import type { Filament } from '../colour/filaments.ts';
 import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
 import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
-import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './image-fields.ts';
+import {
+  COLOUR_RELIEF_BASE_MM,
+  COLOUR_RELIEF_HEIGHT_MM,
+  IMAGE_FIELDS,
+  KEYCHAIN_BASE_PLATE_MM,
+  LAMP_SHADE_DIAMETER_MM,
+} from './image-fields.ts';
 import { MESH_FIELDS } from './mesh-fields.ts';
 
 export interface ModePreset {
@@ -37,6 +45,8 @@ export interface ModeEntry {
 export interface ModeCatalog {
   modes: ModeEntry[];
   fields: { image: Fields; mesh: Fields };
+  /** The colour modes' filament library (colour, transmission distance), for palette pickers and previews. */
+  filaments: Filament[];
   /** Fixed geometry the pipeline adds around a picture, for previews that must match the result. */
   geometry: {
     /** How far an extrusion's base plate reaches beyond the logo, mm. */
@@ -109,6 +119,22 @@ export const MODE_CATALOG: ModeCatalog = {
       ],
     },
     {
+      mode: 'colour-relief',
+      title: 'Colour relief',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'colour-relief',
+          title: 'Colour relief (filament swaps)',
+          blurb: 'A thin relief printed with one nozzle, swapping filament at planned layers to show the photo in colour.',
+          fixed: {},
+          defaults: { baseMm: COLOUR_RELIEF_BASE_MM, maxHeightMm: COLOUR_RELIEF_HEIGHT_MM, formats: ['stl', '3mf'] },
+          fields: ['widthMm', 'filaments', 'layerHeightMm', 'baseMm', 'maxHeightMm', 'swapMethod'],
+        },
+      ],
+    },
+    {
       mode: 'extrude',
       title: 'Logo extrusion',
       input: 'image',
@@ -175,6 +201,7 @@ export const MODE_CATALOG: ModeCatalog = {
     },
   ],
   fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS },
+  filaments: [...FILAMENT_LIBRARY],
   geometry: {
     basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,
     keychainRingWidthMm: KEYCHAIN_DEFAULTS.ringWidthMm,

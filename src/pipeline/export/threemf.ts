@@ -24,12 +24,15 @@ export interface ThreeMfOptions {
   application: string;
   /** Deflate level for the model entry, 0 (store) to 9. */
   compressionLevel: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  /** More text parts by path (slicer metadata such as colour changes: export/colour-changes.ts). */
+  extraFiles: Record<string, string>;
 }
 
 export const THREEMF_DEFAULTS: Readonly<ThreeMfOptions> = {
   title: '',
   application: 'image-to-stl',
   compressionLevel: 6,
+  extraFiles: {},
 };
 
 const CORE_NAMESPACE = 'http://schemas.microsoft.com/3dmanufacturing/core/2015/02';
@@ -58,6 +61,7 @@ export function writeThreeMf(mesh: Mesh, options: Partial<ThreeMfOptions> = {}):
     '[Content_Types].xml': [encoder.encode(CONTENT_TYPES), entry],
     '_rels/.rels': [encoder.encode(RELATIONSHIPS), entry],
     '3D/3dmodel.model': [encoder.encode(modelXml(mesh, settings)), entry],
+    ...Object.fromEntries(Object.entries(settings.extraFiles).map(([path, text]) => [path, [encoder.encode(text), entry]])),
   });
 }
 

@@ -6,7 +6,7 @@
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import { PipelineError } from '../../pipeline/errors.ts';
-import type { DecodedImage, ImageCodec, ImageHeader, ImageLimits } from '../../pipeline/image.ts';
+import type { DecodedImage, DecodeOptions, ImageCodec, ImageHeader, ImageLimits } from '../../pipeline/image.ts';
 
 const STAGE = 'decode';
 const DECODE_TIMEOUT_SECONDS = 10;
@@ -32,7 +32,7 @@ function codecError(error: unknown, during: 'header' | 'pixels'): PipelineError 
   );
 }
 
-export const sharpImageCodec: ImageCodec = {
+export const sharpImageCodec: ImageCodec & { decodeGrey: ImageCodec['decode'] } = {
   async readHeader(bytes: Uint8Array): Promise<ImageHeader> {
     let meta: Metadata;
     try {
@@ -54,7 +54,25 @@ export const sharpImageCodec: ImageCodec = {
     };
   },
 
-  async decode(bytes: Uint8Array, header: ImageHeader, limits: ImageLimits): Promise<DecodedImage> {
+  async decode(bytes: Uint8Array, header: ImageHeader, limits: ImageLimits, options: DecodeOptions = {}): Promise<DecodedImage> {
+    const image = await sharpImageCodec.decodeGrey(bytes, header, limits);
+    if (!options.rgb) return image;
+    try {
+      const open = sharp(bytes, { limitInputPixels: limits.maxPixels, autoOrient: true, pages: 1, page: 0, failOn: 'error' });
+      const { data } = await open
+        .timeout({ seconds: DECODE_TIMEOUT_SECONDS })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      image.rgb = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      return image;
+    } catch (error) {
+      throw codecError(error, 'pixels');
+    }
+  },
+
+  async decodeGrey(bytes: Uint8Array, header: ImageHeader, limits: ImageLimits): Promise<DecodedImage> {
     const open = () =>
       sharp(bytes, { limitInputPixels: limits.maxPixels, autoOrient: true, pages: 1, page: 0, failOn: 'error' }).timeout({
         seconds: DECODE_TIMEOUT_SECONDS,

@@ -8,6 +8,7 @@ import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
 import { choicesOf, formatsOf, loadModes, startingValues } from '../modes.ts';
 import type { Choice, ChoiceInfo, ModeCatalog, ParamSpec } from '../modes.ts';
 import { drawBacklit } from '../backlit.ts';
+import { paletteControl } from '../palette.ts';
 import { decodePicture } from '../picture.ts';
 import type { Picture } from '../picture.ts';
 import type { PageContext } from '../router.ts';
@@ -159,6 +160,11 @@ export async function createPage(ctx: PageContext) {
       });
       return h('div', { class: 'field check' }, box, h('label', { for: id }, spec.label), hint);
     }
+    if (spec.kind === 'palette')
+      return paletteControl(id, spec, (values[key] as string[]) ?? spec.value, modes.filaments ?? [], (list) => {
+        values[key] = list;
+        changed();
+      });
     if (spec.kind === 'select') {
       const select = h(
         'select',
