@@ -27,7 +27,7 @@ const NUMBER_FLAGS: readonly string[] = [
   'target-size-mm',
   'min-wall-mm',
 ];
-const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis', 'swap-method'] as const;
+const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis', 'swap-method', 'filament'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
 export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
 const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;

@@ -28,6 +28,7 @@ Lithophane
   --diameter-mm N       a cylinder's inside diameter instead of its width (default 80)
   --min-thickness-mm N  thinnest (brightest) part (default 0.8)
   --max-thickness-mm N  thickest (darkest) part (default 3.2)
+  --filament ID         the filament you print in (default white; see --filaments), for --backlit
   --arc-degrees N       angle of an arc (default 120)
   --frame-mm N          border width (default 0 = none)
   --frame-thickness-mm N (default 4)

@@ -74,6 +74,8 @@ export interface ImageJobParams {
   // colour relief
   /** Library ids or `Name:#RRGGBB:TD`, in any order (they are stacked dark to light). */
   filaments: string[];
+  /** Lithophanes: the filament's library id, for the backlit preview's colour and TD. */
+  filament: string;
   layerHeightMm: number;
   swapMethod: (typeof SWAP_METHODS)[number];
   // outputs

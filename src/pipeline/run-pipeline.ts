@@ -28,6 +28,7 @@ import { IMAGE_JOB_DEFAULTS } from './params.ts';
 import type { ImageJobParams } from './params.ts';
 import { plateWarning } from './build-plate.ts';
 import { renderBacklit } from './preview/backlit.ts';
+import { backlitOptionsForFilament } from './preview/filament-backlit.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
 import type { SolidReport } from './report.ts';
@@ -198,7 +199,15 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       const shading = params.mode === 'extrude' ? { creaseAngleDeg: 0 } : {};
       artifacts.push(bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh, shading), { filter: 'none' })));
       if (surface.thickness)
-        artifacts.push(bytesArtifact('backlit.png', CONTENT_TYPES.png, encodePng(renderBacklit(surface.thickness), { filter: 'none' })));
+        artifacts.push(
+          bytesArtifact(
+            'backlit.png',
+            CONTENT_TYPES.png,
+            encodePng(renderBacklit(surface.thickness, backlitOptionsForFilament(parseFilament(params.filament) as Filament)), {
+              filter: 'none',
+            }),
+          ),
+        );
       if (colourField)
         artifacts.push(
           bytesArtifact('colour.png', CONTENT_TYPES.png, encodePng(rgbPlanesToImage(colourField.predicted), { filter: 'none' })),

@@ -218,6 +218,13 @@ export const IMAGE_FIELDS = {
     itemPattern: CUSTOM_FILAMENT_PATTERN,
     help: 'Colour reliefs: the filaments you will swap between, from the list or your own as Name:#RRGGBB:TD (TD: transmission distance, mm). Stacked dark to light.',
   },
+  filament: {
+    type: 'choice',
+    label: 'Filament',
+    default: 'white',
+    options: FILAMENT_LIBRARY.map((f) => ({ value: f.id, label: f.name })),
+    help: 'Lithophanes: the filament you will print in; the backlit preview shows its colour and translucency (TD).',
+  },
   layerHeightMm: {
     type: 'number',
     label: 'Layer height',

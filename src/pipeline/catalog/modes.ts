@@ -66,7 +66,7 @@ export interface ModeCatalog {
 }
 
 const TONE = ['invert', 'autoLevel', 'gamma'];
-const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm'];
+const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm', 'filament'];
 
 export const MODE_CATALOG: ModeCatalog = {
   modes: [

@@ -286,6 +286,7 @@ export async function createPage(ctx: PageContext) {
         picture!,
         values as unknown as Parameters<typeof drawBacklit>[2],
         modes.geometry.lithophaneAttenuationPerMm,
+        modes.filaments?.find((f) => f.id === values.filament),
       );
     if (choice.input === 'image' && picture) {
       const v = await ensureViewer();
