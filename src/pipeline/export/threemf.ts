@@ -37,16 +37,16 @@ export const THREEMF_DEFAULTS: Readonly<ThreeMfOptions> = {
 
 const CORE_NAMESPACE = 'http://schemas.microsoft.com/3dmanufacturing/core/2015/02';
 /** A constant local date in fflate's DOS-time range (1980-2099) whatever the time zone. */
-const FIXED_MTIME = new Date(2000, 0, 1, 0, 0, 0);
+export const FIXED_MTIME = new Date(2000, 0, 1, 0, 0, 0);
 
-const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8"?>
+export const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
  <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
  <Default Extension="model" ContentType="application/vnd.ms-package.3dmanufacturing-3dmodel+xml"/>
 </Types>
 `;
 
-const RELATIONSHIPS = `<?xml version="1.0" encoding="UTF-8"?>
+export const RELATIONSHIPS = `<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
  <Relationship Target="/3D/3dmodel.model" Id="rel0" Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/>
 </Relationships>
