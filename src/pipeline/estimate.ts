@@ -132,10 +132,13 @@ export function estimateImageJob(params: ImageJobParams, source?: { width: numbe
   const samples = width * height;
   const fullGrid = 2 * (width - 1) * (height - 1);
   const triangles =
-    params.mode === 'extrude'
-      ? Math.round(EXTRUDE_TRIANGLE_SHARE * fullGrid)
-      : Math.min(params.maxTriangles, Math.round(PHOTO_TRIANGLE_SHARE * fullGrid)) + 4 * (width + height);
-  const colour = params.mode === 'colour-relief';
+    // A colour lithophane: a full grid on both sides of every body.
+    params.mode === 'colour-lithophane'
+      ? 2 * params.filaments.length * fullGrid + 4 * params.filaments.length * (width + height)
+      : params.mode === 'extrude'
+        ? Math.round(EXTRUDE_TRIANGLE_SHARE * fullGrid)
+        : Math.min(params.maxTriangles, Math.round(PHOTO_TRIANGLE_SHARE * fullGrid)) + 4 * (width + height);
+  const colour = params.mode === 'colour-relief' || params.mode === 'colour-lithophane';
   const bytes =
     IMAGE.baseMb * MB +
     (IMAGE.bytesPerPixel + (colour ? COLOUR_BYTES_PER_PIXEL : 0)) * picture.width * picture.height +

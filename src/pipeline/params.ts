@@ -3,6 +3,8 @@
  * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
  */
 import {
+  COLOUR_LITHOPHANE_FILAMENTS,
+  COLOUR_LITHOPHANE_RESOLUTION_MM,
   COLOUR_RELIEF_BASE_MM,
   COLOUR_RELIEF_HEIGHT_MM,
   IMAGE_FIELDS,
@@ -98,6 +100,13 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     const filaments = filamentListProblem('filaments', params.filaments, 1, 8);
     if (filaments) problems.push(filaments);
   }
+  // A colour lithophane: its colours and the white texture, with its own default.
+  if (params.mode === 'colour-lithophane') {
+    if (input.filaments === undefined) params.filaments = [...COLOUR_LITHOPHANE_FILAMENTS];
+    const filaments = filamentListProblem('filaments', params.filaments, 2, 4);
+    if (filaments) problems.push(filaments);
+    if (params.maxThicknessMm <= params.minThicknessMm) problems.push('maxThicknessMm must exceed minThicknessMm');
+  }
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
@@ -114,6 +123,7 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     params.basePlateMm = KEYCHAIN_BASE_PLATE_MM;
   }
   // A colour relief is thin: a few layers of base and about two millimetres of relief, unless asked otherwise.
+  if (params.mode === 'colour-lithophane' && input.resolutionMm === undefined) params.resolutionMm = COLOUR_LITHOPHANE_RESOLUTION_MM;
   if (params.mode === 'colour-relief') {
     if (input.baseMm === undefined) params.baseMm = COLOUR_RELIEF_BASE_MM;
     if (input.maxHeightMm === undefined) params.maxHeightMm = COLOUR_RELIEF_HEIGHT_MM;

@@ -8,6 +8,7 @@
  * into a foot 10 mm wider than it; arcs and cylinders stand on the bed, the picture wrapped round a
  * circle whose inner circumference (or arc length) is the picture's width.
  */
+import { COLOUR_LITHOPHANE_MAX_LAYERS } from './catalog/image-fields.ts';
 import { COOKIE_CUTTER_DEFAULTS } from './extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS } from './extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from './extrude/options.ts';
@@ -29,6 +30,11 @@ export function expectedPrintSize(params: ImageJobParams, source: { width: numbe
   const heightMm = (widthMm * source.height) / source.width;
   if (params.mode === 'relief' || params.mode === 'colour-relief')
     return { sizeMm: [widthMm, heightMm, params.baseMm + params.maxHeightMm], exact: true };
+  // A colour lithophane at its thickest: every colour at its most layers under the thickest white.
+  if (params.mode === 'colour-lithophane') {
+    const colourMm = (params.filaments.length - 1) * COLOUR_LITHOPHANE_MAX_LAYERS * params.layerHeightMm;
+    return { sizeMm: [widthMm, heightMm, colourMm + params.maxThicknessMm], exact: false };
+  }
   if (params.mode === 'extrude') return { sizeMm: extrudeSize(params, widthMm, heightMm), exact: false };
 
   const frame = params.frameMm;

@@ -30,6 +30,12 @@ export interface SolidReport {
     start: string;
     swaps: Array<{ layer: number; printZMm: number; filament: string }>;
   };
+  /** Colour lithophane: the predicted backlit picture's mean CIEDE2000 to the photo, and one body per filament. */
+  colourLithophane?: {
+    meanDeltaE00: number;
+    layerHeightMm: number;
+    bodies: Array<{ filament: string; hex: string; extruder: number; volumeMm3: number }>;
+  };
   stagesMs: Record<string, number>;
   totalMs: number;
   peakMemoryMb?: number;

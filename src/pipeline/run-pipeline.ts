@@ -50,6 +50,12 @@ import { colourChangeFiles } from './export/colour-changes.ts';
 import { writeThreeMf } from './export/threemf.ts';
 import { buildColourRelief } from './modes/colour-relief.ts';
 import type { ColourReliefField } from './modes/colour-relief.ts';
+import { COLOUR_LITHOPHANE_MAX_LAYERS } from './catalog/image-fields.ts';
+import { meanDeltaE } from './colour/swap-plan.ts';
+import { writeThreeMfBodies } from './export/threemf-bodies.ts';
+import { mergeMeshes, signedVolume } from './mesh.ts';
+import { buildColourLithophane } from './modes/colour-lithophane.ts';
+import type { ColourLithophane } from './modes/colour-lithophane.ts';
 
 export interface PipelineDeps extends StageHooks {
   codec: ImageCodec;
@@ -70,12 +76,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const started = deps.clock();
   const warnings: string[] = [];
 
-  const colour = params.mode === 'colour-relief';
+  const colour = params.mode === 'colour-relief' || params.mode === 'colour-lithophane';
   const { heightmap: decoded, rgb } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits, { rgb: colour }));
 
   const { widthMm } = imageJobGrid(decoded, params);
   const { map, pitchMm, planes } = await timer.run('prepare', () => prepare(decoded, params, warnings, rgb));
   let colourField: ColourReliefField | undefined;
+  let colourLitho: ColourLithophane | undefined;
   let sheet: SwapSheet | undefined;
 
   let surface: {
@@ -96,6 +103,26 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         keychain: params.keychain ? { holeDiameterMm: params.keychainHoleMm, position: params.keychainPosition } : undefined,
         cookieCutter: params.cookieCutter ? { wallMm: params.cutterWallMm, heightMm: params.cutterHeightMm } : undefined,
       });
+    }
+    if (params.mode === 'colour-lithophane' && planes) {
+      const filaments = params.filaments.map((f) => parseFilament(f) as Filament);
+      colourLitho = buildColourLithophane(planes, pitchMm, {
+        colours: filaments.slice(0, -1),
+        texture: filaments[filaments.length - 1],
+        layerHeightMm: params.layerHeightMm,
+        maxLayers: COLOUR_LITHOPHANE_MAX_LAYERS,
+        textureMinMm: params.minThicknessMm,
+        textureMaxMm: params.maxThicknessMm,
+      });
+      surface = {
+        grid: {
+          width: planes.width,
+          height: planes.height,
+          pitchMm: round(pitchMm, 4),
+          fullGridTriangles: 2 * (planes.width - 1) * (planes.height - 1),
+        },
+      };
+      return mergeMeshes(colourLitho.bodies.map((b) => b.mesh));
     }
     const built =
       params.mode === 'colour-relief' && planes
@@ -181,9 +208,19 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   for (const format of params.formats) {
     artifacts.push(
       await timer.run(`export-${format}`, () =>
-        format === '3mf' && sheet
-          ? bytesArtifact('model.3mf', CONTENT_TYPES['3mf'], writeThreeMf(mesh, { extraFiles: colourChangeFiles(colourChangesOf(sheet)) }))
-          : exportMesh(mesh, format),
+        format === '3mf' && colourLitho
+          ? bytesArtifact(
+              'model.3mf',
+              CONTENT_TYPES['3mf'],
+              writeThreeMfBodies(colourLitho.bodies.map((b) => ({ name: b.filament.name, hex: b.filament.hex, mesh: b.mesh }))),
+            )
+          : format === '3mf' && sheet
+            ? bytesArtifact(
+                'model.3mf',
+                CONTENT_TYPES['3mf'],
+                writeThreeMf(mesh, { extraFiles: colourChangeFiles(colourChangesOf(sheet)) }),
+              )
+            : exportMesh(mesh, format),
       ),
     );
   }
@@ -207,6 +244,10 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
               filter: 'none',
             }),
           ),
+        );
+      if (colourLitho)
+        artifacts.push(
+          bytesArtifact('colour.png', CONTENT_TYPES.png, encodePng(rgbPlanesToImage(colourLitho.predicted), { filter: 'none' })),
         );
       if (colourField)
         artifacts.push(
@@ -239,6 +280,19 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
             layerHeightMm: sheet.layerHeightMm,
             start: sheet.start.name,
             swaps: sheet.swaps.map((s) => ({ layer: s.layer, printZMm: s.printZMm, filament: s.filament.name })),
+          }
+        : undefined,
+    colourLithophane:
+      colourLitho && planes
+        ? {
+            meanDeltaE00: round(meanDeltaE(planes, colourLitho.predicted), 2),
+            layerHeightMm: params.layerHeightMm,
+            bodies: colourLitho.bodies.map((b, k) => ({
+              filament: b.filament.name,
+              hex: b.filament.hex,
+              extruder: k + 1,
+              volumeMm3: round(signedVolume(b.mesh), 2),
+            })),
           }
         : undefined,
     stagesMs: timer.stagesMs,

@@ -7,7 +7,7 @@ import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
 
-export const IMAGE_MODES = ['relief', 'lithophane', 'extrude', 'colour-relief'] as const;
+export const IMAGE_MODES = ['relief', 'lithophane', 'extrude', 'colour-relief', 'colour-lithophane'] as const;
 export const SWAP_METHODS = ['optimised', 'equal'] as const;
 /** A user's own filament in a filament list: `Name:#RRGGBB:TD` (TD in mm). */
 export const CUSTOM_FILAMENT_PATTERN = '^[^:,]{1,40}:#[0-9a-fA-F]{6}:[0-9]+(\\.[0-9]+)?$';
@@ -22,6 +22,12 @@ export const LAMP_SHADE_DIAMETER_MM = 80;
 /** A colour relief's base and relief above it when none are asked for, mm (six and 24 layers of 0.08 mm). */
 export const COLOUR_RELIEF_BASE_MM = 0.48;
 export const COLOUR_RELIEF_HEIGHT_MM = 1.92;
+/** A colour lithophane's filaments when none are asked for: the colours (bottom to top), then the white texture. */
+export const COLOUR_LITHOPHANE_FILAMENTS = ['cyan', 'magenta', 'yellow', 'white'] as const;
+/** A colour lithophane's sample spacing when none is asked for, mm: every body is a full grid (PIXEstL prints ~0.4-0.8 mm pixels). */
+export const COLOUR_LITHOPHANE_RESOLUTION_MM = 0.6;
+/** Most layers of each colour filament in a colour lithophane (each has at least one). */
+export const COLOUR_LITHOPHANE_MAX_LAYERS = 16;
 /** x, y, z of the build volume a job is checked against when none is given (a common 250 x 210 x 210 mm printer). */
 export const DEFAULT_BUILD_PLATE_MM = [250, 210, 210] as const;
 
@@ -216,7 +222,7 @@ export const IMAGE_FIELDS = {
     minItems: 1,
     maxItems: 8,
     itemPattern: CUSTOM_FILAMENT_PATTERN,
-    help: 'Colour reliefs: the filaments you will swap between, from the list or your own as Name:#RRGGBB:TD (TD: transmission distance, mm). Stacked dark to light.',
+    help: 'Colour reliefs: the filaments you will swap between, from the list or your own as Name:#RRGGBB:TD (TD: transmission distance, mm). Stacked dark to light. Colour lithophanes: the colour filaments (cyan, magenta, yellow), then the white texture filament, 2 to 4 in all.',
   },
   filament: {
     type: 'choice',

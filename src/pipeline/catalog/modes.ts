@@ -13,6 +13,8 @@ import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
 import {
+  COLOUR_LITHOPHANE_FILAMENTS,
+  COLOUR_LITHOPHANE_RESOLUTION_MM,
   COLOUR_RELIEF_BASE_MM,
   COLOUR_RELIEF_HEIGHT_MM,
   IMAGE_FIELDS,
@@ -131,6 +133,23 @@ export const MODE_CATALOG: ModeCatalog = {
           fixed: {},
           defaults: { baseMm: COLOUR_RELIEF_BASE_MM, maxHeightMm: COLOUR_RELIEF_HEIGHT_MM, formats: ['stl', '3mf'] },
           fields: ['widthMm', 'filaments', 'layerHeightMm', 'baseMm', 'maxHeightMm', 'swapMethod'],
+        },
+      ],
+    },
+    {
+      mode: 'colour-lithophane',
+      title: 'Colour lithophane',
+      input: 'image',
+      fieldSet: 'image',
+      presets: [
+        {
+          id: 'colour-lithophane',
+          title: 'Colour lithophane (multi-material)',
+          blurb:
+            'Cyan, magenta and yellow layers under a white lithophane, one body per filament in one 3MF, for a printer with several filaments.',
+          fixed: {},
+          defaults: { filaments: [...COLOUR_LITHOPHANE_FILAMENTS], resolutionMm: COLOUR_LITHOPHANE_RESOLUTION_MM, formats: ['3mf'] },
+          fields: ['widthMm', 'filaments', 'layerHeightMm', ...LITHOPHANE.filter((f) => f !== 'filament')],
         },
       ],
     },
