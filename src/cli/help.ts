@@ -9,6 +9,9 @@ Modes
   --mode relief         height follows brightness on a flat base
   --mode extrude        a logo or text picture extruded (keychains, cookie cutters, signs)
   --mode colour-relief  a thin relief in colour on one nozzle: filament swaps at planned layers
+  --mode colour-lithophane  multi-material: cyan, magenta, yellow layers under a white lithophane,
+                        one body per filament in one 3MF (--filaments colours...,texture; default
+                        cyan,magenta,yellow,white; --colour-preview shows it lit from behind)
 
 Size and quality
   --width-mm N          width of the print (default 100; arc/cylinder: unrolled width)
@@ -77,6 +80,7 @@ Examples
   image-to-stl photo.jpg -o lamp.stl --shape cylinder --diameter-mm 80 --preview lamp.png
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
   image-to-stl cat.jpg -o cat.3mf --mode colour-relief --filaments black,red,yellow,white --swap-sheet swaps.json
+  image-to-stl cat.jpg -o cat.3mf --mode colour-lithophane --width-mm 80 --colour-preview lit.png
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
   image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json
 `;

@@ -186,7 +186,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
   const mesh = check.mesh;
   const parts = countParts(mesh);
-  if (parts > 1) {
+  // A colour lithophane's bodies are separate on purpose: one per filament, stacked.
+  if (parts > 1 && !colourLitho) {
     warnings.push(
       `the model is ${parts} separate pieces, which print as loose parts${params.mode === 'extrude' ? '; set a base plate (basePlateMm, e.g. 1.2) to join them into one' : ''}`,
     );

@@ -43,7 +43,15 @@ describe('GET /api/v1/modes', () => {
     for (const entry of body.modes)
       for (const preset of entry.presets)
         for (const f of preset.fields) expect(body.fields[entry.fieldSet], `${preset.id}.${f}`).toHaveProperty(f);
-    expect(body.modes.map((m) => m.mode)).toEqual(['lithophane', 'relief', 'colour-relief', 'extrude', 'repair', 'convert']);
+    expect(body.modes.map((m) => m.mode)).toEqual([
+      'lithophane',
+      'relief',
+      'colour-relief',
+      'colour-lithophane',
+      'extrude',
+      'repair',
+      'convert',
+    ]);
     // The limits served are the ones enforced.
     expect(image.widthMm).toMatchObject({ type: 'number', min: 1, max: 1000 });
     expect(() => resolveImageParams({ widthMm: image.widthMm.max! + 1 })).toThrow(/widthMm must be a number from 1 to 1000/);
