@@ -15,7 +15,7 @@ import type { LogoParams } from './preview-logo.ts';
 
 /** A logo's parameters (preview-logo.ts) and those of the heightmap modes. */
 export interface PreviewParams extends LogoParams {
-  mode: 'lithophane' | 'relief' | 'extrude';
+  mode: 'lithophane' | 'relief' | 'extrude' | 'colour-relief' | 'colour-lithophane';
   shape: 'flat' | 'arc' | 'cylinder';
   minHeightMm: number;
   maxHeightMm: number;
@@ -87,7 +87,8 @@ function heights(
     for (let i = 0; i < picture.width; i++) {
       const b = p.invert ? 1 - v[j * picture.width + i] : v[j * picture.width + i];
       values[(j + frameRows) * cols + i + frameCols] =
-        p.mode === 'lithophane'
+        // A colour lithophane previews as its white texture body (the colours are in colour.png).
+        p.mode === 'lithophane' || p.mode === 'colour-lithophane'
           ? p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm)
           : p.baseMm + p.minHeightMm + b * (p.maxHeightMm - p.minHeightMm);
     }

@@ -8,7 +8,13 @@ import type { PreviewParams } from './preview-mesh.ts';
 export { Viewer } from './viewer.ts';
 export { loadMeshFile } from './mesh-file.ts';
 
-const COLOURS = { lithophane: 0xf4f1e8, relief: 0xc9ced6, extrude: 0x3b82f6 } as const;
+const COLOURS = {
+  lithophane: 0xf4f1e8,
+  relief: 0xc9ced6,
+  extrude: 0x3b82f6,
+  'colour-relief': 0xc9ced6,
+  'colour-lithophane': 0xf4f1e8,
+} as const;
 
 export function previewObject(
   picture: Picture,
