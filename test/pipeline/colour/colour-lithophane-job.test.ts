@@ -2,6 +2,7 @@ import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { nodePipelineDeps } from '../../../src/node/pipeline-deps.ts';
 import { PipelineError } from '../../../src/pipeline/errors.ts';
+import { estimateImageJob } from '../../../src/pipeline/estimate.ts';
 import { resolveImageParams } from '../../../src/pipeline/params.ts';
 import { encodePng } from '../../../src/pipeline/preview/png.ts';
 import { runImagePipeline } from '../../../src/pipeline/run-pipeline.ts';
@@ -39,6 +40,9 @@ describe('colour-lithophane job', () => {
     const model = new TextDecoder().decode(unzipSync(bytesOf(result.artifacts.find((a) => a.name === 'model.3mf')))['3D/3dmodel.model']);
     expect(model.match(/<object /g)).toHaveLength(4);
     expect(model).toContain('name="Yellow PLA"');
+    // The work estimate prices the full grids of every body: within 2% of what was built.
+    const estimate = estimateImageJob(params, { width: 60, height: 40 });
+    expect(Math.abs(estimate.triangles - report.triangles) / report.triangles).toBeLessThan(0.02);
   });
 
   it('refuses a single filament (a colour needs the white texture too)', () => {
