@@ -3,7 +3,7 @@
  * the CLI flags, the HTTP API and the worker protocol, so it is validated here, once.
  */
 import { IMAGE_FIELDS, KEYCHAIN_BASE_PLATE_MM, LAMP_SHADE_DIAMETER_MM } from './catalog/image-fields.ts';
-import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES } from './catalog/image-fields.ts';
+import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTLINES, OUTPUT_FORMATS, SHAPES } from './catalog/image-fields.ts';
 import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
 import { mergeFields } from './param-fields.ts';
@@ -12,6 +12,7 @@ export {
   IMAGE_MODES,
   KEYCHAIN_BASE_PLATE_MM,
   KEYCHAIN_POSITIONS,
+  OUTLINES,
   LAMP_SHADE_DIAMETER_MM,
   OUTPUT_FORMATS,
   SHAPES,
@@ -62,6 +63,14 @@ export interface ImageJobParams {
   cookieCutter: boolean;
   cutterWallMm: number;
   cutterHeightMm: number;
+  /** Extrusions: widen strokes narrower than nozzleMm until they print (default on for keychains and cookie cutters). */
+  thickenToNozzle: boolean;
+  /** Relief and flat lithophane: cut the solid to the subject ('auto': 'alpha' when the picture has transparency). */
+  outline: (typeof OUTLINES)[number];
+  /** With outline 'colour': the background colour, '#rrggbb' (matched on brightness). */
+  backgroundColour: string;
+  /** With outline 'colour': brightness distance (0..1) still counted as background. */
+  backgroundTolerance: number;
   /** The printer's build volume x, y, z in mm: what fits only turned is warned about, what fits no way round refused. */
   buildPlateMm: [number, number, number];
   // outputs
@@ -81,6 +90,8 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm)
     problems.push('maxThicknessMm must exceed minThicknessMm');
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if ((params.outline === 'alpha' || params.outline === 'colour') && params.mode === 'lithophane' && params.shape !== 'flat')
+    problems.push('the outline cut is made for reliefs and flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
@@ -94,6 +105,10 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   // do not touch are joined by one, instead of coming out as loose pieces on a ring.
   if (params.mode === 'extrude' && params.keychain && !params.cookieCutter && input.basePlateMm === undefined) {
     params.basePlateMm = KEYCHAIN_BASE_PLATE_MM;
+  }
+  // Keychains and cookie cutters are handled and pressed: their thin strokes are widened unless the caller says no.
+  if (params.mode === 'extrude' && (params.keychain || params.cookieCutter) && input.thickenToNozzle === undefined) {
+    params.thickenToNozzle = true;
   }
   // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
   // circumference (a 32 mm tube).

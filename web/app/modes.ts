@@ -8,7 +8,7 @@ import { api } from './api.ts';
 
 /** A field as GET /api/v1/modes describes it. */
 export interface ApiField {
-  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3';
+  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3' | 'colour';
   label: string;
   help?: string;
   unit?: string;

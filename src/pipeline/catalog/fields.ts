@@ -53,7 +53,13 @@ export interface SizeField extends FieldBase {
   max: number;
 }
 
-export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField;
+/** A colour as '#rrggbb'. */
+export interface ColourField extends FieldBase {
+  type: 'colour';
+  default: string;
+}
+
+export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField | ColourField;
 export type Fields = Record<string, Field>;
 
 export function choices<const T extends string>(values: readonly T[], labels: Partial<Record<T, string>> = {}) {
@@ -81,6 +87,7 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
     } else if (field.type === 'choice') enums[key] = valuesOf(field);
     else if (field.type === 'list') custom[key] = listOf(key, valuesOf(field));
     else if (field.type === 'size3') custom[key] = sizeOf(key, field.max);
+    else if (field.type === 'colour') custom[key] = colourOf(key);
     else if (field.default === undefined) custom[key] = (value) => (typeof value === 'boolean' ? undefined : `${key} must be a boolean`);
   }
   return { defaults: defaults as T, ranges, enums, optional, integers: integers as Set<keyof T>, custom } as FieldRules<T>;
@@ -89,6 +96,10 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
 /** The defaults of a set of fields (optional ones left out); lists and sizes are fresh copies. */
 export function defaultsOf(fields: Fields): Record<string, unknown> {
   return rulesOf<Record<string, unknown>>(fields).defaults;
+}
+
+function colourOf(name: string): (value: unknown) => string | undefined {
+  return (value) => (typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : `${name} must be a colour '#rrggbb'`);
 }
 
 function sizeOf(name: string, max: number): (value: unknown) => string | undefined {
