@@ -43,7 +43,7 @@ import { EXTRUDE_DEFAULTS } from './extrude/options.ts';
 import { prepareInk } from './extrude/prepare-ink.ts';
 import type { PreparedInk } from './extrude/prepare-ink.ts';
 import { imagePrintability } from './image-printability.ts';
-import { cutToOutline, subjectOutlineMask } from './modes/outline-cut.ts';
+import { cutToOutline, fillBackground, subjectOutlineMask } from './modes/outline-cut.ts';
 import type { OutlineCut } from './modes/outline-cut.ts';
 import { renderThinFeatures } from './preview/thin-features.ts';
 import type { ThinFeatureLayers } from './preview/thin-features.ts';
@@ -70,7 +70,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const { heightmap: decoded } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits));
 
   const { widthMm } = imageJobGrid(decoded, params);
-  const { map, pitchMm } = await timer.run('prepare', () => prepare(decoded, params, warnings));
+  const { map, pitchMm, subject } = await timer.run('prepare', () => prepare(decoded, params, warnings));
 
   let surface: {
     heights?: Float32Array;
@@ -147,11 +147,6 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         `the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`,
       );
     }
-    const flat = params.mode === 'relief' || params.shape === 'flat';
-    const subject = flat ? subjectOutlineMask(map, params, warnings) : undefined;
-    if (!flat && map.mask && params.outline === 'auto') {
-      warnings.push('the picture has transparent areas; curved lithophanes are not cut to the subject (relief and flat lithophane are)');
-    }
     let cutMesh = built.mesh;
     if (subject) {
       const grid = withFrameBand(subject, map.width, map.height, built.gridWidth, built.gridHeight);
@@ -163,7 +158,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       cutMesh = outline.mesh;
       if (outline.bridges > 0) {
         warnings.push(
-          `the subject is ${outline.pieces} separate pieces: joined into one by ${outline.bridges} bar${outline.bridges > 1 ? 's' : ''} ${round(2 * params.nozzleMm, 2)} mm wide`,
+          `the subject is ${outline.pieces} separate pieces: joined into one by ${outline.bridges} bar${outline.bridges > 1 ? 's' : ''} ${round(outline.barMm, 2)} mm wide`,
         );
       }
       if (outline.thickenedAreaMm2 > 0) {
@@ -254,7 +249,11 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   return { mesh, artifacts, report };
 }
 
-function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[]): { map: Heightmap; pitchMm: number } {
+function prepare(
+  decoded: Heightmap,
+  params: ImageJobParams,
+  warnings: string[],
+): { map: Heightmap; pitchMm: number; subject?: Uint8Array } {
   const grid = imageJobGrid(decoded, params);
   const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
   if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
@@ -264,10 +263,19 @@ function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[])
   }
   let map = resample(decoded, grid);
   const pitchMm = grid.pitchMm;
+  // The subject-outline cut (relief, flat lithophane): decided on the picture's own brightness and
+  // alpha, then the background takes the subject's edge values so it does not bleed into the surface
+  // along the outline (through the denoise blur and the triangles that cross it).
+  const flatSurface = params.mode === 'relief' || (params.mode === 'lithophane' && params.shape === 'flat');
+  const subject = flatSurface ? subjectOutlineMask(map, params, warnings) : undefined;
+  if (params.mode === 'lithophane' && !flatSurface && map.mask && params.outline === 'auto') {
+    warnings.push('the picture has transparent areas; curved lithophanes are not cut to the subject (relief and flat lithophane are)');
+  }
+  if (subject) map = fillBackground(map, subject);
   if (params.autoLevel) map = autoLevel(map);
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
-  return { map, pitchMm };
+  return { map, pitchMm, subject };
 }
 
 /** Warnings about ink lost to the sampling step and ink added by thickening (extrusions). */

@@ -75,6 +75,56 @@ export function subjectOutlineMask(map: Heightmap, o: OutlineMaskOptions, warnin
   return map.mask;
 }
 
+/** Rings of background filled per pass from their filled neighbours (more than the blur and a triangle reach). */
+const FILL_PASSES = 4;
+
+/**
+ * The map with its background (subject 0) given the values of the subject next to it: a few rings
+ * grown outward by the mean of filled 8-neighbours, the rest the subject's mean. The cut keeps only
+ * the subject, so these values are never printed; they keep the surface flat up to the outline.
+ */
+export function fillBackground(map: Heightmap, subject: Uint8Array): Heightmap {
+  const { width: W, height: H } = map;
+  const values = Float32Array.from(map.values);
+  let filled = Uint8Array.from(subject);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (subject[i]) {
+      sum += values[i];
+      count++;
+    }
+  }
+  for (let pass = 0; pass < FILL_PASSES; pass++) {
+    const next = Uint8Array.from(filled);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        if (filled[i]) continue;
+        let s = 0;
+        let n = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const u = x + dx;
+            const v = y + dy;
+            if (u < 0 || v < 0 || u >= W || v >= H || !filled[v * W + u]) continue;
+            s += values[v * W + u];
+            n++;
+          }
+        }
+        if (n > 0) {
+          values[i] = s / n;
+          next[i] = 1;
+        }
+      }
+    }
+    filled = next;
+  }
+  const mean = count > 0 ? sum / count : 0;
+  for (let i = 0; i < values.length; i++) if (!filled[i]) values[i] = mean;
+  return { ...map, values };
+}
+
 /** Relative luminance of '#rrggbb' as the codec's greyscale reads it (Rec. 709 weights on sRGB values). */
 export function brightnessOf(colour: string): number {
   const n = Number.parseInt(colour.slice(1), 16);
@@ -99,6 +149,8 @@ export interface OutlineCut {
   /** Pieces of the subject before bridging; bars added to join them. */
   pieces: number;
   bridges: number;
+  /** Width of the bars, mm. */
+  barMm: number;
 }
 
 export function cutToOutline(
@@ -130,8 +182,10 @@ export function cutToOutline(
   const scope = new WasmScope();
   try {
     const traced = scope.keep(scope.keep(new wasm.CrossSection(mmRings, 'Positive')).translate([-halfW, -halfH]));
-    const smooth = smoothToNozzle(traced, nozzleMm, scope);
-    const { footprint, pieces, bridges } = joinPieces(smooth, Math.max(2 * nozzleMm, 2 * pitchMm), wasm, scope);
+    // The round offsets add a vertex every few degrees; each outline vertex costs wall and surface triangles.
+    const smooth = scope.keep(smoothToNozzle(traced, nozzleMm, scope).simplify(simplifyMm));
+    const barMm = Math.max(2 * nozzleMm, 2 * pitchMm);
+    const { footprint, pieces, bridges } = joinPieces(smooth, barMm, wasm, scope);
     const box = boundingBox(solid);
     const cutter = scope.keep(scope.keep(footprint.extrude(box.max[2] - box.min[2] + 2)).translate([0, 0, box.min[2] - 1]));
     const body = scope.keep(new wasm.Manifold(new wasm.Mesh({ numProp: 3, vertProperties: solid.positions, triVerts: solid.indices })));
@@ -151,6 +205,7 @@ export function cutToOutline(
       thickenedAreaMm2: thick.addedPixels * pitchMm * pitchMm,
       pieces,
       bridges,
+      barMm,
     };
   } finally {
     scope.dispose();
