@@ -15,7 +15,16 @@ import { notFound, ServiceError } from '../domain/errors.ts';
 import type { UrlSigner } from './signed-urls.ts';
 import type { BlobStorage } from '../domain/storage.ts';
 
-export const ARTIFACT_NAMES = ['model.stl', 'model.3mf', 'model.glb', 'model.obj', 'preview.png', 'backlit.png', 'report.json'] as const;
+export const ARTIFACT_NAMES = [
+  'model.stl',
+  'model.3mf',
+  'model.glb',
+  'model.obj',
+  'preview.png',
+  'backlit.png',
+  'thin-features.png',
+  'report.json',
+] as const;
 export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
 /** The one path a signed link may open; the signature covers it, so it names one object. */
