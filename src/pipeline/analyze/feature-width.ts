@@ -10,11 +10,13 @@
  * rounds off: those lie within 0.41 r of the opened shape for a 90° corner, so a removed pixel counts
  * as thin only when it is farther than max(1 px, r / 2) from the opened shape. Local width on the
  * medial ridge (pixels whose distance is a local maximum) is 2 d - 1 px (d from pixel centre to the
- * nearest background centre); the smallest such width is the narrowest feature.
+ * nearest background centre); the smallest such width on the thin parts (or, when none is thin, on
+ * the opened shape) is the narrowest feature.
  * The shape is padded with background, so a stroke touching the picture edge ends there.
- * Measured (December 2026): a 1 px line at 0.0625 mm pitch is 100% thin, min width 0.0625 mm; a
- * 40 x 20 px rectangle 0% thin, its corners not counted; 1600 x 1200 px costs ~120 ms on this
- * shared machine (two transforms).
+ * Measured (December 2026, test/pipeline/feature-width.test.ts): a 1-cell line is 100% thin and one
+ * cell wide; a 50 x 30 cell rectangle 0% thin, its corners not counted. A 1600 x 1200 mask of strokes
+ * took 1.4 s wall at load 18 on the shared 2-core machine (the extrude build itself 5-6 s there); the
+ * bench's line drawing (2809 x 2074, 100 mm) is 100% under a 0.4 mm nozzle.
  */
 import { squaredDistanceTo, squaredDistanceToBackground } from './distance-transform.ts';
 
@@ -61,14 +63,18 @@ export function measureFeatureWidth(
   const thin = new Uint8Array(width * height);
   let area = 0;
   let thinCount = 0;
-  let minRidge = Infinity;
+  // The narrowest feature is read on the ridge of the thin parts when there are any, else on the
+  // ridge of the opened shape: ridge pixels in corner tips (neither) would report a corner's width.
+  let minThinRidge = Infinity;
+  let minOpenRidge = Infinity;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const p = (y + 1) * PW + x + 1;
       if (!padded[p]) continue;
       area++;
       const beyond = toCore ? Math.sqrt(toCore[p]) : Infinity;
-      if (beyond > far) {
+      const isThin = beyond > far;
+      if (isThin) {
         thin[y * width + x] = 1;
         thinCount++;
       }
@@ -83,11 +89,14 @@ export function measureFeatureWidth(
         d >= inner[p + PW - 1] &&
         d >= inner[p + PW + 1]
       ) {
-        minRidge = Math.min(minRidge, 2 * Math.sqrt(d) - 1);
+        const ridgeWidth = 2 * Math.sqrt(d) - 1;
+        if (isThin) minThinRidge = Math.min(minThinRidge, ridgeWidth);
+        else if (beyond <= radiusPx) minOpenRidge = Math.min(minOpenRidge, ridgeWidth);
       }
     }
   }
   const px2 = pitchMm * pitchMm;
+  const minRidge = thinCount > 0 ? minThinRidge : minOpenRidge;
   return {
     areaMm2: area * px2,
     thinAreaMm2: thinCount * px2,

@@ -12,8 +12,11 @@
  * (Prim, nearest outline points, each outline sampled at <= 64 points), and the footprint, extruded
  * through the whole height, is intersected with the surface solid: the base stays under the subject
  * and walls rise along the outline. One 3D boolean, strict manifold by manifold-3d's construction.
- * Measured (December 2026): the bench's handwriting on a transparency (1600 x 600, 100 mm relief)
- * becomes its strokes (about a fifth of the plate's area) joined by a few bars.
+ * Measured (December 2026, load 18 on 2 cores): the bench's handwriting on a transparency (1600 x 600)
+ * as a 100 mm relief was a 5,730 mm³ plate (5.8k triangles); cut, it is its strokes, 1,194 mm³ in one
+ * piece (12 pieces, 11 bars), 17k triangles, build 2.0 s against 0.4 s; as a flat lithophane 12,013
+ * mm³ -> 2,125 mm³. At 240 mm (one sample per 1.3 px) the volume is within 3% of the strokes' area
+ * x height without a nozzle (test/pipeline/image-printability.test.ts).
  */
 import type { CrossSection, ManifoldToplevel } from 'manifold-3d';
 import type { FeatureWidth } from '../analyze/feature-width.ts';
