@@ -7,11 +7,11 @@
  * at least that of their four neighbours: the stroke's centre line), and every pixel within
  * `targetMm / 2` plus half a pixel of that ridge is added to the mask (an exact distance transform to
  * the ridge). A stroke centred on its ridge so becomes at least 1 + 2 round(r) >= 2 r px wide, and
- * one that was nearly wide enough grows only by what it lacks (dilating every thin pixel instead
- * grew a 0.45 mm stroke to 1.15 mm for a 0.5 mm target: the bench's handwriting at 240 mm gained
- * 384 mm², 31% of its strokes' area, against 216 mm² now). Wide parts gain pixels only where a thin stroke joins them. The caller asks
- * for a target a little above the nozzle: the outline simplification may shave its tolerance off
- * each side of a stroke.
+ * one that was nearly wide enough grows only by what it lacks. Dilating every thin pixel instead grew
+ * a 0.45 mm stroke to 1.15 mm for a 0.5 mm target: the bench's handwriting at 240 mm gained 384 mm²
+ * (31% of its strokes' area) that way, 216 mm² this way. Wide parts gain pixels only where a thin
+ * stroke joins them. The caller asks for a target a little above the nozzle: the outline
+ * simplification may shave its tolerance off each side of a stroke.
  */
 import { squaredDistanceTo, squaredDistanceToBackground } from '../analyze/distance-transform.ts';
 import { measureFeatureWidth, pad } from '../analyze/feature-width.ts';
