@@ -99,8 +99,17 @@ describe('extrusion: verdict, thin-feature map and thickening', () => {
     expect(p.reasons.join(' ')).toMatch(/narrower than the 0.4 mm nozzle/);
     const map = artifact(result, 'thin-features.png');
     expect(map).toBeDefined();
-    const meta = await sharp(map!).metadata();
-    expect(meta.width).toBeGreaterThanOrEqual(800);
+    const { data, info } = await sharp(map!).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.width).toBeGreaterThanOrEqual(800);
+    // The lines are marked red (thin), nothing is ink-grey: every stroke is under the nozzle.
+    let red = 0;
+    let grey = 0;
+    for (let i = 0; i < data.length; i += 3) {
+      if (data[i] === 220 && data[i + 1] === 30) red++;
+      if (data[i] === 70 && data[i + 1] === 70) grey++;
+    }
+    expect(red).toBeGreaterThan(1000);
+    expect(grey).toBe(0);
   });
 
   it('with thickenToNozzle every part of the output is at least a nozzle wide, measured on a cross-section', async () => {
