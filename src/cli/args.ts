@@ -27,10 +27,20 @@ const NUMBER_FLAGS: readonly string[] = [
   'target-size-mm',
   'min-wall-mm',
 ];
-const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis', 'swap-method'] as const;
+const STRING_FLAGS = [
+  'mode',
+  'shape',
+  'keychain-position',
+  'units',
+  'orient',
+  'up-axis',
+  'swap-method',
+  'outline',
+  'background-colour',
+] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
 export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
-const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;
+const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells', 'thicken-to-nozzle'] as const;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -58,7 +68,7 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
 
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: joinNegativeNumbers(argv), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeNumbers(argv), options, allowPositionals: true, allowNegative: true, strict: true });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }

@@ -37,6 +37,9 @@ Relief
   --min-height-mm N / --max-height-mm N   surface height for black / white (0 / 3)
   --base-mm N           solid base under the surface (default 1.5)
 
+Relief and flat lithophane
+  --outline auto|none|alpha|colour   cut the solid to the subject (auto: the picture's transparency)
+  --background-colour '#rrggbb'      with --outline colour (default #ffffff)  --background-tolerance N (0.1)
 Colour relief
   --filaments LIST      comma separated: black grey white red orange yellow green blue cyan
                         magenta brown skin, or your own as Name:#RRGGBB:TD (TD in mm)
@@ -53,6 +56,8 @@ Extrude
   --keychain            add a ring tab   --keychain-hole-mm N (4)
   --keychain-position top|bottom|left|right|top-left|top-right
   --cookie-cutter       a cutter wall along the outline  --cutter-wall-mm N (0.8)  --cutter-height-mm N (12)
+  --thicken-to-nozzle   widen strokes narrower than --nozzle-mm until they print (on for keychains and cookie
+                        cutters; --no-thicken-to-nozzle turns it off)
 
 3D files (recognised by content; default mode repair)
   --mode repair         weld, fix winding, fill holes, drop debris, union overlaps; fails with a reason

@@ -71,8 +71,9 @@ export async function runCommand(request: CliRequest): Promise<number> {
       const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');
       const error = r.achievedMaxErrorMm !== undefined ? `, max error ${r.achievedMaxErrorMm} mm` : '';
       process.stderr.write(
-        `${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.totalMs} ms\n`,
+        `${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.printability.printable ? 'printable' : 'not printable'}, ${r.totalMs} ms\n`,
       );
+      for (const reason of r.printability.reasons) process.stderr.write(`verdict: ${reason}\n`);
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     }
     return 0;

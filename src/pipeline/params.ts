@@ -9,7 +9,7 @@ import {
   KEYCHAIN_BASE_PLATE_MM,
   LAMP_SHADE_DIAMETER_MM,
 } from './catalog/image-fields.ts';
-import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
+import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTLINES, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
 import { filamentListProblem } from './colour/filaments.ts';
 import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
@@ -19,6 +19,7 @@ export {
   IMAGE_MODES,
   KEYCHAIN_BASE_PLATE_MM,
   KEYCHAIN_POSITIONS,
+  OUTLINES,
   LAMP_SHADE_DIAMETER_MM,
   OUTPUT_FORMATS,
   SHAPES,
@@ -69,6 +70,14 @@ export interface ImageJobParams {
   cookieCutter: boolean;
   cutterWallMm: number;
   cutterHeightMm: number;
+  /** Extrusions: widen strokes narrower than nozzleMm until they print (default on for keychains and cookie cutters). */
+  thickenToNozzle: boolean;
+  /** Relief and flat lithophane: cut the solid to the subject ('auto': 'alpha' when the picture has transparency). */
+  outline: (typeof OUTLINES)[number];
+  /** With outline 'colour': the background colour, '#rrggbb' (matched on brightness). */
+  backgroundColour: string;
+  /** With outline 'colour': brightness distance (0..1) still counted as background. */
+  backgroundTolerance: number;
   /** The printer's build volume x, y, z in mm: what fits only turned is warned about, what fits no way round refused. */
   buildPlateMm: [number, number, number];
   // colour relief
@@ -97,6 +106,8 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     if (filaments) problems.push(filaments);
   }
   if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if ((params.outline === 'alpha' || params.outline === 'colour') && params.mode === 'lithophane' && params.shape !== 'flat')
+    problems.push('the outline cut is made for reliefs and flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
@@ -115,6 +126,10 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.mode === 'colour-relief') {
     if (input.baseMm === undefined) params.baseMm = COLOUR_RELIEF_BASE_MM;
     if (input.maxHeightMm === undefined) params.maxHeightMm = COLOUR_RELIEF_HEIGHT_MM;
+  }
+  // Keychains and cookie cutters are handled and pressed: their thin strokes are widened unless the caller says no.
+  if (params.mode === 'extrude' && (params.keychain || params.cookieCutter) && input.thickenToNozzle === undefined) {
+    params.thickenToNozzle = true;
   }
   // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
   // circumference (a 32 mm tube).

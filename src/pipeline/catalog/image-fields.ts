@@ -14,6 +14,8 @@ export const CUSTOM_FILAMENT_PATTERN = '^[^:,]{1,40}:#[0-9a-fA-F]{6}:[0-9]+(\\.[
 export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
 export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
+/** Where a relief or flat lithophane is cut to the subject: 'auto' is 'alpha' when the picture has transparency, else 'none'. */
+export const OUTLINES = ['auto', 'none', 'alpha', 'colour'] as const;
 
 /** A keychain's base plate when none is asked for, mm: two 0.2 mm layers' worth of stiffness and more. */
 export const KEYCHAIN_BASE_PLATE_MM = 1.2;
@@ -233,6 +235,40 @@ export const IMAGE_FIELDS = {
     label: 'Swap heights',
     default: 'optimised',
     options: choices(SWAP_METHODS, { optimised: 'Optimised for the photo', equal: 'Equal bands' }),
+  },
+  thickenToNozzle: {
+    type: 'boolean',
+    label: 'Thicken thin strokes to the nozzle',
+    default: false,
+    help: 'Strokes narrower than the nozzle are widened until they print; the rest of the outline stays put. On for keychains and cookie cutters.',
+  },
+  outline: {
+    type: 'choice',
+    label: 'Cut to the subject',
+    default: 'auto',
+    options: choices(OUTLINES, {
+      auto: 'Automatic (transparency)',
+      none: 'No: the whole picture',
+      alpha: 'Transparent areas',
+      colour: 'A background colour',
+    }),
+    help: 'Relief and flat lithophane: cut the solid to the picture’s subject, from its transparency or a background colour, the outline smoothed to the nozzle.',
+  },
+  backgroundColour: {
+    type: 'colour',
+    label: 'Background colour',
+    default: '#ffffff',
+    help: 'With outline "colour": pixels of about this colour are background (matched on brightness).',
+  },
+  backgroundTolerance: {
+    type: 'number',
+    label: 'Background tolerance',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    slider: [0, 0.5],
+    help: 'With outline "colour": how far in brightness (0..1) a pixel may be from the background colour and still be background.',
   },
   buildPlateMm: {
     type: 'size3',

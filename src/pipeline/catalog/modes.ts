@@ -67,6 +67,8 @@ export interface ModeCatalog {
 
 const TONE = ['invert', 'autoLevel', 'gamma'];
 const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm'];
+/** The subject-outline cut; backgroundColour is set through the API and CLI (the form has no colour control yet). */
+const OUTLINE = ['outline', 'backgroundTolerance'];
 
 export const MODE_CATALOG: ModeCatalog = {
   modes: [
@@ -82,7 +84,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A thin plate that shows the photo when lit from behind.',
           fixed: { shape: 'flat' },
           defaults: {},
-          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE, ...OUTLINE],
         },
         {
           id: 'lithophane-arc',
@@ -114,7 +116,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'Brightness becomes height on a flat base.',
           fixed: {},
           defaults: {},
-          fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE],
+          fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE, ...OUTLINE],
         },
       ],
     },
@@ -146,7 +148,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'Dark shapes on a light background, raised into a solid.',
           fixed: { keychain: false, cookieCutter: false },
           defaults: {},
-          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert'],
+          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert', 'thickenToNozzle'],
         },
         {
           id: 'keychain',
@@ -154,16 +156,25 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A logo extrusion with a ring for a key ring, in one piece.',
           fixed: { keychain: true, cookieCutter: false },
           // One piece by default: a plate joins letters that do not touch (resolveImageParams does the same).
-          defaults: { basePlateMm: KEYCHAIN_BASE_PLATE_MM },
-          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'],
+          defaults: { basePlateMm: KEYCHAIN_BASE_PLATE_MM, thickenToNozzle: true },
+          fields: [
+            'widthMm',
+            'extrudeHeightMm',
+            'basePlateMm',
+            'threshold',
+            'keychainHoleMm',
+            'keychainPosition',
+            'invert',
+            'thickenToNozzle',
+          ],
         },
         {
           id: 'cookie-cutter',
           title: 'Cookie cutter',
           blurb: 'A thin wall following the outline of the shape.',
           fixed: { cookieCutter: true, keychain: false },
-          defaults: {},
-          fields: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert'],
+          defaults: { thickenToNozzle: true },
+          fields: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert', 'thickenToNozzle'],
         },
       ],
     },
