@@ -44,8 +44,15 @@ try {
     const args = [CLI, photo, '-o', join(work, `${ex.id}.stl`), '--preview', preview, '--quiet', '--resolution-mm', '0.3', ...ex.args];
     if (ex.backlit) args.push('--backlit', backlit);
     execFileSync(process.execPath, args, { stdio: 'inherit' });
-    await sharp(preview).resize(PREVIEW_WIDTH).webp({ quality: 72 }).toFile(join(OUT, `${ex.id}-preview.webp`));
-    if (ex.backlit) await sharp(backlit).resize(PREVIEW_WIDTH).webp({ quality: 72 }).toFile(join(OUT, `${ex.id}-backlit.webp`));
+    await sharp(preview)
+      .resize(PREVIEW_WIDTH)
+      .webp({ quality: 72 })
+      .toFile(join(OUT, `${ex.id}-preview.webp`));
+    if (ex.backlit)
+      await sharp(backlit)
+        .resize(PREVIEW_WIDTH)
+        .webp({ quality: 72 })
+        .toFile(join(OUT, `${ex.id}-backlit.webp`));
     console.log(`${ex.id}: ${ex.photo}`);
   }
 } finally {
