@@ -144,7 +144,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
   const uploadLimiter = createRateLimiter('upload', config.uploadsPerMinute, clock);
   const jobLimiter = createRateLimiter('job', config.jobsPerMinute, clock);
-  app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url'], rateLimitPerCaller(uploadLimiter, clientIp));
+  app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url', '/api/v1/uploads/from-url'], rateLimitPerCaller(uploadLimiter, clientIp));
   app.on('POST', '/api/v1/jobs', rateLimitPerCaller(jobLimiter, clientIp));
 
   for (const router of apiRouters(deps)) app.route('/', router);

@@ -53,6 +53,7 @@ import type { CountMeshTriangles } from './services/inspect-upload.ts';
 import { createSharesService } from './services/shares.ts';
 import type { SharesService } from './services/shares.ts';
 import { createUploadsService } from './services/uploads.ts';
+import { imageUrlFetcher } from './repositories/image-url.ts';
 import type { UploadsService } from './services/uploads.ts';
 
 export interface Infrastructure {
@@ -158,6 +159,7 @@ export function composeServices(infra: Infrastructure): Services {
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       publicOrigin: config.baseUrl,
       expiresAt: retention.expiresAt,
+      fetchImageUrl: imageUrlFetcher({ timeoutMs: config.imageUrlTimeoutMs, testHosts: config.imageUrlTestHosts }),
     }),
     shares: createSharesService({
       shares: sharesRepository(db),
