@@ -4,21 +4,34 @@
  *    an account up to the in-browser preview (nothing is uploaded); an account is asked for to make it.
  * 2. Crop, turn and straighten in the browser: the edited picture is what is uploaded (its pixel
  *    size says so), with aspect presets from the shape.
+ * 3. A picture by its address: fetched by the server from a loopback fake (allowed for 127.0.0.1
+ *    only, by IMAGE_URL_TEST_HOSTS), previewed and croppable; a private address is refused.
  */
+import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP, distinctColours, newPage, PHONE, startHarness, unlabelledControls } from './browser.ts';
 import type { WebHarness } from './browser.ts';
+import { serveLoopback } from '../helpers/loopback.ts';
+import type { Loopback } from '../helpers/loopback.ts';
 
 const PHOTO = new URL('../../fixtures/photo.jpg', import.meta.url).pathname; // 480 x 360
 const PASSWORD = 'correct horse battery';
 
 let h: WebHarness;
+let remote: Loopback;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ IMAGE_URL_TEST_HOSTS: '127.0.0.1' });
+  const photo = await readFile(PHOTO);
+  remote = await serveLoopback((req) =>
+    new URL(req.url).pathname === '/pictures/photo.jpg'
+      ? new Response(photo, { headers: { 'content-type': 'image/jpeg' } })
+      : new Response('no', { status: 404 }),
+  );
 });
 afterAll(async () => {
+  await remote?.close();
   await h?.close();
 });
 
@@ -26,6 +39,12 @@ afterAll(async () => {
 async function uploadedPixels(page: Page): Promise<string> {
   const text = (await page.locator('.upload-status').textContent()) ?? '';
   return /Uploaded .*?(\d+ × \d+) px/.exec(text)?.[1] ?? text;
+}
+
+/** The side of the last upload when it is square, else NaN (still uploading, or not square). */
+async function squareSide(page: Page): Promise<number> {
+  const m = /^(\d+) × (\d+)$/.exec(await uploadedPixels(page));
+  return m && m[1] === m[2] ? Number(m[1]) : Number.NaN;
 }
 
 describe('try before signing up (issue 15, makerweb item 1)', () => {
@@ -120,10 +139,8 @@ describe('crop, turn and straighten before meshing (issue 15, makerweb item 2)',
 
     // Straightened by 5°: still square, smaller (no empty corner is kept).
     await page.getByTestId('crop-straighten').fill('5');
-    await expect.poll(() => uploadedPixels(page), { timeout: 30_000 }).not.toBe('360 × 360');
-    expect(await uploadedPixels(page)).toMatch(/^(\d+) × \1$/);
-    const side = Number((await uploadedPixels(page)).split(' ')[0]);
-    expect(side).toBeLessThan(360);
+    await expect.poll(() => squareSide(page), { timeout: 30_000 }).toBeLessThan(360);
+    const side = await squareSide(page);
     expect(side).toBeGreaterThan(280);
 
     // A crop dragged on the picture keeps the aspect and is what goes up.
@@ -136,11 +153,29 @@ describe('crop, turn and straighten before meshing (issue 15, makerweb item 2)',
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.3, { steps: 4 });
     await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.4, { steps: 4 });
     await page.mouse.up();
-    await expect.poll(() => uploadedPixels(page), { timeout: 30_000 }).not.toBe('360 × 360');
-    expect(await uploadedPixels(page)).toMatch(/^(\d+) × \1$/);
-    expect(Number((await uploadedPixels(page)).split(' ')[0])).toBeLessThan(220);
+    await expect.poll(() => squareSide(page), { timeout: 30_000 }).toBeLessThan(220);
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credits? ·/);
     expect(await unlabelledControls(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('takes a picture by its address: fetched by the server, previewed, and a private address refused', async () => {
+    await page.getByTestId('crop-aspect').selectOption({ label: 'Free' });
+    const url = page.getByTestId('image-url');
+    await url.fill('http://10.1.2.3/photo.jpg');
+    await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+    await expect.poll(() => page.locator('.image-url .error').textContent(), { timeout: 20_000 }).toMatch(/private or local network/);
+
+    await url.fill(`${remote.url}/pictures/photo.jpg`);
+    await page.getByRole('button', { name: 'Fetch', exact: true }).click();
+    await expect.poll(() => uploadedPixels(page), { timeout: 30_000 }).toBe('480 × 360');
+    expect(await page.locator('.upload-status').textContent()).toContain('Uploaded photo.jpg');
+    expect(await page.locator('.image-url .error').isHidden()).toBe(true);
+    await expect.poll(() => distinctColours(page.getByTestId('preview').locator('canvas')), { timeout: 30_000 }).toBeGreaterThan(100);
+    await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credits? ·/);
+    // The fetched picture can be cropped like a dropped one.
+    await page.getByRole('button', { name: 'Turn left 90°' }).click();
+    await expect.poll(() => uploadedPixels(page), { timeout: 30_000 }).toBe('360 × 480');
     expect(errors).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import type { Picture } from '../picture.ts';
 import type { PageContext } from '../router.ts';
 import { navigate } from '../router.ts';
 import { createCropper } from '../crop.ts';
+import { imageUrlField } from '../image-url-field.ts';
 import { aspectPresets } from '../crop-presets.ts';
 import { EXAMPLES, exampleFile } from '../examples.ts';
 import { session } from '../session.ts';
@@ -429,6 +430,7 @@ export async function createPage(ctx: PageContext) {
         { class: 'card upload-card', 'aria-labelledby': 'upload-heading' },
         h('h2', { id: 'upload-heading' }, '1. Your file'),
         drop,
+        imageUrlField((f, fetched) => void takeFile(f, { uploaded: fetched })),
         cropper.element,
         uploadProgress,
         uploadStatus,
@@ -461,7 +463,8 @@ export async function createPage(ctx: PageContext) {
     ),
   );
 
-  async function takeFile(f: File, options: { cropped?: boolean } = {}): Promise<void> {
+  /** `uploaded`: the server holds this file already (fetched by URL); `cropped`: an edit of the current picture. */
+  async function takeFile(f: File, options: { cropped?: boolean; uploaded?: Upload } = {}): Promise<void> {
     if (!options.cropped) {
       if (inputKind(f) === 'image') void cropper.load(f, f.type).catch(() => cropper.clear());
       else cropper.clear();
@@ -518,7 +521,7 @@ export async function createPage(ctx: PageContext) {
         () => undefined,
       );
     try {
-      const result = await uploadFile(f, (fraction) => (uploadProgress.value = fraction));
+      const result = options.uploaded ?? (await uploadFile(f, (fraction) => (uploadProgress.value = fraction)));
       if (file !== f) return;
       upload = result;
       uploadProgress.hidden = true;
