@@ -26,6 +26,7 @@ import { createRouter } from './http/router.ts';
 import type { JobsRuntime } from './jobs/jobs-runtime.ts';
 import { DatabaseBusyError } from './domain/database-errors.ts';
 import { accountRoutes } from './routes/account.ts';
+import { profileRoutes } from './routes/profile.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -71,6 +72,7 @@ function apiRouters({ services, health, jobs }: AppDependencies): Array<Hono<App
     sharesRoutes(services.shares),
     ...(jobs ? [jobsRoutes(jobs)] : []),
     accountRoutes(services.privacy, jobs?.service, () => sessionCookieNames(services.auth)),
+    profileRoutes(services.profile),
   ];
 }
 

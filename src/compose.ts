@@ -54,6 +54,9 @@ import { createSharesService } from './services/shares.ts';
 import type { SharesService } from './services/shares.ts';
 import { createUploadsService } from './services/uploads.ts';
 import { imageUrlFetcher } from './repositories/image-url.ts';
+import { profileRepository } from './repositories/profile.ts';
+import { createProfileService } from './services/profile.ts';
+import type { ProfileService } from './services/profile.ts';
 import type { UploadsService } from './services/uploads.ts';
 
 export interface Infrastructure {
@@ -92,6 +95,8 @@ export interface Services {
   retention: RetentionService;
   /** Account export and deletion. */
   privacy: PrivacyService;
+  /** The account page's name, avatar and support messages. */
+  profile: ProfileService;
   /** Job outputs: owner downloads and signed links. */
   artifacts: ArtifactsService;
   /** better-auth's users, looked up for each authenticated request. */
@@ -178,6 +183,12 @@ export function composeServices(infra: Infrastructure): Services {
     users: usersRepository(db),
     sessions: sessionsRepository(db),
     database: databaseProbe(db),
+    profile: createProfileService({
+      profile: profileRepository(db),
+      storage: infra.storage,
+      readImageHeader: (bytes) => infra.imageCodec.readHeader(bytes),
+      clock,
+    }),
     privacy: createPrivacyService({
       repo: accountDataRepository(db, batch),
       storage: infra.storage,
