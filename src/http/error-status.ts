@@ -58,6 +58,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   nothing_to_preview: 422,
   payment_provider_error: 502,
   job_too_large: 422,
+  image_url_rejected: 422,
+  image_url_unreachable: 422,
   queue_full: 429,
   exceeds_build_plate: 422,
   invalid_credentials: 401,
