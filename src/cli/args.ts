@@ -25,6 +25,8 @@ const NUMBER_FLAGS: readonly string[] = [
   'min-wall-mm',
 ];
 const STRING_FLAGS = ['mode', 'shape', 'keychain-position', 'units', 'orient', 'up-axis'] as const;
+/** `--build-plate-mm 250x210x210` (or one number for a cube): the build volume the plate check uses. */
+const SIZE_FLAGS = ['build-plate-mm'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */
 export const MESH_ONLY_PARAMS = ['units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells'] as const;
 const BOOLEAN_FLAGS = ['invert', 'auto-level', 'stand', 'keychain', 'cookie-cutter', 'fill-inner-shells'] as const;
@@ -47,7 +49,7 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
   };
-  for (const f of [...NUMBER_FLAGS, ...STRING_FLAGS]) options[f] = { type: 'string' };
+  for (const f of [...NUMBER_FLAGS, ...STRING_FLAGS, ...SIZE_FLAGS]) options[f] = { type: 'string' };
   for (const f of BOOLEAN_FLAGS) options[f] = { type: 'boolean' };
 
   let parsed: ReturnType<typeof parseArgs>;
@@ -77,6 +79,7 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
     params[camel(f)] = n;
   }
   for (const f of STRING_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
+  for (const f of SIZE_FLAGS) if (v[f] !== undefined) params[camel(f)] = parseSize3(f, String(v[f]));
   for (const f of BOOLEAN_FLAGS) if (v[f] !== undefined) params[camel(f)] = v[f];
   params.formats = outputs.length > 0 ? outputs.map((o) => o.format) : IMAGE_JOB_DEFAULTS.formats;
   params.previews = Boolean(v.preview || v.backlit);
@@ -89,6 +92,15 @@ export function parseCli(argv: string[]): CliRequest | 'help' | 'version' {
     quiet: Boolean(v.quiet),
     params,
   };
+}
+
+/** "250x210x210", "250×210×210", "250,210,210" or "250" (a cube) -> three sizes; the range is checked with the other parameters. */
+export function parseSize3(flag: string, text: string): [number, number, number] {
+  const parts = text.split(/[x×,*]/i).map((p) => p.trim());
+  const sizes = parts.map(Number);
+  if (!(parts.length === 1 || parts.length === 3) || parts.some((p) => p === '') || !sizes.every(Number.isFinite))
+    throw new UsageError(`--${flag} needs W×D×H in mm (e.g. 250x210x210) or one number, not "${text}"`);
+  return sizes.length === 1 ? [sizes[0], sizes[0], sizes[0]] : [sizes[0], sizes[1], sizes[2]];
 }
 
 /**
