@@ -74,11 +74,12 @@ ${flag('nozzleMm', 'relief and flat lithophane: level specks under N² mm² in e
 ${flag('buildPlateMm', 'the printer’s build volume, WxDxH or one number for a cube; the report warns when the model does not fit as placed', 'WxDxH')}
 
 Lithophane
-${flag('shape', 'cylinder makes a closed lamp shade', choicesOf('shape'))}
-${flag('diameterMm', 'a cylinder’s inside diameter instead of its width', 'N', String(LAMP_SHADE_DIAMETER_MM))}
+${flag('shape', 'cylinder: a closed lamp shade; heart: cut to a heart with a rim; dome: a spherical cap; globe: an equirectangular picture on a sphere, open at the bottom; nightlight: a four-walled box, open at the bottom', choicesOf('shape'))}
+${flag('diameterMm', 'a cylinder’s or globe’s inside diameter instead of its width', 'N', String(LAMP_SHADE_DIAMETER_MM))}
 ${flag('minThicknessMm', 'thinnest (brightest) part')}
 ${flag('maxThicknessMm', 'thickest (darkest) part')}
-${flag('arcDegrees', 'angle of an arc')}
+${flag('arcDegrees', 'angle of an arc; a dome’s cap from rim to rim (180 = half sphere)')}
+${flag('openingMm', 'a globe’s light opening at the bottom')}
 ${flag('frameMm', 'border width; 0 = none')}
 ${flag('frameThicknessMm', 'border thickness')}
 ${flag('stand', 'stand a flat lithophane upright in a foot')}

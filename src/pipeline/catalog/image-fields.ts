@@ -7,7 +7,7 @@ import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
 
 export const IMAGE_MODES = ['relief', 'lithophane', 'extrude'] as const;
-export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
+export const SHAPES = ['flat', 'arc', 'cylinder', 'heart', 'dome', 'globe', 'nightlight'] as const;
 export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
 
@@ -35,7 +35,15 @@ export const IMAGE_FIELDS = {
     type: 'choice',
     label: 'Shape',
     default: 'flat',
-    options: choices(SHAPES, { flat: 'Flat', arc: 'Arc', cylinder: 'Cylinder (lamp shade)' }),
+    options: choices(SHAPES, {
+      flat: 'Flat',
+      arc: 'Arc',
+      cylinder: 'Cylinder (lamp shade)',
+      heart: 'Heart',
+      dome: 'Dome',
+      globe: 'Globe',
+      nightlight: 'Night-light box',
+    }),
     help: 'Lithophanes only.',
   },
   widthMm: {
@@ -66,7 +74,7 @@ export const IMAGE_FIELDS = {
     max: 320,
     step: 1,
     slider: [20, 200],
-    help: 'The lamp shade’s inside diameter; the picture wraps its circumference (π × diameter).',
+    help: 'The lamp shade’s or globe’s inside diameter; the picture wraps its circumference (π × diameter).',
   },
   resolutionMm: {
     type: 'number',
@@ -138,7 +146,28 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 8],
   },
-  arcDegrees: { type: 'number', label: 'Arc', unit: '°', default: 120, min: 10, max: 359, step: 5, slider: [30, 300] },
+  arcDegrees: {
+    type: 'number',
+    label: 'Arc',
+    unit: '°',
+    default: 120,
+    min: 10,
+    max: 359,
+    step: 5,
+    slider: [30, 300],
+    help: 'Arc: the angle the picture wraps. Dome: the cap’s angle from rim to rim (180 = a half sphere).',
+  },
+  openingMm: {
+    type: 'number',
+    label: 'Light opening',
+    unit: 'mm',
+    default: 40,
+    min: 5,
+    max: 300,
+    step: 1,
+    slider: [20, 80],
+    help: 'Globe: the diameter of the hole at the bottom for a light (a tea light is 38 mm).',
+  },
   frameMm: {
     type: 'number',
     label: 'Frame width',
