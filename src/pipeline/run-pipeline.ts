@@ -23,7 +23,7 @@ import { boundingBox } from './mesh.ts';
 import { buildLithophane } from './modes/lithophane.ts';
 import type { LithophaneResult } from './modes/lithophane.ts';
 import { buildRelief } from './modes/relief.ts';
-import { addStand } from './modes/stand.ts';
+import { finishShape } from './modes/shape-finish.ts';
 import { IMAGE_JOB_DEFAULTS } from './params.ts';
 import type { ImageJobParams } from './params.ts';
 import { plateWarning } from './build-plate.ts';
@@ -98,10 +98,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
             minThicknessMm: params.minThicknessMm,
             maxThicknessMm: params.maxThicknessMm,
             arcDegrees: params.arcDegrees,
-            frameMm: params.frameMm,
+            openingMm: params.openingMm,
+            // A heart's frame is its rim, added along the outline (shape-finish), not round the rectangle.
+            frameMm: params.shape === 'heart' ? 0 : params.frameMm,
             frameThicknessMm: params.frameThicknessMm,
             maxErrorMm: params.maxErrorMm,
-            maxTriangles: params.maxTriangles,
+            // A night-light box has four walls of the picture.
+            maxTriangles: params.shape === 'nightlight' ? Math.floor(params.maxTriangles / 4) : params.maxTriangles,
             nozzleMm: params.nozzleMm,
           });
     surface = {
@@ -127,7 +130,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         `the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`,
       );
     }
-    return params.mode === 'lithophane' && params.stand ? addStand(built.mesh, deps.manifold) : built.mesh;
+    if (params.mode !== 'lithophane') return built.mesh;
+    if (params.shape === 'dome' && Math.abs(map.width - map.height) > 0.05 * Math.max(map.width, map.height)) {
+      warnings.push(
+        `a dome maps the picture to a circle: this ${map.width}×${map.height} picture is stretched; crop it square to avoid that`,
+      );
+    }
+    return finishShape(built.mesh, (built as LithophaneResult).curved, params, deps.manifold);
   });
 
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
@@ -195,7 +204,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
 
 function prepare(decoded: Heightmap, params: ImageJobParams, warnings: string[]): { map: Heightmap; pitchMm: number } {
   const grid = imageJobGrid(decoded, params);
-  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
+  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe'));
   if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
     warnings.push(
       `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,
