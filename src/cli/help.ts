@@ -7,8 +7,9 @@
 import type { Field } from '../pipeline/catalog/fields.ts';
 import { IMAGE_FIELDS, LAMP_SHADE_DIAMETER_MM } from '../pipeline/catalog/image-fields.ts';
 import { MESH_FIELDS } from '../pipeline/catalog/mesh-fields.ts';
+import { TEXT_FIELDS } from '../pipeline/catalog/text-fields.ts';
 
-const FIELDS: Record<string, Field> = { ...MESH_FIELDS, ...IMAGE_FIELDS };
+const FIELDS: Record<string, Field> = { ...TEXT_FIELDS, ...MESH_FIELDS, ...IMAGE_FIELDS };
 const COLUMN = 24;
 
 export function kebab(name: string): string {
@@ -100,6 +101,18 @@ ${flag('cookieCutter', 'a cutter wall along the outline')}
 ${flag('cutterWallMm', 'cutter wall thickness')}
 ${flag('cutterHeightMm', 'cutter height')}
 
+Text (no input file: nameplates, signs and keychains in the bundled Noto Sans Bold, OFL)
+  --text "..."          the text; \n in a shell string ($'A\nB') starts a new line
+${flag('textStyle', 'nameplate: a bordered plate; sign: with a screw hole at each end; keychain: with a ring', choicesOf('textStyle'))}
+  --font FILE.ttf       a TrueType font of your own instead
+  --width-mm N          the widest line's width (default ${TEXT_FIELDS.widthMm.default})
+${flag('textHeightMm', 'letters above the plate')}
+${flag('plateMm', 'plate thickness')}
+${flag('marginMm', 'plate beyond the letters')}
+${flag('borderMm', 'raised border of a nameplate or sign; 0 = none')}
+${flag('holeMm', 'screw holes of a sign, ring hole of a keychain')}
+  (--keychain-position places a text keychain's ring; default ${TEXT_FIELDS.keychainPosition.default})
+
 3D files (recognised by content; default mode repair)
   --mode repair         weld, fix winding, fill holes, drop debris, union overlaps; fails with a reason
   --mode convert        change format only (geometry kept; report says if it is not a solid)
@@ -123,6 +136,7 @@ Examples
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
   image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json
+  image-to-stl --text "Ada Lovelace" --text-style nameplate --width-mm 90 -o door.stl
   image-to-stl photo.jpg -o big.stl --width-mm 300 --build-plate-mm 256x256x256
 `;
 }

@@ -54,3 +54,19 @@ describe('--build-plate-mm', () => {
     expect(request.params.buildPlateMm).toEqual([180, 180, 180]);
   });
 });
+
+describe('--text', () => {
+  it('needs no input file and carries the text and font', () => {
+    const request = parseCli(['--text', 'Hi', '--text-style', 'sign', '--font', 'my.ttf', '--plate-mm', '3', '-o', 'out.stl']);
+    if (typeof request === 'string') throw new Error('expected a request');
+    expect(request).toMatchObject({ text: 'Hi', font: 'my.ttf', params: { textStyle: 'sign', plateMm: 3 } });
+    expect(() => parseCli(['in.png', '--text', 'Hi', '-o', 'out.stl'])).toThrow(UsageError);
+    expect(() => parseCli(['in.png', '--font', 'my.ttf', '-o', 'out.stl'])).toThrow(UsageError);
+  });
+
+  it('help lists the text flags with their catalogue defaults', () => {
+    expect(entry('text-style')).toContain('(default nameplate)');
+    expect(entry('plate-mm')).toContain('(default 2)');
+    expect(entry('border-mm')).toContain('(default 1.5)');
+  });
+});
