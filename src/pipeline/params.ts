@@ -82,7 +82,7 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.mode === 'relief' && params.maxHeightMm < params.minHeightMm) problems.push('maxHeightMm must not be below minHeightMm');
   if (params.mode === 'lithophane' && params.maxThicknessMm <= params.minThicknessMm)
     problems.push('maxThicknessMm must exceed minThicknessMm');
-  if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if (params.stand && params.shape !== 'flat' && params.shape !== 'arc') problems.push('a stand is only made for flat and arc lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));

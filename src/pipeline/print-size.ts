@@ -13,7 +13,7 @@ import { KEYCHAIN_DEFAULTS } from './extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from './extrude/options.ts';
 import { imageJobGrid } from './job-grid.ts';
 import { NIGHT_LIGHT_DEFAULTS } from './modes/night-light.ts';
-import { STAND_DEFAULTS } from './modes/stand.ts';
+import { ARC_FOOT_MARGIN_MM, STAND_DEFAULTS } from './modes/stand.ts';
 import type { ImageJobParams } from './params.ts';
 
 export interface PrintSize {
@@ -52,6 +52,13 @@ export function expectedPrintSize(params: ImageJobParams, source: { width: numbe
   // The picture's centre faces -y at the outer radius; the ends reach towards +y.
   const yEnd = half >= Math.PI / 2 ? -outer * Math.cos(half) : -inner * Math.cos(half);
   const y = angle >= 2 * Math.PI ? 2 * outer : outer + yEnd;
+  if (params.stand && params.shape === 'arc') {
+    const s = STAND_DEFAULTS;
+    return {
+      sizeMm: [x + 2 * ARC_FOOT_MARGIN_MM, y + 2 * ARC_FOOT_MARGIN_MM, heightMm + 2 * frame + s.footHeightMm - s.embedMm],
+      exact: true,
+    };
+  }
   return { sizeMm: [x, y, heightMm + 2 * frame], exact: true };
 }
 

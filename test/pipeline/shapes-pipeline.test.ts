@@ -57,3 +57,17 @@ describe('build plate', () => {
     expect(result.report.warnings.join(' ')).toMatch(/does not fit the 50 × 50 × 50 mm build volume any way round/);
   }, 120_000);
 });
+
+describe('arc with a stand', () => {
+  it('stands the arc in a foot plate: one part, the predicted size', async () => {
+    const params = resolveImageParams({ shape: 'arc', stand: true, widthMm: 80, resolutionMm: 0.5, maxTriangles: 40_000, previews: false });
+    const result = await runImagePipeline(photo, params, deps);
+    expect(result.report.manifold).toBe(true);
+    expect(countEdgeDefects(result.mesh)).toEqual({ open: 0, overused: 0 });
+    expect(result.report.parts).toBe(1);
+    const predicted = expectedPrintSize(params, { width: 480, height: 360 }).sizeMm;
+    for (let i = 0; i < 3; i++) {
+      expect(Math.abs(result.report.boundingBoxMm.size[i] - predicted[i]) / predicted[i], `axis ${i}`).toBeLessThan(0.01);
+    }
+  }, 120_000);
+});

@@ -189,7 +189,12 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 10],
   },
-  stand: { type: 'boolean', label: 'Stand it upright in a foot', default: false, help: 'Flat lithophanes only.' },
+  stand: {
+    type: 'boolean',
+    label: 'Stand it upright in a foot',
+    default: false,
+    help: 'Flat lithophanes stand upright in a foot; an arc gets a foot plate under it.',
+  },
   extrudeHeightMm: { type: 'number', label: 'Height', unit: 'mm', default: 3, min: 0.2, max: 100, step: 0.1, slider: [0.4, 20] },
   basePlateMm: {
     type: 'number',

@@ -97,7 +97,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'The photo curved round part of a cylinder; stands by itself.',
           fixed: { shape: 'arc' },
           defaults: {},
-          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
         },
         {
           id: 'lithophane-cylinder',

@@ -10,7 +10,7 @@ import { finishCurved } from './curved-finish.ts';
 import { cutToHeart } from './heart.ts';
 import type { CurvedFinish } from './lithophane.ts';
 import { NIGHT_LIGHT_DEFAULTS, nightLightBox } from './night-light.ts';
-import { addStand } from './stand.ts';
+import { addArcStand, addStand } from './stand.ts';
 
 type ShapeParams = Pick<ImageJobParams, 'shape' | 'stand' | 'frameMm' | 'frameThicknessMm' | 'maxThicknessMm' | 'maxErrorMm'>;
 
@@ -21,6 +21,8 @@ export function finishShape(mesh: Mesh, curved: CurvedFinish | undefined, params
       return cutToHeart(mesh, wasm, { rimMm: params.frameMm, rimThicknessMm: Math.max(params.frameThicknessMm, params.maxThicknessMm) });
     case 'nightlight':
       return nightLightBox(mesh, wasm, NIGHT_LIGHT_DEFAULTS);
+    case 'arc':
+      return params.stand ? addArcStand(mesh, wasm) : mesh;
     default:
       return params.stand ? addStand(mesh, wasm) : mesh;
   }
