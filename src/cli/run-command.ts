@@ -22,6 +22,12 @@ export async function runCommand(request: CliRequest): Promise<number> {
   const progress = createProgressBar(process.stderr, !request.quiet && process.stderr.isTTY === true);
   const stages = createStagedProgress(progress);
   try {
+    if (request.text !== undefined) {
+      const { runTextCli } = await import('./text-command.ts');
+      const code = await runTextCli(request);
+      progress.finish();
+      return code;
+    }
     const info = await stat(request.input).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`cannot read ${request.input}`);
     const maxBytes = Math.max(IMAGE_LIMITS_DEFAULTS.maxBytes, READ_MESH_DEFAULTS.maxBytes);

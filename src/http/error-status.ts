@@ -16,6 +16,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   mesh_empty: 422,
   too_many_triangles: 413,
   invalid_parameters: 400,
+  font_corrupt: 400,
   // pipeline: geometry
   not_manifold: 422,
   nothing_to_extrude: 422,

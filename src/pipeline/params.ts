@@ -57,6 +57,8 @@ export interface ImageJobParams {
   minThicknessMm: number;
   maxThicknessMm: number;
   arcDegrees: number;
+  /** Globe: the light opening's diameter at the bottom. */
+  openingMm: number;
   frameMm: number;
   frameThicknessMm: number;
   stand: boolean;
@@ -105,14 +107,15 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     const filaments = filamentListProblem('filaments', params.filaments, 1, 8);
     if (filaments) problems.push(filaments);
   }
-  if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if (params.stand && params.shape !== 'flat' && params.shape !== 'arc') problems.push('a stand is only made for flat and arc lithophanes');
   if ((params.outline === 'alpha' || params.outline === 'colour') && params.mode === 'lithophane' && params.shape !== 'flat')
     problems.push('the outline cut is made for reliefs and flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
-  if (params.diameterMm !== undefined && !(params.mode === 'lithophane' && params.shape === 'cylinder'))
-    problems.push('diameterMm is the size of a cylinder lithophane (shape "cylinder"); other shapes take widthMm or heightMm');
+  const round = params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe');
+  if (params.diameterMm !== undefined && !round)
+    problems.push('diameterMm is the size of a cylinder or globe lithophane; other shapes take widthMm or heightMm');
   else if (params.diameterMm !== undefined && sizes.length > 1) problems.push(`give one size, not ${sizes.join(' and ')}`);
   if (problems.length > 0) {
     throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
@@ -133,8 +136,13 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   }
   // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
   // circumference (a 32 mm tube).
-  if (params.mode === 'lithophane' && params.shape === 'cylinder' && sizes.length === 0) params.diameterMm = LAMP_SHADE_DIAMETER_MM;
+  if (round && sizes.length === 0) params.diameterMm = LAMP_SHADE_DIAMETER_MM;
   if (params.diameterMm !== undefined) params.widthMm = Math.PI * params.diameterMm;
+  // A globe sized by its width has the diameter width / π; by its height, the picture decides (unchecked here).
+  if (round && params.shape === 'globe' && params.heightMm === undefined && params.openingMm >= params.widthMm / Math.PI) {
+    const problem = `openingMm must be smaller than the globe’s diameter (${Math.round(params.widthMm / Math.PI)} mm)`;
+    throw new PipelineError('invalid_parameters', `parameters: ${problem}`, 'parameters', { problems: [problem] });
+  }
   params.formats = [...new Set(params.formats)];
   return params;
 }

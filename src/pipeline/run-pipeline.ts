@@ -23,7 +23,7 @@ import { boundingBox } from './mesh.ts';
 import { buildLithophane } from './modes/lithophane.ts';
 import type { LithophaneResult } from './modes/lithophane.ts';
 import { buildRelief } from './modes/relief.ts';
-import { addStand } from './modes/stand.ts';
+import { finishShape } from './modes/shape-finish.ts';
 import { IMAGE_JOB_DEFAULTS } from './params.ts';
 import type { ImageJobParams } from './params.ts';
 import { plateWarning } from './build-plate.ts';
@@ -143,10 +143,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
               minThicknessMm: params.minThicknessMm,
               maxThicknessMm: params.maxThicknessMm,
               arcDegrees: params.arcDegrees,
-              frameMm: params.frameMm,
+              openingMm: params.openingMm,
+              // A heart's frame is its rim, added along the outline (shape-finish), not round the rectangle.
+              frameMm: params.shape === 'heart' ? 0 : params.frameMm,
               frameThicknessMm: params.frameThicknessMm,
               maxErrorMm: params.maxErrorMm,
-              maxTriangles: params.maxTriangles,
+              // A night-light box has four walls of the picture.
+              maxTriangles: params.shape === 'nightlight' ? Math.floor(params.maxTriangles / 4) : params.maxTriangles,
               nozzleMm: params.nozzleMm,
             });
     surface = {
@@ -192,7 +195,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         );
       }
     }
-    return params.mode === 'lithophane' && params.stand ? addStand(cutMesh, deps.manifold) : cutMesh;
+    if (params.mode !== 'lithophane') return cutMesh;
+    if (params.shape === 'dome' && Math.abs(map.width - map.height) > 0.05 * Math.max(map.width, map.height)) {
+      warnings.push(
+        `a dome maps the picture to a circle: this ${map.width}×${map.height} picture is stretched; crop it square to avoid that`,
+      );
+    }
+    return finishShape(cutMesh, (built as LithophaneResult).curved, params, deps.manifold);
   });
 
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
@@ -306,7 +315,7 @@ function prepare(
   rgb?: RgbPlanes,
 ): { map: Heightmap; pitchMm: number; planes?: RgbPlanes; subject?: Uint8Array } {
   const grid = imageJobGrid(decoded, params);
-  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
+  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe'));
   if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
     warnings.push(
       `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,

@@ -11,7 +11,7 @@ export const IMAGE_MODES = ['relief', 'lithophane', 'extrude', 'colour-relief'] 
 export const SWAP_METHODS = ['optimised', 'equal'] as const;
 /** A user's own filament in a filament list: `Name:#RRGGBB:TD` (TD in mm). */
 export const CUSTOM_FILAMENT_PATTERN = '^[^:,]{1,40}:#[0-9a-fA-F]{6}:[0-9]+(\\.[0-9]+)?$';
-export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
+export const SHAPES = ['flat', 'arc', 'cylinder', 'heart', 'dome', 'globe', 'nightlight'] as const;
 export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
 /** Where a relief or flat lithophane is cut to the subject: 'auto' is 'alpha' when the picture has transparency, else 'none'. */
@@ -44,7 +44,15 @@ export const IMAGE_FIELDS = {
     type: 'choice',
     label: 'Shape',
     default: 'flat',
-    options: choices(SHAPES, { flat: 'Flat', arc: 'Arc', cylinder: 'Cylinder (lamp shade)' }),
+    options: choices(SHAPES, {
+      flat: 'Flat',
+      arc: 'Arc',
+      cylinder: 'Cylinder (lamp shade)',
+      heart: 'Heart',
+      dome: 'Dome',
+      globe: 'Globe',
+      nightlight: 'Night-light box',
+    }),
     help: 'Lithophanes only.',
   },
   widthMm: {
@@ -75,7 +83,7 @@ export const IMAGE_FIELDS = {
     max: 320,
     step: 1,
     slider: [20, 200],
-    help: 'The lamp shade’s inside diameter; the picture wraps its circumference (π × diameter).',
+    help: 'The lamp shade’s or globe’s inside diameter; the picture wraps its circumference (π × diameter).',
   },
   resolutionMm: {
     type: 'number',
@@ -147,7 +155,28 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 8],
   },
-  arcDegrees: { type: 'number', label: 'Arc', unit: '°', default: 120, min: 10, max: 359, step: 5, slider: [30, 300] },
+  arcDegrees: {
+    type: 'number',
+    label: 'Arc',
+    unit: '°',
+    default: 120,
+    min: 10,
+    max: 359,
+    step: 5,
+    slider: [30, 300],
+    help: 'Arc: the angle the picture wraps. Dome: the cap’s angle from rim to rim (180 = a half sphere).',
+  },
+  openingMm: {
+    type: 'number',
+    label: 'Light opening',
+    unit: 'mm',
+    default: 40,
+    min: 5,
+    max: 300,
+    step: 1,
+    slider: [20, 80],
+    help: 'Globe: the diameter of the hole at the bottom for a light (a tea light is 38 mm).',
+  },
   frameMm: {
     type: 'number',
     label: 'Frame width',
@@ -169,7 +198,12 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 10],
   },
-  stand: { type: 'boolean', label: 'Stand it upright in a foot', default: false, help: 'Flat lithophanes only.' },
+  stand: {
+    type: 'boolean',
+    label: 'Stand it upright in a foot',
+    default: false,
+    help: 'Flat lithophanes stand upright in a foot; an arc gets a foot plate under it.',
+  },
   extrudeHeightMm: { type: 'number', label: 'Height', unit: 'mm', default: 3, min: 0.2, max: 100, step: 0.1, slider: [0.4, 20] },
   basePlateMm: {
     type: 'number',

@@ -66,6 +66,23 @@ export interface ModeCatalog {
 }
 
 const TONE = ['invert', 'autoLevel', 'gamma'];
+
+/**
+ * Print-first starting values of the shaped lithophanes: a heart's 3 mm rim holds its point; a
+ * dome 100 mm across a 120° cap is ~87 mm wide and 25 mm high; a 100 mm globe with a 4 mm band at
+ * the opening fits a 250 × 210 × 210 mm printer and a tea light; a 60 mm night-light box (68 mm
+ * with its posts) stands over a tea light.
+ */
+const SHAPE_DEFAULTS = {
+  heartRimMm: 3,
+  domeWidthMm: 100,
+  domeDegrees: 120,
+  domeRimMm: 3,
+  globeDiameterMm: 100,
+  globeBandMm: 4,
+  nightLightWidthMm: 60,
+  nightLightFrameMm: 2,
+} as const;
 const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm'];
 /** The subject-outline cut; backgroundColour is set through the API and CLI (the form has no colour control yet). */
 const OUTLINE = ['outline', 'backgroundTolerance'];
@@ -92,7 +109,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'The photo curved round part of a cylinder; stands by itself.',
           fixed: { shape: 'arc' },
           defaults: {},
-          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
         },
         {
           id: 'lithophane-cylinder',
@@ -101,6 +118,38 @@ export const MODE_CATALOG: ModeCatalog = {
           fixed: { shape: 'cylinder' },
           defaults: { diameterMm: LAMP_SHADE_DIAMETER_MM },
           fields: ['diameterMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-heart',
+          title: 'Heart lithophane',
+          blurb: 'The photo cut to a heart with a solid rim; lies flat to print.',
+          fixed: { shape: 'heart' },
+          defaults: { frameMm: SHAPE_DEFAULTS.heartRimMm },
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-dome',
+          title: 'Dome lithophane',
+          blurb: 'The photo on a spherical cap standing on a flat rim; best with a square photo.',
+          fixed: { shape: 'dome' },
+          defaults: { widthMm: SHAPE_DEFAULTS.domeWidthMm, arcDegrees: SHAPE_DEFAULTS.domeDegrees, frameMm: SHAPE_DEFAULTS.domeRimMm },
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-globe',
+          title: 'Globe lithophane',
+          blurb: 'An equirectangular (360°) photo round a sphere, open at the bottom for a light.',
+          fixed: { shape: 'globe' },
+          defaults: { diameterMm: SHAPE_DEFAULTS.globeDiameterMm, frameMm: SHAPE_DEFAULTS.globeBandMm },
+          fields: ['diameterMm', 'openingMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-nightlight',
+          title: 'Night-light box',
+          blurb: 'The photo on four walls of a box with a lid, open at the bottom to stand over a tea light.',
+          fixed: { shape: 'nightlight' },
+          defaults: { widthMm: SHAPE_DEFAULTS.nightLightWidthMm, frameMm: SHAPE_DEFAULTS.nightLightFrameMm },
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
         },
       ],
     },
