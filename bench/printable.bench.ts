@@ -24,13 +24,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sharedManifold } from '../wasm/manifold.ts';
 import { checkEdges, readStlTriangles } from './printable/edge-check.ts';
+import { ensurePrusaSlicer, prusaVersion, round, sliceStl } from './printable/slice.ts';
 import { generatedMeshes } from './printable/meshes.ts';
 import { handwritingPng, lineDrawingPng } from './printable/pictures.ts';
 import { photoLikePng } from './photo-like.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin/image-to-stl.js');
-const INI = join(ROOT, 'bench/printable/prusa.ini');
 const RESULTS = join(ROOT, 'bench/results/printable.json');
 const CORPUS = process.env.PRINTABLE_CORPUS ?? '/work/shared/corpus';
 const SLICE_TIMEOUT_S = 180;
@@ -72,24 +72,6 @@ interface Row {
   reportWarnings?: string[];
   reference?: boolean;
   ok: boolean;
-}
-
-function ensurePrusaSlicer(): string {
-  const found = spawnSync('sh', ['-c', 'command -v prusa-slicer'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found;
-  console.error('prusa-slicer missing: apt-get install -y prusa-slicer');
-  const install = spawnSync('apt-get', ['install', '-y', 'prusa-slicer'], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  if (install.status !== 0) throw new Error('bench:printable: could not install prusa-slicer');
-  return 'prusa-slicer';
-}
-
-function prusaVersion(): string {
-  // `dpkg-query -W name` prints "name<TAB>version".
-  const out = spawnSync('dpkg-query', ['-W', 'prusa-slicer'], { encoding: 'utf8' });
-  return out.stdout.trim().split('\t')[1] || 'unknown';
 }
 
 async function ownSet(dir: string): Promise<Case[]> {
@@ -191,8 +173,10 @@ function runCase(c: Case, work: string, slicer: string): Row {
     return row;
   }
   const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : {};
+  // Mesh modes' `verdict`; picture modes may carry the same, or `printable` with `notPrintableReason`.
   const verdict = report.verdict as { printable: boolean; reasons: string[] } | undefined;
   if (verdict && !verdict.printable) row.notPrintableReason = `verdict: ${verdict.reasons.join('; ')}`;
+  else if (report.printable === false) row.notPrintableReason = `verdict: ${report.notPrintableReason ?? 'not printable'}`;
   row.trianglesBefore = report.before?.triangles ?? report.grid?.fullGridTriangles;
   row.slicerSmoothing = report.slicerSmoothing;
   row.reportWarnings = report.warnings;
@@ -204,43 +188,16 @@ function runCase(c: Case, work: string, slicer: string): Row {
   if (typeof before === 'number' && Math.abs(before) > 1e-9)
     row.volumeChangePct = round(((edges.volumeMm3 - before) / Math.abs(before)) * 100, 2);
 
-  const gcode = join(work, 'out.gcode');
-  const timeFile = join(work, 'time.txt');
-  rmSync(gcode, { force: true });
-  const s0 = performance.now();
-  const slice = spawnSync(
-    '/usr/bin/time',
-    ['-f', '%U %S', '-o', timeFile, 'timeout', String(SLICE_TIMEOUT_S), slicer, '--export-gcode', '--load', INI, '-o', gcode, out],
-    {
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  row.sliceSeconds = round((performance.now() - s0) / 1000, 2);
-  const cpu = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)?.split(' ').map(Number) : undefined;
-  if (cpu && cpu.length === 2 && cpu.every(Number.isFinite)) row.sliceCpuSeconds = round(cpu[0] + cpu[1], 2);
-  row.sliced = slice.status === 0 && existsSync(gcode);
-  if (!row.sliced) {
-    const text = `${slice.stdout ?? ''}\n${slice.stderr ?? ''}`;
-    row.sliceError = slice.status === 124 ? `timeout after ${SLICE_TIMEOUT_S} s` : slicerMessage(text, slice.status);
-  }
+  const slice = sliceStl(slicer, out, work, SLICE_TIMEOUT_S);
+  row.sliceSeconds = slice.wallSeconds;
+  row.sliceCpuSeconds = slice.cpuSeconds;
+  row.sliced = slice.sliced;
+  if (slice.error) row.sliceError = slice.error;
   // The goal is judged on the slicer's CPU seconds: on a shared machine its wall time is mostly waiting,
   // and CPU seconds bound the wall time an idle machine would need (PrusaSlicer uses every core it gets).
   row.ok = row.strict === true && row.sliced === true && (row.sliceCpuSeconds ?? row.sliceSeconds) < GOAL_SLICE_S;
   if (row.ok) delete row.reportWarnings;
   return row;
-}
-
-/** PrusaSlicer's own words: an exception's what(), else the last line that is no trace or progress line. */
-function slicerMessage(text: string, status: number | null): string {
-  const what = /what\(\):\s*(.+)/.exec(text)?.[1];
-  const lines = text.split('\n').filter((l) => l.trim() && !/\[(trace|debug|info)\]/.test(l) && !/^\d+ =>/.test(l));
-  return (what ?? lines.at(-1) ?? `exit ${status}`).trim().slice(0, 200);
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }
 
 function cell(v: unknown): string {
