@@ -35,8 +35,11 @@ export function prusaVersion(): string {
   return out.stdout.trim().split('\t')[1] || 'unknown';
 }
 
-/** Slices `stl` with bench/printable/prusa.ini into `work`; a run past `timeoutS` wall seconds is stopped. */
-export function sliceStl(slicer: string, stl: string, work: string, timeoutS: number): SliceResult {
+/**
+ * Slices `stl` with bench/printable/prusa.ini into `work`. A run past `cpuLimitS` CPU seconds (all
+ * threads; RLIMIT_CPU, so machine load does not kill it early) or `timeoutS` wall seconds is stopped.
+ */
+export function sliceStl(slicer: string, stl: string, work: string, timeoutS: number, cpuLimitS?: number): SliceResult {
   const gcode = join(work, 'out.gcode');
   const timeFile = join(work, 'time.txt');
   rmSync(gcode, { force: true });
@@ -44,7 +47,22 @@ export function sliceStl(slicer: string, stl: string, work: string, timeoutS: nu
   const s0 = performance.now();
   const slice = spawnSync(
     '/usr/bin/time',
-    ['-f', '%U %S', '-o', timeFile, 'timeout', String(timeoutS), slicer, '--export-gcode', '--load', PRUSA_INI, '-o', gcode, stl],
+    [
+      '-f',
+      '%U %S',
+      '-o',
+      timeFile,
+      'timeout',
+      String(timeoutS),
+      ...(cpuLimitS ? ['prlimit', `--cpu=${cpuLimitS}`] : []),
+      slicer,
+      '--export-gcode',
+      '--load',
+      PRUSA_INI,
+      '-o',
+      gcode,
+      stl,
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const result: SliceResult = { sliced: slice.status === 0 && existsSync(gcode), wallSeconds: round((performance.now() - s0) / 1000, 2) };
@@ -52,7 +70,14 @@ export function sliceStl(slicer: string, stl: string, work: string, timeoutS: nu
   if (cpu && cpu.length === 2 && cpu.every(Number.isFinite)) result.cpuSeconds = round(cpu[0] + cpu[1], 2);
   if (!result.sliced) {
     const text = `${slice.stdout ?? ''}\n${slice.stderr ?? ''}`;
-    result.error = slice.status === 124 ? `timeout after ${timeoutS} s` : slicerMessage(text, slice.status);
+    // SIGXCPU (24) past the CPU limit: time reports the shell's 128 + 24 or the signal itself.
+    const cpuOut = cpuLimitS !== undefined && (result.cpuSeconds ?? 0) >= cpuLimitS - 1;
+    result.error =
+      slice.status === 124
+        ? `timeout after ${timeoutS} s wall`
+        : cpuOut
+          ? `stopped at ${cpuLimitS} CPU s`
+          : slicerMessage(text, slice.status);
   }
   rmSync(gcode, { force: true });
   return result;
