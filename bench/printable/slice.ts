@@ -70,8 +70,8 @@ export function sliceStl(slicer: string, stl: string, work: string, timeoutS: nu
   if (cpu && cpu.length === 2 && cpu.every(Number.isFinite)) result.cpuSeconds = round(cpu[0] + cpu[1], 2);
   if (!result.sliced) {
     const text = `${slice.stdout ?? ''}\n${slice.stderr ?? ''}`;
-    // SIGXCPU (24) past the CPU limit: time reports the shell's 128 + 24 or the signal itself.
-    const cpuOut = cpuLimitS !== undefined && (result.cpuSeconds ?? 0) >= cpuLimitS - 1;
+    // Past RLIMIT_CPU the kernel sends SIGXCPU, then SIGKILL; `timeout` passes on 128 + the signal.
+    const cpuOut = cpuLimitS !== undefined && (slice.status === 128 + 24 || slice.status === 128 + 9);
     result.error =
       slice.status === 124
         ? `timeout after ${timeoutS} s wall`
