@@ -46,7 +46,7 @@ export interface ImageJobParams {
   /** Gaussian denoise, sigma in samples (0 = off). The default 0.5 (0.1 mm at 0.2 mm pitch) is below
    *  what a 0.4 mm nozzle can print, yet halves the triangles sensor noise would otherwise demand. */
   denoise: number;
-  /** Relief and flat lithophane: islands and holes smaller than nozzleMm² are levelled in every layer
+  /** Relief and flat lithophane: islands and holes smaller than (2 x nozzleMm)² are levelled in every layer
    *  (heightmap-ops/slicer-friendly.ts), so the slicer is not slowed by specks it cannot print. 0 = off. */
   nozzleMm: number;
   // relief

@@ -140,6 +140,23 @@ describe('runMeshPipeline repair', () => {
   });
 });
 
+describe('parts that touch along an edge (corpus trimesh_shared.STL)', () => {
+  // Two cubes sharing one edge: repair keeps them apart by separate vertices, which an STL cannot record,
+  // so a slicer (or any position weld) reads an edge of four faces. bench:printable counted it as printable.
+  const touching = () => combine(box([0, 0, 0], [10, 10, 10]), box([10, 10, 0], [20, 20, 10]));
+
+  it('as STL the verdict is not printable, with the reason', async () => {
+    const { report } = await run(touching(), { formats: ['stl'] });
+    expect(report.verdict.printable).toBe(false);
+    expect(report.verdict.reasons.join(' ')).toMatch(/touch along an edge.*STL/);
+  });
+
+  it('as 3MF alone, which keeps them apart, it stays printable', async () => {
+    const { report } = await run(touching(), { formats: ['3mf'] });
+    expect(report.verdict.reasons.join(' ')).not.toMatch(/touch along an edge/);
+  });
+});
+
 describe('runMeshPipeline convert', () => {
   it('keeps triangle count and volume through every format', async () => {
     const input = sphere(10, 32, 16);

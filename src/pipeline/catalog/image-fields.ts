@@ -128,7 +128,7 @@ export const IMAGE_FIELDS = {
     min: 0,
     max: 2,
     step: 0.05,
-    // Reliefs and flat lithophanes: islands and holes under nozzle² are levelled in every layer so
+    // Reliefs and flat lithophanes: islands and holes under (2 x nozzle)² are levelled in every layer so
     // the slicer has no specks to trace (heightmap-ops/slicer-friendly.ts).
     help: 'Smooths away details a nozzle this wide cannot print, so the slicer stays fast (0 = off).',
   },

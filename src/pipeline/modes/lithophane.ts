@@ -42,7 +42,7 @@ export interface LithophaneOptions {
   curve: 'transmission' | 'linear';
   maxErrorMm: number;
   maxTriangles: number;
-  /** Flat shape only: islands and holes under nozzleMm² are levelled in every layer (0 = off). */
+  /** Flat shape only: islands and holes under (2 x nozzleMm)² are levelled in every layer (0 = off). */
   nozzleMm: number;
 }
 
