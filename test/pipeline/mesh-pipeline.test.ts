@@ -386,6 +386,17 @@ describe('models without units whose size is implausible for a print', () => {
     expect(report.warnings.join('\n')).toMatch(/5000 mm across.*fitted to the 220 x 220 x 250 mm build volume.*--units mm/);
   });
 
+  it('fits a model over twice the build volume (900 mm on a 250 mm printer) and says how to keep it', async () => {
+    const { report } = await run(box([0, 0, 0], [900, 10, 10]), {});
+    expect(report.unitGuess?.unit).toBe('fit');
+    expect(report.fitsBuildVolume).toBe(true);
+    expect(report.verdict.printable).toBe(true);
+    expect(report.warnings.join('\n')).toMatch(/900 mm across.*fitted to the 220 x 220 x 250 mm build volume.*--units mm/);
+    // A bigger printer keeps it: 900 mm is under twice its 600 mm side.
+    const bigPrinter = await run(box([0, 0, 0], [900, 10, 10]), { buildVolumeMm: [600, 600, 600] });
+    expect(bigPrinter.report.unitGuess).toBeUndefined();
+  });
+
   it('reads a GLB whose numbers are millimetres (150 "metres" across) as millimetres; --units m keeps glTF\'s metres', async () => {
     const bytes = await foreignGlb(box([0, 0, 0], [150, 40, 20]), 1);
     const { report } = await runMeshPipeline(bytes, resolveMeshParams({ previews: false }), deps());
@@ -402,7 +413,7 @@ describe('models without units whose size is implausible for a print', () => {
   it('leaves plausible sizes, explicit units and target sizes alone', async () => {
     for (const [mesh, params] of [
       [box([0, 0, 0], [5, 5, 0.05]), {}],
-      [box([0, 0, 0], [900, 10, 10]), {}],
+      [box([0, 0, 0], [450, 10, 10]), {}],
       [box([0, 0, 0], [0.02, 0.02, 0.02]), { units: 'mm' }],
       [box([0, 0, 0], [0.02, 0.02, 0.02]), { targetSizeMm: 30 }],
     ] as const) {
