@@ -9,7 +9,10 @@
  * succeeded jobs' costs). Miniflare hands the consumer one batch at a time, so max_batch_size = K
  * makes K jobs run at once (production: max_batch_size 1, max_concurrency = instances x threads).
  * Prints a markdown table and writes bench/results/cf-scale.json.
- *   CF_JOBS, CF_USERS, CF_KS (default "1,2,4").
+ * Before that, job latency on a fresh stack (one mesh process): POST /jobs to succeeded for the first
+ * job (cold: a new Worker isolate, a mesh process that has not loaded its WASM yet) and for the
+ * next CF_WARM jobs one after the other (warm), polled every 100 ms.
+ *   CF_JOBS, CF_USERS, CF_KS (default "1,2,4"), CF_WARM (default 5; 0 skips the latency run).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -132,7 +135,54 @@ async function runOnce(k: number, photo: Uint8Array): Promise<Row> {
   }
 }
 
+interface Latency {
+  coldMs: number;
+  warmMs: number[];
+  warmMedianMs: number;
+  loadBefore: number;
+}
+
+async function timeOneJob(client: HttpClient, uploadId: string): Promise<number> {
+  const start = Date.now();
+  const { status, body } = await client.json('/api/v1/jobs', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode: 'lithophane', uploadId }),
+  });
+  if (status !== 201) throw new Error(`latency job: ${status} ${JSON.stringify(body)}`);
+  for (;;) {
+    const job = (await client.json(`/api/v1/jobs/${body.job.id}`)).body.job as JobView;
+    if (job.status === 'succeeded') return Date.now() - start;
+    if (TERMINAL.has(job.status)) throw new Error(`latency job ${job.id} ${job.status}`);
+    if (Date.now() - start > 10 * 60_000) throw new Error('latency job: no result in 10 min');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function measureLatency(photo: Uint8Array, warmRuns: number): Promise<Latency> {
+  const loadBefore = loadavg()[0];
+  const mesh = await startMeshProcess({ poolSize: 1 });
+  let worker: CfWorker | undefined;
+  try {
+    worker = await startCfWorker([mesh.url], { SIGNUP_GRANT_CREDITS: String(GRANT) }, 1);
+    const client = new HttpClient(worker.url);
+    await client.signUp('latency@example.com');
+    const uploadId = (await client.upload(photo, 'latency.jpg')).id;
+    const coldMs = await timeOneJob(client, uploadId);
+    const warmMs: number[] = [];
+    for (let i = 0; i < warmRuns; i++) warmMs.push(await timeOneJob(client, uploadId));
+    const sorted = [...warmMs].sort((a, b) => a - b);
+    return { coldMs, warmMs, warmMedianMs: sorted[Math.floor(sorted.length / 2)], loadBefore: Math.round(loadBefore * 10) / 10 };
+  } finally {
+    await worker?.stop();
+    await stopMeshProcess(mesh);
+  }
+}
+
 const photo = new Uint8Array(await readFile(new URL('../fixtures/photo.jpg', import.meta.url)));
+const warmRuns = Number(process.env.CF_WARM ?? 5);
+const latency = warmRuns > 0 ? await measureLatency(photo, warmRuns) : undefined;
+if (latency) console.error(JSON.stringify({ latency }));
 const rows: Row[] = [];
 for (const k of KS) {
   rows.push(await runOnce(k, photo));
@@ -140,6 +190,11 @@ for (const k of KS) {
 }
 
 const base = rows[0]?.jobsPerMinute ?? 1;
+if (latency) {
+  console.log(
+    `\nJob latency (POST /jobs to succeeded, default lithophane, 1 mesh process): cold ${(latency.coldMs / 1000).toFixed(2)} s, warm median ${(latency.warmMedianMs / 1000).toFixed(2)} s over ${latency.warmMs.length} jobs (load ${latency.loadBefore})`,
+  );
+}
 console.log(`\n${JOBS} default lithophanes from ${USERS} users, ${cpus().length} cores\n`);
 console.log(
   '| K mesh processes | jobs/min | speed-up | queue wait p50 | p99 | succeeded | lost | retried | credit drift | load avg before |',
@@ -152,6 +207,6 @@ for (const r of rows)
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('./results/cf-scale.json', import.meta.url),
-  `${JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, jobs: JOBS, users: USERS, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), cores: cpus().length, jobs: JOBS, users: USERS, latency, rows }, null, 2)}\n`,
 );
 if (rows.some((r) => r.lost > 0 || r.creditDrift !== 0)) process.exitCode = 1;

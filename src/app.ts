@@ -27,6 +27,7 @@ import { createRouter } from './http/router.ts';
 import type { JobsRuntime } from './jobs/jobs-runtime.ts';
 import { DatabaseBusyError } from './domain/database-errors.ts';
 import { accountRoutes } from './routes/account.ts';
+import { profileRoutes } from './routes/profile.ts';
 import { apiKeysRoutes } from './routes/api-keys.ts';
 import { artifactsRoutes } from './routes/artifacts.ts';
 import { billingRoutes } from './routes/billing.ts';
@@ -74,6 +75,7 @@ function apiRouters({ services, health, jobs }: AppDependencies): Array<Hono<App
     sharesRoutes(services.shares),
     ...(jobs ? [jobsRoutes(jobs)] : []),
     accountRoutes(services.privacy, jobs?.service, () => sessionCookieNames(services.auth)),
+    profileRoutes(services.profile),
   ];
 }
 
@@ -148,7 +150,7 @@ export function createApp(deps: AppDependencies): OpenAPIHono<AppEnv> {
   // Per caller (user, or IP when anonymous), after authentication so users are told apart.
   const uploadLimiter = limiter('upload', config.uploadsPerMinute);
   const jobLimiter = limiter('job', config.jobsPerMinute);
-  app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url'], rateLimitPerCaller(uploadLimiter, clientIp));
+  app.on('POST', ['/api/v1/uploads', '/api/v1/uploads/url', '/api/v1/uploads/from-url'], rateLimitPerCaller(uploadLimiter, clientIp));
   app.on('POST', '/api/v1/jobs', rateLimitPerCaller(jobLimiter, clientIp));
 
   for (const router of apiRouters(deps)) app.route('/', router);

@@ -53,6 +53,10 @@ import type { CountMeshTriangles } from './services/inspect-upload.ts';
 import { createSharesService } from './services/shares.ts';
 import type { SharesService } from './services/shares.ts';
 import { createUploadsService } from './services/uploads.ts';
+import { imageUrlFetcher } from './repositories/image-url.ts';
+import { profileRepository } from './repositories/profile.ts';
+import { createProfileService } from './services/profile.ts';
+import type { ProfileService } from './services/profile.ts';
 import type { UploadsService } from './services/uploads.ts';
 
 export interface Infrastructure {
@@ -91,6 +95,8 @@ export interface Services {
   retention: RetentionService;
   /** Account export and deletion. */
   privacy: PrivacyService;
+  /** The account page's name, avatar and support messages. */
+  profile: ProfileService;
   /** Job outputs: owner downloads and signed links. */
   artifacts: ArtifactsService;
   /** better-auth's users, looked up for each authenticated request. */
@@ -158,6 +164,7 @@ export function composeServices(infra: Infrastructure): Services {
       signedUrlTtlSeconds: config.signedUrlTtlSeconds,
       publicOrigin: config.baseUrl,
       expiresAt: retention.expiresAt,
+      fetchImageUrl: imageUrlFetcher({ timeoutMs: config.imageUrlTimeoutMs, testHosts: config.imageUrlTestHosts }),
     }),
     shares: createSharesService({
       shares: sharesRepository(db),
@@ -176,6 +183,12 @@ export function composeServices(infra: Infrastructure): Services {
     users: usersRepository(db),
     sessions: sessionsRepository(db),
     database: databaseProbe(db),
+    profile: createProfileService({
+      profile: profileRepository(db),
+      storage: infra.storage,
+      readImageHeader: (bytes) => infra.imageCodec.readHeader(bytes),
+      clock,
+    }),
     privacy: createPrivacyService({
       repo: accountDataRepository(db, batch),
       storage: infra.storage,

@@ -35,6 +35,10 @@ export interface AppConfig {
   /** How the pool is shared between users (src/jobs/runner.ts, claimNext in src/repositories/jobs.ts). */
   fairShare: FairShareConfig;
   maxUploadBytes: number;
+  /** IMAGE_URL_TEST_HOSTS: hosts an image URL may reach over http at a loopback/private address (tests only). */
+  imageUrlTestHosts: string[];
+  /** IMAGE_URL_TIMEOUT_MS: how long fetching an image URL may take (default 20 s). */
+  imageUrlTimeoutMs: number;
   signedUrlTtlSeconds: number;
   apiKeyRateLimitPerMinute: number;
   /** better-auth's per-IP limits on sign-in and sign-up (AUTH_RATE_LIMIT=off turns them off, e.g. in tests). */
@@ -156,6 +160,8 @@ export function loadConfig(env: Env, defaults: { cores: number }): AppConfig {
       lightSlots: Math.max(0, int(env, 'LIGHT_JOB_SLOTS', 1)),
     },
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 50 * 1024 * 1024),
+    imageUrlTestHosts: list(env.IMAGE_URL_TEST_HOSTS),
+    imageUrlTimeoutMs: int(env, 'IMAGE_URL_TIMEOUT_MS', 20_000),
     signedUrlTtlSeconds: int(env, 'SIGNED_URL_TTL_SECONDS', 15 * 60),
     apiKeyRateLimitPerMinute: int(env, 'API_KEY_RATE_LIMIT_PER_MINUTE', 120),
     authRateLimit: env.AUTH_RATE_LIMIT !== 'off',

@@ -16,6 +16,14 @@ CREATE TABLE "jobs" ("id" text primary key, "user_id" text not null, "mode" text
 CREATE TABLE "rateLimit" ("id" text not null primary key, "key" text not null unique, "count" integer not null, "lastRequest" bigint not null);
 CREATE TABLE "session" ("id" text not null primary key, "expiresAt" date not null, "token" text not null unique, "createdAt" date not null, "updatedAt" date not null, "ipAddress" text, "userAgent" text, "userId" text not null references "user" ("id") on delete cascade);
 CREATE TABLE "shares" ("token" text primary key, "job_id" text not null references "jobs" ("id") on delete cascade, "user_id" text not null, "name" text, "created_at" integer not null, "revoked_at" integer, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);
+CREATE TABLE support_messages (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE
+  );
 CREATE TABLE "uploads" ("id" text primary key, "user_id" text not null, "kind" text not null, "format" text not null, "status" text not null, "original_name" text not null, "byte_size" integer not null, "sha256" text, "width" integer, "height" integer, "triangles" integer, "storage_key" text not null, "created_at" integer not null, "expires_at" integer, "put_state" text default 'none' not null, FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);
 CREATE TABLE "user" ("id" text not null primary key, "name" text not null, "email" text not null unique, "emailVerified" integer not null, "image" text, "createdAt" date not null, "updatedAt" date not null);
 CREATE TABLE "verification" ("id" text not null primary key, "identifier" text not null, "value" text not null, "expiresAt" date not null, "createdAt" date not null, "updatedAt" date not null);
@@ -35,6 +43,7 @@ CREATE INDEX "jobs_user_status" on "jobs" ("user_id", "status");
 CREATE INDEX "session_userId_idx" on "session" ("userId");
 CREATE INDEX "shares_job" on "shares" ("job_id", "created_at");
 CREATE INDEX "shares_user" on "shares" ("user_id");
+CREATE INDEX support_messages_user ON support_messages (user_id, created_at);
 CREATE INDEX "uploads_expires" on "uploads" ("expires_at");
 CREATE INDEX "uploads_user" on "uploads" ("user_id", "created_at");
 CREATE INDEX "verification_identifier_idx" on "verification" ("identifier");

@@ -1,4 +1,56 @@
-export const HELP = `image-to-stl: photos and logos to printable solids, offline.
+/**
+ * The `--help` text. Every default it shows is read from the field catalogue
+ * (pipeline/catalog/*-fields.ts), where each is declared once, so the help cannot drift from what
+ * a job really does; a numeric field without its own line here is still listed under "More
+ * options", so a field added to the catalogue shows up without touching this file.
+ */
+import type { Field } from '../pipeline/catalog/fields.ts';
+import { IMAGE_FIELDS, LAMP_SHADE_DIAMETER_MM } from '../pipeline/catalog/image-fields.ts';
+import { MESH_FIELDS } from '../pipeline/catalog/mesh-fields.ts';
+import { TEXT_FIELDS } from '../pipeline/catalog/text-fields.ts';
+
+const FIELDS: Record<string, Field> = { ...TEXT_FIELDS, ...MESH_FIELDS, ...IMAGE_FIELDS };
+const COLUMN = 24;
+
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The catalogue's default of a field as the command line spells it, or undefined when it has none. */
+export function defaultText(name: string): string | undefined {
+  const field = FIELDS[name];
+  if (!field || field.default === undefined || field.type === 'boolean') return undefined;
+  if (field.type === 'size3' || field.type === 'list') return field.default.join(field.type === 'size3' ? 'x' : ',');
+  return String(field.default);
+}
+
+const listed = new Set<string>();
+
+/** One flag line: `--name ARG  what it does (default D)`, the default from the catalogue. */
+function flag(name: string, what: string, arg = 'N', fallback?: string): string {
+  listed.add(name);
+  const field = FIELDS[name];
+  const value = field?.type === 'boolean' ? '' : ` ${arg}`;
+  const head = `  --${kebab(name)}${value}`;
+  const shown = defaultText(name) ?? fallback;
+  const text = shown === undefined ? what : `${what} (default ${shown})`;
+  return head.length >= COLUMN ? `${head}\n${' '.repeat(COLUMN)}${text}` : `${head.padEnd(COLUMN)}${text}`;
+}
+
+function choicesOf(name: string): string {
+  const field = FIELDS[name];
+  return field?.type === 'choice' ? field.options.map((o) => o.value).join('|') : 'X';
+}
+
+function moreOptions(): string {
+  const rest = Object.entries(IMAGE_FIELDS)
+    .filter(([name, field]) => field.type === 'number' && !listed.has(name))
+    .map(([name, field]) => flag(name, field.label.toLowerCase() + ('unit' in field && field.unit ? `, ${field.unit}` : '')));
+  return rest.length === 0 ? '' : `\nMore options\n${rest.join('\n')}\n`;
+}
+
+function buildHelp(): string {
+  const body = `image-to-stl: photos and logos to printable solids, offline.
 
 Usage
   image-to-stl <image> -o <out.stl|out.3mf|out.glb|out.obj> [-o more...] [options]
@@ -14,33 +66,38 @@ Modes
                         cyan,magenta,yellow,white; --colour-preview shows it lit from behind)
 
 Size and quality
-  --width-mm N          width of the print (default 100; arc/cylinder: unrolled width)
-  --height-mm N         picture height instead; width follows the aspect ratio
-  --resolution-mm N     distance between height samples (default 0.2)
-  --max-error-mm N      largest allowed deviation from the picture (default 0.05)
-  --max-triangles N     triangle budget (default 400000)
-  --invert              swap dark and bright
-  --auto-level          stretch contrast to the full range
-  --gamma N             tone curve exponent (default 1)
-  --denoise N           Gaussian denoise, sigma in samples (default 0.5; 0 = off)
-  --nozzle-mm N         relief and flat lithophane: level specks under N² mm² in every layer,
-                        so slicers stay fast (default 0.4; 0 = keep them)
+${flag('widthMm', 'width of the print; arc/cylinder: unrolled width')}
+${flag('heightMm', 'picture height instead; width follows the aspect ratio')}
+${flag('resolutionMm', 'distance between height samples')}
+${flag('maxErrorMm', 'largest allowed deviation from the picture')}
+${flag('maxTriangles', 'triangle budget')}
+${flag('invert', 'swap dark and bright')}
+${flag('autoLevel', 'stretch contrast to the full range')}
+${flag('gamma', 'tone curve exponent')}
+${flag('denoise', 'Gaussian denoise, sigma in samples; 0 = off')}
+${flag('nozzleMm', 'relief and flat lithophane: level specks under N² mm² in every layer, so slicers stay fast; 0 = keep them')}
+${flag('buildPlateMm', 'the printer’s build volume, WxDxH or one number for a cube; the report warns when the model does not fit as placed', 'WxDxH')}
 
 Lithophane
-  --shape flat|arc|cylinder   (default flat; cylinder makes a closed lamp shade)
-  --diameter-mm N       a cylinder's inside diameter instead of its width (default 80)
-  --min-thickness-mm N  thinnest (brightest) part (default 0.8)
-  --max-thickness-mm N  thickest (darkest) part (default 3.2)
-  --filament ID         the filament you print in (default white; see --filaments), for --backlit
-  --arc-degrees N       angle of an arc (default 120)
-  --frame-mm N          border width (default 0 = none)
-  --frame-thickness-mm N (default 4)
-  --stand               stand a flat lithophane upright in a foot
+${flag('shape', 'cylinder: a closed lamp shade; heart: cut to a heart with a rim; dome: a spherical cap; globe: an equirectangular picture on a sphere, open at the bottom; nightlight: a four-walled box, open at the bottom', choicesOf('shape'))}
+${flag('diameterMm', 'a cylinder’s or globe’s inside diameter instead of its width', 'N', String(LAMP_SHADE_DIAMETER_MM))}
+${flag('minThicknessMm', 'thinnest (brightest) part')}
+${flag('maxThicknessMm', 'thickest (darkest) part')}
+${flag('filament', 'the filament you print in (see --filaments), for the --backlit colour and TD')}
+${flag('arcDegrees', 'angle of an arc; a dome’s cap from rim to rim (180 = half sphere)')}
+${flag('openingMm', 'a globe’s light opening at the bottom')}
+${flag('frameMm', 'border width; 0 = none')}
+${flag('frameThicknessMm', 'border thickness')}
+${flag('stand', 'stand a flat lithophane upright in a foot')}
 
 Relief
-  --min-height-mm N / --max-height-mm N   surface height for black / white (0 / 3)
-  --base-mm N           solid base under the surface (default 1.5)
+${flag('minHeightMm', 'surface height for black')}
+${flag('maxHeightMm', 'surface height for white')}
+${flag('baseMm', 'solid base under the surface')}
 
+Relief and flat lithophane
+  --outline auto|none|alpha|colour   cut the solid to the subject (auto: the picture's transparency)
+  --background-colour '#rrggbb'      with --outline colour (default #ffffff)  --background-tolerance N (0.1)
 Colour relief
   --filaments LIST      comma separated: black grey white red orange yellow green blue cyan
                         magenta brown skin, or your own as Name:#RRGGBB:TD (TD in mm)
@@ -52,23 +109,40 @@ Colour relief
   The 3MF carries the swaps for PrusaSlicer and Bambu Studio / OrcaSlicer.
 
 Extrude
-  --extrude-height-mm N (default 3)    --base-plate-mm N (default 0)
-  --threshold N         brightness below which a pixel is ink (default 0.5; alpha wins)
-  --keychain            add a ring tab   --keychain-hole-mm N (4)
-  --keychain-position top|bottom|left|right|top-left|top-right
-  --cookie-cutter       a cutter wall along the outline  --cutter-wall-mm N (0.8)  --cutter-height-mm N (12)
+${flag('extrudeHeightMm', 'height of the raised shapes')}
+${flag('basePlateMm', 'plate under the shapes; 0 = separate pieces')}
+${flag('threshold', 'brightness below which a pixel is ink; an alpha channel wins')}
+${flag('keychain', 'add a ring tab')}
+${flag('keychainHoleMm', 'ring hole diameter')}
+${flag('keychainPosition', 'where the ring goes', choicesOf('keychainPosition'))}
+${flag('cookieCutter', 'a cutter wall along the outline')}
+${flag('cutterWallMm', 'cutter wall thickness')}
+${flag('cutterHeightMm', 'cutter height')}
+${flag('thickenToNozzle', 'widen strokes narrower than --nozzle-mm until they print (on for keychains and cookie cutters; --no-thicken-to-nozzle turns it off)')}
+
+Text (no input file: nameplates, signs and keychains in the bundled Noto Sans Bold, OFL)
+  --text "..."          the text; \n in a shell string ($'A\nB') starts a new line
+${flag('textStyle', 'nameplate: a bordered plate; sign: with a screw hole at each end; keychain: with a ring', choicesOf('textStyle'))}
+  --font FILE.ttf       a TrueType font of your own instead
+  --width-mm N          the widest line's width (default ${TEXT_FIELDS.widthMm.default})
+${flag('textHeightMm', 'letters above the plate')}
+${flag('plateMm', 'plate thickness')}
+${flag('marginMm', 'plate beyond the letters')}
+${flag('borderMm', 'raised border of a nameplate or sign; 0 = none')}
+${flag('holeMm', 'screw holes of a sign, ring hole of a keychain')}
+  (--keychain-position places a text keychain's ring; default ${TEXT_FIELDS.keychainPosition.default})
 
 3D files (recognised by content; default mode repair)
   --mode repair         weld, fix winding, fill holes, drop debris, union overlaps; fails with a reason
   --mode convert        change format only (geometry kept; report says if it is not a solid)
-  --units mm|cm|m|in    unit of the file's coordinates (default mm; GLB metres; 3MF declares its own;
-                        a size under 3 mm or over 1 m is read in the likeliest unit, or fitted to the bed)
-  --up-axis z|y         the file's up axis; y is turned to z (default: GLB y, as glTF says; others z)
-  --target-size-mm N    scale so the longest side is N mm
-  --orient flat-base    rotate so the largest flat face lies on the bed
-  --min-wall-mm N       thinner walls make the verdict "not printable" (default 0.4)
-  --fill-inner-shells   fill sealed voids (closed shells inside the part) so it prints solid
-
+${flag('units', 'unit of the file’s coordinates (default mm; GLB metres; 3MF declares its own; a size under 3 mm or over 1 m is read in the likeliest unit, or fitted to the bed)', choicesOf('units'))}
+${flag('upAxis', 'the file’s up axis; y is turned to z (default: GLB y, as glTF says; others z)', choicesOf('upAxis'))}
+${flag('targetSizeMm', 'scale so the longest side is N mm')}
+${flag('orient', 'flat-base rotates so the largest flat face lies on the bed', choicesOf('orient'))}
+${flag('minWallMm', 'thinner walls make the verdict "not printable"')}
+${flag('fillInnerShells', 'fill sealed voids (closed shells inside the part) so it prints solid')}
+`;
+  return `${body}${moreOptions()}
 Other outputs
   --preview FILE.png    shaded 3/4 render      --backlit FILE.png   lithophane against a light
   --report FILE.json    printability report    --quiet              no progress bar or summary
@@ -83,4 +157,9 @@ Examples
   image-to-stl cat.jpg -o cat.3mf --mode colour-lithophane --width-mm 80 --colour-preview lit.png
   image-to-stl logo.png -o key.stl --mode extrude --width-mm 40 --keychain --base-plate-mm 1.2
   image-to-stl broken.stl -o fixed.3mf --mode repair --units in --report r.json
+  image-to-stl --text "Ada Lovelace" --text-style nameplate --width-mm 90 -o door.stl
+  image-to-stl photo.jpg -o big.stl --width-mm 300 --build-plate-mm 256x256x256
 `;
+}
+
+export const HELP = buildHelp();

@@ -16,6 +16,8 @@ export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progres
   for (const [key, value] of Object.entries(request.params)) {
     if (MESH_PARAM_KEYS.includes(key)) input[key] = value;
   }
+  // One flag names the printer for both paths: image jobs call it buildPlateMm, mesh jobs buildVolumeMm.
+  if (request.params.buildPlateMm !== undefined) input.buildVolumeMm = request.params.buildPlateMm;
   input.previews = Boolean(request.preview);
   const params = resolveMeshParams(input);
   const result = await runMeshPipeline(bytes, params, {

@@ -22,6 +22,12 @@ export async function runCommand(request: CliRequest): Promise<number> {
   const progress = createProgressBar(process.stderr, !request.quiet && process.stderr.isTTY === true);
   const stages = createStagedProgress(progress);
   try {
+    if (request.text !== undefined) {
+      const { runTextCli } = await import('./text-command.ts');
+      const code = await runTextCli(request);
+      progress.finish();
+      return code;
+    }
     const info = await stat(request.input).catch(() => undefined);
     if (!info?.isFile()) throw new UsageError(`cannot read ${request.input}`);
     const maxBytes = Math.max(IMAGE_LIMITS_DEFAULTS.maxBytes, READ_MESH_DEFAULTS.maxBytes);
@@ -71,8 +77,9 @@ export async function runCommand(request: CliRequest): Promise<number> {
       const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');
       const error = r.achievedMaxErrorMm !== undefined ? `, max error ${r.achievedMaxErrorMm} mm` : '';
       process.stderr.write(
-        `${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.totalMs} ms\n`,
+        `${r.mode}: ${r.triangles.toLocaleString('en')} triangles, ${size} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight${error}, ${r.printability.printable ? 'printable' : 'not printable'}, ${r.totalMs} ms\n`,
       );
+      for (const reason of r.printability.reasons) process.stderr.write(`verdict: ${reason}\n`);
       for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     }
     return 0;

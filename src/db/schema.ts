@@ -257,6 +257,16 @@ export interface Database {
   credit_entries: CreditEntriesTable;
   credit_balances: CreditBalancesTable;
   billing_sequence: BillingSequenceTable;
+  support_messages: SupportMessagesTable;
+}
+
+/** A message to support from the account page (migration 1796200000000-Support). */
+export interface SupportMessagesTable {
+  id: string;
+  user_id: string;
+  subject: string;
+  body: string;
+  created_at: number;
 }
 
 export type Upload = Selectable<UploadsTable>;

@@ -47,6 +47,10 @@ export const SERVICE_ERROR_CODES = [
   'queue_full',
   /** The model would not fit the job's build volume (buildPlateMm) any way round. */
   'exceeds_build_plate',
+  /** An image URL we will not fetch: not http(s), credentials in it, or it (or a redirect) leads to a private address. */
+  'image_url_rejected',
+  /** An image URL that could not be fetched: the server answered an error, or did not answer in time. */
+  'image_url_unreachable',
   /** Sign-in with an email and password that do not match an account. */
   'invalid_credentials',
   /** Sign-up with an email that already has an account. */

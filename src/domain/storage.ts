@@ -37,6 +37,8 @@ export interface BlobStorage {
 export const storageKeys = {
   userPrefix: (userId: string) => `users/${userId}/`,
   upload: (userId: string, uploadId: string) => `users/${userId}/uploads/${uploadId}/original`,
+  /** Under the user's prefix, so account deletion removes it with everything else. */
+  avatar: (userId: string) => `users/${userId}/avatar`,
   jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
   artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
   /**

@@ -32,6 +32,8 @@ export interface BodyLimit {
 /** Creem's webhook: the one body a third party writes (signed; its JSON is judged by its own schema). */
 export const CREEM_WEBHOOK_PATH = '/api/v1/webhooks/creem';
 
+/** services/profile.ts AVATAR_LIMITS.maxBytes (http may not import the service's values, only its types). */
+const AVATAR_BODY_BYTES = 256 * 1024;
 const UPLOAD_CONTENT = /^\/api\/v1\/uploads\/[^/]+\/content$/;
 
 /** The limit for one request, from its method and path; `maxUploadBytes` is the configured MAX_UPLOAD_BYTES. */
@@ -39,6 +41,13 @@ export function bodyLimitFor(method: string, path: string, maxUploadBytes: numbe
   const upload = (maxBytes: number): BodyLimit => ({ maxBytes, streamed: true, tooLarge: () => fileTooLarge(maxUploadBytes) });
   if (method === 'POST' && path === '/api/v1/uploads') return upload(maxUploadBytes + BODY_LIMITS.multipartOverheadBytes);
   if (method === 'PUT' && UPLOAD_CONTENT.test(path)) return upload(maxUploadBytes);
+  // An avatar is small (its own limit, services/profile.ts): the file and its multipart framing.
+  if (method === 'PUT' && path === '/api/v1/account/avatar')
+    return {
+      maxBytes: AVATAR_BODY_BYTES + BODY_LIMITS.multipartOverheadBytes,
+      streamed: true,
+      tooLarge: () => fileTooLarge(AVATAR_BODY_BYTES),
+    };
   if (path === CREEM_WEBHOOK_PATH) return small(BODY_LIMITS.webhookBytes);
   if (path.startsWith('/api/auth/')) return small(BODY_LIMITS.authBytes);
   return small(BODY_LIMITS.jsonBytes);

@@ -16,6 +16,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   mesh_empty: 422,
   too_many_triangles: 413,
   invalid_parameters: 400,
+  font_corrupt: 400,
   // pipeline: geometry
   not_manifold: 422,
   nothing_to_extrude: 422,
@@ -58,6 +59,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   nothing_to_preview: 422,
   payment_provider_error: 502,
   job_too_large: 422,
+  image_url_rejected: 422,
+  image_url_unreachable: 422,
   queue_full: 429,
   exceeds_build_plate: 422,
   invalid_credentials: 401,

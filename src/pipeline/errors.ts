@@ -15,6 +15,8 @@ export const PIPELINE_ERROR_CODES = [
   'mesh_empty',
   'too_many_triangles',
   'invalid_parameters',
+  /** A font (bundled name or uploaded file) that cannot be read as TrueType. */
+  'font_corrupt',
   // geometry
   'not_manifold',
   'nothing_to_extrude',

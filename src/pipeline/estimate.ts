@@ -94,6 +94,7 @@ const IMAGE = {
 };
 /** Curved shapes triangulate with a radial metric and a second (back) surface. */
 const CURVED_SAMPLE_FACTOR = 1.5;
+const SURFACE_METRIC_BYTES_PER_SAMPLE = 24;
 /** Share of the full grid's triangles a denoised photo needs; logos trace far fewer. */
 const PHOTO_TRIANGLE_SHARE = 0.5;
 const EXTRUDE_TRIANGLE_SHARE = 0.02;
@@ -121,7 +122,7 @@ export function estimateImageJob(params: ImageJobParams, source?: { width: numbe
   const curved = params.mode === 'lithophane' && params.shape !== 'flat';
   if (params.mode === 'lithophane') {
     const frame = params.frameMm > 0 ? Math.round(params.frameMm / grid.pitchMm) : 0;
-    if (params.shape === 'cylinder') {
+    if (params.shape === 'cylinder' || params.shape === 'globe') {
       width += 1; // the ring's closing column
       height += 2 * frame; // top and bottom bands
     } else {
@@ -139,10 +140,12 @@ export function estimateImageJob(params: ImageJobParams, source?: { width: numbe
         ? Math.round(EXTRUDE_TRIANGLE_SHARE * fullGrid)
         : Math.min(params.maxTriangles, Math.round(PHOTO_TRIANGLE_SHARE * fullGrid)) + 4 * (width + height);
   const colour = params.mode === 'colour-relief' || params.mode === 'colour-lithophane';
+  // Dome and globe keep each sample's 3D point and normal for the surface metric (6 float32s).
+  const mapped = params.mode === 'lithophane' && (params.shape === 'dome' || params.shape === 'globe');
   const bytes =
     IMAGE.baseMb * MB +
     (IMAGE.bytesPerPixel + (colour ? COLOUR_BYTES_PER_PIXEL : 0)) * picture.width * picture.height +
-    (IMAGE.bytesPerSample + (colour ? COLOUR_BYTES_PER_PIXEL : 0)) * samples;
+    (IMAGE.bytesPerSample + (colour ? COLOUR_BYTES_PER_PIXEL : 0) + (mapped ? SURFACE_METRIC_BYTES_PER_SAMPLE : 0)) * samples;
   const seconds =
     IMAGE.baseS +
     IMAGE.sPerSample * samples * (curved ? CURVED_SAMPLE_FACTOR : 1) +

@@ -29,7 +29,8 @@ export function imageJobGrid(source: { width: number; height: number }, params: 
     const height = scale < 1 ? Math.round(source.height * scale) : source.height;
     return { width, height, pitchMm: widthMm / width, widthMm };
   }
-  if (params.mode === 'lithophane' && params.shape === 'cylinder') {
+  // A globe is a ring too: its picture's width goes once round the equator.
+  if (params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe')) {
     // A ring of `columns` samples: the lithophane repeats the first at the end to close it.
     const columns = Math.max(8, Math.min(source.width * CYLINDER_UPSCALE, Math.round(widthMm / params.resolutionMm)));
     const pitchMm = widthMm / columns;

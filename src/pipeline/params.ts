@@ -11,7 +11,7 @@ import {
   KEYCHAIN_BASE_PLATE_MM,
   LAMP_SHADE_DIAMETER_MM,
 } from './catalog/image-fields.ts';
-import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
+import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTLINES, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
 import { filamentListProblem } from './colour/filaments.ts';
 import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
@@ -21,6 +21,7 @@ export {
   IMAGE_MODES,
   KEYCHAIN_BASE_PLATE_MM,
   KEYCHAIN_POSITIONS,
+  OUTLINES,
   LAMP_SHADE_DIAMETER_MM,
   OUTPUT_FORMATS,
   SHAPES,
@@ -47,7 +48,7 @@ export interface ImageJobParams {
   /** Gaussian denoise, sigma in samples (0 = off). The default 0.5 (0.1 mm at 0.2 mm pitch) is below
    *  what a 0.4 mm nozzle can print, yet halves the triangles sensor noise would otherwise demand. */
   denoise: number;
-  /** Relief and flat lithophane: islands and holes smaller than nozzleMm² are levelled in every layer
+  /** Relief and flat lithophane: islands and holes smaller than (2 x nozzleMm)² are levelled in every layer
    *  (heightmap-ops/slicer-friendly.ts), so the slicer is not slowed by specks it cannot print. 0 = off. */
   nozzleMm: number;
   // relief
@@ -58,6 +59,8 @@ export interface ImageJobParams {
   minThicknessMm: number;
   maxThicknessMm: number;
   arcDegrees: number;
+  /** Globe: the light opening's diameter at the bottom. */
+  openingMm: number;
   frameMm: number;
   frameThicknessMm: number;
   stand: boolean;
@@ -71,6 +74,14 @@ export interface ImageJobParams {
   cookieCutter: boolean;
   cutterWallMm: number;
   cutterHeightMm: number;
+  /** Extrusions: widen strokes narrower than nozzleMm until they print (default on for keychains and cookie cutters). */
+  thickenToNozzle: boolean;
+  /** Relief and flat lithophane: cut the solid to the subject ('auto': 'alpha' when the picture has transparency). */
+  outline: (typeof OUTLINES)[number];
+  /** With outline 'colour': the background colour, '#rrggbb' (matched on brightness). */
+  backgroundColour: string;
+  /** With outline 'colour': brightness distance (0..1) still counted as background. */
+  backgroundTolerance: number;
   /** The printer's build volume x, y, z in mm: what fits only turned is warned about, what fits no way round refused. */
   buildPlateMm: [number, number, number];
   // colour relief
@@ -107,12 +118,15 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     if (filaments) problems.push(filaments);
     if (params.maxThicknessMm <= params.minThicknessMm) problems.push('maxThicknessMm must exceed minThicknessMm');
   }
-  if (params.stand && params.shape !== 'flat') problems.push('a stand is only made for flat lithophanes');
+  if (params.stand && params.shape !== 'flat' && params.shape !== 'arc') problems.push('a stand is only made for flat and arc lithophanes');
+  if ((params.outline === 'alpha' || params.outline === 'colour') && params.mode === 'lithophane' && params.shape !== 'flat')
+    problems.push('the outline cut is made for reliefs and flat lithophanes');
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
-  if (params.diameterMm !== undefined && !(params.mode === 'lithophane' && params.shape === 'cylinder'))
-    problems.push('diameterMm is the size of a cylinder lithophane (shape "cylinder"); other shapes take widthMm or heightMm');
+  const round = params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe');
+  if (params.diameterMm !== undefined && !round)
+    problems.push('diameterMm is the size of a cylinder or globe lithophane; other shapes take widthMm or heightMm');
   else if (params.diameterMm !== undefined && sizes.length > 1) problems.push(`give one size, not ${sizes.join(' and ')}`);
   if (problems.length > 0) {
     throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
@@ -128,10 +142,19 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     if (input.baseMm === undefined) params.baseMm = COLOUR_RELIEF_BASE_MM;
     if (input.maxHeightMm === undefined) params.maxHeightMm = COLOUR_RELIEF_HEIGHT_MM;
   }
+  // Keychains and cookie cutters are handled and pressed: their thin strokes are widened unless the caller says no.
+  if (params.mode === 'extrude' && (params.keychain || params.cookieCutter) && input.thickenToNozzle === undefined) {
+    params.thickenToNozzle = true;
+  }
   // A lamp shade is sized by its diameter: without any size, the default lamp shade, not a 100 mm
   // circumference (a 32 mm tube).
-  if (params.mode === 'lithophane' && params.shape === 'cylinder' && sizes.length === 0) params.diameterMm = LAMP_SHADE_DIAMETER_MM;
+  if (round && sizes.length === 0) params.diameterMm = LAMP_SHADE_DIAMETER_MM;
   if (params.diameterMm !== undefined) params.widthMm = Math.PI * params.diameterMm;
+  // A globe sized by its width has the diameter width / π; by its height, the picture decides (unchecked here).
+  if (round && params.shape === 'globe' && params.heightMm === undefined && params.openingMm >= params.widthMm / Math.PI) {
+    const problem = `openingMm must be smaller than the globe’s diameter (${Math.round(params.widthMm / Math.PI)} mm)`;
+    throw new PipelineError('invalid_parameters', `parameters: ${problem}`, 'parameters', { problems: [problem] });
+  }
   params.formats = [...new Set(params.formats)];
   return params;
 }

@@ -13,7 +13,8 @@ import { COOKIE_CUTTER_DEFAULTS } from './extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS } from './extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from './extrude/options.ts';
 import { imageJobGrid } from './job-grid.ts';
-import { STAND_DEFAULTS } from './modes/stand.ts';
+import { NIGHT_LIGHT_DEFAULTS } from './modes/night-light.ts';
+import { ARC_FOOT_MARGIN_MM, STAND_DEFAULTS } from './modes/stand.ts';
 import type { ImageJobParams } from './params.ts';
 
 export interface PrintSize {
@@ -39,6 +40,8 @@ export function expectedPrintSize(params: ImageJobParams, source: { width: numbe
 
   const frame = params.frameMm;
   const thickness = frame > 0 ? Math.max(params.maxThicknessMm, params.frameThicknessMm) : params.maxThicknessMm;
+  const shaped = shapedSize(params, widthMm, heightMm, thickness);
+  if (shaped) return { sizeMm: shaped, exact: true };
   if (params.shape === 'flat') {
     const w = widthMm + 2 * frame;
     const h = heightMm + 2 * frame;
@@ -56,7 +59,39 @@ export function expectedPrintSize(params: ImageJobParams, source: { width: numbe
   // The picture's centre faces -y at the outer radius; the ends reach towards +y.
   const yEnd = half >= Math.PI / 2 ? -outer * Math.cos(half) : -inner * Math.cos(half);
   const y = angle >= 2 * Math.PI ? 2 * outer : outer + yEnd;
+  if (params.stand && params.shape === 'arc') {
+    const s = STAND_DEFAULTS;
+    return {
+      sizeMm: [x + 2 * ARC_FOOT_MARGIN_MM, y + 2 * ARC_FOOT_MARGIN_MM, heightMm + 2 * frame + s.footHeightMm - s.embedMm],
+      exact: true,
+    };
+  }
   return { sizeMm: [x, y, heightMm + 2 * frame], exact: true };
+}
+
+/** Heart, night-light box, dome and globe, as modes/heart.ts, night-light.ts and curved-finish.ts build them. */
+function shapedSize(params: ImageJobParams, widthMm: number, heightMm: number, thickness: number): [number, number, number] | undefined {
+  const frame = params.frameMm;
+  if (params.shape === 'heart') return [widthMm, heightMm, thickness];
+  if (params.shape === 'nightlight') {
+    const side = widthMm + 2 * frame + 2 * Math.max(NIGHT_LIGHT_DEFAULTS.postMm, thickness);
+    return [side, side, heightMm + 2 * frame];
+  }
+  const shell = Math.max(params.maxThicknessMm, params.frameThicknessMm);
+  if (params.shape === 'dome') {
+    const angle = (params.arcDegrees * Math.PI) / 180;
+    const outer = widthMm / angle + shell;
+    const half = angle / 2;
+    const across = half >= Math.PI / 2 ? 2 * outer : 2 * outer * Math.sin(half);
+    return [across, across, outer * (1 - Math.cos(half))];
+  }
+  if (params.shape === 'globe') {
+    const inner = widthMm / (2 * Math.PI);
+    const outer = inner + params.maxThicknessMm;
+    const below = Math.sqrt(Math.max(0, inner * inner - (params.openingMm / 2) ** 2));
+    return [2 * outer, 2 * outer, outer + below];
+  }
+  return undefined;
 }
 
 function extrudeSize(params: ImageJobParams, widthMm: number, heightMm: number): [number, number, number] {

@@ -1,5 +1,6 @@
 /** The printability report a job hands back with its files. */
 import type { SlicerSmoothingReport } from './heightmap-ops/slicer-friendly.ts';
+import type { ImagePrintability } from './image-printability.ts';
 import type { BoundingBox } from './mesh.ts';
 
 export interface SolidReport {
@@ -30,6 +31,10 @@ export interface SolidReport {
     start: string;
     swaps: Array<{ layer: number; printZMm: number; filament: string }>;
   };
+  /** Printable yes/no with reasons: feature width against the nozzle, build volume, bed contact, overhang (image-printability.ts). */
+  printability: ImagePrintability;
+  /** Relief and flat lithophane cut to the subject: where the outline came from, the pieces it had and the bars that join them. */
+  outlineCut?: { source: 'alpha' | 'colour'; pieces: number; bridges: number };
   /** Colour lithophane: the predicted backlit picture's mean CIEDE2000 to the photo, and one body per filament. */
   colourLithophane?: {
     meanDeltaE00: number;

@@ -204,7 +204,8 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
   // moves the solid and validation only drops slivers, which make no new crossings. Convert
   // changes no face, so its count is the input's (one count of 1M triangles is ~2 s).
   const after = measures(mesh, true, repairs ? remainingCrossings(repairs) : crossingsOf(before));
-  if (check && positionWeldedNonManifoldEdges(mesh, after) > 0) {
+  const touchingEdges = check ? positionWeldedNonManifoldEdges(mesh, after) : 0;
+  if (touchingEdges > 0) {
     warnings.push('parts touch along an edge or at a corner; kept apart by separate vertices, which STL cannot record (use 3MF)');
   }
   const box = roundedBox(boundingBox(mesh));
@@ -252,6 +253,7 @@ export async function runMeshPipeline(bytes: Uint8Array, params: MeshJobParams, 
       imported.unit,
       analysis.thinWall?.p5Mm,
       analysis.bedContact,
+      touchingEdges > 0 && params.formats.includes('stl'),
     ),
     stagesMs: timer.stagesMs,
     totalMs: Math.round(deps.clock() - started),
@@ -350,8 +352,14 @@ function verdict(
   fileUnit: ImportedMesh['unit'],
   wallP5: number | undefined,
   contact: BedContact,
+  stlTouching: boolean,
 ): MeshReport['verdict'] {
   const reasons: string[] = [];
+  // The STL's file is then no strict solid: a slicer welds by position and meets an edge of four faces.
+  if (stlTouching)
+    reasons.push(
+      'as STL, parts touch along an edge that an STL cannot keep apart (a slicer reads an edge of four faces): export 3MF, or move the parts apart or join them in a modeller',
+    );
   if (!check)
     reasons.push(
       'not a closed solid (gaps in the surface, edges where more than two faces meet, or faces turned inside out); repair it first',

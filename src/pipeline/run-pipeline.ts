@@ -23,7 +23,7 @@ import { boundingBox } from './mesh.ts';
 import { buildLithophane } from './modes/lithophane.ts';
 import type { LithophaneResult } from './modes/lithophane.ts';
 import { buildRelief } from './modes/relief.ts';
-import { addStand } from './modes/stand.ts';
+import { finishShape } from './modes/shape-finish.ts';
 import { IMAGE_JOB_DEFAULTS } from './params.ts';
 import type { ImageJobParams } from './params.ts';
 import { plateWarning } from './build-plate.ts';
@@ -50,6 +50,15 @@ import { colourChangeFiles } from './export/colour-changes.ts';
 import { writeThreeMf } from './export/threemf.ts';
 import { buildColourRelief } from './modes/colour-relief.ts';
 import type { ColourReliefField } from './modes/colour-relief.ts';
+import type { FeatureWidth } from './analyze/feature-width.ts';
+import { EXTRUDE_DEFAULTS } from './extrude/options.ts';
+import { prepareInk } from './extrude/prepare-ink.ts';
+import type { PreparedInk } from './extrude/prepare-ink.ts';
+import { imagePrintability } from './image-printability.ts';
+import { cutToOutline, fillBackground, subjectOutlineMask } from './modes/outline-cut.ts';
+import type { OutlineCut } from './modes/outline-cut.ts';
+import { renderThinFeatures } from './preview/thin-features.ts';
+import type { ThinFeatureLayers } from './preview/thin-features.ts';
 import { COLOUR_LITHOPHANE_MAX_LAYERS } from './catalog/image-fields.ts';
 import { meanDeltaE } from './colour/swap-plan.ts';
 import { writeThreeMfBodies } from './export/threemf-bodies.ts';
@@ -80,7 +89,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   const { heightmap: decoded, rgb } = await timer.run('decode', () => decodeImage(bytes, deps.codec, deps.limits, { rgb: colour }));
 
   const { widthMm } = imageJobGrid(decoded, params);
-  const { map, pitchMm, planes } = await timer.run('prepare', () => prepare(decoded, params, warnings, rgb));
+  const { map, pitchMm, planes, subject } = await timer.run('prepare', () => prepare(decoded, params, warnings, rgb));
   let colourField: ColourReliefField | undefined;
   let colourLitho: ColourLithophane | undefined;
   let sheet: SwapSheet | undefined;
@@ -92,9 +101,20 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
     thickness?: Heightmap;
     smoothing?: SlicerSmoothingReport;
   } = {};
+  let ink: PreparedInk | undefined;
+  let outline: (OutlineCut & { width: number; height: number }) | undefined;
   const solid = await timer.run(`build-${params.mode}`, () => {
     if (params.mode === 'extrude') {
-      return extrudeLogo(map, deps.manifold, {
+      ink = prepareInk(decoded, map, {
+        threshold: params.threshold,
+        invert: params.invert,
+        widthMm,
+        nozzleMm: params.nozzleMm,
+        thicken: params.thickenToNozzle,
+        simplifyToleranceMm: EXTRUDE_DEFAULTS.simplifyToleranceMm,
+      });
+      inkWarnings(ink, params, warnings);
+      return extrudeLogo(ink.map, deps.manifold, {
         widthMm,
         heightMm: params.extrudeHeightMm,
         basePlateMm: params.basePlateMm,
@@ -151,10 +171,13 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
               minThicknessMm: params.minThicknessMm,
               maxThicknessMm: params.maxThicknessMm,
               arcDegrees: params.arcDegrees,
-              frameMm: params.frameMm,
+              openingMm: params.openingMm,
+              // A heart's frame is its rim, added along the outline (shape-finish), not round the rectangle.
+              frameMm: params.shape === 'heart' ? 0 : params.frameMm,
               frameThicknessMm: params.frameThicknessMm,
               maxErrorMm: params.maxErrorMm,
-              maxTriangles: params.maxTriangles,
+              // A night-light box has four walls of the picture.
+              maxTriangles: params.shape === 'nightlight' ? Math.floor(params.maxTriangles / 4) : params.maxTriangles,
               nozzleMm: params.nozzleMm,
             });
     surface = {
@@ -180,7 +203,33 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         `the triangle budget (${params.maxTriangles}) stopped refinement at ${round(built.achievedErrorMm, 3)} mm, above the requested ${params.maxErrorMm} mm`,
       );
     }
-    return params.mode === 'lithophane' && params.stand ? addStand(built.mesh, deps.manifold) : built.mesh;
+    let cutMesh = built.mesh;
+    if (subject) {
+      const grid = withFrameBand(subject, map.width, map.height, built.gridWidth, built.gridHeight);
+      outline = {
+        ...cutToOutline(built.mesh, grid, built.gridWidth, built.gridHeight, deps.manifold, { pitchMm, nozzleMm: params.nozzleMm }),
+        width: built.gridWidth,
+        height: built.gridHeight,
+      };
+      cutMesh = outline.mesh;
+      if (outline.bridges > 0) {
+        warnings.push(
+          `the subject is ${outline.pieces} separate pieces: joined into one by ${outline.bridges} bar${outline.bridges > 1 ? 's' : ''} ${round(outline.barMm, 2)} mm wide`,
+        );
+      }
+      if (outline.thickenedAreaMm2 > 0) {
+        warnings.push(
+          `strokes of the subject narrower than the ${params.nozzleMm} mm nozzle were widened: ${round(outline.thickenedAreaMm2, 1)} mm² added`,
+        );
+      }
+    }
+    if (params.mode !== 'lithophane') return cutMesh;
+    if (params.shape === 'dome' && Math.abs(map.width - map.height) > 0.05 * Math.max(map.width, map.height)) {
+      warnings.push(
+        `a dome maps the picture to a circle: this ${map.width}×${map.height} picture is stretched; crop it square to avoid that`,
+      );
+    }
+    return finishShape(cutMesh, (built as LithophaneResult).curved, params, deps.manifold);
   });
 
   const check = await timer.run('validate', () => validateSolid(solid, deps.manifold));
@@ -254,8 +303,22 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
         artifacts.push(
           bytesArtifact('colour.png', CONTENT_TYPES.png, encodePng(rgbPlanesToImage(colourField.predicted), { filter: 'none' })),
         );
+      const layers = thinFeatureLayers(ink, outline);
+      if (layers) artifacts.push(bytesArtifact('thin-features.png', CONTENT_TYPES.png, encodePng(renderThinFeatures(layers))));
     });
   }
+  const features: FeatureWidth | undefined = ink?.features ?? outline?.features;
+  const printability = imagePrintability({
+    mesh,
+    sizeMm: [0, 1, 2].map((i) => box.max[i] - box.min[i]) as [number, number, number],
+    buildVolumeMm: params.buildPlateMm ?? IMAGE_JOB_DEFAULTS.buildPlateMm,
+    nozzleMm: params.nozzleMm,
+    features,
+    minWallMm: surface.heights && params.mode !== 'extrude' ? smallest(surface.heights) : undefined,
+    cutterWallMm: params.mode === 'extrude' && params.cookieCutter ? params.cutterWallMm : undefined,
+    vanishedInkShare: ink?.vanishedShare,
+    thickenedAreaMm2: ink ? ink.thickenedAreaMm2 : outline?.thickenedAreaMm2,
+  });
 
   const report: SolidReport = {
     mode: params.mode,
@@ -283,6 +346,8 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
             swaps: sheet.swaps.map((s) => ({ layer: s.layer, printZMm: s.printZMm, filament: s.filament.name })),
           }
         : undefined,
+    printability,
+    outlineCut: outline && { source: params.outline === 'colour' ? 'colour' : 'alpha', pieces: outline.pieces, bridges: outline.bridges },
     colourLithophane:
       colourLitho && planes
         ? {
@@ -312,9 +377,9 @@ function prepare(
   params: ImageJobParams,
   warnings: string[],
   rgb?: RgbPlanes,
-): { map: Heightmap; pitchMm: number; planes?: RgbPlanes } {
+): { map: Heightmap; pitchMm: number; planes?: RgbPlanes; subject?: Uint8Array } {
   const grid = imageJobGrid(decoded, params);
-  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && params.shape === 'cylinder');
+  const flat = params.mode !== 'extrude' && !(params.mode === 'lithophane' && (params.shape === 'cylinder' || params.shape === 'globe'));
   if (flat && grid.width < Math.round(grid.widthMm / params.resolutionMm) + 1) {
     warnings.push(
       `the picture has fewer pixels than the ${params.resolutionMm} mm resolution asks for; sampled at ${round(grid.pitchMm, 3)} mm`,
@@ -322,17 +387,64 @@ function prepare(
   }
   let map = resample(decoded, grid);
   const pitchMm = grid.pitchMm;
+  // The subject-outline cut (relief, flat lithophane): decided on the picture's own brightness and
+  // alpha, then the background takes the subject's edge values so it does not bleed into the surface
+  // along the outline (through the denoise blur and the triangles that cross it).
+  const flatSurface = params.mode === 'relief' || (params.mode === 'lithophane' && params.shape === 'flat');
+  const subject = flatSurface ? subjectOutlineMask(map, params, warnings) : undefined;
+  if (params.mode === 'lithophane' && !flatSurface && map.mask && params.outline === 'auto') {
+    warnings.push('the picture has transparent areas; curved lithophanes are not cut to the subject (relief and flat lithophane are)');
+  }
+  if (subject) map = fillBackground(map, subject);
   if (params.autoLevel) map = autoLevel(map);
   if (params.gamma !== 1) map = applyGamma(map, params.gamma);
   if (params.denoise > 0) map = gaussianBlur(map, params.denoise);
-  if (!rgb) return { map, pitchMm };
+  if (!rgb) return { map, pitchMm, subject };
   // Colour planes follow the grey one through the same resampling and denoising (not the tone curve).
   const plane = (values: Float32Array) => {
     let p = resample({ width: rgb.width, height: rgb.height, values }, grid);
     if (params.denoise > 0) p = gaussianBlur(p, params.denoise);
     return p.values;
   };
-  return { map, pitchMm, planes: { width: map.width, height: map.height, r: plane(rgb.r), g: plane(rgb.g), b: plane(rgb.b) } };
+  return { map, pitchMm, subject, planes: { width: map.width, height: map.height, r: plane(rgb.r), g: plane(rgb.g), b: plane(rgb.b) } };
+}
+
+/** Warnings about ink lost to the sampling step and ink added by thickening (extrusions). */
+function inkWarnings(ink: PreparedInk, params: ImageJobParams, warnings: string[]): void {
+  if (ink.vanishedShare > 0) {
+    warnings.push(
+      `${round(ink.vanishedShare * 100, 2)}% of the picture's ink is in strokes thinner than the ${round(ink.pitchMm, 3)} mm sampling step and vanished; thickenToNozzle keeps it`,
+    );
+  }
+  if (ink.thickenedAreaMm2 > 0) {
+    warnings.push(`strokes narrower than the ${params.nozzleMm} mm nozzle were widened: ${round(ink.thickenedAreaMm2, 1)} mm² added`);
+  }
+}
+
+/** The subject mask on the lithophane's grid: a frame band (when there is one) is kept whole around it. */
+function withFrameBand(subject: Uint8Array, width: number, height: number, gridWidth: number, gridHeight: number): Uint8Array {
+  if (gridWidth === width && gridHeight === height) return subject;
+  const band = (gridWidth - width) / 2;
+  const out = new Uint8Array(gridWidth * gridHeight).fill(1);
+  for (let y = 0; y < height; y++) out.set(subject.subarray(y * width, (y + 1) * width), (y + band) * gridWidth + band);
+  return out;
+}
+
+function thinFeatureLayers(
+  ink: PreparedInk | undefined,
+  outline: (OutlineCut & { width: number; height: number }) | undefined,
+): ThinFeatureLayers | undefined {
+  if (ink)
+    return { width: ink.width, height: ink.height, mask: ink.mask, thin: ink.features.thin, added: ink.added, vanished: ink.vanished };
+  if (outline)
+    return { width: outline.width, height: outline.height, mask: outline.mask, thin: outline.features.thin, added: outline.added };
+  return undefined;
+}
+
+function smallest(values: Float32Array): number {
+  let min = Infinity;
+  for (let i = 0; i < values.length; i++) if (values[i] < min) min = values[i];
+  return min;
 }
 
 function roundedSmoothing(s: SlicerSmoothingReport): SlicerSmoothingReport {

@@ -61,6 +61,7 @@ export interface DeletionCounts {
   sessions: number;
   accounts: number;
   auditEventsPseudonymised: number;
+  supportMessages: number;
 }
 
 const after = <T extends { created_at: number; id: string }>(page: T[]) => {
@@ -75,7 +76,12 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
   }
 
   /** Oldest first, `limit` rows after the cursor. The three tables share these columns. */
-  function page(table: 'uploads' | 'jobs' | 'credit_entries', userId: string, limit: number, cursor?: { createdAt: number; id: string }) {
+  function page(
+    table: 'uploads' | 'jobs' | 'credit_entries' | 'support_messages',
+    userId: string,
+    limit: number,
+    cursor?: { createdAt: number; id: string },
+  ) {
     let q = db.selectFrom(table).selectAll().where('user_id', '=', userId);
     if (cursor)
       q = q.where((eb) =>
@@ -136,6 +142,10 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
         .where('user_id', '=', userId)
         .orderBy('created_at')
         .execute(),
+
+    /** The user's messages to support, oldest first, `limit` after the cursor. */
+    supportPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) =>
+      page('support_messages', userId, limit, cursor),
 
     /** The user's shares, oldest first, `limit` after the cursor (the token stands in for an id). */
     sharesPage: (userId: string, limit: number, cursor?: { createdAt: number; id: string }) => {
@@ -321,6 +331,7 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
           db.updateTable('audit_events').set({ user_id: pseudonym, ip: null, details: '{}' }).where('user_id', '=', userId).compile(),
           'auditEventsPseudonymised',
         );
+      add(db.deleteFrom('support_messages').where('user_id', '=', userId).compile(), 'supportMessages');
       add(db.deleteFrom('session').where('userId', '=', userId).compile(), 'sessions');
       add(db.deleteFrom('account').where('userId', '=', userId).compile(), 'accounts');
       // Pending e-mail verifications and password resets name the user by e-mail or id.
@@ -355,6 +366,7 @@ export function accountDataRepository(db: Kysely<Database>, batch: AtomicBatch) 
         sessions: n('sessions'),
         accounts: n('accounts'),
         auditEventsPseudonymised: n('auditEventsPseudonymised'),
+        supportMessages: n('supportMessages'),
       };
     },
   };

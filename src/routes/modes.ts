@@ -10,7 +10,7 @@ import { modeCatalog } from '../services/modes.ts';
 const OptionSchema = z.object({ value: z.string(), label: z.string() });
 const FieldSchema = z
   .object({
-    type: z.enum(['number', 'boolean', 'choice', 'list', 'size3']),
+    type: z.enum(['number', 'boolean', 'choice', 'list', 'size3', 'colour']),
     label: z.string(),
     help: z.string().optional(),
     unit: z.string().optional(),

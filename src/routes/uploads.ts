@@ -7,6 +7,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireUser } from '../http/authenticate.ts';
 import { readMultipartFile } from '../http/read-multipart-file.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
+import { contentDisposition } from '../http/content-disposition.ts';
+import { sendStoredFile } from '../http/send-file.ts';
 import type { UploadsService } from '../services/uploads.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -62,6 +64,24 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
       const file = await readMultipartFile(c.req.raw, 'file', maxUploadBytes);
       return c.json(await uploads.create(user.id, file), 201);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/uploads/from-url',
+      tags: ['uploads'],
+      summary:
+        'Upload a picture from its address: fetched by the server from public addresses only (http or https, at most 3 redirects, the upload byte and pixel limits)',
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.strictObject({ url: z.string().min(1).max(2048) }).openapi('UploadFromUrl') } },
+        },
+      },
+      responses: { 201: uploadJson('Fetched and stored'), ...errorResponses(400, 401, 413, 415, 422) },
+    }),
+    async (c) => c.json(await uploads.createFromUrl(requireUser(c).id, c.req.valid('json').url), 201),
   );
 
   app.openapi(
@@ -154,6 +174,28 @@ export function uploadsRoutes(uploads: UploadsService, maxUploadBytes: number) {
       const { limit, cursor } = c.req.valid('query');
       const page = await uploads.list(requireUser(c).id, limit, decodeCursor(cursor));
       return c.json({ uploads: page.uploads, nextCursor: page.next ? encodeCursor(page.next) : null }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/uploads/{id}/content',
+      tags: ['uploads'],
+      summary: 'The bytes of one of your uploaded pictures (ETag, Range)',
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'The picture', content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+        ...errorResponses(401, 404, 409, 422),
+      },
+    }),
+    async (c) => {
+      const file = await uploads.content(requireUser(c).id, c.req.valid('param').id);
+      return sendStoredFile(c.req.raw, {
+        ...file,
+        disposition: contentDisposition('inline', file.name || 'image'),
+        cacheControl: 'private, no-cache',
+      }) as never;
     },
   );
 

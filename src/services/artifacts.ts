@@ -22,6 +22,7 @@ export const ARTIFACT_NAMES = [
   'model.obj',
   'preview.png',
   'backlit.png',
+  'thin-features.png',
   'report.json',
   // Colour relief: the predicted print and the swap sheet.
   'colour.png',

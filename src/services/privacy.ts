@@ -3,7 +3,7 @@
  *
  * Export: `account.json` (profile, logins, API keys with scopes), `uploads.json`, `jobs.json`,
  * `ledger.json`, `billing.json`, `shares.json`, `sessions.json` (IP, user agent, times; never the
- * token) and `audit-events.json`, then the original uploads (`uploads/<id>/<name>`) and job
+ * token), `audit-events.json` and `support.json` (messages to support) with the `avatar`, then the original uploads (`uploads/<id>/<name>`) and job
  * outputs (`jobs/<id>/<name>`). Streamed: tables are read in pages and written as JSON text piece
  * by piece, files are piped from storage into fflate's streaming Zip one chunk at a time, and the
  * next piece is produced only when the client has taken the last one (a pull stream), so memory
@@ -208,6 +208,17 @@ export function createPrivacyService(deps: PrivacyDeps) {
         };
         yield { name: 'sessions.json', compress: true, data: once(sessions.map(sessionView)) };
         yield { name: 'audit-events.json', compress: true, data: () => jsonArray(auditEvents(userId), auditView) };
+        yield {
+          name: 'support.json',
+          compress: true,
+          data: () =>
+            jsonArray(
+              rows((c) => repo.supportPage(userId, PAGE, c)),
+              (m) => ({ id: m.id, subject: m.subject, message: m.body, createdAt: new Date(m.created_at).toISOString() }),
+            ),
+        };
+        if ((await storage.size(storageKeys.avatar(userId))) !== undefined)
+          yield { name: 'avatar', compress: false, data: () => readChunks(storage.stream(storageKeys.avatar(userId))) };
         for await (const upload of uploads()) {
           if ((await storage.size(upload.storage_key)) === undefined) {
             missing.push(upload.storage_key);

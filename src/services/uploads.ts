@@ -30,6 +30,8 @@ export interface UploadsServiceDeps {
   signedUrlTtlSeconds: number;
   /** Origin put in front of signed paths (BASE_URL). */
   publicOrigin: string;
+  /** An image URL's bytes under the guarded fetch's rules (repositories/image-url.ts); absent = no image URLs here. */
+  fetchImageUrl?: (url: string, maxBytes: number) => Promise<Uint8Array>;
   /** Retention: when an upload made now will be purged (null = kept). Without it uploads are kept. */
   expiresAt?: (userId: string, createdAt: number) => Promise<number | null>;
 }
@@ -154,6 +156,41 @@ export function createUploadsService(deps: UploadsServiceDeps) {
       } finally {
         await storage.delete(staged); // gone already once moved; a leftover when anything failed
       }
+    },
+
+    /**
+     * An image given by its address: fetched through the guard (public addresses, redirect and byte
+     * limits), then taken exactly as a multipart upload of the same bytes (inspection, pixel limits).
+     * Only pictures: a 3D file at the address is refused, 415.
+     */
+    async createFromUrl(userId: string, url: string): Promise<UploadView> {
+      if (!deps.fetchImageUrl) throw ServiceError.of('service_unavailable', 'image URLs are not fetched on this server');
+      const bytes = await deps.fetchImageUrl(url, limits.maxBytes);
+      const inspection = await inspectUpload(bytes, inspectors, limits);
+      if (inspection.kind !== 'image')
+        throw ServiceError.of(
+          'unsupported_media_type',
+          'the address holds a 3D file; only pictures can be fetched by URL (upload 3D files)',
+        );
+      return this.create(userId, { name: nameFromUrl(url), bytes });
+    },
+
+    /**
+     * An owned, ready picture's bytes (the create page previews and crops a picture it fetched by URL).
+     * Only images: a picture is shown as image/<format> with nosniff; 3D files are not served back here.
+     */
+    async content(userId: string, id: string) {
+      const row = await findOwned(userId, id);
+      if (row.status !== 'ready' || !row.sha256) throw ServiceError.of('upload_not_ready', 'the upload has not been completed');
+      if (row.kind !== 'image') throw ServiceError.of('upload_kind_mismatch', 'only pictures can be read back');
+      const key = row.storage_key;
+      return {
+        size: row.byte_size,
+        sha256: row.sha256,
+        contentType: `image/${row.format === 'jpg' ? 'jpeg' : row.format}`,
+        name: row.original_name,
+        open: (range?: { start: number; end: number }) => storage.stream(key, range),
+      };
     },
 
     /** Step 1 of a large upload: a pending row and a URL that can PUT exactly this file, once, soon. */
@@ -327,6 +364,17 @@ function toView(row: Upload): UploadView {
 }
 
 /** Only the last path segment, no control characters, at most 255 characters: it is shown, never used as a path. */
+/** The last path segment of an image URL ("photo.jpg"), or "image" when it has none. */
+function nameFromUrl(url: string): string {
+  let segment = '';
+  try {
+    segment = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  } catch {
+    /* a malformed escape: keep the default */
+  }
+  return cleanName(segment) || 'image';
+}
+
 function cleanName(name: string): string {
   return (name.split(/[\\/]/).pop() ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 255);
 }

@@ -113,4 +113,21 @@ describe('image-to-stl CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     expect((await stat(join(dir, 'logo.stl'))).size).toBeGreaterThan(84);
   });
+  it('--text makes a nameplate from typed text in the bundled font; a corrupt font is one line, exit 1', async () => {
+    const stl = join(dir, 'name.stl');
+    const report = join(dir, 'name.json');
+    const r = run('--text', 'Ada', '--text-style', 'nameplate', '--width-mm', '50', '-o', stl, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const parsed = JSON.parse(await readFile(report, 'utf8'));
+    expect(parsed).toMatchObject({ mode: 'text', manifold: true, parts: 1 });
+    // 50 mm of text (a little less ink) plus margin and border on both sides.
+    expect(parsed.sizeMm[0]).toBeGreaterThan(50);
+    expect(parsed.sizeMm[0]).toBeLessThanOrEqual(59.01);
+    const bad = join(dir, 'bad.ttf');
+    await writeFile(bad, 'not a font');
+    const broken = run('--text', 'Ada', '--font', bad, '-o', stl);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(broken.stderr).toContain('font_corrupt');
+  });
 });

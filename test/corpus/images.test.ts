@@ -35,7 +35,11 @@ describe.skipIf(!corpusPresent)('corpus: real pictures', () => {
         const result = await runImagePipeline(bytes, params, deps);
         expect(result.report.manifold).toBe(true);
         expect(result.report.triangles).toBeLessThanOrEqual(params.maxTriangles);
-        if (m.mode !== 'lithophane' || m.shape === 'flat') {
+        if (result.report.outlineCut) {
+          // Cut to the subject (a picture with transparency): no wider than the picture, one piece.
+          expect(result.report.boundingBoxMm.size[0]).toBeLessThanOrEqual(80 * 1.005);
+          expect(result.report.parts).toBe(1);
+        } else if (m.mode !== 'lithophane' || m.shape === 'flat') {
           // Extrude sizes the traced outline; relief and flat lithophanes the whole picture.
           expect(Math.abs(result.report.boundingBoxMm.size[0] - 80) / 80).toBeLessThan(m.mode === 'extrude' ? 0.01 : 0.005);
         }

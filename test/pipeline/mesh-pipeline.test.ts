@@ -140,6 +140,23 @@ describe('runMeshPipeline repair', () => {
   });
 });
 
+describe('parts that touch along an edge (corpus trimesh_shared.STL)', () => {
+  // Two cubes sharing one edge: repair keeps them apart by separate vertices, which an STL cannot record,
+  // so a slicer (or any position weld) reads an edge of four faces. bench:printable counted it as printable.
+  const touching = () => combine(box([0, 0, 0], [10, 10, 10]), box([10, 10, 0], [20, 20, 10]));
+
+  it('as STL the verdict is not printable, with the reason', async () => {
+    const { report } = await run(touching(), { formats: ['stl'] });
+    expect(report.verdict.printable).toBe(false);
+    expect(report.verdict.reasons.join(' ')).toMatch(/touch along an edge.*STL/);
+  });
+
+  it('as 3MF alone, which keeps them apart, it stays printable', async () => {
+    const { report } = await run(touching(), { formats: ['3mf'] });
+    expect(report.verdict.reasons.join(' ')).not.toMatch(/touch along an edge/);
+  });
+});
+
 describe('runMeshPipeline convert', () => {
   it('keeps triangle count and volume through every format', async () => {
     const input = sphere(10, 32, 16);
@@ -369,6 +386,17 @@ describe('models without units whose size is implausible for a print', () => {
     expect(report.warnings.join('\n')).toMatch(/5000 mm across.*fitted to the 220 x 220 x 250 mm build volume.*--units mm/);
   });
 
+  it('fits a model over twice the build volume (900 mm on a 250 mm printer) and says how to keep it', async () => {
+    const { report } = await run(box([0, 0, 0], [900, 10, 10]), {});
+    expect(report.unitGuess?.unit).toBe('fit');
+    expect(report.fitsBuildVolume).toBe(true);
+    expect(report.verdict.printable).toBe(true);
+    expect(report.warnings.join('\n')).toMatch(/900 mm across.*fitted to the 220 x 220 x 250 mm build volume.*--units mm/);
+    // A bigger printer keeps it: 900 mm is under twice its 600 mm side.
+    const bigPrinter = await run(box([0, 0, 0], [900, 10, 10]), { buildVolumeMm: [600, 600, 600] });
+    expect(bigPrinter.report.unitGuess).toBeUndefined();
+  });
+
   it('reads a GLB whose numbers are millimetres (150 "metres" across) as millimetres; --units m keeps glTF\'s metres', async () => {
     const bytes = await foreignGlb(box([0, 0, 0], [150, 40, 20]), 1);
     const { report } = await runMeshPipeline(bytes, resolveMeshParams({ previews: false }), deps());
@@ -385,7 +413,7 @@ describe('models without units whose size is implausible for a print', () => {
   it('leaves plausible sizes, explicit units and target sizes alone', async () => {
     for (const [mesh, params] of [
       [box([0, 0, 0], [5, 5, 0.05]), {}],
-      [box([0, 0, 0], [900, 10, 10]), {}],
+      [box([0, 0, 0], [450, 10, 10]), {}],
       [box([0, 0, 0], [0.02, 0.02, 0.02]), { units: 'mm' }],
       [box([0, 0, 0], [0.02, 0.02, 0.02]), { targetSizeMm: 30 }],
     ] as const) {

@@ -56,7 +56,12 @@ describe('GET /api/v1/modes', () => {
     expect(image.widthMm).toMatchObject({ type: 'number', min: 1, max: 1000 });
     expect(() => resolveImageParams({ widthMm: image.widthMm.max! + 1 })).toThrow(/widthMm must be a number from 1 to 1000/);
     const presets = body.modes.flatMap((m) => m.presets);
-    expect(presets.find((p) => p.id === 'keychain')?.defaults).toEqual({ basePlateMm: 1.2 });
+    // Keychains and cookie cutters start with thin strokes thickened to the nozzle (resolveImageParams agrees).
+    expect(presets.find((p) => p.id === 'keychain')?.defaults).toEqual({ basePlateMm: 1.2, thickenToNozzle: true });
+    expect(presets.find((p) => p.id === 'cookie-cutter')?.defaults).toEqual({ thickenToNozzle: true });
+    expect(resolveImageParams({ mode: 'extrude', keychain: true }).thickenToNozzle).toBe(true);
+    expect(presets.find((p) => p.id === 'relief')?.fields).toContain('outline');
+    expect(image.backgroundColour).toMatchObject({ type: 'colour', default: '#ffffff' });
     const lamp = presets.find((p) => p.id === 'lithophane-cylinder')!;
     expect(lamp.defaults).toEqual({ diameterMm: 80 });
     expect(lamp.fields).toEqual(expect.arrayContaining(['diameterMm', 'frameMm']));

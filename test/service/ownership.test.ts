@@ -105,6 +105,11 @@ const ROUTES: Record<string, RouteCase> = {
     ],
     unknown: { path: '/api/v1/uploads/upl_unknown/complete', init: { method: 'POST' } },
   },
+  'GET /api/v1/uploads/{id}/content': {
+    kind: 'owner',
+    calls: (ids) => [{ path: `/api/v1/uploads/${ids.upload}/content` }, { path: `/api/v1/uploads/${ids.pendingUpload}/content` }],
+    unknown: { path: '/api/v1/uploads/upl_unknown/content' },
+  },
   'GET /api/v1/uploads/{id}': {
     kind: 'owner',
     calls: (ids) => [{ path: `/api/v1/uploads/${ids.upload}` }, { path: `/api/v1/uploads/${ids.pendingUpload}` }],

@@ -54,7 +54,9 @@ describe('web app', () => {
   it('signs up, makes a lithophane from a photo with a live preview, follows progress and downloads a binary STL', async () => {
     const { page, errors, context: ctx } = await newPage(h, DESKTOP);
     context = ctx;
+    // The landing page is open to anyone; its nav leads to sign-in.
     await page.goto('/');
+    await page.getByRole('link', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(/\/sign-in/);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
     expect(await unlabelledControls(page)).toEqual([]);
@@ -242,16 +244,18 @@ describe('web app', () => {
 
   it('repairs an uploaded STL with holes: mesh preview, cost, result with the before/after report', async () => {
     const { page, errors } = await newPage(h, DESKTOP, context);
-    // The phone test signed out: sign in again, and land where we were going.
-    await page.goto('/create');
-    await page.waitForURL(/\/sign-in\?next=%2Fcreate/);
+    // The phone test signed out: sign in again, and land where we were going (history needs an
+    // account; the create page does not, it asks for one only to make the file).
+    await page.goto('/history');
+    await page.waitForURL(/\/sign-in\?next=%2Fhistory/);
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('.error[role=alert]').first().textContent(), { timeout: 20_000 }).toMatch(/invalid/i);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/create$/);
+    await page.waitForURL(/\/history$/);
+    await page.goto('/create');
     // A 20 mm cube with its top face missing, as binary STL.
     const v = (x: number, y: number, z: number) => [x * 20, y * 20, z * 20];
     const quads = [

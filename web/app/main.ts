@@ -5,11 +5,13 @@ import { createPage } from './pages/create.ts';
 import { creditsPage } from './pages/credits.ts';
 import { historyPage } from './pages/history.ts';
 import { jobPage } from './pages/job.ts';
+import { landingPage } from './pages/landing.ts';
 import { navigate, route, setGuard, startRouter } from './router.ts';
 import { session } from './session.ts';
 
-route('/', 'Create', () => navigate('/create', { replace: true }));
-route('/create', 'Create', createPage);
+// The landing page and the create page are open to anyone: try first, sign up to make it.
+route('/', 'Photos into printable solids', landingPage, { auth: 'public' });
+route('/create', 'Create', createPage, { auth: 'public' });
 route('/sign-in', 'Sign in', signInPage, { auth: false });
 route('/sign-up', 'Create an account', signUpPage, { auth: false });
 route('/jobs/:id', 'Job', jobPage);
@@ -18,7 +20,7 @@ route('/credits', 'Credits and billing', creditsPage);
 route('/account', 'Account', accountPage);
 
 setGuard((auth, path) => {
-  if (auth && !session.user) return path === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(path)}`;
+  if (auth && !session.user) return `/sign-in?next=${encodeURIComponent(path)}`;
   if (!auth && session.user) return '/create';
   return null;
 });
@@ -27,11 +29,11 @@ function renderNav(): void {
   const nav = document.getElementById('nav')!;
   const here = location.pathname;
   const link = (href: string, label: string) => {
-    const current = here === href || (href === '/create' && here === '/') || (href === '/history' && here.startsWith('/jobs/'));
+    const current = here === href || (href === '/history' && here.startsWith('/jobs/'));
     return h('li', {}, h('a', { href, 'data-link': true, 'aria-current': current ? 'page' : undefined }, label));
   };
   if (!session.user) {
-    nav.replaceChildren(h('ul', {}, link('/sign-in', 'Sign in'), link('/sign-up', 'Sign up')));
+    nav.replaceChildren(h('ul', {}, link('/create', 'Try it'), link('/sign-in', 'Sign in'), link('/sign-up', 'Sign up')));
     return;
   }
   const signOut = h(

@@ -9,7 +9,7 @@ import type { PaletteSpec } from './palette.ts';
 
 /** A field as GET /api/v1/modes describes it. */
 export interface ApiField {
-  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3';
+  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3' | 'colour';
   label: string;
   help?: string;
   unit?: string;

@@ -14,7 +14,8 @@ interface Route {
   keys: string[];
   page: Page;
   title: string;
-  auth: boolean;
+  /** true: signed in only; false: signed out only (sign-in, sign-up); 'public': anyone. */
+  auth: boolean | 'public';
 }
 
 const routes: Route[] = [];
@@ -22,7 +23,7 @@ let cleanup: Cleanup | undefined;
 let controller: AbortController | undefined;
 let guard: (auth: boolean, path: string) => string | null = () => null;
 
-export function route(path: string, title: string, page: Page, options: { auth?: boolean } = {}): void {
+export function route(path: string, title: string, page: Page, options: { auth?: boolean | 'public' } = {}): void {
   const keys: string[] = [];
   const pattern = new RegExp(`^${path.replace(/:([a-zA-Z]+)/g, (_, key: string) => (keys.push(key), '([^/]+)'))}/?$`);
   routes.push({ pattern, keys, page, title, auth: options.auth ?? true });
@@ -52,7 +53,7 @@ export async function render(): Promise<void> {
     document.title = 'Not found · image-to-stl';
     return;
   }
-  const redirect = guard(match.r.auth, pathname + search);
+  const redirect = match.r.auth === 'public' ? null : guard(match.r.auth, pathname + search);
   if (redirect) return navigate(redirect, { replace: true });
   cleanup?.();
   cleanup = undefined;

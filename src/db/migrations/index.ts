@@ -13,6 +13,7 @@ import * as foreignKeys from './1796168400000-ForeignKeys.ts';
 import * as uploadPutState from './1796168500000-UploadPutState.ts';
 import * as apiKeyScopes from './1796168600000-ApiKeyScopes.ts';
 import * as atomicLedger from './1796168700000-AtomicLedger.ts';
+import * as support from './1796200000000-Support.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1796168500000-UploadPutState': uploadPutState,
   '1796168600000-ApiKeyScopes': apiKeyScopes,
   '1796168700000-AtomicLedger': atomicLedger,
+  '1796200000000-Support': support,
 };

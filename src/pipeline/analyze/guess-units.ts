@@ -13,6 +13,11 @@
  * 0.15-unit one 150 mm in metres rather than 3.8 mm in inches. Ambiguity is inherent (a 2.5 cm
  * part reads as 2.5 inches), so the report always says what was done and how to undo it.
  * When no candidate is plausible the model is scaled to fit `fitFraction` of the build volume.
+ * "Over `maxMm`" also means over `plateFactor` times the build volume's longest side (500 mm for the
+ * default 220 x 220 x 250): a model twice the printer's size prints no way round, and PrusaSlicer
+ * offers to scale such an object to fit on import. Measured on bench:printable (December 2026):
+ * Havocglass8_left.obj (980 mm) and BoxTextured.glb (1 m) were correct solids the verdict refused
+ * for the build volume; now the first is fitted and the second read as inches, with the warning.
  * On the corpus (../shared/corpus/meshes, December 2026): of 25 files, 8 are guessed. fuze.obj
  * (0.215 units tall) reads as metres, 215 mm; Suzanne (2.73 units), the 1- and 2-unit OBJ/STL
  * cubes and multibody.stl (1.09) as inches, 28-69 mm (centimetres would give 11-27 mm: the
@@ -32,9 +37,11 @@ export interface GuessUnitsOptions {
   typicalMm: number;
   /** A model no unit explains is scaled to fit this fraction of the build volume. */
   fitFraction: number;
+  /** Longest sides above this many times the build volume's longest side are implausible too. */
+  plateFactor: number;
 }
 
-export const GUESS_UNITS_DEFAULTS: Readonly<GuessUnitsOptions> = { minMm: 3, maxMm: 1000, typicalMm: 50, fitFraction: 0.9 };
+export const GUESS_UNITS_DEFAULTS: Readonly<GuessUnitsOptions> = { minMm: 3, maxMm: 1000, typicalMm: 50, fitFraction: 0.9, plateFactor: 2 };
 
 export interface UnitGuess {
   /** The unit the file's numbers are read in, or 'fit' when scaled to the build volume. */
@@ -54,7 +61,8 @@ export function guessUnits(
   buildVolumeMm: readonly number[],
   options: Partial<GuessUnitsOptions> = {},
 ): UnitGuess | undefined {
-  const o = { ...GUESS_UNITS_DEFAULTS, ...options };
+  const given = { ...GUESS_UNITS_DEFAULTS, ...options };
+  const o = { ...given, maxMm: Math.min(given.maxMm, given.plateFactor * Math.max(...buildVolumeMm)) };
   const longest = Math.max(...size);
   if (!(longest > 0) || !Number.isFinite(longest)) return undefined;
   const asRead = longest * defaultScale;

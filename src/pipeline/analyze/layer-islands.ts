@@ -67,3 +67,34 @@ export function countLayerIslands(values: Float32Array, width: number, height: n
   }
   return out;
 }
+
+/**
+ * Length of all layer outlines, in grid edges: how many 4-neighbour sample pairs lie on opposite sides
+ * of each plane, summed over the planes. By the coarea formula this is the field's total variation per
+ * layer height; it is what a slicer's perimeter generator walks (its time follows it, more than the
+ * count of islands: bench/results/printable.json).
+ */
+export function countLayerCrossings(values: Float32Array, width: number, height: number, planes: number[]): number {
+  let crossings = 0;
+  const sorted = [...planes].sort((a, b) => a - b);
+  // Planes strictly between a and b, by binary search on the sorted planes.
+  const below = (v: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const here = below(values[i]);
+      if (x + 1 < width) crossings += Math.abs(here - below(values[i + 1]));
+      if (y + 1 < height) crossings += Math.abs(here - below(values[i + width]));
+    }
+  }
+  return crossings;
+}

@@ -58,7 +58,13 @@ export interface SizeField extends FieldBase {
   max: number;
 }
 
-export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField;
+/** A colour as '#rrggbb'. */
+export interface ColourField extends FieldBase {
+  type: 'colour';
+  default: string;
+}
+
+export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField | ColourField;
 export type Fields = Record<string, Field>;
 
 export function choices<const T extends string>(values: readonly T[], labels: Partial<Record<T, string>> = {}) {
@@ -87,6 +93,7 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
     else if (field.type === 'list')
       custom[key] = field.itemPattern || field.minItems || field.maxItems ? openListOf(key, field) : listOf(key, valuesOf(field));
     else if (field.type === 'size3') custom[key] = sizeOf(key, field.max);
+    else if (field.type === 'colour') custom[key] = colourOf(key);
     else if (field.default === undefined) custom[key] = (value) => (typeof value === 'boolean' ? undefined : `${key} must be a boolean`);
   }
   return { defaults: defaults as T, ranges, enums, optional, integers: integers as Set<keyof T>, custom } as FieldRules<T>;
@@ -110,6 +117,10 @@ function openListOf(name: string, field: ListField): (value: unknown) => string 
     value.every((v) => typeof v === 'string' && (allowed.includes(v) || pattern?.test(v)))
       ? undefined
       : `${name} must be a list of ${min}${Number.isFinite(max) ? ` to ${max}` : ' or more'} of ${allowed.join(', ')}${pattern ? ' or items matching ' + field.itemPattern : ''}`;
+}
+
+function colourOf(name: string): (value: unknown) => string | undefined {
+  return (value) => (typeof value === 'string' && /^#[0-9a-fA-F]{6}$/.test(value) ? undefined : `${name} must be a colour '#rrggbb'`);
 }
 
 function sizeOf(name: string, max: number): (value: unknown) => string | undefined {

@@ -11,9 +11,11 @@ export const IMAGE_MODES = ['relief', 'lithophane', 'extrude', 'colour-relief', 
 export const SWAP_METHODS = ['optimised', 'equal'] as const;
 /** A user's own filament in a filament list: `Name:#RRGGBB:TD` (TD in mm). */
 export const CUSTOM_FILAMENT_PATTERN = '^[^:,]{1,40}:#[0-9a-fA-F]{6}:[0-9]+(\\.[0-9]+)?$';
-export const SHAPES = ['flat', 'arc', 'cylinder'] as const;
+export const SHAPES = ['flat', 'arc', 'cylinder', 'heart', 'dome', 'globe', 'nightlight'] as const;
 export const OUTPUT_FORMATS = ['stl', '3mf', 'glb', 'obj'] as const;
 export const KEYCHAIN_POSITIONS = ['top', 'bottom', 'left', 'right', 'top-left', 'top-right'] as const;
+/** Where a relief or flat lithophane is cut to the subject: 'auto' is 'alpha' when the picture has transparency, else 'none'. */
+export const OUTLINES = ['auto', 'none', 'alpha', 'colour'] as const;
 
 /** A keychain's base plate when none is asked for, mm: two 0.2 mm layers' worth of stiffness and more. */
 export const KEYCHAIN_BASE_PLATE_MM = 1.2;
@@ -48,7 +50,15 @@ export const IMAGE_FIELDS = {
     type: 'choice',
     label: 'Shape',
     default: 'flat',
-    options: choices(SHAPES, { flat: 'Flat', arc: 'Arc', cylinder: 'Cylinder (lamp shade)' }),
+    options: choices(SHAPES, {
+      flat: 'Flat',
+      arc: 'Arc',
+      cylinder: 'Cylinder (lamp shade)',
+      heart: 'Heart',
+      dome: 'Dome',
+      globe: 'Globe',
+      nightlight: 'Night-light box',
+    }),
     help: 'Lithophanes only.',
   },
   widthMm: {
@@ -79,7 +89,7 @@ export const IMAGE_FIELDS = {
     max: 320,
     step: 1,
     slider: [20, 200],
-    help: 'The lamp shade’s inside diameter; the picture wraps its circumference (π × diameter).',
+    help: 'The lamp shade’s or globe’s inside diameter; the picture wraps its circumference (π × diameter).',
   },
   resolutionMm: {
     type: 'number',
@@ -124,7 +134,7 @@ export const IMAGE_FIELDS = {
     min: 0,
     max: 2,
     step: 0.05,
-    // Reliefs and flat lithophanes: islands and holes under nozzle² are levelled in every layer so
+    // Reliefs and flat lithophanes: islands and holes under (2 x nozzle)² are levelled in every layer so
     // the slicer has no specks to trace (heightmap-ops/slicer-friendly.ts).
     help: 'Smooths away details a nozzle this wide cannot print, so the slicer stays fast (0 = off).',
   },
@@ -151,7 +161,28 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 8],
   },
-  arcDegrees: { type: 'number', label: 'Arc', unit: '°', default: 120, min: 10, max: 359, step: 5, slider: [30, 300] },
+  arcDegrees: {
+    type: 'number',
+    label: 'Arc',
+    unit: '°',
+    default: 120,
+    min: 10,
+    max: 359,
+    step: 5,
+    slider: [30, 300],
+    help: 'Arc: the angle the picture wraps. Dome: the cap’s angle from rim to rim (180 = a half sphere).',
+  },
+  openingMm: {
+    type: 'number',
+    label: 'Light opening',
+    unit: 'mm',
+    default: 40,
+    min: 5,
+    max: 300,
+    step: 1,
+    slider: [20, 80],
+    help: 'Globe: the diameter of the hole at the bottom for a light (a tea light is 38 mm).',
+  },
   frameMm: {
     type: 'number',
     label: 'Frame width',
@@ -173,7 +204,12 @@ export const IMAGE_FIELDS = {
     step: 0.1,
     slider: [1, 10],
   },
-  stand: { type: 'boolean', label: 'Stand it upright in a foot', default: false, help: 'Flat lithophanes only.' },
+  stand: {
+    type: 'boolean',
+    label: 'Stand it upright in a foot',
+    default: false,
+    help: 'Flat lithophanes stand upright in a foot; an arc gets a foot plate under it.',
+  },
   extrudeHeightMm: { type: 'number', label: 'Height', unit: 'mm', default: 3, min: 0.2, max: 100, step: 0.1, slider: [0.4, 20] },
   basePlateMm: {
     type: 'number',
@@ -246,6 +282,40 @@ export const IMAGE_FIELDS = {
     label: 'Swap heights',
     default: 'optimised',
     options: choices(SWAP_METHODS, { optimised: 'Optimised for the photo', equal: 'Equal bands' }),
+  },
+  thickenToNozzle: {
+    type: 'boolean',
+    label: 'Thicken thin strokes to the nozzle',
+    default: false,
+    help: 'Strokes narrower than the nozzle are widened until they print; the rest of the outline stays put. On for keychains and cookie cutters.',
+  },
+  outline: {
+    type: 'choice',
+    label: 'Cut to the subject',
+    default: 'auto',
+    options: choices(OUTLINES, {
+      auto: 'Automatic (transparency)',
+      none: 'No: the whole picture',
+      alpha: 'Transparent areas',
+      colour: 'A background colour',
+    }),
+    help: 'Relief and flat lithophane: cut the solid to the picture’s subject, from its transparency or a background colour, the outline smoothed to the nozzle.',
+  },
+  backgroundColour: {
+    type: 'colour',
+    label: 'Background colour',
+    default: '#ffffff',
+    help: 'With outline "colour": pixels of about this colour are background (matched on brightness).',
+  },
+  backgroundTolerance: {
+    type: 'number',
+    label: 'Background tolerance',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    step: 0.01,
+    slider: [0, 0.5],
+    help: 'With outline "colour": how far in brightness (0..1) a pixel may be from the background colour and still be background.',
   },
   buildPlateMm: {
     type: 'size3',

@@ -68,7 +68,26 @@ export interface ModeCatalog {
 }
 
 const TONE = ['invert', 'autoLevel', 'gamma'];
+
+/**
+ * Print-first starting values of the shaped lithophanes: a heart's 3 mm rim holds its point; a
+ * dome 100 mm across a 120° cap is ~87 mm wide and 25 mm high; a 100 mm globe with a 4 mm band at
+ * the opening fits a 250 × 210 × 210 mm printer and a tea light; a 60 mm night-light box (68 mm
+ * with its posts) stands over a tea light.
+ */
+const SHAPE_DEFAULTS = {
+  heartRimMm: 3,
+  domeWidthMm: 100,
+  domeDegrees: 120,
+  domeRimMm: 3,
+  globeDiameterMm: 100,
+  globeBandMm: 4,
+  nightLightWidthMm: 60,
+  nightLightFrameMm: 2,
+} as const;
 const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm', 'filament'];
+/** The subject-outline cut; backgroundColour is set through the API and CLI (the form has no colour control yet). */
+const OUTLINE = ['outline', 'backgroundTolerance'];
 
 export const MODE_CATALOG: ModeCatalog = {
   modes: [
@@ -84,7 +103,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A thin plate that shows the photo when lit from behind.',
           fixed: { shape: 'flat' },
           defaults: {},
-          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE, ...OUTLINE],
         },
         {
           id: 'lithophane-arc',
@@ -92,7 +111,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'The photo curved round part of a cylinder; stands by itself.',
           fixed: { shape: 'arc' },
           defaults: {},
-          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
         },
         {
           id: 'lithophane-cylinder',
@@ -101,6 +120,38 @@ export const MODE_CATALOG: ModeCatalog = {
           fixed: { shape: 'cylinder' },
           defaults: { diameterMm: LAMP_SHADE_DIAMETER_MM },
           fields: ['diameterMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-heart',
+          title: 'Heart lithophane',
+          blurb: 'The photo cut to a heart with a solid rim; lies flat to print.',
+          fixed: { shape: 'heart' },
+          defaults: { frameMm: SHAPE_DEFAULTS.heartRimMm },
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-dome',
+          title: 'Dome lithophane',
+          blurb: 'The photo on a spherical cap standing on a flat rim; best with a square photo.',
+          fixed: { shape: 'dome' },
+          defaults: { widthMm: SHAPE_DEFAULTS.domeWidthMm, arcDegrees: SHAPE_DEFAULTS.domeDegrees, frameMm: SHAPE_DEFAULTS.domeRimMm },
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-globe',
+          title: 'Globe lithophane',
+          blurb: 'An equirectangular (360°) photo round a sphere, open at the bottom for a light.',
+          fixed: { shape: 'globe' },
+          defaults: { diameterMm: SHAPE_DEFAULTS.globeDiameterMm, frameMm: SHAPE_DEFAULTS.globeBandMm },
+          fields: ['diameterMm', 'openingMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+        },
+        {
+          id: 'lithophane-nightlight',
+          title: 'Night-light box',
+          blurb: 'The photo on four walls of a box with a lid, open at the bottom to stand over a tea light.',
+          fixed: { shape: 'nightlight' },
+          defaults: { widthMm: SHAPE_DEFAULTS.nightLightWidthMm, frameMm: SHAPE_DEFAULTS.nightLightFrameMm },
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
         },
       ],
     },
@@ -116,7 +167,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'Brightness becomes height on a flat base.',
           fixed: {},
           defaults: {},
-          fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE],
+          fields: ['widthMm', 'baseMm', 'minHeightMm', 'maxHeightMm', ...TONE, ...OUTLINE],
         },
       ],
     },
@@ -165,7 +216,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'Dark shapes on a light background, raised into a solid.',
           fixed: { keychain: false, cookieCutter: false },
           defaults: {},
-          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert'],
+          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'invert', 'thickenToNozzle'],
         },
         {
           id: 'keychain',
@@ -173,16 +224,25 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A logo extrusion with a ring for a key ring, in one piece.',
           fixed: { keychain: true, cookieCutter: false },
           // One piece by default: a plate joins letters that do not touch (resolveImageParams does the same).
-          defaults: { basePlateMm: KEYCHAIN_BASE_PLATE_MM },
-          fields: ['widthMm', 'extrudeHeightMm', 'basePlateMm', 'threshold', 'keychainHoleMm', 'keychainPosition', 'invert'],
+          defaults: { basePlateMm: KEYCHAIN_BASE_PLATE_MM, thickenToNozzle: true },
+          fields: [
+            'widthMm',
+            'extrudeHeightMm',
+            'basePlateMm',
+            'threshold',
+            'keychainHoleMm',
+            'keychainPosition',
+            'invert',
+            'thickenToNozzle',
+          ],
         },
         {
           id: 'cookie-cutter',
           title: 'Cookie cutter',
           blurb: 'A thin wall following the outline of the shape.',
           fixed: { cookieCutter: true, keychain: false },
-          defaults: {},
-          fields: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert'],
+          defaults: { thickenToNozzle: true },
+          fields: ['widthMm', 'threshold', 'cutterWallMm', 'cutterHeightMm', 'invert', 'thickenToNozzle'],
         },
       ],
     },

@@ -5,36 +5,46 @@
  * a line drawing took 234 s to slice while the same picture as a 216k-triangle cylinder took 16 s.
  *
  * Method, two steps on the thickness (or height) field in mm:
- *  1. a Gaussian blur with sigma = nozzle / 2 (blur.ts): detail finer than the nozzle cannot be drawn
- *     anyway, and anti-aliased strokes and speckle otherwise cut ragged, sub-nozzle slivers in every layer;
+ *  1. a Gaussian blur with sigma = one nozzle width (blur.ts): detail finer than the nozzle cannot be
+ *     drawn anyway, and anti-aliased strokes, texture and speckle otherwise cut ragged, sub-nozzle
+ *     slivers and loops into every layer;
  *  2. grey-level area opening, then area closing (area-filter.ts, Meijster & Wilkinson 2002), with the
- *     smallest kept area = nozzle² in grid samples. It works on every threshold at once, so it holds for
- *     any layer height: a slice at any z has no 8-connected island and no 4-connected hole under nozzle² on
+ *     smallest kept area = (2 x nozzle)² in grid samples: a loop smaller than that has no room for an
+ *     outer and an inner perimeter. It works on every threshold at once, so it holds for any layer
+ *     height: a slice at any z has no 8-connected island and no 4-connected hole under (2 x nozzle)² on
  *     the grid, and samples in big enough components keep the blurred value exactly.
  * What both change is measured and reported (`SlicerSmoothingReport`), so the thickness error stays honest.
  *
- * Measured (PrusaSlicer 2.5 headless, 0.4 mm nozzle, 0.2 mm layers; slicer CPU seconds, machine shared at
- * load 16 on 2 cores, December 2026): a 50 x 37 mm flat lithophane of a line-drawing crop (generated,
- * bench/printable/pictures.ts) at 0.2 mm pitch: unsmoothed 8.9 s, 997 islands under nozzle² over 16 layers;
- * area filter alone 6.2 s; blur sigma 1 sample alone 2.2 s (57 small islands left); blur + area filter
- * 1.8 s (none left, 17k -> 7.4k triangles); blur sigma 0.75 / 1.5 samples + area filter 2.3 / 1.2 s. Half a
- * nozzle is the knee: most of the gain, strokes still read. A bigger kept area alone ((2 x nozzle)²) did less
- * than the blur (4.4 s); widening strokes by a one-sample dilation first did nothing useful (5.1 s).
- * PrusaSlicer's classic perimeter generator gives the same (10.4 -> 1.9 s): Arachne is not the cost.
- * Not solved by this alone: the whole 2809 x 2074 drawing as a 150 mm flat lithophane (183k -> 115k
- * triangles) still took over 72 CPU s (stopped at 1500 s wall under load), far more than 9 x the crop, so
- * the slicer's cost grows faster than the area there (one network of strokes per layer, thousands of holes).
- * Per-picture figures: bench/results/printable.json.
+ * What drives PrusaSlicer's time (profiled December 2026 on the corpus Portrait_3.jpg as the default
+ * 100 mm flat lithophane, PrusaSlicer 2.5 --loglevel 4, slicer CPU seconds): 31 of 40 s go to "Generating
+ * perimeters" (Arachne, ~1000 calls over 16 layers, cost spread over many regions), slicing itself takes
+ * 0.4 s. Its time follows the loops too small for two perimeters and the triangle count, not the total
+ * outline length (coarea: countLayerCrossings) nor islands under nozzle², which the old step had already
+ * removed. Measured per setting (triangles; islands + holes under (2 x nozzle)² over 50 planes; CPU s):
+ *   unsmoothed                              253k tris, 16.6k loops        (not sliced: > 180 s before)
+ *   blur 0.5 nozzle, area nozzle² (before)  103k tris, 1458 loops, 51 s
+ *   same, meshing tolerance 0.1 mm           50k tris,                     38 s
+ *   blur 0.5 nozzle, area (2 x nozzle)²      94k tris,                     39 s
+ *   blur 0.75 nozzle, area nozzle²           58k tris,  727 loops,         24 s
+ *   blur 1 nozzle, area nozzle²              35k tris,  362 loops,         12 s
+ *   blur 1 nozzle, area (2 x nozzle)² (now)  35k tris,                    8.6 s
+ * The mean change to the thickness went from 0.060 to 0.099 mm (max 1.2 -> 1.5 mm, at stroke and
+ * edge peaks); it is reported, and nozzleMm 0 turns the step off.
+ * Earlier, on a 50 x 37 mm line-drawing crop at half-nozzle blur: area filter alone 8.9 -> 6.2 s, blur
+ * alone 2.2 s, both 1.8 s; PrusaSlicer's classic perimeter generator gives the same (10.4 -> 1.9 s).
+ * Per-picture figures: bench/results/printable.json and slicer.json.
  */
 
 import { areaClosing, areaOpening } from './area-filter.ts';
 import { gaussianBlur } from './blur.ts';
 
-/** Blur sigma as a share of the nozzle diameter (measured above: half a nozzle). */
-export const BLUR_SIGMA_PER_NOZZLE = 0.5;
+/** Blur sigma as a share of the nozzle diameter (measured above: one nozzle). */
+export const BLUR_SIGMA_PER_NOZZLE = 1;
+/** Smallest loop kept in any layer, as a multiple of the nozzle diameter per side (room for two perimeters). */
+export const MIN_LOOP_NOZZLES = 2;
 
 export interface SlicerSmoothingOptions {
-  /** Nozzle diameter, mm; islands and holes under nozzleMm² are levelled. 0 turns the step off. */
+  /** Nozzle diameter, mm; islands and holes under (2 x nozzleMm)² are levelled. 0 turns the step off. */
   nozzleMm: number;
 }
 
@@ -65,8 +75,10 @@ export function smoothForSlicer(
   options: SlicerSmoothingOptions,
 ): SlicerSmoothingResult {
   if (!(options.nozzleMm > 0)) return { values };
-  const minAreaSamples = Math.ceil((options.nozzleMm * options.nozzleMm) / (pitchMm * pitchMm));
-  if (minAreaSamples <= 1) return { values };
+  // A grid no finer than the nozzle holds no detail the nozzle cannot draw.
+  if (options.nozzleMm <= pitchMm) return { values };
+  const loopMm = MIN_LOOP_NOZZLES * options.nozzleMm;
+  const minAreaSamples = Math.ceil((loopMm * loopMm) / (pitchMm * pitchMm));
   const blurSigmaMm = options.nozzleMm * BLUR_SIGMA_PER_NOZZLE;
   const blurred = gaussianBlur({ width, height, values }, blurSigmaMm / pitchMm).values;
   const opened = areaOpening(blurred, width, height, minAreaSamples, 8);

@@ -4,6 +4,9 @@
  *  - flat: the plate lies on the bed, relief up, picture readable from above.
  *  - arc: the picture wraps around `arcDegrees` of a cylinder, relief outside, standing on the bed.
  *  - cylinder: a closed 360 degree lamp shade; the picture's left and right edges meet at the back.
+ *  - heart, nightlight: built flat here; shape-finish.ts cuts the heart or folds four walls into a box.
+ *  - dome, globe: doubly curved (surface-maps.ts), meshed with the surface metric, which measures
+ *    the error after bending like the cylinder metric; shape-finish.ts cuts their rims flat.
  * Curved shapes keep the adaptive meshing: the triangulation runs in picture space with an error
  * metric measured after wrapping (radial deviation, so chord sag counts against the same bound),
  * and the smooth inner wall gets its own sparse triangulation seeded with the outer boundary.
@@ -19,16 +22,19 @@ import type { Triangulator } from '../triangulate/triangulator.ts';
 import type { ErrorMetric } from '../triangulate/types.ts';
 import { WHITE_PLA_ATTENUATION_PER_MM } from './material.ts';
 import type { SurfaceResult } from './relief.ts';
+import { domeGeometry, domeMap, globeMap, squareToDisc, surfaceMetric } from './surface-maps.ts';
 import { thicknessFromBrightness } from './thickness.ts';
 
-export type LithophaneShape = 'flat' | 'arc' | 'cylinder';
+export type LithophaneShape = 'flat' | 'arc' | 'cylinder' | 'heart' | 'dome' | 'globe' | 'nightlight';
 
 export interface LithophaneOptions {
   shape: LithophaneShape;
   minThicknessMm: number;
   maxThicknessMm: number;
-  /** Only for shape 'arc'. */
+  /** Shape 'arc': the angle the picture spans; 'dome': the cap's angle from rim to rim. */
   arcDegrees: number;
+  /** Shape 'globe': diameter of the opening at the bottom, for a light. */
+  openingMm: number;
   /** A solid border around the picture (0 = none), as wide as this, at frameThicknessMm. */
   frameMm: number;
   frameThicknessMm: number;
@@ -36,7 +42,7 @@ export interface LithophaneOptions {
   curve: 'transmission' | 'linear';
   maxErrorMm: number;
   maxTriangles: number;
-  /** Flat shape only: islands and holes under nozzleMm² are levelled in every layer (0 = off). */
+  /** Flat shape only: islands and holes under (2 x nozzleMm)² are levelled in every layer (0 = off). */
   nozzleMm: number;
 }
 
@@ -46,6 +52,7 @@ export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
   minThicknessMm: IMAGE_FIELDS.minThicknessMm.default,
   maxThicknessMm: IMAGE_FIELDS.maxThicknessMm.default,
   arcDegrees: IMAGE_FIELDS.arcDegrees.default,
+  openingMm: IMAGE_FIELDS.openingMm.default,
   frameMm: IMAGE_FIELDS.frameMm.default,
   frameThicknessMm: IMAGE_FIELDS.frameThicknessMm.default,
   attenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
@@ -58,7 +65,21 @@ export const LITHOPHANE_DEFAULTS: LithophaneOptions = {
 export interface LithophaneResult extends SurfaceResult {
   /** Thickness per sample in picture orientation (for the backlit preview). */
   thickness: Heightmap;
+  /** Dome and globe: what shape-finish.ts needs to cut the rim flat (and close a globe's top). */
+  curved?: CurvedFinish;
 }
+
+export interface CurvedFinish {
+  /** Everything below this height is cut off, leaving a flat ring to stand on, mm. */
+  cutZ: number;
+  /** Globe: the plain cap over the pole, a shell between these radii above `fromLatitude`. */
+  cap?: { innerRadius: number; outerRadius: number; fromLatitude: number };
+}
+
+/** A globe keeps the picture up to this latitude; a plain cap closes the pole above it. */
+export const GLOBE_TOP_LATITUDE = (80 * Math.PI) / 180;
+/** How far the globe's cap reaches down over the picture band, mm of arc (so the union overlaps). */
+const GLOBE_CAP_OVERLAP_MM = 2;
 
 /**
  * `map` must already be on the print grid: for 'cylinder', `pitchMm * map.width` is the
@@ -72,30 +93,76 @@ export function buildLithophane(
   options: Partial<LithophaneOptions> = {},
 ): LithophaneResult {
   const opts = { ...LITHOPHANE_DEFAULTS, ...options };
-  let grid: Heightmap = { width: map.width, height: map.height, values: thicknessFromBrightness(map, opts) };
+  const globe = opts.shape === 'globe' ? globeBand(map, pitchMm, opts.openingMm) : undefined;
+  const source = globe ? globe.map : map;
+  let grid: Heightmap = { width: source.width, height: source.height, values: thicknessFromBrightness(source, opts) };
   const frameSamples = Math.round(opts.frameMm / pitchMm);
-  if (frameSamples > 0) {
+  if (globe) {
+    // The bottom frame band is laid over the picture (the band already ends at the opening); the
+    // rows under the cap are plain so the cap meets a smooth wall.
+    const capRows = Math.min(grid.height, Math.ceil(GLOBE_CAP_OVERLAP_MM / pitchMm) + 1);
+    setRows(grid, 0, capRows, opts.maxThicknessMm);
+    if (frameSamples > 0) setRows(grid, Math.max(0, grid.height - frameSamples), grid.height, opts.frameThicknessMm);
+  } else if (opts.shape === 'dome') {
+    // The rim is a ring of even width round the cap (a frame in the picture's rectangle would
+    // thin out at the corners, where the rectangle meets the circle), at least as wide as the
+    // flat cut at the rim reaches, so the cut never opens the thin picture.
+    const capRadians = (opts.arcDegrees * Math.PI) / 180;
+    const dome = domeGeometry((grid.width - 1) * pitchMm, capRadians);
+    const rimMm = Math.max(opts.frameMm, domeRimMinimumMm(dome, Math.max(opts.frameThicknessMm, opts.maxThicknessMm)));
+    domeRim(grid, 1 - rimMm / (dome.radius * dome.rimAngle), Math.max(opts.frameThicknessMm, opts.maxThicknessMm));
+  } else if (frameSamples > 0) {
     // A cylinder's frame is a top and bottom band only: its sides meet each other.
     grid =
       opts.shape === 'cylinder'
         ? addBands(grid, frameSamples, opts.frameThicknessMm)
         : addBorder(grid, frameSamples, opts.frameThicknessMm);
   }
+  const flat = opts.shape === 'flat' || opts.shape === 'heart' || opts.shape === 'nightlight';
   // Only a flat plate is sliced along its thickness; curved shapes are cut across it, where a
   // level of the thickness field is no layer (and they slice fast already: issue 16, 16 s for a cylinder).
-  const smoothing = opts.shape === 'flat' ? smoothForSlicer(grid.values, grid.width, grid.height, pitchMm, opts) : undefined;
+  const smoothing = flat ? smoothForSlicer(grid.values, grid.width, grid.height, pitchMm, opts) : undefined;
   if (smoothing) grid = { ...grid, values: smoothing.values };
   const thickness: Heightmap = grid;
-  const periodic = opts.shape === 'cylinder';
+  const periodic = opts.shape === 'cylinder' || opts.shape === 'globe';
   if (periodic) grid = repeatFirstColumn(grid);
 
   const { width: W, height: H, values: heights } = grid;
-  const unrolledMm = periodic ? (W - 1) * pitchMm : (W - 1) * pitchMm;
+  const unrolledMm = (W - 1) * pitchMm;
+  const bandMm = (H - 1) * pitchMm;
   const angle = opts.shape === 'cylinder' ? 2 * Math.PI : opts.shape === 'arc' ? (opts.arcDegrees * Math.PI) / 180 : 0;
   const radius = angle > 0 ? unrolledMm / angle : 0;
-  const metric: ErrorMetric = angle > 0 ? { kind: 'cylinder', radius, radiansPerSample: pitchMm / radius } : { kind: 'height' };
+  let shapeMap: ShapeMap = angle > 0 ? wrapMap(radius, angle) : flatMap(unrolledMm, bandMm);
+  let curved: CurvedFinish | undefined;
+  if (opts.shape === 'dome') {
+    const dome = domeGeometry(unrolledMm, (opts.arcDegrees * Math.PI) / 180);
+    shapeMap = domeMap(unrolledMm, bandMm, dome);
+    curved = { cutZ: rimTop(shapeMap, heights, W, H, pitchMm) };
+  } else if (globe) {
+    const geometry = { radius: unrolledMm / (2 * Math.PI), bottomLatitude: globe.bottomLatitude, topLatitude: globe.topLatitude };
+    shapeMap = globeMap(unrolledMm, bandMm, geometry);
+    // Cut where the inner edge of the opening is: the outer edge hangs lower, the cut leaves a flat ring.
+    const innerEdge = new Float64Array(3);
+    shapeMap(0, 0, 0, innerEdge);
+    const capOverlap = GLOBE_CAP_OVERLAP_MM / geometry.radius;
+    curved = {
+      cutZ: innerEdge[2] + CUT_CLEARANCE_MM,
+      // The cap sits inside the wall where they overlap (clear of both faces), so the union has no coincident faces.
+      cap: {
+        innerRadius: geometry.radius + CUT_CLEARANCE_MM,
+        outerRadius: geometry.radius + opts.maxThicknessMm - CUT_CLEARANCE_MM,
+        fromLatitude: globe.topLatitude - capOverlap,
+      },
+    };
+  }
+  const metric: ErrorMetric = curved
+    ? surfaceMetric(shapeMap, W, H, pitchMm)
+    : angle > 0
+      ? { kind: 'cylinder', radius, radiansPerSample: pitchMm / radius }
+      : { kind: 'height' };
+  const bent = angle > 0 || curved !== undefined;
 
-  const backBudgetShare = angle > 0 ? 0.15 : 0;
+  const backBudgetShare = bent ? 0.15 : 0;
   const surfaceBudget = Math.max(2, Math.floor(opts.maxTriangles * (1 - backBudgetShare)) - 4 * (W + H));
   const front = triangulate(heights, W, H, {
     maxError: opts.maxErrorMm,
@@ -103,16 +170,15 @@ export function buildLithophane(
     metric,
     periodicX: periodic,
   });
-  const back =
-    angle > 0
-      ? triangulate(new Float32Array(W * H), W, H, {
-          maxError: opts.maxErrorMm,
-          maxTriangles: Math.max(2, Math.floor(opts.maxTriangles * backBudgetShare)),
-          metric,
-          periodicX: periodic,
-          seedPoints: boundaryPoints(front.points, W, H),
-        })
-      : 'fan';
+  const back = bent
+    ? triangulate(new Float32Array(W * H), W, H, {
+        maxError: opts.maxErrorMm,
+        maxTriangles: Math.max(2, Math.floor(opts.maxTriangles * backBudgetShare)),
+        metric,
+        periodicX: periodic,
+        seedPoints: boundaryPoints(front.points, W, H),
+      })
+    : 'fan';
 
   const mesh = buildSurfaceSolid({
     front,
@@ -122,7 +188,7 @@ export function buildLithophane(
     pitchMm,
     back,
     periodic,
-    map: angle > 0 ? wrapMap(radius, angle) : flatMap((W - 1) * pitchMm, (H - 1) * pitchMm),
+    map: shapeMap,
   });
   return {
     mesh,
@@ -133,7 +199,61 @@ export function buildLithophane(
     surfaceTriangles: front.triangles.length / 3,
     thickness,
     slicerSmoothing: smoothing?.report,
+    curved,
   };
+}
+
+/** Margin between a cut or a cap and the faces it must clear, mm. */
+const CUT_CLEARANCE_MM = 0.05;
+
+/** The highest point of a dome's rim wall (inner or outer edge): cutting there leaves a flat ring. */
+function rimTop(map: ShapeMap, heights: Float32Array, W: number, H: number, pitchMm: number): number {
+  const p = new Float64Array(3);
+  let top = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x += y === 0 || y === H - 1 ? 1 : W - 1) {
+      map(x * pitchMm, (H - 1 - y) * pitchMm, heights[y * W + x], p);
+      top = Math.max(top, p[2]);
+    }
+  }
+  return top + CUT_CLEARANCE_MM;
+}
+
+/**
+ * The rows of an equirectangular picture (row 0 at latitude +90°, the last at -90°) a globe keeps:
+ * from the opening's edge up to GLOBE_TOP_LATITUDE, with the latitudes of the rows kept.
+ */
+function globeBand(map: Heightmap, pitchMm: number, openingMm: number): { map: Heightmap; bottomLatitude: number; topLatitude: number } {
+  const radius = (map.width * pitchMm) / (2 * Math.PI);
+  const bottomWanted = -Math.acos(Math.min(1, openingMm / (2 * radius)));
+  const latitudeOf = (row: number) => Math.PI / 2 - (Math.PI * row) / (map.height - 1);
+  const first = Math.max(0, Math.ceil(((Math.PI / 2 - GLOBE_TOP_LATITUDE) / Math.PI) * (map.height - 1)));
+  const last = Math.min(map.height - 1, Math.floor(((Math.PI / 2 - bottomWanted) / Math.PI) * (map.height - 1)));
+  const rows = Math.max(2, last - first + 1);
+  const values = map.values.slice(first * map.width, (first + rows) * map.width);
+  return { map: { width: map.width, height: rows, values }, bottomLatitude: latitudeOf(first + rows - 1), topLatitude: latitudeOf(first) };
+}
+
+/** Mm of arc the flat cut at a dome's rim takes off its inside, plus a margin: its rim is at least this wide. */
+function domeRimMinimumMm(dome: { radius: number; rimAngle: number }, thicknessMm: number): number {
+  const sin = Math.sin(dome.rimAngle);
+  return (thicknessMm * Math.max(0, Math.cos(dome.rimAngle))) / Math.max(sin, 1e-6) + 1;
+}
+
+/** Sets every sample whose disc radius (squareToDisc) is at least `fromRho` to `value`. */
+function domeRim(map: Heightmap, fromRho: number, value: number): void {
+  const { width: W, height: H, values } = map;
+  for (let y = 0; y < H; y++) {
+    const b = 1 - (2 * y) / (H - 1);
+    for (let x = 0; x < W; x++) {
+      const [dx, dy] = squareToDisc((2 * x) / (W - 1) - 1, b);
+      if (Math.hypot(dx, dy) >= fromRho) values[y * W + x] = value;
+    }
+  }
+}
+
+function setRows(map: Heightmap, from: number, to: number, value: number): void {
+  map.values.fill(value, from * map.width, to * map.width);
 }
 
 function flatMap(widthMm: number, heightMm: number): ShapeMap {

@@ -20,7 +20,7 @@ export interface ReliefOptions {
   invert: boolean;
   maxErrorMm: number;
   maxTriangles: number;
-  /** Islands and holes under nozzleMm² are levelled in every layer (0 = off); see slicer-friendly.ts. */
+  /** Islands and holes under (2 x nozzleMm)² are levelled in every layer (0 = off); see slicer-friendly.ts. */
   nozzleMm: number;
 }
 

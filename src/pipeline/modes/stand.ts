@@ -38,6 +38,32 @@ export function addStand(plate: Mesh, wasm: ManifoldToplevel, options: Partial<S
   }
 }
 
+/** How far an arc's foot reaches beyond the arc's footprint, mm. */
+export const ARC_FOOT_MARGIN_MM = 5;
+
+/**
+ * An arc lithophane stands already; its stand is a foot plate under it (the convex hull of its
+ * footprint, grown by ARC_FOOT_MARGIN_MM) with the arc's lower edge sunk into it, so it sits
+ * steady and cannot roll on its curve.
+ */
+export function addArcStand(arc: Mesh, wasm: ManifoldToplevel, options: Partial<StandOptions> = {}): Mesh {
+  const opts = { ...STAND_DEFAULTS, ...options };
+  const { Manifold } = wasm;
+  const source = Manifold.ofMesh(new wasm.Mesh({ numProp: 3, vertProperties: arc.positions, triVerts: arc.indices }));
+  const shadow = source.project();
+  const hull = shadow.hull();
+  const grown = hull.offset(ARC_FOOT_MARGIN_MM, 'Round');
+  const foot = grown.extrude(opts.footHeightMm);
+  const lifted = source.translate([0, 0, opts.footHeightMm - opts.embedMm - source.boundingBox().min[2]]);
+  const joined = lifted.add(foot);
+  try {
+    const out = joined.getMesh();
+    return { positions: Float32Array.from(out.vertProperties), indices: Uint32Array.from(out.triVerts) };
+  } finally {
+    for (const m of [source, shadow, hull, grown, foot, lifted, joined]) m.delete();
+  }
+}
+
 export function plateHeight(mesh: Mesh): number {
   const b = boundingBox(mesh);
   return b.max[1] - b.min[1];

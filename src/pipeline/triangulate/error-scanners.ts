@@ -13,6 +13,7 @@ export interface TriangleErrorScanner {
 }
 
 export function createErrorScanner(metric: ErrorMetric, heights: Float32Array, width: number, height: number): TriangleErrorScanner {
+  if (metric.kind === 'surface') return new SurfaceErrorScanner(heights, width, height, metric.base, metric.normal);
   return metric.kind === 'cylinder'
     ? new CylinderErrorScanner(heights, width, height, metric.radius, metric.radiansPerSample)
     : new HeightErrorScanner(heights, width, height);
@@ -172,6 +173,95 @@ export class CylinderErrorScanner implements TriangleErrorScanner {
         }
         X += dXdx;
         Y += dYdx;
+      }
+    }
+    this.candidate = best;
+    if (best === y0 * w + x0 || best === y1 * w + x1 || best === y2 * w + x2) return 0;
+    return Math.sqrt(maxSquared);
+  }
+}
+
+/**
+ * Deviation on any mapped surface (SurfaceMetric): the same construction as the cylinder's — the
+ * triangle's three 3D corners interpolated linearly over the grid, compared with each covered
+ * sample's own 3D point — with the sample points read from `base + h * normal` instead of a
+ * cosine table. Exact chord sag on a sphere, and blind to nothing a folded triangle does.
+ */
+export class SurfaceErrorScanner implements TriangleErrorScanner {
+  candidate = 0;
+  private readonly spanBuffer: SpanBuffer;
+  private readonly heights: Float32Array;
+  private readonly width: number;
+  private readonly base: Float32Array;
+  private readonly normal: Float32Array;
+  // Scratch per scan (kept, so a scan allocates nothing).
+  private readonly corner = new Float64Array(9);
+  private readonly ddx = new Float64Array(3);
+  private readonly ddy = new Float64Array(3);
+  private readonly at00 = new Float64Array(3);
+
+  constructor(heights: Float32Array, width: number, height: number, base: Float32Array, normal: Float32Array) {
+    this.heights = heights;
+    this.width = width;
+    this.base = base;
+    this.normal = normal;
+    this.spanBuffer = createSpanBuffer(height);
+  }
+
+  private point(i: number, out: Float64Array, o: number): void {
+    const h = this.heights[i];
+    out[o] = this.base[3 * i] + h * this.normal[3 * i];
+    out[o + 1] = this.base[3 * i + 1] + h * this.normal[3 * i + 1];
+    out[o + 2] = this.base[3 * i + 2] + h * this.normal[3 * i + 2];
+  }
+
+  scan(x0: number, y0: number, x1: number, y1: number, x2: number, y2: number): number {
+    const w = this.width;
+    const c = this.corner;
+    this.point(y0 * w + x0, c, 0);
+    this.point(y1 * w + x1, c, 3);
+    this.point(y2 * w + x2, c, 6);
+    const ex1 = x1 - x0,
+      ey1 = y1 - y0,
+      ex2 = x2 - x0,
+      ey2 = y2 - y0;
+    const det = ex1 * ey2 - ey1 * ex2;
+    // Per axis k: value = P0 + ddx * (x - x0) + ddy * (y - y0).
+    const { ddx, ddy, at00 } = this;
+    for (let k = 0; k < 3; k++) {
+      const d1 = c[3 + k] - c[k];
+      const d2 = c[6 + k] - c[k];
+      ddx[k] = (d1 * ey2 - d2 * ey1) / det;
+      ddy[k] = (d2 * ex1 - d1 * ex2) / det;
+      at00[k] = c[k] - ddx[k] * x0 - ddy[k] * y0;
+    }
+    const out = this.spanBuffer;
+    triangleSpans(out, x0, y0, x1, y1, x2, y2);
+    const spans = out.spans;
+    const h = this.heights;
+    const base = this.base;
+    const normal = this.normal;
+    let maxSquared = 0;
+    let best = y0 * w + x0;
+    for (let r = 0, y = out.firstRow; r < out.rows; r++, y++) {
+      const start = spans[2 * r];
+      const end = spans[2 * r + 1];
+      let X = at00[0] + ddy[0] * y + ddx[0] * start;
+      let Y = at00[1] + ddy[1] * y + ddx[1] * start;
+      let Z = at00[2] + ddy[2] * y + ddx[2] * start;
+      for (let x = start, i = y * w + start; x <= end; x++, i++) {
+        const hs = h[i];
+        const dx = X - (base[3 * i] + hs * normal[3 * i]);
+        const dy = Y - (base[3 * i + 1] + hs * normal[3 * i + 1]);
+        const dz = Z - (base[3 * i + 2] + hs * normal[3 * i + 2]);
+        const d2 = dx * dx + dy * dy + dz * dz;
+        if (d2 > maxSquared) {
+          maxSquared = d2;
+          best = i;
+        }
+        X += ddx[0];
+        Y += ddx[1];
+        Z += ddx[2];
       }
     }
     this.candidate = best;

@@ -222,6 +222,9 @@ function validate(heights: Float32Array, width: number, height: number, opts: Tr
   if (metric.kind === 'cylinder' && !(metric.radius > 0 && metric.radiansPerSample > 0)) {
     throw invalid('cylinder metric needs radius > 0 and radiansPerSample > 0');
   }
+  if (metric.kind === 'surface' && (metric.base.length !== 3 * width * height || metric.normal.length !== 3 * width * height)) {
+    throw invalid(`surface metric needs ${3 * width * height} base and normal values`);
+  }
 }
 
 function invalid(message: string): PipelineError {

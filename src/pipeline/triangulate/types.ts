@@ -18,7 +18,18 @@ export interface SurfaceTriangulation {
  * deviation after wrapping the grid onto a cylinder of `radius` mm (x -> angle, height -> radial
  * offset), so chords of curved lithophanes stay within the bound too.
  */
-export type ErrorMetric = { kind: 'height' } | { kind: 'cylinder'; radius: number; radiansPerSample: number };
+export type ErrorMetric = { kind: 'height' } | { kind: 'cylinder'; radius: number; radiansPerSample: number } | SurfaceMetric;
+
+/**
+ * Any shape whose points move along a fixed direction as the height grows (a dome, a globe): the
+ * sample (x, y) of height h sits at `base + h * normal` (xyz per sample, row-major, mm). The error
+ * is the 3D distance between the interpolated triangle and that point, as for the cylinder.
+ */
+export interface SurfaceMetric {
+  kind: 'surface';
+  base: Float32Array;
+  normal: Float32Array;
+}
 
 export interface TriangulateOptions {
   /** Stop once every sample is within this distance of the mesh (mm). */

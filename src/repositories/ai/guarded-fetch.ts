@@ -18,7 +18,12 @@
 import { GuardedFetchError } from './guarded-fetch-error.ts';
 
 export interface GuardedFetchOptions {
-  allowedHosts: readonly string[];
+  /** Host allow-list; 'any-public' = any host whose addresses are all public (a user's image URL). */
+  allowedHosts: readonly string[] | 'any-public';
+  /** Plain http too (a user's image URL; still public addresses only). Default https only. */
+  allowHttp?: boolean;
+  /** Whose address it is, in messages: "the provider's result" by default. */
+  subject?: string;
   /** Hosts allowed over http and at private addresses (tests only). */
   insecureHosts?: readonly string[];
   maxBytes: number;
@@ -107,24 +112,22 @@ async function defaultResolve(host: string): Promise<string[]> {
   return answers.map((a) => a.address);
 }
 
-async function checkUrl(raw: string, options: GuardedFetchOptions, what: 'result' | 'redirect'): Promise<URL> {
+async function checkUrl(raw: string, options: GuardedFetchOptions, kind: 'result' | 'redirect'): Promise<URL> {
+  const what = kind === 'result' ? (options.subject ?? "the provider's result") : `${options.subject ?? "the provider's"} redirect`;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new GuardedFetchError('url_rejected', `the provider's ${what} address is not a valid URL`);
+    throw new GuardedFetchError('url_rejected', `${what} address is not a valid URL`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const insecure = hostAllowed(host, options.insecureHosts ?? []);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && insecure)) {
-    throw new GuardedFetchError('url_rejected', `the provider's ${what} address is not https`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (insecure || options.allowHttp))) {
+    throw new GuardedFetchError('url_rejected', `${what} address is not ${options.allowHttp ? 'http or https' : 'https'}`);
   }
-  if (url.username || url.password) throw new GuardedFetchError('url_rejected', `the provider's ${what} address carries credentials`);
-  if (!hostAllowed(host, options.allowedHosts)) {
-    throw new GuardedFetchError(
-      what === 'redirect' ? 'redirect_rejected' : 'host_not_allowed',
-      `the provider's ${what} host is not on its allow-list`,
-    );
+  if (url.username || url.password) throw new GuardedFetchError('url_rejected', `${what} address carries credentials`);
+  if (options.allowedHosts !== 'any-public' && !hostAllowed(host, options.allowedHosts)) {
+    throw new GuardedFetchError(kind === 'redirect' ? 'redirect_rejected' : 'host_not_allowed', `${what} host is not on its allow-list`);
   }
   if (!insecure) {
     const literal = ipv4Parts(host) || host.includes(':');
@@ -132,10 +135,10 @@ async function checkUrl(raw: string, options: GuardedFetchOptions, what: 'result
     try {
       addresses = literal ? [host] : await (options.resolve ?? defaultResolve)(host);
     } catch {
-      throw new GuardedFetchError('network', `the provider's ${what} host could not be resolved`);
+      throw new GuardedFetchError('network', `${what} host could not be resolved`);
     }
     if (addresses.length === 0 || addresses.some(isPrivateAddress)) {
-      throw new GuardedFetchError('private_address', `the provider's ${what} host resolves to a private or loopback address`);
+      throw new GuardedFetchError('private_address', `${what} host resolves to a private or loopback address`);
     }
   }
   return url;

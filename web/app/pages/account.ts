@@ -9,12 +9,15 @@ import { announce, errorBox, field, formatDate, h } from '../dom.ts';
 import type { PageContext } from '../router.ts';
 import { navigate } from '../router.ts';
 import { session } from '../session.ts';
+import { profileSection, supportSection } from './account-profile.ts';
 
 export async function accountPage(ctx: PageContext) {
   const user = session.user!;
   ctx.main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Account'), h('p', { class: 'lede' }, `Signed in as ${user.name} (${user.email}).`)),
   );
+  const [profile, support] = await Promise.all([profileSection(), supportSection()]);
+  ctx.main.append(profile);
 
   // ---- API keys
   const keysError = errorBox();
@@ -226,6 +229,7 @@ export async function accountPage(ctx: PageContext) {
       exportButton,
       exportError,
     ),
+    support,
     h(
       'section',
       { class: 'card danger-zone', 'aria-labelledby': 'delete-heading' },

@@ -13,6 +13,12 @@ import { decodePicture } from '../picture.ts';
 import type { Picture } from '../picture.ts';
 import type { PageContext } from '../router.ts';
 import { navigate } from '../router.ts';
+import { createCropper } from '../crop.ts';
+import { imageUrlField } from '../image-url-field.ts';
+import { aspectPresets } from '../crop-presets.ts';
+import { EXAMPLES, exampleFile } from '../examples.ts';
+import { session } from '../session.ts';
+import { signUpToMake } from './create-signed-out.ts';
 
 type Runtime = typeof import('../three/runtime.ts');
 type ViewerInstance = InstanceType<Runtime['Viewer']>;
@@ -90,6 +96,12 @@ export async function createPage(ctx: PageContext) {
     drop.classList.remove('dragging');
     const f = e.dataTransfer?.files?.[0];
     if (f) void takeFile(f);
+  });
+  // Crop/rotate/straighten: a settled edit becomes the picture that is previewed and uploaded.
+  const cropper = createCropper((image) => {
+    if (!file) return;
+    const name = file.name;
+    void takeFile(new File([image], name, { type: image.type }), { cropped: true });
   });
   for (const input of [fileInput, cameraInput]) {
     input.addEventListener('change', () => {
@@ -224,6 +236,7 @@ export async function createPage(ctx: PageContext) {
 
   function renderParams(): void {
     paramsBody.replaceChildren(...choice.params.map((key) => control(key, choice.specs[key])));
+    cropper.setPresets(aspectPresets(choice, values));
   }
 
   // ---- preview
@@ -424,6 +437,8 @@ export async function createPage(ctx: PageContext) {
         { class: 'card upload-card', 'aria-labelledby': 'upload-heading' },
         h('h2', { id: 'upload-heading' }, '1. Your file'),
         drop,
+        imageUrlField((f, fetched) => void takeFile(f, { uploaded: fetched })),
+        cropper.element,
         uploadProgress,
         uploadStatus,
         fileError,
@@ -455,7 +470,12 @@ export async function createPage(ctx: PageContext) {
     ),
   );
 
-  async function takeFile(f: File): Promise<void> {
+  /** `uploaded`: the server holds this file already (fetched by URL); `cropped`: an edit of the current picture. */
+  async function takeFile(f: File, options: { cropped?: boolean; uploaded?: Upload } = {}): Promise<void> {
+    if (!options.cropped) {
+      if (inputKind(f) === 'image') void cropper.load(f, f.type).catch(() => cropper.clear());
+      else cropper.clear();
+    }
     file = f;
     upload = null;
     picture = null;
@@ -471,7 +491,11 @@ export async function createPage(ctx: PageContext) {
       renderParams();
     }
     for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== kind;
-    uploadStatus.textContent = `Uploading ${f.name} (${formatBytes(f.size)})…`;
+    if (!session.user) {
+      // Signed out: everything up to the preview happens here, in the browser; making it needs an account.
+      uploadStatus.textContent = `Previewing ${f.name} (${formatBytes(f.size)}) in your browser.`;
+      cost.replaceChildren(...signUpToMake());
+    } else uploadStatus.textContent = `Uploading ${f.name} (${formatBytes(f.size)})…`;
     uploadProgress.hidden = false;
     uploadProgress.value = 0;
     const decoding =
@@ -486,6 +510,14 @@ export async function createPage(ctx: PageContext) {
           )
         : Promise.resolve(null);
     void decoding.then(() => file === f && schedulePreview());
+    if (!session.user) {
+      if (kind === 'image')
+        void decodePicture(f, LOGO_PREVIEW_SIDE).then(
+          (p) => file === f && ((logoPicture = p), schedulePreview()),
+          () => undefined,
+        );
+      return;
+    }
     if (kind === 'image')
       void decodePicture(f, LOGO_PREVIEW_SIDE).then(
         (p) => {
@@ -496,7 +528,7 @@ export async function createPage(ctx: PageContext) {
         () => undefined,
       );
     try {
-      const result = await uploadFile(f, (fraction) => (uploadProgress.value = fraction));
+      const result = options.uploaded ?? (await uploadFile(f, (fraction) => (uploadProgress.value = fraction)));
       if (file !== f) return;
       upload = result;
       uploadProgress.hidden = true;
@@ -527,6 +559,15 @@ export async function createPage(ctx: PageContext) {
   }
 
   renderParams();
+  const example = EXAMPLES.find((e) => e.id === ctx.query.get('example'));
+  if (example)
+    void exampleFile(example).then(
+      (f) => {
+        if (!disposed) void takeFile(f);
+      },
+      () => undefined,
+    );
+  if (!session.user) cost.replaceChildren(...signUpToMake());
   ctx.main.append(
     h(
       'div',

@@ -31,6 +31,7 @@ const FILE_LABELS: Record<string, string> = {
   'model.glb': 'GLB — web and AR viewers',
   'preview.png': 'Preview picture (PNG)',
   'backlit.png': 'Backlit view (PNG)',
+  'thin-features.png': 'Thin features under the nozzle (PNG)',
   'report.json': 'Printability report (JSON)',
 };
 
@@ -251,6 +252,18 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
       label: 'Rendered',
       panel: h('figure', { class: 'backlit' }, h('img', { src: preview.url, alt: 'A rendered picture of the model', loading: 'lazy' })),
     });
+  const thin = byName.get('thin-features.png');
+  if (thin)
+    views.push({
+      id: 'thin',
+      label: 'Thin features',
+      panel: h(
+        'figure',
+        { class: 'backlit' },
+        h('img', { src: thin.url, alt: 'The flat shape with the parts narrower than the nozzle marked', loading: 'lazy' }),
+        h('figcaption', {}, 'Red: narrower than the nozzle. Blue: widened to the nozzle. Orange: finer than the sampling step, lost.'),
+      ),
+    });
   const tablist = h('div', { role: 'tablist', 'aria-label': 'Views', class: 'tabs' });
   const panels = h('div', { class: 'tab-panels' });
   const tabs: HTMLButtonElement[] = [];
@@ -326,7 +339,7 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
 
 function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
   const list = h('ul', { class: 'downloads' });
-  const order = ['model.stl', 'model.3mf', 'model.obj', 'model.glb', 'backlit.png', 'preview.png', 'report.json'];
+  const order = ['model.stl', 'model.3mf', 'model.obj', 'model.glb', 'backlit.png', 'preview.png', 'thin-features.png', 'report.json'];
   const sorted = [...artifacts].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   for (const a of sorted) {
     const linkOut = h('span', { class: 'signed-link' });
@@ -390,7 +403,8 @@ function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
 function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElement {
   const rows: Array<[string, string]> = [];
   const yes = (v: unknown) => (v ? 'Yes' : 'No');
-  const verdict = report.verdict as { printable: boolean; reasons: string[] } | undefined;
+  // Mesh jobs carry `verdict`, image jobs `printability` (same printable and reasons).
+  const verdict = (report.verdict ?? report.printability) as { printable: boolean; reasons: string[] } | undefined;
   if (verdict) rows.push(['Printable', verdict.printable ? 'Yes' : `No — ${verdict.reasons.join('; ')}`]);
   if ('manifold' in report) rows.push(['Closed, watertight solid', yes(report.manifold)]);
   const size = (report.boundingBoxMm as { size?: number[] } | undefined)?.size;

@@ -1,0 +1,40 @@
+/** The CLI's text path: typed text in the bundled (or a given) font -> nameplate, sign or keychain. */
+import { writeFile } from 'node:fs/promises';
+import { sharedManifold } from '../../wasm/manifold.ts';
+import { readFontFile } from '../node/fonts.ts';
+import { writeArtifactFile } from '../node/write-artifact.ts';
+import { TEXT_FIELDS } from '../pipeline/catalog/text-fields.ts';
+import { resolveTextParams, runTextPipeline } from '../pipeline/run-text-pipeline.ts';
+import type { CliRequest } from './args.ts';
+import { UsageError } from './args.ts';
+
+export async function runTextCli(request: CliRequest): Promise<number> {
+  const input: Record<string, unknown> = {};
+  const other: string[] = [];
+  for (const [key, value] of Object.entries(request.params)) {
+    if (key in TEXT_FIELDS) input[key] = value;
+    else other.push(key);
+  }
+  if (other.length > 0) throw new UsageError(`${other.join(', ')} do not apply to --text`);
+  const params = resolveTextParams(input);
+  const font = await readFontFile(request.font).catch((error: unknown) => {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') throw new UsageError(`cannot read ${request.font}`);
+    throw error;
+  });
+  const result = await runTextPipeline(request.text ?? '', font, params, await sharedManifold());
+  const byName = new Map(result.artifacts.map((a) => [a.name, a]));
+  for (const output of request.outputs) {
+    const artifact = byName.get(`model.${output.format}`);
+    if (artifact) await writeArtifactFile(artifact, output.path);
+  }
+  if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
+  if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  if (!request.quiet) {
+    const r = result.report;
+    process.stderr.write(
+      `text ${r.textStyle}: ${r.triangles.toLocaleString('en')} triangles, ${r.sizeMm.map((s) => s.toFixed(1)).join(' x ')} mm, ${r.volumeMm3.toLocaleString('en')} mm3, watertight\n`,
+    );
+    for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,102 @@
+/**
+ * Typed text -> printable solid: check the parameters, build the text solid (text/text-solid.ts),
+ * validate with manifold-3d, check the build plate, export each format, render a preview.
+ */
+import type { ManifoldToplevel } from 'manifold-3d';
+import { countParts } from './analyze/count-parts.ts';
+import type { Artifact } from './artifacts.ts';
+import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
+import { plateWarning } from './build-plate.ts';
+import { rulesOf } from './catalog/fields.ts';
+import { TEXT_FIELDS } from './catalog/text-fields.ts';
+import { PipelineError } from './errors.ts';
+import { exportMesh } from './export/export-mesh.ts';
+import type { Mesh } from './mesh.ts';
+import { boundingBox, boxSize } from './mesh.ts';
+import { mergeFields } from './param-fields.ts';
+import type { OutputFormat } from './params.ts';
+import { encodePng } from './preview/png.ts';
+import { renderPreview } from './preview/render.ts';
+import type { KeychainPosition } from './extrude/keychain.ts';
+import { buildTextSolid } from './text/text-solid.ts';
+import type { TextStyle } from './text/text-solid.ts';
+import { validateSolid } from './validate.ts';
+
+export interface TextJobParams {
+  textStyle: TextStyle;
+  widthMm: number;
+  textHeightMm: number;
+  plateMm: number;
+  marginMm: number;
+  borderMm: number;
+  holeMm: number;
+  keychainPosition: KeychainPosition;
+  buildPlateMm: [number, number, number];
+  formats: OutputFormat[];
+  previews: boolean;
+}
+
+const RULES = rulesOf<TextJobParams>(TEXT_FIELDS);
+
+export function resolveTextParams(input: Record<string, unknown>): TextJobParams {
+  const { merged, problems } = mergeFields(input, RULES);
+  if (problems.length > 0) throw new PipelineError('invalid_parameters', `parameters: ${problems.join('; ')}`, 'parameters', { problems });
+  const params = merged as unknown as TextJobParams;
+  params.formats = [...new Set(params.formats)];
+  return params;
+}
+
+export interface TextReport {
+  mode: 'text';
+  textStyle: TextStyle;
+  manifold: boolean;
+  triangles: number;
+  volumeMm3: number;
+  parts: number;
+  sizeMm: [number, number, number];
+  warnings: string[];
+}
+
+export async function runTextPipeline(
+  text: string,
+  fontBytes: Uint8Array,
+  params: TextJobParams,
+  wasm: ManifoldToplevel,
+): Promise<{ mesh: Mesh; artifacts: Artifact[]; report: TextReport }> {
+  const solid = buildTextSolid(fontBytes, text, wasm, {
+    style: params.textStyle,
+    widthMm: params.widthMm,
+    textHeightMm: params.textHeightMm,
+    plateMm: params.plateMm,
+    marginMm: params.marginMm,
+    borderMm: params.borderMm,
+    holeMm: params.holeMm,
+    keychainPosition: params.keychainPosition,
+  });
+  const check = validateSolid(solid, wasm, 'text');
+  const mesh = check.mesh;
+  const sizeMm = boxSize(boundingBox(mesh)).map((s) => Math.round(s * 100) / 100) as [number, number, number];
+  const warnings: string[] = [];
+  const parts = countParts(mesh);
+  if (parts > 1) warnings.push(`the model is ${parts} separate pieces`);
+  const offPlate = plateWarning(sizeMm, params.buildPlateMm);
+  if (offPlate) warnings.push(offPlate);
+  const artifacts: Artifact[] = [];
+  for (const format of params.formats) artifacts.push(await exportMesh(mesh, format));
+  if (params.previews) {
+    artifacts.push(
+      bytesArtifact('preview.png', CONTENT_TYPES.png, encodePng(renderPreview(mesh, { creaseAngleDeg: 0 }), { filter: 'none' })),
+    );
+  }
+  const report: TextReport = {
+    mode: 'text',
+    textStyle: params.textStyle,
+    manifold: check.manifold,
+    triangles: check.triangles,
+    volumeMm3: Math.round(check.volumeMm3 * 100) / 100,
+    parts,
+    sizeMm,
+    warnings,
+  };
+  return { mesh, artifacts, report };
+}
