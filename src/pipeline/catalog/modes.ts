@@ -20,6 +20,7 @@ import {
   LAMP_SHADE_DIAMETER_MM,
 } from './image-fields.ts';
 import { MESH_FIELDS } from './mesh-fields.ts';
+import { TEXT_FIELDS } from './text-fields.ts';
 
 export interface ModePreset {
   id: string;
@@ -36,15 +37,16 @@ export interface ModePreset {
 export interface ModeEntry {
   mode: string;
   title: string;
-  input: 'image' | 'mesh';
-  /** Which field set (`fields.image` or `fields.mesh`) the presets draw from. */
-  fieldSet: 'image' | 'mesh';
+  /** What the job reads: a picture, a 3D file, or typed text (with an optional font upload). */
+  input: 'image' | 'mesh' | 'text';
+  /** Which field set (`fields.image`, `fields.mesh` or `fields.text`) the presets draw from. */
+  fieldSet: 'image' | 'mesh' | 'text';
   presets: ModePreset[];
 }
 
 export interface ModeCatalog {
   modes: ModeEntry[];
-  fields: { image: Fields; mesh: Fields };
+  fields: { image: Fields; mesh: Fields; text: Fields };
   /** The colour modes' filament library (colour, transmission distance), for palette pickers and previews. */
   filaments: Filament[];
   /** Fixed geometry the pipeline adds around a picture, for previews that must match the result. */
@@ -228,6 +230,38 @@ export const MODE_CATALOG: ModeCatalog = {
       ],
     },
     {
+      mode: 'text',
+      title: 'Text',
+      input: 'text',
+      fieldSet: 'text',
+      presets: [
+        {
+          id: 'text-nameplate',
+          title: 'Nameplate',
+          blurb: 'Raised letters on a plate with a border; type a name.',
+          fixed: { textStyle: 'nameplate' },
+          defaults: {},
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm'],
+        },
+        {
+          id: 'text-sign',
+          title: 'Sign',
+          blurb: 'A nameplate with a screw hole at each end.',
+          fixed: { textStyle: 'sign' },
+          defaults: {},
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm', 'holeMm'],
+        },
+        {
+          id: 'text-keychain',
+          title: 'Text keychain',
+          blurb: 'The letters on a plate that follows their outline, with a ring.',
+          fixed: { textStyle: 'keychain' },
+          defaults: { widthMm: 50 },
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'holeMm', 'keychainPosition'],
+        },
+      ],
+    },
+    {
       mode: 'repair',
       title: 'Repair',
       input: 'mesh',
@@ -260,7 +294,7 @@ export const MODE_CATALOG: ModeCatalog = {
       ],
     },
   ],
-  fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS },
+  fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS, text: TEXT_FIELDS },
   filaments: [...FILAMENT_LIBRARY],
   geometry: {
     basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,
