@@ -305,6 +305,8 @@ function resolveParams(mode: JobMode, given: Record<string, unknown>): Record<st
   return { ...resolveMeshParams({ ...input, mode }) };
 }
 
+const KIND_NAMES = { image: 'an image', mesh: 'a 3D file', font: 'a TrueType font' } as const;
+
 async function usableUpload(uploads: UploadsRepository, userId: string, uploadId: string, mode: JobMode): Promise<Upload> {
   const upload = await uploads.findOwned(userId, uploadId);
   if (!upload) throw notFound('the upload');
@@ -314,7 +316,7 @@ async function usableUpload(uploads: UploadsRepository, userId: string, uploadId
   if (upload.kind !== wanted) {
     throw new ServiceError(
       'upload_kind_mismatch',
-      `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`,
+      `mode ${mode} needs ${KIND_NAMES[wanted]}, and this upload is ${KIND_NAMES[upload.kind]}`,
       {
         uploadKind: upload.kind,
         wanted,

@@ -1,7 +1,8 @@
 /**
  * Text jobs over HTTP with a real piscina pool of one thread: POST /api/v1/jobs with mode text and
  * no upload runs the text pipeline and stores an STL that is one strict solid of the asked width;
- * blank or too long text is a 400 JSON error before any credit moves.
+ * blank or too long text is a 400 JSON error before any credit moves. A TrueType upload (sniffed by
+ * its sfnt version) is the job's font; a corrupt one is 400 font_corrupt at upload, never a 500.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { storageKeys } from '../../src/domain/storage.ts';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import type { JobsRuntime } from '../../src/jobs/jobs-runtime.ts';
 import { createWorkerPool } from '../../src/node/worker-pool.ts';
+import { MAX_FONT_UPLOAD_BYTES } from '../../src/services/inspect-upload.ts';
 import { readStl } from '../../src/pipeline/import/stl.ts';
 import { weldExact } from '../../src/pipeline/repair/weld-exact.ts';
 import { boundingBox, boxSize } from '../../src/pipeline/mesh.ts';
@@ -18,7 +20,7 @@ import { countEdgeDefects } from '../../src/pipeline/validate.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
-import { balance, jobsApp, postJob, userIdOf, waitForStatus } from './jobs-helpers.ts';
+import { balance, gradientPng, insertUpload, jobsApp, postJob, userIdOf, waitForStatus } from './jobs-helpers.ts';
 import type { JobBody, TestApp } from './jobs-helpers.ts';
 
 const FONT = new Uint8Array(readFileSync(new URL('../../src/fonts/NotoSans-Bold.ttf', import.meta.url)));
@@ -110,5 +112,56 @@ describe('text jobs', () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('invalid_parameters');
     expect(body.error.message).toContain(String(MAX_TEXT_CHARACTERS));
+  });
+});
+
+async function uploadFile(bytes: Uint8Array, name: string): Promise<Response> {
+  const form = new FormData();
+  form.append('file', new File([bytes as BlobPart], name, { type: 'application/octet-stream' }));
+  return app.request('/api/v1/uploads', { method: 'POST', body: form, headers: { cookie } });
+}
+
+describe('a font upload', () => {
+  it('is taken as a font by its signature and runs a text job with it', async () => {
+    const res = await uploadFile(FONT, 'my-font.bin');
+    expect(res.status, await res.clone().text()).toBe(201);
+    const upload = (await res.json()) as { id: string; kind: string; format: string };
+    expect(upload).toMatchObject({ kind: 'font', format: 'ttf' });
+
+    const job = await postJob(app, cookie, {
+      mode: 'text',
+      uploadId: upload.id,
+      params: { text: 'Key', textStyle: 'keychain', widthMm: 40, formats: ['stl'], previews: false },
+    });
+    expect(job.status, await job.clone().text()).toBe(201);
+    const { job: created } = (await job.json()) as { job: JobBody };
+    const done = await waitForStatus(app, cookie, created.id, ['succeeded', 'failed']);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.result).toMatchObject({ mode: 'text', textStyle: 'keychain', manifold: true, parts: 1 });
+  });
+
+  it('refuses a corrupt font with 400 font_corrupt JSON', async () => {
+    // A real table directory whose tables point past the end of the file.
+    const corrupt = FONT.slice(0, 12 + 16 * new DataView(FONT.buffer, FONT.byteOffset).getUint16(4) + 64);
+    const res = await uploadFile(corrupt, 'broken.ttf');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('font_corrupt');
+  });
+
+  it('refuses a font over 2 MB', async () => {
+    const big = new Uint8Array(MAX_FONT_UPLOAD_BYTES + 1);
+    big.set(FONT);
+    const res = await uploadFile(big, 'huge.ttf');
+    expect(res.status, await res.clone().text()).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('file_too_large');
+  });
+
+  it('answers upload_kind_mismatch for a text job given a picture', async () => {
+    const uploadId = await insertUpload(infra.services, userId, await gradientPng());
+    const res = await postJob(app, cookie, { mode: 'text', uploadId, params: { text: 'Ada' } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('upload_kind_mismatch');
   });
 });
