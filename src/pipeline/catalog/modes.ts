@@ -20,6 +20,7 @@ import {
   LAMP_SHADE_DIAMETER_MM,
 } from './image-fields.ts';
 import { MESH_FIELDS } from './mesh-fields.ts';
+import { TEXT_SOLID_DEFAULTS } from '../text/text-solid.ts';
 import { TEXT_FIELDS } from './text-fields.ts';
 
 export interface ModePreset {
@@ -240,7 +241,7 @@ export const MODE_CATALOG: ModeCatalog = {
           title: 'Nameplate',
           blurb: 'Raised letters on a plate with a border; type a name.',
           fixed: { textStyle: 'nameplate' },
-          defaults: {},
+          defaults: { widthMm: TEXT_SOLID_DEFAULTS.widthMm },
           fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm'],
         },
         {
@@ -248,7 +249,7 @@ export const MODE_CATALOG: ModeCatalog = {
           title: 'Sign',
           blurb: 'A nameplate with a screw hole at each end.',
           fixed: { textStyle: 'sign' },
-          defaults: {},
+          defaults: { widthMm: TEXT_SOLID_DEFAULTS.widthMm },
           fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm', 'holeMm'],
         },
         {
@@ -256,7 +257,7 @@ export const MODE_CATALOG: ModeCatalog = {
           title: 'Text keychain',
           blurb: 'The letters on a plate that follows their outline, with a ring.',
           fixed: { textStyle: 'keychain' },
-          defaults: { widthMm: 50 },
+          defaults: { widthMm: 50, keychainPosition: TEXT_SOLID_DEFAULTS.keychainPosition },
           fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'holeMm', 'keychainPosition'],
         },
       ],
