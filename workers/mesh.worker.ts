@@ -20,6 +20,9 @@ import type { MeshJobParams } from '../src/pipeline/mesh-params.ts';
 import type { ImageJobParams } from '../src/pipeline/params.ts';
 import { runMeshPipeline } from '../src/pipeline/run-mesh-pipeline.ts';
 import { runImagePipeline } from '../src/pipeline/run-pipeline.ts';
+import { runTextPipeline } from '../src/pipeline/run-text-pipeline.ts';
+import type { TextJobRequest } from '../src/pipeline/run-text-pipeline.ts';
+import { readFontFile } from '../src/node/fonts.ts';
 
 // Mesh work yields the CPU to the HTTP event loop: on Linux setpriority(0) renices only the
 // calling thread, so the server's main thread keeps answering while both cores mesh
@@ -39,13 +42,16 @@ export default async function meshWorker(task: WorkerTask): Promise<WorkerReply>
     onProgress: (p: { stage: string; percent: number }) => task.progress.postMessage({ stage: p.stage, percent: p.percent }),
   };
   try {
-    const result = (IMAGE_JOB_MODES as readonly string[]).includes(task.mode)
-      ? await runImagePipeline(bytes, task.params as unknown as ImageJobParams, await nodePipelineDeps(hooks))
-      : await runMeshPipeline(bytes, task.params as unknown as MeshJobParams, {
-          ...(await nodePipelineDeps(hooks)),
-          manifold: await sharedManifold(),
-          decoders: await sharedGlbDecoders(),
-        });
+    const result =
+      task.mode === 'text'
+        ? await runTextJob(bytes, task.params as unknown as TextJobRequest)
+        : (IMAGE_JOB_MODES as readonly string[]).includes(task.mode)
+          ? await runImagePipeline(bytes, task.params as unknown as ImageJobParams, await nodePipelineDeps(hooks))
+          : await runMeshPipeline(bytes, task.params as unknown as MeshJobParams, {
+              ...(await nodePipelineDeps(hooks)),
+              manifold: await sharedManifold(),
+              decoders: await sharedGlbDecoders(),
+            });
     // move() marks the buffer for transfer; piscina unwraps it on the main thread.
     return move(packResult(result.report, result.artifacts)) as unknown as ArrayBuffer;
   } catch (error) {
@@ -54,6 +60,12 @@ export default async function meshWorker(task: WorkerTask): Promise<WorkerReply>
       discardSharedManifold();
     return { ok: false, error: reply };
   }
+}
+
+/** A text job's input is the user's font upload, or empty for the bundled font. */
+async function runTextJob(fontUpload: Uint8Array, params: TextJobRequest) {
+  const font = fontUpload.length > 0 ? fontUpload : await readFontFile();
+  return runTextPipeline(params.text, font, params, await sharedManifold());
 }
 
 function toWorkerError(error: unknown): WorkerError {

@@ -8,7 +8,7 @@ import type { JobStatus } from '../domain/job-status.ts';
 
 export type { JobStatus };
 
-export type UploadKind = 'image' | 'mesh';
+export type UploadKind = 'image' | 'mesh' | 'font';
 export type UploadStatus = 'pending' | 'ready';
 /** A signed-URL upload's one PUT: none yet, one streaming, one stored. */
 export type UploadPutState = 'none' | 'receiving' | 'received';
@@ -18,7 +18,7 @@ export interface UploadsTable {
   id: string;
   user_id: string;
   kind: UploadKind;
-  /** Decided from the content: png, jpeg, webp, gif, tiff, avif, heif, stl, obj, ply, glb, 3mf. */
+  /** Decided from the content: png, jpeg, webp, gif, tiff, avif, heif, stl, obj, ply, glb, 3mf, ttf. */
   format: string;
   status: UploadStatus;
   original_name: string;

@@ -18,6 +18,7 @@ import type { OutputFormat } from './params.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
 import type { KeychainPosition } from './extrude/keychain.ts';
+import { MAX_TEXT_CHARACTERS } from './text/layout.ts';
 import { buildTextSolid } from './text/text-solid.ts';
 import type { TextStyle } from './text/text-solid.ts';
 import { validateSolid } from './validate.ts';
@@ -37,6 +38,31 @@ export interface TextJobParams {
 }
 
 const RULES = rulesOf<TextJobParams>(TEXT_FIELDS);
+
+/** A text job over the API: the typed text travels in its parameters beside the fields. */
+export interface TextJobRequest extends TextJobParams {
+  text: string;
+}
+
+/** Checks the text (not blank, at most MAX_TEXT_CHARACTERS) and resolves the fields; 400 invalid_parameters otherwise. */
+export function resolveTextJobParams(input: Record<string, unknown>): TextJobRequest {
+  const { text, ...fields } = input;
+  if (typeof text !== 'string' || text.trim() === '')
+    throw new PipelineError('invalid_parameters', 'parameters: text must be a non-empty string', 'parameters', {
+      problems: ['text is empty'],
+    });
+  const characters = [...text].length;
+  if (characters > MAX_TEXT_CHARACTERS)
+    throw new PipelineError(
+      'invalid_parameters',
+      `parameters: text has at most ${MAX_TEXT_CHARACTERS} characters (got ${characters})`,
+      'parameters',
+      {
+        problems: [`text is longer than ${MAX_TEXT_CHARACTERS} characters`],
+      },
+    );
+  return { ...resolveTextParams(fields), text };
+}
 
 export function resolveTextParams(input: Record<string, unknown>): TextJobParams {
   const { merged, problems } = mergeFields(input, RULES);

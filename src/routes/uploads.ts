@@ -16,7 +16,7 @@ const UploadSchema = z
   .object({
     id: z.string(),
     status: z.enum(['pending', 'ready']),
-    kind: z.enum(['image', 'mesh']).nullable(),
+    kind: z.enum(['image', 'mesh', 'font']).nullable(),
     format: z.string().nullable().openapi({ example: 'png' }),
     originalName: z.string(),
     byteSize: z.number(),

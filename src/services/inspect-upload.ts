@@ -1,7 +1,7 @@
 /**
  * Decides what an uploaded file is and whether we take it, WITHOUT decoding it: the kind and
  * format from its magic bytes, then the pixel limit from the image header (the codec reads only
- * the header) or the triangle limit from the mesh's declared counts. Decoding happens in the job.
+ * the header) or the triangle limit from the mesh's declared counts; a font is read whole (it is small). Decoding happens in the job.
  *
  * Counting a mesh can be real work (a 3MF whose model part inflates to 384 MB, a 50 MB OBJ), so it
  * is done by the CountMeshTriangles the service is given: the Node server hands it a thread of its
@@ -16,7 +16,12 @@ import type { MeshFormat } from '../pipeline/import/sniff.ts';
 import { ServiceError } from '../domain/errors.ts';
 import { sniffContent } from './sniff-content.ts';
 import type { SniffedContent } from './sniff-content.ts';
+import { fileTooLarge } from './upload-limits.ts';
 import type { UploadLimits } from './upload-limits.ts';
+import { readTrueType } from '../pipeline/text/truetype.ts';
+
+/** A text job's own font may be this large (Noto Sans Bold is 0.5 MB; CJK fonts, far larger, are not for nameplates). */
+export const MAX_FONT_UPLOAD_BYTES = 2 * 1024 * 1024;
 
 export type ReadImageHeader = (bytes: Uint8Array) => Promise<ImageHeader>;
 
@@ -40,16 +45,16 @@ export async function inspectUpload(bytes: Uint8Array, inspectors: UploadInspect
   if (!sniffed) {
     throw new PipelineError(
       'unsupported_format',
-      'upload: not a file we can read; send an image (PNG, JPEG, WebP, GIF, TIFF, AVIF, HEIC) or a 3D file (STL, OBJ, PLY, GLB, 3MF)',
+      'upload: not a file we can read; send an image (PNG, JPEG, WebP, GIF, TIFF, AVIF, HEIC) a 3D file (STL, OBJ, PLY, GLB, 3MF) or a TrueType font (TTF)',
       'upload',
     );
   }
   try {
     return await inspectSniffed(bytes, sniffed, inspectors, limits);
   } catch (error) {
-    if (error instanceof PipelineError) throw error;
+    if (error instanceof PipelineError || error instanceof ServiceError) throw error;
     // A reader tripping over malformed bytes (a RangeError in a DataView, say) is bad input, not our fault.
-    const code = sniffed.kind === 'image' ? 'image_corrupt' : 'mesh_corrupt';
+    const code = sniffed.kind === 'image' ? 'image_corrupt' : sniffed.kind === 'font' ? 'font_corrupt' : 'mesh_corrupt';
     throw new PipelineError(code, `upload: the ${sniffed.format.toUpperCase()} file is malformed`, 'upload');
   }
 }
@@ -60,6 +65,12 @@ async function inspectSniffed(
   inspectors: UploadInspectors,
   limits: UploadLimits,
 ): Promise<UploadInspection> {
+  if (sniffed.kind === 'font') {
+    // Read whole now (a few ms for 2 MB) so a broken font is a 400 font_corrupt at upload, not a failed job.
+    if (bytes.byteLength > MAX_FONT_UPLOAD_BYTES) throw fileTooLarge(MAX_FONT_UPLOAD_BYTES);
+    readTrueType(bytes);
+    return { ...sniffed, width: null, height: null, triangles: null };
+  }
   if (sniffed.kind === 'image') {
     const header = await inspectors.readImageHeader(bytes);
     checkHeader(header, { maxBytes: limits.maxBytes, maxPixels: limits.maxPixels, minSide: limits.minSide });

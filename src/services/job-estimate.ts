@@ -13,13 +13,18 @@ import { MAX_GRID_SIDE } from '../pipeline/triangulate/greedy.ts';
 
 export type { EstimateLimits, WorkEstimate };
 
-export type EstimateKind = 'image' | 'mesh' | 'ai';
+/** A nameplate of 200 characters measured ~60k triangles; rounded up. */
+const TEXT_SOLID_TRIANGLES = 100_000;
+
+export type EstimateKind = 'image' | 'mesh' | 'ai' | 'text';
 
 export function estimateJob(kind: EstimateKind, mode: string, params: Record<string, unknown>, upload?: Upload): WorkEstimate {
   if (kind === 'image') {
     const source = upload?.width && upload.height ? { width: upload.width, height: upload.height } : undefined;
     return estimateImageJob(params as unknown as ImageJobParams, source);
   }
+  // A text solid is a few thousand triangles of 2D booleans and extrusions: a small conversion's work.
+  if (kind === 'text') return estimateMeshJob('convert', TEXT_SOLID_TRIANGLES);
   // An AI job's pool work is the repair of what the provider returns, about targetPolycount triangles.
   if (kind === 'ai') return estimateMeshJob('repair', (params as { targetPolycount?: number }).targetPolycount);
   return estimateMeshJob(mode === 'convert' ? 'convert' : 'repair', upload?.triangles);

@@ -8,9 +8,10 @@ import type { Kysely } from 'kysely';
 import type { Database, Job, JobStatus, Upload } from '../db/schema.ts';
 import { UniqueViolationError } from '../domain/database-errors.ts';
 import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
-import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES } from '../domain/job-modes.ts';
+import { AI_JOB_MODES, IMAGE_JOB_MODES, MESH_JOB_MODES, TEXT_JOB_MODES } from '../domain/job-modes.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
+import { resolveTextJobParams } from '../pipeline/run-text-pipeline.ts';
 import { resolveAiParams } from './ai/ai-params.ts';
 import type { ArtifactsRepository } from '../repositories/artifacts.ts';
 import type { JobEventsRepository } from '../repositories/job-events.ts';
@@ -27,7 +28,7 @@ import { notFound, ServiceError } from '../domain/errors.ts';
 import type { BlobStorage } from '../domain/storage.ts';
 import { storageKeys } from '../domain/storage.ts';
 
-export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...AI_JOB_MODES] as const;
+export const JOB_MODES = [...IMAGE_JOB_MODES, ...MESH_JOB_MODES, ...TEXT_JOB_MODES, ...AI_JOB_MODES] as const;
 export type JobMode = (typeof JOB_MODES)[number];
 
 /** The runner's controls, as far as the API needs them. */
@@ -116,6 +117,9 @@ export function createJobsService(deps: JobsServiceDeps) {
         if (input.prompt.length > AI_PROMPT_MAX)
           throw ServiceError.of('invalid_request', `the prompt is longer than ${AI_PROMPT_MAX} characters`);
         if (input.uploadId) throw ServiceError.of('invalid_request', 'mode ai-text takes a prompt, not an upload');
+      } else if (input.mode === 'text') {
+        // The text is in the parameters; an upload, if any, is the user's own font (the bundled one otherwise).
+        if (input.uploadId) upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
       } else {
         if (!input.uploadId) throw ServiceError.of('invalid_request', `mode ${input.mode} needs an uploadId`);
         upload = await usableUpload(deps.uploads, userId, input.uploadId, input.mode);
@@ -265,7 +269,13 @@ export type { Artifact, Job } from '../db/schema.ts';
 
 const isAiMode = (mode: string) => (AI_JOB_MODES as readonly string[]).includes(mode);
 const kindOf = (mode: JobMode) =>
-  isAiMode(mode) ? ('ai' as const) : (MESH_JOB_MODES as readonly string[]).includes(mode) ? ('mesh' as const) : ('image' as const);
+  isAiMode(mode)
+    ? ('ai' as const)
+    : mode === 'text'
+      ? ('text' as const)
+      : (MESH_JOB_MODES as readonly string[]).includes(mode)
+        ? ('mesh' as const)
+        : ('image' as const);
 /** Meshy takes prompts of up to 600 characters; the others less strictly. */
 const AI_PROMPT_MAX = 600;
 
@@ -291,19 +301,22 @@ function resolveParams(mode: JobMode, given: Record<string, unknown>): Record<st
   const input = given.formats === undefined ? { ...given, formats: [...API_DEFAULT_FORMATS] } : given;
   if ((IMAGE_JOB_MODES as readonly string[]).includes(mode)) return { ...resolveImageParams({ ...input, mode }) };
   if (isAiMode(mode)) return { ...resolveAiParams({ ...input, mode }) };
+  if (mode === 'text') return { ...resolveTextJobParams(input) };
   return { ...resolveMeshParams({ ...input, mode }) };
 }
+
+const KIND_NAMES = { image: 'an image', mesh: 'a 3D file', font: 'a TrueType font' } as const;
 
 async function usableUpload(uploads: UploadsRepository, userId: string, uploadId: string, mode: JobMode): Promise<Upload> {
   const upload = await uploads.findOwned(userId, uploadId);
   if (!upload) throw notFound('the upload');
   if (upload.status !== 'ready')
     throw ServiceError.of('upload_not_ready', 'the upload has not finished processing', { status: upload.status });
-  const wanted = (MESH_JOB_MODES as readonly string[]).includes(mode) ? 'mesh' : 'image';
+  const wanted = (MESH_JOB_MODES as readonly string[]).includes(mode) ? 'mesh' : mode === 'text' ? 'font' : 'image';
   if (upload.kind !== wanted) {
     throw new ServiceError(
       'upload_kind_mismatch',
-      `mode ${mode} needs ${wanted === 'mesh' ? 'a 3D file' : 'an image'}, and this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'an image'}`,
+      `mode ${mode} needs ${KIND_NAMES[wanted]}, and this upload is ${KIND_NAMES[upload.kind]}`,
       {
         uploadKind: upload.kind,
         wanted,

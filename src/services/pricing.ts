@@ -24,6 +24,7 @@ export const DEFAULT_PRICES: PriceTable = {
     extrude: { S: 1, M: 1, L: 2 },
     repair: { S: 1, M: 2, L: 4 },
     convert: { S: 1, M: 1, L: 2 },
+    text: { S: 1, M: 1, L: 1 },
     'ai-image': { S: 10, M: 12, L: 15 },
     'ai-text': { S: 10, M: 12, L: 15 },
   },

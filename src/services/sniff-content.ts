@@ -2,14 +2,17 @@
  * What an uploaded file IS, decided from its first bytes, never from its name or Content-Type
  * (a PNG renamed .stl is a PNG). Images by their magic numbers; AVIF and HEIC by the brand of
  * their ISO-BMFF "ftyp" box; meshes by sniffMeshFormat (magic, PLY line, binary STL size, text
- * keywords). Pure: bytes in, a verdict out; undefined means "not something we accept".
+ * keywords); TrueType fonts by their sfnt version. Pure: bytes in, a verdict out; undefined means "not something we accept".
  */
 import { sniffMeshFormat } from '../pipeline/import/sniff.ts';
 import type { MeshFormat } from '../pipeline/import/sniff.ts';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'tiff' | 'avif' | 'heif';
 
-export type SniffedContent = { kind: 'image'; format: ImageFormat } | { kind: 'mesh'; format: MeshFormat };
+export type SniffedContent =
+  | { kind: 'image'; format: ImageFormat }
+  | { kind: 'mesh'; format: MeshFormat }
+  | { kind: 'font'; format: 'ttf' };
 
 const AVIF_BRANDS = new Set(['avif', 'avis']);
 const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
@@ -17,6 +20,8 @@ const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mi
 export function sniffContent(bytes: Uint8Array): SniffedContent | undefined {
   const image = sniffImageFormat(bytes);
   if (image) return { kind: 'image', format: image };
+  // Before the meshes: a binary STL's 80-byte header is free text and could start with anything.
+  if (looksLikeTrueType(bytes)) return { kind: 'font', format: 'ttf' };
   const mesh = sniffMeshFormat(bytes);
   if (mesh) return { kind: 'mesh', format: mesh };
   return undefined;
@@ -37,6 +42,19 @@ export function sniffImageFormat(b: Uint8Array): ImageFormat | undefined {
   )
     return 'tiff';
   return sniffHeifFamily(b);
+}
+
+/**
+ * A TrueType font (a text job's own font): the sfnt version 0x00010000 or 'true', then a table
+ * count whose directory fits the file, so an STL header that happens to start so is not taken.
+ */
+export function looksLikeTrueType(b: Uint8Array): boolean {
+  if (b.length < 12) return false;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const version = view.getUint32(0);
+  if (version !== 0x00010000 && version !== 0x74727565) return false;
+  const tables = view.getUint16(4);
+  return tables >= 1 && tables <= 64 && b.length >= 12 + 16 * tables;
 }
 
 /** ftyp box: size(4) "ftyp" major-brand(4) minor(4) compatible-brands(4 each). AVIF wins over HEIF. */

@@ -40,7 +40,7 @@ export interface UploadView {
   id: string;
   status: 'pending' | 'ready';
   /** null while a signed-URL upload is pending: nothing has been inspected yet. */
-  kind: 'image' | 'mesh' | null;
+  kind: 'image' | 'mesh' | 'font' | null;
   format: string | null;
   originalName: string;
   byteSize: number;

@@ -49,9 +49,16 @@ describe('GET /api/v1/modes', () => {
       'colour-relief',
       'colour-lithophane',
       'extrude',
+      'text',
       'repair',
       'convert',
     ]);
+    // Text: no picture; a preset per style, each style one the text fields accept.
+    const text = body.modes.find((m) => m.mode === 'text')!;
+    expect(text).toMatchObject({ input: 'text', fieldSet: 'text' });
+    expect(text.presets.map((p) => p.fixed.textStyle)).toEqual(['nameplate', 'sign', 'keychain']);
+    const styles = (body.fields.text as Record<string, { options?: Array<{ value: string }> }>).textStyle.options!.map((o) => o.value);
+    for (const p of text.presets) expect(styles).toContain(p.fixed.textStyle);
     // The limits served are the ones enforced.
     expect(image.widthMm).toMatchObject({ type: 'number', min: 1, max: 1000 });
     expect(() => resolveImageParams({ widthMm: image.widthMm.max! + 1 })).toThrow(/widthMm must be a number from 1 to 1000/);

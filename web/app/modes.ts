@@ -33,8 +33,9 @@ export interface ApiPreset {
   fields: string[];
 }
 export interface ModeCatalog {
-  modes: Array<{ mode: string; title: string; input: 'image' | 'mesh'; fieldSet: 'image' | 'mesh'; presets: ApiPreset[] }>;
-  fields: { image: Record<string, ApiField>; mesh: Record<string, ApiField> };
+  modes: Array<{ mode: string; title: string; input: Input; fieldSet: Input; presets: ApiPreset[] }>;
+  /** `text`: the text mode's fields (servers before it have none). */
+  fields: { image: Record<string, ApiField>; mesh: Record<string, ApiField>; text?: Record<string, ApiField> };
   filaments?: Array<{ id: string; name: string; hex: string; tdMm: number }>;
   geometry: {
     basePlateMarginMm: number;
@@ -49,12 +50,14 @@ export interface ModeCatalog {
 }
 
 export type Choice = string;
+/** What a choice reads: a picture, a 3D file, or typed text (no file). */
+export type Input = 'image' | 'mesh' | 'text';
 
 export interface ChoiceInfo {
   id: Choice;
   title: string;
   blurb: string;
-  input: 'image' | 'mesh';
+  input: Input;
   mode: string;
   /** Fixed parameters this choice implies. */
   fixed: Record<string, unknown>;
@@ -119,7 +122,7 @@ export function choicesOf(modes: ModeCatalog): ChoiceInfo[] {
       fixed: preset.fixed,
       defaults: preset.defaults,
       params: preset.fields,
-      specs: Object.fromEntries(preset.fields.map((key) => [key, specOf(modes.fields[entry.fieldSet][key])])),
+      specs: Object.fromEntries(preset.fields.map((key) => [key, specOf(modes.fields[entry.fieldSet]![key])])),
     })),
   );
 }
@@ -127,7 +130,8 @@ export function choicesOf(modes: ModeCatalog): ChoiceInfo[] {
 /** Every field's starting value (its default; blank for optional ones). */
 export function startingValues(modes: ModeCatalog): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const fields of [modes.fields.mesh, modes.fields.image])
+  // The text fields first: where a name is shared (widthMm), the image field's default is the one shown.
+  for (const fields of [modes.fields.text ?? {}, modes.fields.mesh, modes.fields.image])
     for (const [key, field] of Object.entries(fields)) values[key] = specOf(field).value;
   return values;
 }
@@ -182,6 +186,7 @@ export const MODE_LABELS: Record<string, string> = {
   extrude: 'Logo extrusion',
   repair: 'Repair',
   convert: 'Convert',
+  text: 'Text',
   'ai-image': 'AI from image',
   'ai-text': 'AI from text',
 };
@@ -189,5 +194,6 @@ export const MODE_LABELS: Record<string, string> = {
 export function describeJob(mode: string, params: Record<string, unknown>): string {
   if (mode === 'lithophane') return `${String(params.shape ?? 'flat').replace(/^./, (c) => c.toUpperCase())} lithophane`;
   if (mode === 'extrude') return params.cookieCutter ? 'Cookie cutter' : params.keychain ? 'Keychain' : 'Logo extrusion';
+  if (mode === 'text' && typeof params.textStyle === 'string') return `Text ${params.textStyle}`;
   return MODE_LABELS[mode] ?? mode;
 }

@@ -22,6 +22,8 @@ import {
   LAMP_SHADE_DIAMETER_MM,
 } from './image-fields.ts';
 import { MESH_FIELDS } from './mesh-fields.ts';
+import { TEXT_SOLID_DEFAULTS } from '../text/text-solid.ts';
+import { TEXT_FIELDS } from './text-fields.ts';
 
 export interface ModePreset {
   id: string;
@@ -38,15 +40,16 @@ export interface ModePreset {
 export interface ModeEntry {
   mode: string;
   title: string;
-  input: 'image' | 'mesh';
-  /** Which field set (`fields.image` or `fields.mesh`) the presets draw from. */
-  fieldSet: 'image' | 'mesh';
+  /** What the job reads: a picture, a 3D file, or typed text (with an optional font upload). */
+  input: 'image' | 'mesh' | 'text';
+  /** Which field set (`fields.image`, `fields.mesh` or `fields.text`) the presets draw from. */
+  fieldSet: 'image' | 'mesh' | 'text';
   presets: ModePreset[];
 }
 
 export interface ModeCatalog {
   modes: ModeEntry[];
-  fields: { image: Fields; mesh: Fields };
+  fields: { image: Fields; mesh: Fields; text: Fields };
   /** The colour modes' filament library (colour, transmission distance), for palette pickers and previews. */
   filaments: Filament[];
   /** Fixed geometry the pipeline adds around a picture, for previews that must match the result. */
@@ -247,6 +250,38 @@ export const MODE_CATALOG: ModeCatalog = {
       ],
     },
     {
+      mode: 'text',
+      title: 'Text',
+      input: 'text',
+      fieldSet: 'text',
+      presets: [
+        {
+          id: 'text-nameplate',
+          title: 'Nameplate',
+          blurb: 'Raised letters on a plate with a border; type a name.',
+          fixed: { textStyle: 'nameplate' },
+          defaults: { widthMm: TEXT_SOLID_DEFAULTS.widthMm },
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm'],
+        },
+        {
+          id: 'text-sign',
+          title: 'Sign',
+          blurb: 'A nameplate with a screw hole at each end.',
+          fixed: { textStyle: 'sign' },
+          defaults: { widthMm: TEXT_SOLID_DEFAULTS.widthMm },
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'borderMm', 'holeMm'],
+        },
+        {
+          id: 'text-keychain',
+          title: 'Text keychain',
+          blurb: 'The letters on a plate that follows their outline, with a ring.',
+          fixed: { textStyle: 'keychain' },
+          defaults: { widthMm: 50, keychainPosition: TEXT_SOLID_DEFAULTS.keychainPosition },
+          fields: ['widthMm', 'textHeightMm', 'plateMm', 'marginMm', 'holeMm', 'keychainPosition'],
+        },
+      ],
+    },
+    {
       mode: 'repair',
       title: 'Repair',
       input: 'mesh',
@@ -279,7 +314,7 @@ export const MODE_CATALOG: ModeCatalog = {
       ],
     },
   ],
-  fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS },
+  fields: { image: IMAGE_FIELDS, mesh: MESH_FIELDS, text: TEXT_FIELDS },
   filaments: [...FILAMENT_LIBRARY],
   geometry: {
     basePlateMarginMm: EXTRUDE_DEFAULTS.basePlateMarginMm,

@@ -112,13 +112,36 @@ export async function createPage(ctx: PageContext) {
 
   // ---- mode
   const modeGroup = h('div', { class: 'choices', role: 'radiogroup', 'aria-labelledby': 'mode-legend' });
-  const modeFieldset = h('fieldset', { class: 'card mode-card' }, h('legend', { id: 'mode-legend' }, '2. What to make'), modeGroup);
+  // Text choices read typed text instead of a file: the box shows only for them.
+  const textInput = h('textarea', {
+    id: nextId('text'),
+    rows: 2,
+    maxlength: 200,
+    placeholder: 'Your name',
+    'data-testid': 'text-input',
+  });
+  const textBox = h(
+    'div',
+    { class: 'field text-field', hidden: choice.input !== 'text' },
+    h('label', { for: textInput.id }, 'Text (one or more lines)'),
+    textInput,
+  );
+  textInput.addEventListener('input', () => scheduleCost());
+  const modeFieldset = h(
+    'fieldset',
+    { class: 'card mode-card' },
+    h('legend', { id: 'mode-legend' }, '2. What to make'),
+    modeGroup,
+    textBox,
+  );
+  const typedText = () => textInput.value.trim();
   const modeRadios = new Map<Choice, HTMLInputElement>();
   for (const c of CHOICES) {
     const radio = h('input', { type: 'radio', name: 'choice', value: c.id, checked: c.id === choice.id, id: `choice-${c.id}` });
     radio.addEventListener('change', () => {
       if (!radio.checked) return;
       choice = c;
+      textBox.hidden = c.input !== 'text';
       Object.assign(values, c.defaults);
       renderParams();
       schedulePreview();
@@ -354,6 +377,7 @@ export async function createPage(ctx: PageContext) {
       params[key] = value;
     }
     params.formats = [...formats, 'glb'];
+    if (choice.input === 'text') params.text = textInput.value;
     return params;
   }
 
@@ -361,18 +385,19 @@ export async function createPage(ctx: PageContext) {
     window.clearTimeout(costTimer);
     costOk = false;
     updateSubmit();
-    if (!upload) return;
+    if (choice.input === 'text' ? !typedText() : !upload) return;
     costTimer = window.setTimeout(() => void priceIt(), 500);
   }
 
   async function priceIt(): Promise<void> {
-    if (!upload) return;
-    if (upload.kind !== choice.input) {
+    const text = choice.input === 'text';
+    if (text ? !typedText() : !upload) return;
+    if (upload && !text && upload.kind !== choice.input) {
       cost.textContent = `${choice.title} needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}; this upload is ${upload.kind === 'mesh' ? 'a 3D file' : 'a picture'}.`;
       return;
     }
     const seq = ++costSeq;
-    const request = { mode: choice.mode, uploadId: upload.id, params: jobParams(), dryRun: true };
+    const request = { mode: choice.mode, uploadId: text ? undefined : upload?.id, params: jobParams(), dryRun: true };
     const key = JSON.stringify(request);
     if (!priced.has(key)) cost.textContent = 'Working out the cost…';
     try {
@@ -401,7 +426,7 @@ export async function createPage(ctx: PageContext) {
   }
 
   function updateSubmit(): void {
-    submit.disabled = !(upload && costOk && upload.kind === choice.input);
+    submit.disabled = choice.input === 'text' ? !(typedText() && costOk) : !(upload && costOk && upload.kind === choice.input);
   }
 
   const form = h(
@@ -410,14 +435,15 @@ export async function createPage(ctx: PageContext) {
       class: 'create-form',
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        if (!upload) return;
+        const text = choice.input === 'text';
+        if (text ? !typedText() : !upload) return;
         submitError.show(null);
         submit.disabled = true;
         submit.setAttribute('aria-busy', 'true');
         try {
           const body = await api.post<{ job: Job }>(
             '/api/v1/jobs',
-            { mode: choice.mode, uploadId: upload.id, params: jobParams() },
+            { mode: choice.mode, uploadId: text ? undefined : upload?.id, params: jobParams() },
             { headers: { 'idempotency-key': crypto.randomUUID() } },
           );
           announce('Job started');

@@ -12,11 +12,15 @@ import { tone } from '../picture.ts';
 import type { Picture } from '../picture.ts';
 import { logoGeometries } from './preview-logo.ts';
 import type { LogoParams } from './preview-logo.ts';
+import { closesAcross, SHAPED, shapedPoint } from './preview-shapes.ts';
+import type { Shaped } from './preview-shapes.ts';
 
 /** A logo's parameters (preview-logo.ts) and those of the heightmap modes. */
 export interface PreviewParams extends LogoParams {
   mode: 'lithophane' | 'relief' | 'extrude' | 'colour-relief' | 'colour-lithophane';
-  shape: 'flat' | 'arc' | 'cylinder';
+  shape: 'flat' | 'arc' | 'cylinder' | Shaped;
+  /** Globe: its diameter, mm. */
+  diameterMm?: number;
   minHeightMm: number;
   maxHeightMm: number;
   baseMm: number;
@@ -101,8 +105,9 @@ function slabGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
   const frameMm = frameRows > 0 ? p.frameMm : 0;
   const W = p.widthMm + (frameCols > 0 ? 2 * frameMm : 0);
   const H = p.widthMm * aspect(picture) + 2 * frameMm;
-  const curved = p.mode === 'lithophane' && p.shape !== 'flat';
-  const closed = curved && p.shape === 'cylinder';
+  const shaped = p.mode === 'lithophane' && (SHAPED as readonly string[]).includes(p.shape) ? (p.shape as Shaped) : undefined;
+  const curved = p.mode === 'lithophane' && p.shape !== 'flat' && !shaped;
+  const closed = (curved && p.shape === 'cylinder') || (shaped !== undefined && closesAcross(shaped));
   const arc = closed ? Math.PI * 2 : ((p.shape === 'arc' ? p.arcDegrees : 0) * Math.PI) / 180;
   const radius = curved ? W / arc : 0;
   // Samples across: a closed cylinder does not repeat its seam column.
@@ -112,6 +117,7 @@ function slabGeometry(picture: Picture, p: PreviewParams): BufferGeometry {
   const point = (i: number, j: number, t: number): Vec3 => {
     const u = uAt(i);
     const v = j / (rows - 1);
+    if (shaped) return shapedPoint(shaped, { widthMm: W, heightMm: H, diameterMm: p.diameterMm ?? W, arcDegrees: p.arcDegrees }, u, v, t);
     if (!curved) return [(u - 0.5) * W, (0.5 - v) * H, t];
     const theta = (u - 0.5) * arc;
     const r = radius + t;
