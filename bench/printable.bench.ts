@@ -177,10 +177,13 @@ function runCase(c: Case, work: string, slicer: string): Row {
     return row;
   }
   const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : {};
-  // Mesh modes' `verdict`; picture modes may carry the same, or `printable` with `notPrintableReason`.
+  // Mesh modes' `verdict`; picture modes' `printability`, or `printable` with `notPrintableReason`.
   const verdict = report.verdict as { printable: boolean; reasons: string[] } | undefined;
   if (verdict && !verdict.printable) row.notPrintableReason = `verdict: ${verdict.reasons.join('; ')}`;
-  else if (report.printable === false) row.notPrintableReason = `verdict: ${report.notPrintableReason ?? 'not printable'}`;
+  else if ((report.printability as { printable?: boolean } | undefined)?.printable === false) {
+    // Picture modes' verdict (src/pipeline/image-printability.ts).
+    row.notPrintableReason = `verdict: ${((report.printability as { reasons?: string[] }).reasons ?? []).join('; ')}`;
+  } else if (report.printable === false) row.notPrintableReason = `verdict: ${report.notPrintableReason ?? 'not printable'}`;
   row.trianglesBefore = report.before?.triangles ?? report.grid?.fullGridTriangles;
   row.slicerSmoothing = report.slicerSmoothing;
   row.reportWarnings = report.warnings;
