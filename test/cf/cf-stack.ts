@@ -12,6 +12,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { unstable_splitSqlQuery, unstable_startWorker } from 'wrangler';
 import { freePort } from '../e2e/server-process.ts';
 
@@ -100,4 +101,22 @@ export async function startCfWorker(meshUrls: string[], vars: Record<string, str
       await rm(persist, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Pixels of a fixed pseudo-random sequence: no flat region the triangulator could merge, so a job
+ * on it takes seconds on any machine (the tests that must catch a job running use it).
+ */
+export async function noisePng(width: number, height: number): Promise<Uint8Array> {
+  const raw = Buffer.alloc(width * height);
+  let state = 7;
+  for (let i = 0; i < raw.length; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    raw[i] = state >>> 24;
+  }
+  return new Uint8Array(
+    await sharp(raw, { raw: { width, height, channels: 1 } })
+      .png()
+      .toBuffer(),
+  );
 }

@@ -12,7 +12,7 @@ import { boundingBox, boxSize } from '../../src/pipeline/mesh.ts';
 import { validateSolid } from '../../src/pipeline/validate.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { HttpClient } from '../e2e/server-process.ts';
-import { startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { noisePng, startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
 import { startS3Loopback } from './s3-loopback.ts';
 import type { S3Loopback } from './s3-loopback.ts';
 import type { CfWorker, MeshProcess } from './cf-stack.ts';
@@ -169,8 +169,8 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
 
   it('cancelling a running job stops its mesh task and refunds it', async () => {
     const user = await newUser('cancel@example.com');
-    const upload = await user.upload(photo, 'cancel.jpg');
-    const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
+    const upload = await user.upload(await noisePng(1200, 900), 'cancel.png');
+    const job = await createJob(user, upload.id, { widthMm: 120, resolutionMm: 0.1, formats: ['stl'] });
     const busy = await busyMesh();
     expect(busy).toBeDefined();
     const cancelled = await user.json(`/api/v1/jobs/${job.id}/cancel`, { method: 'POST' });
@@ -185,8 +185,8 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
 
   it('a mesh process killed mid-job: the job is retried on another and charged once', async () => {
     const user = await newUser('killed@example.com');
-    const upload = await user.upload(photo, 'killed.jpg');
-    const job = await createJob(user, upload.id, { widthMm: 120, formats: ['stl'] });
+    const upload = await user.upload(await noisePng(1200, 900), 'killed.png');
+    const job = await createJob(user, upload.id, { widthMm: 120, resolutionMm: 0.1, formats: ['stl'] });
     // Wait until the job reports progress from a mesh process, then kill that process.
     await vi.waitFor(async () => expect((await user.json(`/api/v1/jobs/${job.id}`)).body.job.stage).not.toMatch(/^(started)?$/), {
       timeout: 60_000,

@@ -4,10 +4,9 @@
  * Worker, with a limit far below what the job needs: a 1600 x 1200 noise picture at 0.1 mm takes
  * seconds on any machine (a default photo lithophane now finishes in under one on an idle one).
  */
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpClient } from '../e2e/server-process.ts';
-import { startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { noisePng, startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
 import type { CfWorker, MeshProcess } from './cf-stack.ts';
 
 let worker: CfWorker;
@@ -21,21 +20,6 @@ afterAll(async () => {
   await worker?.stop();
   if (mesh) await stopMeshProcess(mesh);
 });
-
-/** Pixels of a fixed pseudo-random sequence: no flat region the triangulator could merge. */
-async function noisePng(width: number, height: number): Promise<Uint8Array> {
-  const raw = Buffer.alloc(width * height);
-  let state = 7;
-  for (let i = 0; i < raw.length; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    raw[i] = state >>> 24;
-  }
-  return new Uint8Array(
-    await sharp(raw, { raw: { width, height, channels: 1 } })
-      .png()
-      .toBuffer(),
-  );
-}
 
 describe('the job time limit on Cloudflare (the object alarm)', () => {
   it('fails a job that runs past it, refunds it and stops its mesh task', async () => {
