@@ -13,6 +13,7 @@
  *            refund is keyed by the job in the ledger, so any number of runs refunds once
  * Same provider code as the Node runner's AI stage (src/services/ai), one request per step.
  */
+import { putArtifacts } from './put-artifacts.ts';
 import type { Job } from '../db/schema.ts';
 import type { JobFailure } from '../services/job-lifecycle.ts';
 import type { ErrorCode } from '../domain/errors.ts';
@@ -186,20 +187,7 @@ export function aiWorkflowSteps(deps: AiWorkflowDeps) {
         await lifecycle.fail(job, outcome.error);
         return { settled: 'failed', status: 'failed' };
       }
-      const rows = [];
-      for (const artifact of outcome.artifacts) {
-        const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
-        const stored = await deps.storage.put(key, [artifact.bytes]);
-        rows.push({
-          job_id: job.id,
-          name: artifact.name,
-          content_type: artifact.contentType,
-          byte_size: stored.byteLength,
-          etag: stored.sha256,
-          storage_key: key,
-          created_at: clock(),
-        });
-      }
+      const rows = await putArtifacts(deps.storage, clock, job, outcome.artifacts);
       const report = { ...(outcome.report as Record<string, unknown>), ai: { provider: task.provider, mode: params.mode } };
       const recorded = await lifecycle.succeed(job, report, rows);
       await deps.storage.delete(sourceKey).catch(() => undefined);

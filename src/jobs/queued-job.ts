@@ -16,6 +16,7 @@
  * The credit hold was taken when the job was queued; success captures it (a flag on the row),
  * failure refunds it by ledger key, so no number of deliveries charges or refunds twice.
  */
+import { putArtifacts } from './put-artifacts.ts';
 import type { Job } from '../db/schema.ts';
 import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
 import type { JobExecutionMode } from '../domain/job-modes.ts';
@@ -142,25 +143,7 @@ async function settleThrown(deps: QueuedJobDeps, job: Job, signal: AbortSignal, 
 
 async function storeSuccess(deps: QueuedJobDeps, job: Job, outcome: Extract<ExecutionOutcome, { ok: true }>): Promise<void> {
   const discardFiles = () => deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
-  const rows = [];
-  try {
-    for (const artifact of outcome.artifacts) {
-      const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
-      const stored = await deps.storage.put(key, [artifact.bytes]);
-      rows.push({
-        job_id: job.id,
-        name: artifact.name,
-        content_type: artifact.contentType,
-        byte_size: stored.byteLength,
-        etag: stored.sha256,
-        storage_key: key,
-        created_at: deps.clock(),
-      });
-    }
-  } catch (error) {
-    await discardFiles().catch(() => undefined);
-    throw error;
-  }
+  const rows = await putArtifacts(deps.storage, deps.clock, job, outcome.artifacts);
   let recorded: boolean;
   try {
     recorded = await deps.lifecycle.succeed(job, outcome.report, rows);

@@ -24,6 +24,8 @@
  *                                           transient), so a busy spell cannot strand a running row
  * Refunds are idempotent by ledger key, so no path can refund (or charge) twice.
  */
+import { putArtifacts } from './put-artifacts.ts';
+import type { ArtifactRow } from './put-artifacts.ts';
 import type { Job } from '../db/schema.ts';
 import { DatabaseBusyError } from '../domain/database-errors.ts';
 import type { JobsRepository } from '../repositories/jobs.ts';
@@ -211,24 +213,11 @@ export function createJobRunner(deps: RunnerDeps) {
 
   async function storeSuccess(job: Job, outcome: Extract<ExecutionOutcome, { ok: true }>): Promise<void> {
     const discardFiles = () => deps.storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
-    const rows = [];
+    let rows: ArtifactRow[];
     try {
-      for (const artifact of outcome.artifacts) {
-        const key = storageKeys.artifact(job.user_id, job.id, artifact.name);
-        const stored = await deps.storage.put(key, [artifact.bytes]);
-        rows.push({
-          job_id: job.id,
-          name: artifact.name,
-          content_type: artifact.contentType,
-          byte_size: stored.byteLength,
-          etag: stored.sha256,
-          storage_key: key,
-          created_at: clock(),
-        });
-      }
+      // Partial outputs are removed by putArtifacts: none outlives the attempt.
+      rows = await putArtifacts(deps.storage, clock, job, outcome.artifacts);
     } catch (error) {
-      // Some outputs may be stored already: none may outlive the attempt (no row will point at them).
-      await discardFiles().catch((e: Error) => logger.warn('runner: removing partial outputs failed', { jobId: job.id, error: e.message }));
       if (!isStorageFull(error)) throw error;
       logger.warn('runner: storage full while storing outputs', { jobId: job.id });
       await lifecycle.fail(job, {
