@@ -244,9 +244,11 @@ export function jobObjectClass(compose: (env: Record<string, unknown>) => Servic
       const { deps } = this.#runtimeOf();
       const job = await deps.jobs.find(jobId);
       if (!job || TERMINAL_JOB_STATUSES.has(job.status)) return 'ignored';
+      // service_unavailable: every delivery failed to get the job run (no mesh capacity answered,
+      // or the object could not be reached), which is ours, not the job's; a client may resubmit.
       await deps.lifecycle.fail(
         job,
-        { code: 'internal', message: 'the job could not be run (its queue message was given up on); it was refunded' },
+        { code: 'service_unavailable', message: 'the job could not be run (its queue message was given up on); it was refunded' },
         ['queued', 'running'],
       );
       return 'settled';
