@@ -50,7 +50,8 @@ describe('a job whose queue message is given up on (dead-letter queue)', () => {
     // Two deliveries (max_retries 1), each one attempt; the job's own limit (3) was never reached.
     expect(job.attempts).toBe(2);
     expect(job.creditState).toBe('refunded');
-    const ledger = async () => (await user.json('/api/v1/credits')).body as { balance: number; entries: Array<{ amount: number; reason: string }> };
+    const ledger = async () =>
+      (await user.json('/api/v1/credits')).body as { balance: number; entries: Array<{ amount: number; reason: string }> };
     const settled = await ledger();
     expect(settled.balance).toBe(GRANT);
     expect(settled.entries.filter((e) => e.reason !== 'signup_grant' && e.amount > 0)).toHaveLength(1);

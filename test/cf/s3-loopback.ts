@@ -10,7 +10,7 @@
  * are exactly where the Worker reads and verifies them.
  *
  * Faults a test can set: `clockOffsetMs` (the store's clock runs ahead: URLs expire early),
- * `rotateSecret()` (the access key's secret changed: every signature made before fails), and
+ * `secretRotated` (the access key's secret changed: every signature the Worker makes fails), and
  * `afterPut` (awaited after an object is stored and before the writer hears so: a test kills the
  * writer there, so it dies with some of its artifacts written).
  */
@@ -37,7 +37,7 @@ export interface S3Loopback {
   /** Every request, in order. */
   requests: S3Request[];
   clockOffsetMs: number;
-  rotateSecret(): void;
+  secretRotated: boolean;
   afterPut: ((key: string) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
@@ -59,7 +59,6 @@ async function readBody(request: IncomingMessage): Promise<Uint8Array> {
 export async function startS3Loopback(): Promise<S3Loopback> {
   const port = await freePort();
   let workerUrl: string | undefined;
-  let secret = SECRET_KEY;
 
   async function handle(request: IncomingMessage): Promise<{ status: number; code?: string; body: string | Uint8Array; bytes: number }> {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
@@ -71,7 +70,7 @@ export async function startS3Loopback(): Promise<S3Loopback> {
     if (bucket !== BUCKET || !key) return refuse(s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist'));
     const refused = checkQuerySignature(request.method, url, (name) => String(request.headers[name] ?? ''), {
       accessKeyId: ACCESS_KEY,
-      secretAccessKey: secret,
+      secretAccessKey: loopback.secretRotated ? `${SECRET_KEY}-rotated` : SECRET_KEY,
       region: 'auto',
       now: Date.now() + loopback.clockOffsetMs,
     });
@@ -117,9 +116,7 @@ export async function startS3Loopback(): Promise<S3Loopback> {
     stored: [],
     requests: [],
     clockOffsetMs: 0,
-    rotateSecret: () => {
-      secret = `${SECRET_KEY}-rotated`;
-    },
+    secretRotated: false,
     afterPut: undefined,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
