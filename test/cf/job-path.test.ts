@@ -313,6 +313,25 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     }
   });
 
+  it('objects in R2 that do not match the manifest: no row points at them, the job fails refunded, nothing left', async () => {
+    const user = await newUser('mismatch@example.com');
+    const upload = await user.upload(photo, 'mismatch.jpg');
+    s3.dropLastByte = true;
+    try {
+      const job = await createJob(user, upload.id);
+      const done = (await waitForJob(user, job.id)) as JobView & { artifacts?: unknown[] };
+      expect(done.status).toBe('failed');
+      expect(done.error?.code).toBe('internal');
+      expect(done.creditState).toBe('refunded');
+      expect(done.artifacts ?? []).toEqual([]);
+      expect(await balance(user)).toBe(GRANT);
+      expect(s3.stored.filter((k) => k.includes(`/jobs/${job.id}/`)).length).toBeGreaterThan(0);
+      expect(await jobObjects(job.id)).toEqual([]);
+    } finally {
+      s3.dropLastByte = false;
+    }
+  });
+
   it('a URL whose signature does not match (the key was rotated): the job fails cleanly, refunded, nothing stored', async () => {
     const user = await newUser('tampered@example.com');
     const upload = await user.upload(photo, 'tampered.jpg');

@@ -10,7 +10,8 @@
  * are exactly where the Worker reads and verifies them.
  *
  * Faults a test can set: `clockOffsetMs` (the store's clock runs ahead: URLs expire early),
- * `secretRotated` (the access key's secret changed: every signature the Worker makes fails), and
+ * `secretRotated` (the access key's secret changed: every signature the Worker makes fails),
+ * `dropLastByte` (the store keeps one byte less than it was sent and still answers 200), and
  * `afterPut` (awaited after an object is stored and before the writer hears so: a test kills the
  * writer there, so it dies with some of its artifacts written).
  */
@@ -38,6 +39,7 @@ export interface S3Loopback {
   requests: S3Request[];
   clockOffsetMs: number;
   secretRotated: boolean;
+  dropLastByte: boolean;
   afterPut: ((key: string) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
@@ -83,7 +85,8 @@ export async function startS3Loopback(): Promise<S3Loopback> {
       const bytes = new Uint8Array(await got.arrayBuffer());
       return { status: 200, body: bytes, bytes: bytes.byteLength };
     }
-    const put = await fetch(`${workerUrl}/__test/r2-put?key=${encodeURIComponent(key)}`, { method: 'PUT', body: new Uint8Array(body) });
+    const kept = loopback.dropLastByte ? body.slice(0, Math.max(0, body.byteLength - 1)) : body;
+    const put = await fetch(`${workerUrl}/__test/r2-put?key=${encodeURIComponent(key)}`, { method: 'PUT', body: new Uint8Array(kept) });
     if (put.status !== 204) return refuse(s3Error(500, 'InternalError', `R2 put: ${put.status}`));
     loopback.stored.push(key);
     await loopback.afterPut?.(key);
@@ -117,6 +120,7 @@ export async function startS3Loopback(): Promise<S3Loopback> {
     requests: [],
     clockOffsetMs: 0,
     secretRotated: false,
+    dropLastByte: false,
     afterPut: undefined,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
