@@ -42,6 +42,13 @@ export const storageKeys = {
   jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
   artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
   /**
+   * Where one attempt's mesh container writes an artifact itself (presigned PUT, the Cloudflare
+   * path): a folder per attempt, so a late write of a dead attempt can never replace a file the
+   * next attempt's rows point at; still under the job's prefix, so every clean-up reaches it.
+   */
+  attemptArtifact: (userId: string, jobId: string, attempt: number, name: string) =>
+    `users/${userId}/jobs/${jobId}/attempt-${attempt}/${name}`,
+  /**
    * Where an upload is written before it is accepted: outside the user's folder, so nothing lands
    * under users/<id>/ unless its row is written too (the user may be deleted meanwhile). `nonce`
    * keeps two writers of the same upload apart.

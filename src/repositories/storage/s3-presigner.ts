@@ -25,6 +25,12 @@ export interface S3PresignConfig {
 export interface S3Presigner {
   presignPut(key: string, options: { byteLength: number; expiresInSeconds: number }): Promise<PresignedUrl>;
   presignGet(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
+  /**
+   * A PUT of one key whose size is not known when signing (a mesh container's artifact): the
+   * signature binds the method, the key and the expiry only, so the writer must be checked after
+   * the fact (the job's object compares the stored size with the container's manifest).
+   */
+  presignPutAnySize(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
 }
 
 /** SigV4 refuses anything longer. */
@@ -64,5 +70,6 @@ export function createS3Presigner(config: S3PresignConfig, clock: () => number):
   return {
     presignPut: (key, { byteLength, expiresInSeconds }) => presign('PUT', key, expiresInSeconds, { 'content-length': String(byteLength) }),
     presignGet: (key, { expiresInSeconds }) => presign('GET', key, expiresInSeconds, {}),
+    presignPutAnySize: (key, { expiresInSeconds }) => presign('PUT', key, expiresInSeconds, {}),
   };
 }
