@@ -39,7 +39,8 @@ export interface BlobStorage {
    * signed URLs carry the bytes. A PUT URL is for exactly `byteLength` bytes.
    */
   presignPut?(key: string, options: { byteLength: number; expiresInSeconds: number }): Promise<PresignedUrl>;
-  presignGet?(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
+  /** A GET URL; `contentType` and `contentDisposition` are what the store answers with (signed, so they cannot be changed). */
+  presignGet?(key: string, options: { expiresInSeconds: number; contentType?: string; contentDisposition?: string }): Promise<PresignedUrl>;
 }
 
 export const storageKeys = {
