@@ -47,6 +47,7 @@ describe('frame text on the create page', () => {
     await page.getByLabel('Text on the frame').fill('Family 2026');
     // The server adds a 10 mm frame for the text; the preview shows it, and says what the print gets.
     await expect.poll(widthShown, { timeout: 20_000 }).toBeCloseTo(120, 0);
+    expect(await page.getByRole('spinbutton', { name: 'Frame width (mm)', exact: true }).inputValue()).toBe('10');
     await expect.poll(() => page.getByTestId('frame-text-note').textContent()).toMatch(/“Family 2026” is engraved 1 mm on the bottom/);
     expect(await distinctColours(page.getByTestId('preview').locator('canvas'))).toBeGreaterThan(100);
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 30_000 }).toMatch(/credits? ·/);

@@ -212,6 +212,7 @@ export async function createPage(ctx: PageContext) {
       });
       input.addEventListener('input', () => {
         values[key] = input.value;
+        if (key === 'frameText') showFrameForText();
         changed();
       });
       return h('div', { class: 'field text-field' }, h('label', { for: id }, spec.label), input, hint);
@@ -271,6 +272,19 @@ export async function createPage(ctx: PageContext) {
       h('div', { class: 'number-row' }, range, number),
       hint,
     );
+  }
+
+  /** Frame text with no frame: the server adds one (geometry.frameText.frameMm); the frame control says so. */
+  function showFrameForText(): void {
+    const added = modes.geometry.frameText;
+    if (!added || !String(values.frameText ?? '').trim() || Number(values.frameMm) > 0 || !choice.params.includes('frameMm')) return;
+    const hidden = values.stand && values.frameTextSide !== 'top' ? modes.geometry.stand.embedMm : 0;
+    values.frameMm = added.frameMm + hidden;
+    const number = paramsBody.querySelector<HTMLInputElement>('#param-frameMm');
+    if (!number) return;
+    number.value = String(values.frameMm);
+    const range = number.parentElement?.querySelector<HTMLInputElement>('input[type=range]');
+    if (range) range.value = number.value;
   }
 
   function renderParams(): void {
