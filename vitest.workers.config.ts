@@ -31,6 +31,7 @@ export const SHARED_SUITES = [
   'test/service/artifacts.test.ts',
   'test/service/strict-params.test.ts',
   'test/service/modes-route.test.ts',
+  'test/service/frame-text-route.test.ts',
   'test/service/error-codes.test.ts',
   // The durable job queue with a scripted executor (claiming, fairness, retries, refunds).
   'test/service/job-runner.test.ts',

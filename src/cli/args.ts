@@ -47,7 +47,13 @@ const STRING_FLAGS = [
   'background-colour',
   'text-style',
   'filament',
-] as const;
+  'frame-text-side',
+  'frame-text-style',
+  // Free-text fields of the catalogue (--frame-text "Family 2026").
+  ...Object.entries(IMAGE_FIELDS)
+    .filter(([, field]) => field.type === 'text')
+    .map(([name]) => kebab(name)),
+];
 /** `--build-plate-mm 250x210x210` (or one number for a cube): the build volume the plate check uses. */
 const SIZE_FLAGS = ['build-plate-mm'] as const;
 /** Flags that only mean something for 3D-file input (the CLI routes them by the input's content). */

@@ -7,6 +7,7 @@
 import type { Field } from '../pipeline/catalog/fields.ts';
 import { IMAGE_FIELDS, LAMP_SHADE_DIAMETER_MM } from '../pipeline/catalog/image-fields.ts';
 import { MESH_FIELDS } from '../pipeline/catalog/mesh-fields.ts';
+import { FRAME_TEXT } from '../pipeline/modes/frame-text.ts';
 import { TEXT_FIELDS } from '../pipeline/catalog/text-fields.ts';
 
 const FIELDS: Record<string, Field> = { ...TEXT_FIELDS, ...MESH_FIELDS, ...IMAGE_FIELDS };
@@ -44,7 +45,7 @@ function choicesOf(name: string): string {
 
 function moreOptions(): string {
   const rest = Object.entries(IMAGE_FIELDS)
-    .filter(([name, field]) => field.type === 'number' && !listed.has(name))
+    .filter(([name, field]) => (field.type === 'number' || field.type === 'text') && !listed.has(name))
     .map(([name, field]) => flag(name, field.label.toLowerCase() + ('unit' in field && field.unit ? `, ${field.unit}` : '')));
   return rest.length === 0 ? '' : `\nMore options\n${rest.join('\n')}\n`;
 }
@@ -88,6 +89,10 @@ ${flag('arcDegrees', 'angle of an arc; a dome’s cap from rim to rim (180 = hal
 ${flag('openingMm', 'a globe’s light opening at the bottom')}
 ${flag('frameMm', 'border width; 0 = none')}
 ${flag('frameThicknessMm', 'border thickness')}
+${flag('frameText', `one line on the frame of a flat, arc or cylinder lithophane, in Noto Sans Bold, at most ${IMAGE_FIELDS.frameText.maxLength} characters; a ${FRAME_TEXT.frameMm} mm frame is added when --frame-mm is 0`, '"TEXT"')}
+${flag('frameTextSide', 'which band of the frame', choicesOf('frameTextSide'))}
+${flag('frameTextStyle', `cut ${FRAME_TEXT.reliefMm} mm into the frame, or stand out of it`, choicesOf('frameTextStyle'))}
+${flag('frameTextMm', `capital height; default as tall as the band allows, shrunk to fit (warned), under ${FRAME_TEXT.minLetterMm} mm refused`)}
 ${flag('stand', 'stand a flat lithophane upright in a foot')}
 
 Relief
@@ -152,6 +157,7 @@ Exit status is 0 only when every file was written; otherwise one line says why.
 
 Examples
   image-to-stl photo.jpg -o lamp.stl --shape cylinder --diameter-mm 80 --preview lamp.png
+  image-to-stl photo.jpg -o framed.stl --frame-mm 10 --frame-text "Family 2026"
   image-to-stl pet.jpg -o pet.3mf --mode relief --width-mm 120 --max-height-mm 5
   image-to-stl cat.jpg -o cat.3mf --mode colour-relief --filaments black,red,yellow,white --swap-sheet swaps.json
   image-to-stl cat.jpg -o cat.3mf --mode colour-lithophane --width-mm 80 --colour-preview lit.png

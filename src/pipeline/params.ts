@@ -13,6 +13,10 @@ import {
 } from './catalog/image-fields.ts';
 import type { IMAGE_MODES, KEYCHAIN_POSITIONS, OUTLINES, OUTPUT_FORMATS, SHAPES, SWAP_METHODS } from './catalog/image-fields.ts';
 import { filamentListProblem } from './colour/filaments.ts';
+import { FRAME_TEXT, FRAME_TEXT_SHAPES } from './modes/frame-text.ts';
+import type { FrameTextSide, FrameTextStyle } from './modes/frame-text.ts';
+import { STAND_DEFAULTS } from './modes/stand.ts';
+import { missingFromBundledFont } from './text/bundled-font-coverage.ts';
 import { rulesOf } from './catalog/fields.ts';
 import { PipelineError } from './errors.ts';
 import { mergeFields } from './param-fields.ts';
@@ -63,6 +67,12 @@ export interface ImageJobParams {
   openingMm: number;
   frameMm: number;
   frameThicknessMm: number;
+  /** Flat, arc and cylinder lithophanes: one line of text on the frame (modes/frame-text.ts); a frame is added if there is none. */
+  frameText?: string;
+  frameTextSide: FrameTextSide;
+  frameTextStyle: FrameTextStyle;
+  /** Capital height of the frame text, mm; absent: as tall as the frame band allows. */
+  frameTextMm?: number;
   stand: boolean;
   // extrude
   extrudeHeightMm: number;
@@ -121,6 +131,7 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
   if (params.stand && params.shape !== 'flat' && params.shape !== 'arc') problems.push('a stand is only made for flat and arc lithophanes');
   if ((params.outline === 'alpha' || params.outline === 'colour') && params.mode === 'lithophane' && params.shape !== 'flat')
     problems.push('the outline cut is made for reliefs and flat lithophanes');
+  const frameText = frameTextProblems(params, problems);
   // Resolved parameters carry widthMm = π × diameterMm; resolving them again must not call that two sizes.
   const derivedWidth = params.diameterMm !== undefined && Math.abs(params.widthMm - Math.PI * params.diameterMm) < 1e-9;
   const sizes = ['widthMm', 'heightMm', 'diameterMm'].filter((k) => input[k] !== undefined && !(k === 'widthMm' && derivedWidth));
@@ -155,6 +166,30 @@ export function resolveImageParams(input: Record<string, unknown>): ImageJobPara
     const problem = `openingMm must be smaller than the globe’s diameter (${Math.round(params.widthMm / Math.PI)} mm)`;
     throw new PipelineError('invalid_parameters', `parameters: ${problem}`, 'parameters', { problems: [problem] });
   }
+  // Blank frame text is no frame text; text on a lithophane without a frame gets the default frame.
+  if (frameText) {
+    params.frameText = frameText;
+    // A stand's foot hides the bottom of the frame: the default frame grows by what it hides.
+    const hidden = params.stand && params.frameTextSide === 'bottom' ? STAND_DEFAULTS.embedMm : 0;
+    if (params.frameMm === 0) params.frameMm = FRAME_TEXT.frameMm + hidden;
+  } else delete params.frameText;
   params.formats = [...new Set(params.formats)];
   return params;
+}
+
+/** The frame text trimmed (undefined when blank), with what is wrong with it added to `problems`. */
+function frameTextProblems(params: ImageJobParams, problems: string[]): string | undefined {
+  const text = params.frameText?.trim();
+  if (!text) return undefined;
+  const shaped = params.mode === 'lithophane' && (FRAME_TEXT_SHAPES as readonly string[]).includes(params.shape);
+  if (!shaped) {
+    const what = params.mode === 'lithophane' ? `a ${params.shape} lithophane, which has no straight frame band` : `mode ${params.mode}`;
+    problems.push(`frameText is written on the frame of a flat, arc or cylinder lithophane, not on ${what}`);
+  }
+  const missing = missingFromBundledFont(text);
+  if (missing.length > 0) problems.push(`frameText: the font has no letter for ${missing.map((c) => `"${c}"`).join(', ')}`);
+  const engraving = FRAME_TEXT.reliefMm + FRAME_TEXT.floorMm;
+  if (shaped && params.frameTextStyle === 'engraved' && params.frameThicknessMm < engraving)
+    problems.push(`engraved frame text needs frameThicknessMm of at least ${engraving} (or frameTextStyle raised)`);
+  return text;
 }

@@ -35,6 +35,8 @@ export interface SolidReport {
   printability: ImagePrintability;
   /** Relief and flat lithophane cut to the subject: where the outline came from, the pieces it had and the bars that join them. */
   outlineCut?: { source: 'alpha' | 'colour'; pieces: number; bridges: number };
+  /** Lithophane frame text: the capital height it came out at (mm), its side and style, the letters' area (mm²). */
+  frameText?: { letterMm: number; side: string; style: string; letterAreaMm2: number };
   /** Colour lithophane: the predicted backlit picture's mean CIEDE2000 to the photo, and one body per filament. */
   colourLithophane?: {
     meanDeltaE00: number;

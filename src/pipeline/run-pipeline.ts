@@ -64,6 +64,9 @@ import { meanDeltaE } from './colour/swap-plan.ts';
 import { writeThreeMfBodies } from './export/threemf-bodies.ts';
 import { mergeMeshes, signedVolume } from './mesh.ts';
 import { buildColourLithophane } from './modes/colour-lithophane.ts';
+import { addFrameText } from './modes/frame-text.ts';
+import { STAND_DEFAULTS } from './modes/stand.ts';
+import { PipelineError } from './errors.ts';
 import type { ColourLithophane } from './modes/colour-lithophane.ts';
 
 export interface PipelineDeps extends StageHooks {
@@ -71,6 +74,8 @@ export interface PipelineDeps extends StageHooks {
   manifold: ManifoldToplevel;
   triangulate: Triangulator;
   limits?: Partial<ImageLimits>;
+  /** The bundled font's TrueType bytes, for lithophane frame text (src/node/fonts.ts reads them on Node). */
+  font?: Uint8Array;
 }
 
 export interface PipelineResult {
@@ -103,6 +108,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
   } = {};
   let ink: PreparedInk | undefined;
   let outline: (OutlineCut & { width: number; height: number }) | undefined;
+  let frameText: SolidReport['frameText'];
   const solid = await timer.run(`build-${params.mode}`, () => {
     if (params.mode === 'extrude') {
       ink = prepareInk(decoded, map, {
@@ -224,6 +230,29 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
       }
     }
     if (params.mode !== 'lithophane') return cutMesh;
+    if (params.frameText) {
+      const frame = (built as LithophaneResult).frame;
+      if (!frame)
+        throw new PipelineError('invalid_parameters', 'frame text: the lithophane has no frame band to write on (frameMm)', 'frame-text');
+      if (!deps.font) throw new PipelineError('internal', 'frame text: no font was given to the pipeline', 'frame-text');
+      const written = addFrameText(cutMesh, deps.font, frame, deps.manifold, {
+        text: params.frameText,
+        side: params.frameTextSide,
+        style: params.frameTextStyle,
+        letterMm: params.frameTextMm,
+        // A stand's foot hides the bottom of the plate (flat) or of the arc.
+        hiddenBottomMm: params.stand ? STAND_DEFAULTS.embedMm : 0,
+        toleranceMm: 0.05,
+      });
+      cutMesh = written.mesh;
+      warnings.push(...written.warnings);
+      frameText = {
+        letterMm: round(written.letterMm, 2),
+        side: params.frameTextSide,
+        style: params.frameTextStyle,
+        letterAreaMm2: round(written.letterAreaMm2, 1),
+      };
+    }
     if (params.shape === 'dome' && Math.abs(map.width - map.height) > 0.05 * Math.max(map.width, map.height)) {
       warnings.push(
         `a dome maps the picture to a circle: this ${map.width}×${map.height} picture is stretched; crop it square to avoid that`,
@@ -347,6 +376,7 @@ export async function runImagePipeline(bytes: Uint8Array, params: ImageJobParams
           }
         : undefined,
     printability,
+    frameText,
     outlineCut: outline && { source: params.outline === 'colour' ? 'colour' : 'alpha', pieces: outline.pieces, bridges: outline.bridges },
     colourLithophane:
       colourLitho && planes

@@ -10,7 +10,7 @@ import { modeCatalog } from '../services/modes.ts';
 const OptionSchema = z.object({ value: z.string(), label: z.string() });
 const FieldSchema = z
   .object({
-    type: z.enum(['number', 'boolean', 'choice', 'list', 'size3', 'colour']),
+    type: z.enum(['number', 'boolean', 'choice', 'list', 'size3', 'colour', 'text']),
     label: z.string(),
     help: z.string().optional(),
     unit: z.string().optional(),
@@ -24,6 +24,8 @@ const FieldSchema = z
     minItems: z.number().optional(),
     maxItems: z.number().optional(),
     itemPattern: z.string().optional().openapi({ description: 'List items outside the options must match this pattern' }),
+    maxLength: z.number().optional().openapi({ description: 'type text: one line of at most this many characters' }),
+    placeholder: z.string().optional().openapi({ description: 'type text: an example an empty box shows' }),
   })
   .openapi('ModeField', {
     description: 'One parameter: no default means optional. The API accepts min..max; slider is the span a form offers.',

@@ -121,4 +121,20 @@ describe('screenshots (npm run screenshots)', () => {
       await page.close();
     }
   });
+
+  it('flat lithophane with text on its frame', async () => {
+    for (const [label, viewport] of VIEWPORTS) {
+      const { page, errors } = await newPage(h, viewport, context);
+      await uploadPhoto(page);
+      await page.locator('#choice-lithophane-flat').check();
+      await page.getByLabel('Text on the frame').fill('Family 2026');
+      await expect.poll(() => page.getByTestId('frame-text-note').isVisible(), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => distinctColours(page.getByTestId('preview').locator('canvas')), { timeout: 30_000 }).toBeGreaterThan(100);
+      await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 30_000 }).toMatch(/credits? ·/);
+      await page.locator('.preview-card').scrollIntoViewIfNeeded();
+      await shot(page, `frame-text-${label}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
 });

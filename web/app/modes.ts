@@ -9,7 +9,7 @@ import type { PaletteSpec } from './palette.ts';
 
 /** A field as GET /api/v1/modes describes it. */
 export interface ApiField {
-  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3' | 'colour';
+  type: 'number' | 'boolean' | 'choice' | 'list' | 'size3' | 'colour' | 'text';
   label: string;
   help?: string;
   unit?: string;
@@ -23,6 +23,9 @@ export interface ApiField {
   minItems?: number;
   maxItems?: number;
   itemPattern?: string;
+  /** type text: one line of at most this many characters, and an example for the empty box. */
+  maxLength?: number;
+  placeholder?: string;
 }
 export interface ApiPreset {
   id: string;
@@ -46,6 +49,8 @@ export interface ModeCatalog {
     cutterFlangeHeightMm: number;
     /** Light lost per mm of lithophane (Beer-Lambert), for the backlit view. */
     lithophaneAttenuationPerMm: number;
+    /** Lithophane frame text (servers before it have none): the frame added for it, relief, margin, smallest capitals, mm. */
+    frameText?: { frameMm: number; reliefMm: number; marginMm: number; minLetterMm: number };
   };
 }
 
@@ -97,7 +102,16 @@ export interface SelectSpec {
   value: string;
   hint?: string;
 }
-export type ParamSpec = NumberSpec | BooleanSpec | SelectSpec | PaletteSpec;
+/** One line of free text (blank: left out). */
+export interface TextSpec {
+  kind: 'text';
+  label: string;
+  maxLength: number;
+  placeholder?: string;
+  value: string;
+  hint?: string;
+}
+export type ParamSpec = NumberSpec | BooleanSpec | SelectSpec | PaletteSpec | TextSpec;
 
 let catalog: Promise<ModeCatalog> | null = null;
 
@@ -144,6 +158,15 @@ function specOf(field: ApiField): ParamSpec {
     if (field.default === undefined) options.unshift(['', 'Default']);
     return { kind: 'select', label: field.label, options, value: typeof field.default === 'string' ? field.default : '', hint };
   }
+  if (field.type === 'text')
+    return {
+      kind: 'text',
+      label: field.label,
+      maxLength: field.maxLength ?? 200,
+      placeholder: field.placeholder,
+      value: typeof field.default === 'string' ? field.default : '',
+      hint,
+    };
   if (field.type === 'list') {
     const value = Array.isArray(field.default) ? field.default.map(String) : [];
     const options: Array<[string, string]> = (field.options ?? []).map((o) => [o.value, o.label]);

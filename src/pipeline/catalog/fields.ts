@@ -64,7 +64,17 @@ export interface ColourField extends FieldBase {
   default: string;
 }
 
-export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField | ColourField;
+/** Free text on one line (frame text): at most maxLength characters, no control characters. */
+export interface TextField extends FieldBase {
+  type: 'text';
+  /** Absent: optional (left out unless given). */
+  default?: string;
+  maxLength: number;
+  /** What an empty input box shows. */
+  placeholder?: string;
+}
+
+export type Field = NumberField | BooleanField | ChoiceField | ListField | SizeField | ColourField | TextField;
 export type Fields = Record<string, Field>;
 
 export function choices<const T extends string>(values: readonly T[], labels: Partial<Record<T, string>> = {}) {
@@ -94,6 +104,7 @@ export function rulesOf<T extends object>(fields: Fields): FieldRules<T> {
       custom[key] = field.itemPattern || field.minItems || field.maxItems ? openListOf(key, field) : listOf(key, valuesOf(field));
     else if (field.type === 'size3') custom[key] = sizeOf(key, field.max);
     else if (field.type === 'colour') custom[key] = colourOf(key);
+    else if (field.type === 'text') custom[key] = lineOf(key, field.maxLength);
     else if (field.default === undefined) custom[key] = (value) => (typeof value === 'boolean' ? undefined : `${key} must be a boolean`);
   }
   return { defaults: defaults as T, ranges, enums, optional, integers: integers as Set<keyof T>, custom } as FieldRules<T>;
@@ -117,6 +128,18 @@ function openListOf(name: string, field: ListField): (value: unknown) => string 
     value.every((v) => typeof v === 'string' && (allowed.includes(v) || pattern?.test(v)))
       ? undefined
       : `${name} must be a list of ${min}${Number.isFinite(max) ? ` to ${max}` : ' or more'} of ${allowed.join(', ')}${pattern ? ` or items matching ${field.itemPattern}` : ''}`;
+}
+
+/** One line of text: a string of at most `maxLength` characters (code points), no line breaks or control characters. */
+function lineOf(name: string, maxLength: number): (value: unknown) => string | undefined {
+  return (value) => {
+    if (typeof value !== 'string') return `${name} must be a string`;
+    const length = [...value].length;
+    if (length > maxLength) return `${name} has at most ${maxLength} characters (got ${length})`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) return `${name} must be one line without control characters`;
+    return undefined;
+  };
 }
 
 function colourOf(name: string): (value: unknown) => string | undefined {

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_BUILD_VOLUME_MM } from '../build-plate.ts';
 import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
+import { FRAME_TEXT, FRAME_TEXT_SIDES, FRAME_TEXT_STYLES } from '../modes/frame-text.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
 
@@ -202,6 +203,39 @@ export const IMAGE_FIELDS = {
     max: 30,
     step: 0.1,
     slider: [1, 10],
+  },
+  frameText: {
+    type: 'text',
+    label: 'Text on the frame',
+    maxLength: FRAME_TEXT.maxCharacters,
+    placeholder: 'Family 2026',
+    help: `Flat, arc and cylinder lithophanes: one line in Noto Sans Bold on the frame (a ${FRAME_TEXT.frameMm} mm frame is added when there is none), shrunk to fit; letters under ${FRAME_TEXT.minLetterMm} mm are refused.`,
+  },
+  frameTextSide: {
+    type: 'choice',
+    label: 'Text on',
+    default: 'bottom',
+    options: choices(FRAME_TEXT_SIDES, { bottom: 'The bottom of the frame', top: 'The top of the frame' }),
+  },
+  frameTextStyle: {
+    type: 'choice',
+    label: 'Letters',
+    default: 'engraved',
+    options: choices(FRAME_TEXT_STYLES, {
+      engraved: `Engraved ${FRAME_TEXT.reliefMm} mm (glow when lit)`,
+      raised: `Raised ${FRAME_TEXT.reliefMm} mm`,
+    }),
+    help: `Engraving needs a frame at least ${FRAME_TEXT.reliefMm + FRAME_TEXT.floorMm} mm thick.`,
+  },
+  frameTextMm: {
+    type: 'number',
+    label: 'Letter height',
+    unit: 'mm',
+    min: FRAME_TEXT.minLetterMm,
+    max: 100,
+    step: 0.5,
+    slider: [FRAME_TEXT.minLetterMm, 20],
+    help: 'Height of the capitals; empty: as tall as the frame allows.',
   },
   stand: {
     type: 'boolean',

@@ -10,6 +10,7 @@ import { COOKIE_CUTTER_DEFAULTS } from '../extrude/cookie-cutter.ts';
 import { KEYCHAIN_DEFAULTS, KEYCHAIN_DIRECTIONS } from '../extrude/keychain.ts';
 import { EXTRUDE_DEFAULTS } from '../extrude/options.ts';
 import { WHITE_PLA_ATTENUATION_PER_MM } from '../modes/material.ts';
+import { FRAME_TEXT } from '../modes/frame-text.ts';
 import { STAND_DEFAULTS } from '../modes/stand.ts';
 import type { Fields } from './fields.ts';
 import {
@@ -67,6 +68,8 @@ export interface ModeCatalog {
     cutterFlangeHeightMm: number;
     /** Light lost per mm of lithophane (Beer-Lambert, white PLA), for a backlit view. */
     lithophaneAttenuationPerMm: number;
+    /** Lithophane frame text: the frame added when there is none, the letters' relief, band margin and smallest capitals, mm. */
+    frameText: { frameMm: number; reliefMm: number; marginMm: number; minLetterMm: number };
   };
 }
 
@@ -89,6 +92,8 @@ const SHAPE_DEFAULTS = {
   nightLightFrameMm: 2,
 } as const;
 const LITHOPHANE = ['minThicknessMm', 'maxThicknessMm', 'filament'];
+/** Text on the frame band (flat, arc and cylinder: the shapes with one). */
+const FRAME_TEXT_FIELDS = ['frameText', 'frameTextSide', 'frameTextStyle', 'frameTextMm'];
 /** The subject-outline cut; backgroundColour is set through the API and CLI (the form has no colour control yet). */
 const OUTLINE = ['outline', 'backgroundTolerance'];
 
@@ -106,7 +111,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A thin plate that shows the photo when lit from behind.',
           fixed: { shape: 'flat' },
           defaults: {},
-          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE, ...OUTLINE],
+          fields: ['widthMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...FRAME_TEXT_FIELDS, 'stand', ...TONE, ...OUTLINE],
         },
         {
           id: 'lithophane-arc',
@@ -114,7 +119,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'The photo curved round part of a cylinder; stands by itself.',
           fixed: { shape: 'arc' },
           defaults: {},
-          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', 'stand', ...TONE],
+          fields: ['widthMm', 'arcDegrees', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...FRAME_TEXT_FIELDS, 'stand', ...TONE],
         },
         {
           id: 'lithophane-cylinder',
@@ -122,7 +127,7 @@ export const MODE_CATALOG: ModeCatalog = {
           blurb: 'A lamp shade: the photo all the way round, sized by its diameter.',
           fixed: { shape: 'cylinder' },
           defaults: { diameterMm: LAMP_SHADE_DIAMETER_MM },
-          fields: ['diameterMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...TONE],
+          fields: ['diameterMm', ...LITHOPHANE, 'frameMm', 'frameThicknessMm', ...FRAME_TEXT_FIELDS, ...TONE],
         },
         {
           id: 'lithophane-heart',
@@ -324,5 +329,11 @@ export const MODE_CATALOG: ModeCatalog = {
     cutterFlangeMm: COOKIE_CUTTER_DEFAULTS.flangeMm,
     cutterFlangeHeightMm: COOKIE_CUTTER_DEFAULTS.flangeHeightMm,
     lithophaneAttenuationPerMm: WHITE_PLA_ATTENUATION_PER_MM,
+    frameText: {
+      frameMm: FRAME_TEXT.frameMm,
+      reliefMm: FRAME_TEXT.reliefMm,
+      marginMm: FRAME_TEXT.marginMm,
+      minLetterMm: FRAME_TEXT.minLetterMm,
+    },
   },
 };

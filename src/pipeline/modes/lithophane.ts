@@ -20,6 +20,7 @@ import { buildSurfaceSolid } from '../solidify/surface-solid.ts';
 import type { ShapeMap } from '../solidify/surface-solid.ts';
 import type { Triangulator } from '../triangulate/triangulator.ts';
 import type { ErrorMetric } from '../triangulate/types.ts';
+import type { FramePlacement } from './frame-text.ts';
 import { WHITE_PLA_ATTENUATION_PER_MM } from './material.ts';
 import type { SurfaceResult } from './relief.ts';
 import { domeGeometry, domeMap, globeMap, squareToDisc, surfaceMetric } from './surface-maps.ts';
@@ -67,6 +68,8 @@ export interface LithophaneResult extends SurfaceResult {
   thickness: Heightmap;
   /** Dome and globe: what shape-finish.ts needs to cut the rim flat (and close a globe's top). */
   curved?: CurvedFinish;
+  /** Flat, arc and cylinder with a frame: where the frame band is, for frame text (frame-text.ts). */
+  frame?: FramePlacement;
 }
 
 export interface CurvedFinish {
@@ -200,6 +203,18 @@ export function buildLithophane(
     thickness,
     slicerSmoothing: smoothing?.report,
     curved,
+    frame:
+      frameSamples > 0 && (opts.shape === 'flat' || opts.shape === 'arc' || opts.shape === 'cylinder')
+        ? {
+            map: shapeMap,
+            widthMm: unrolledMm,
+            heightMm: bandMm,
+            frameMm: frameSamples * pitchMm,
+            frameThicknessMm: opts.frameThicknessMm,
+            periodic,
+            curved: angle > 0,
+          }
+        : undefined,
   };
 }
 

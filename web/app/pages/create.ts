@@ -200,6 +200,23 @@ export async function createPage(ctx: PageContext) {
         values[key] = list;
         changed();
       });
+    if (spec.kind === 'text') {
+      const input = h('input', {
+        type: 'text',
+        id,
+        maxlength: spec.maxLength,
+        placeholder: spec.placeholder,
+        value: typeof values[key] === 'string' ? values[key] : '',
+        autocomplete: 'off',
+        'aria-describedby': hintId,
+      });
+      input.addEventListener('input', () => {
+        values[key] = input.value;
+        if (key === 'frameText') showFrameForText();
+        changed();
+      });
+      return h('div', { class: 'field text-field' }, h('label', { for: id }, spec.label), input, hint);
+    }
     if (spec.kind === 'select') {
       const select = h(
         'select',
@@ -257,6 +274,19 @@ export async function createPage(ctx: PageContext) {
     );
   }
 
+  /** Frame text with no frame: the server adds one (geometry.frameText.frameMm); the frame control says so. */
+  function showFrameForText(): void {
+    const added = modes.geometry.frameText;
+    if (!added || !String(values.frameText ?? '').trim() || Number(values.frameMm) > 0 || !choice.params.includes('frameMm')) return;
+    const hidden = values.stand && values.frameTextSide !== 'top' ? modes.geometry.stand.embedMm : 0;
+    values.frameMm = added.frameMm + hidden;
+    const number = paramsBody.querySelector<HTMLInputElement>('#param-frameMm');
+    if (!number) return;
+    number.value = String(values.frameMm);
+    const range = number.parentElement?.querySelector<HTMLInputElement>('input[type=range]');
+    if (range) range.value = number.value;
+  }
+
   function renderParams(): void {
     paramsBody.replaceChildren(...choice.params.map((key) => control(key, choice.specs[key])));
     cropper.setPresets(aspectPresets(choice, values));
@@ -287,6 +317,8 @@ export async function createPage(ctx: PageContext) {
   const previewEmpty = h('p', { class: 'viewer-empty' }, 'Your preview appears here.');
   viewerBox.append(previewEmpty);
   const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
+  // Lithophane frame text: the preview's letters are rough (the browser's font at preview pitch); say what the print gets.
+  const frameTextNote = h('small', { class: 'hint', 'data-testid': 'frame-text-note', hidden: true });
   const previewNote = h(
     'small',
     { class: 'hint' },
@@ -313,6 +345,7 @@ export async function createPage(ctx: PageContext) {
 
   async function updatePreview(): Promise<void> {
     const litho = choice.mode === 'lithophane' && choice.input === 'image' && Boolean(picture);
+    frameTextNote.hidden = true;
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
     viewerBox.hidden = litho && showBacklit;
@@ -339,6 +372,12 @@ export async function createPage(ctx: PageContext) {
       dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
       dims.dataset.sizeMm = sizeMm.join(',');
       dims.dataset.parts = String(parts);
+      const frameText = choice.params.includes('frameText') ? String(values.frameText ?? '').trim() : '';
+      frameTextNote.hidden = !frameText;
+      if (frameText) {
+        const relief = modes.geometry.frameText?.reliefMm ?? 1;
+        frameTextNote.textContent = `“${frameText}” is ${values.frameTextStyle === 'raised' ? 'raised' : 'engraved'} ${relief} mm on the ${values.frameTextSide === 'top' ? 'top' : 'bottom'} of the frame, in Noto Sans Bold; the preview draws it roughly.`;
+      }
     } else if (choice.input === 'mesh' && file && inputKind(file) === 'mesh') {
       const v = await ensureViewer();
       if (disposed || meshObjectFile === file) return;
@@ -374,6 +413,7 @@ export async function createPage(ctx: PageContext) {
       const value = values[key];
       if (spec.kind === 'number' && spec.optional && !value) continue;
       if (spec.kind === 'select' && value === '') continue;
+      if (spec.kind === 'text' && !String(value ?? '').trim()) continue;
       params[key] = value;
     }
     params.formats = [...formats, 'glb'];
@@ -482,6 +522,7 @@ export async function createPage(ctx: PageContext) {
         viewerBox,
         backlitBox,
         dims,
+        frameTextNote,
         previewNote,
       ),
       h(

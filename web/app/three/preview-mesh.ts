@@ -10,13 +10,15 @@
 import { BoxGeometry, BufferGeometry, Float32BufferAttribute } from 'three';
 import { tone } from '../picture.ts';
 import type { Picture } from '../picture.ts';
+import { frameForText, stampFrameText } from './preview-frame-text.ts';
+import type { FrameTextParams } from './preview-frame-text.ts';
 import { logoGeometries } from './preview-logo.ts';
 import type { LogoParams } from './preview-logo.ts';
 import { closesAcross, SHAPED, shapedPoint } from './preview-shapes.ts';
 import type { Shaped } from './preview-shapes.ts';
 
 /** A logo's parameters (preview-logo.ts) and those of the heightmap modes. */
-export interface PreviewParams extends LogoParams {
+export interface PreviewParams extends LogoParams, Omit<FrameTextParams, 'geometry'> {
   mode: 'lithophane' | 'relief' | 'extrude' | 'colour-relief' | 'colour-lithophane';
   shape: 'flat' | 'arc' | 'cylinder' | Shaped;
   /** Globe: its diameter, mm. */
@@ -30,7 +32,8 @@ export interface PreviewParams extends LogoParams {
   frameMm: number;
   frameThicknessMm: number;
   stand: boolean;
-  geometry: LogoParams['geometry'] & { stand: { footHeightMm: number; footDepthMm: number; embedMm: number } };
+  geometry: LogoParams['geometry'] &
+    FrameTextParams['geometry'] & { stand: { footHeightMm: number; footDepthMm: number; embedMm: number } };
 }
 
 export interface PreviewGeometry {
@@ -43,7 +46,9 @@ export interface PreviewGeometry {
 type Vec3 = [number, number, number];
 
 /** Builds the preview geometries; the caller owns (and disposes) them. */
-export function buildPreview(picture: Picture, p: PreviewParams): PreviewGeometry {
+export function buildPreview(picture: Picture, params: PreviewParams): PreviewGeometry {
+  // Frame text on a lithophane without a frame: the server adds one for it.
+  const p = { ...params, frameMm: params.mode === 'lithophane' ? frameForText(params) : params.frameMm };
   if (p.mode === 'extrude') {
     const { geometries, parts } = logoGeometries(picture, p);
     return { ...placeOnBed(geometries), parts };
@@ -96,6 +101,7 @@ function heights(
           ? p.minThicknessMm + (1 - b) * (p.maxThicknessMm - p.minThicknessMm)
           : p.baseMm + p.minHeightMm + b * (p.maxHeightMm - p.minHeightMm);
     }
+  stampFrameText(values, cols, rows, frameRows, pitch, p);
   return { values, cols, rows, frameCols, frameRows };
 }
 
