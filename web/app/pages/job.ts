@@ -29,6 +29,7 @@ const FILE_LABELS: Record<string, string> = {
   'model.3mf': '3MF — slicers, with units',
   'model.obj': 'OBJ',
   'model.glb': 'GLB — web and AR viewers',
+  'model.meshopt.glb': 'GLB, compressed — what the share page shows',
   'preview.png': 'Preview picture (PNG)',
   'backlit.png': 'Backlit view (PNG)',
   'thin-features.png': 'Thin features under the nozzle (PNG)',
@@ -344,7 +345,17 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
 
 function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
   const list = h('ul', { class: 'downloads' });
-  const order = ['model.stl', 'model.3mf', 'model.obj', 'model.glb', 'backlit.png', 'preview.png', 'thin-features.png', 'report.json'];
+  const order = [
+    'model.stl',
+    'model.3mf',
+    'model.obj',
+    'model.glb',
+    'model.meshopt.glb',
+    'backlit.png',
+    'preview.png',
+    'thin-features.png',
+    'report.json',
+  ];
   const sorted = [...artifacts].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   for (const a of sorted) {
     const linkOut = h('span', { class: 'signed-link' });
