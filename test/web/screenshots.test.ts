@@ -198,7 +198,7 @@ describe('screenshots (npm run screenshots)', () => {
         .toBeGreaterThan(100);
       for (const name of ['model.stl', 'model.3mf', 'model.glb']) await page.getByTestId(`download-${name}`).waitFor();
       // On a phone the downloads are under the model: show them.
-      if (label === 'phone') await page.locator('#downloads-heading').scrollIntoViewIfNeeded();
+      if (label === 'phone') await page.locator('#downloads-heading').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await shot(page, `result-${label}`);
 
       await page.goto('/history');
