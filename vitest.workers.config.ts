@@ -25,6 +25,8 @@ export const SHARED_SUITES = [
   'test/service/per-process-state.test.ts',
   'test/service/operator.test.ts',
   'test/service/export-complete.test.ts',
+  // The retention purge of uploads started and never completed (the Cron Trigger path: test/workers/cron-purge.test.ts).
+  'test/service/abandoned-uploads.test.ts',
   // Downloads, parameters and the catalogue.
   'test/service/artifacts.test.ts',
   'test/service/strict-params.test.ts',

@@ -126,6 +126,7 @@ export function composeServices(infra: Infrastructure): Services {
     billingAccount: (userId) => billingRepository(db).account(db, userId),
     storage: infra.storage,
     days: { free: config.retentionDaysFree, plan: config.retentionDaysPlan },
+    uploadUrlTtlMs: config.signedUrlTtlSeconds * 1000,
     clock,
     logger,
   });

@@ -45,6 +45,7 @@ CREATE INDEX "shares_job" on "shares" ("job_id", "created_at");
 CREATE INDEX "shares_user" on "shares" ("user_id");
 CREATE INDEX support_messages_user ON support_messages (user_id, created_at);
 CREATE INDEX "uploads_expires" on "uploads" ("expires_at");
+CREATE INDEX "uploads_pending_created" on "uploads" ("created_at") where "status" = 'pending';
 CREATE INDEX "uploads_user" on "uploads" ("user_id", "created_at");
 CREATE INDEX "verification_identifier_idx" on "verification" ("identifier");
 CREATE TRIGGER batch_guards_abort BEFORE INSERT ON batch_guards BEGIN

@@ -10,8 +10,8 @@ export type { JobStatus };
 
 export type UploadKind = 'image' | 'mesh' | 'font';
 export type UploadStatus = 'pending' | 'ready';
-/** A signed-URL upload's one PUT: none yet, one streaming, one stored. */
-export type UploadPutState = 'none' | 'receiving' | 'received';
+/** A signed-URL upload's one PUT: none yet, one streaming, one stored; abandoned = the purge took it (never completed). */
+export type UploadPutState = 'none' | 'receiving' | 'received' | 'abandoned';
 export type CreditState = 'none' | 'held' | 'captured' | 'refunded';
 
 export interface UploadsTable {

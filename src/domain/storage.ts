@@ -7,6 +7,12 @@ export interface StoredObject {
   sha256: string;
 }
 
+/** One object a listing found, and when it was last written (epoch ms). */
+export interface ListedObject {
+  key: string;
+  writtenAt: number;
+}
+
 /** A URL that lets its holder move one object's bytes directly to or from the store, until `expiresAt`. */
 export interface PresignedUrl {
   url: string;
@@ -25,22 +31,34 @@ export interface BlobStorage {
   move(from: string, to: string): Promise<void>;
   delete(key: string): Promise<void>;
   deletePrefix(prefix: string): Promise<void>;
+  /** Every object under a prefix (a folder, "staging/"), with when it was written: the purge finds abandoned staging files by age. */
+  list(prefix: string): AsyncIterable<ListedObject>;
   /**
    * Stores that clients can reach themselves (R2 through its S3 API) sign direct transfers, so a
    * large file never passes through the service. Absent on local disk: there the service's own
    * signed URLs carry the bytes. A PUT URL is for exactly `byteLength` bytes.
    */
   presignPut?(key: string, options: { byteLength: number; expiresInSeconds: number }): Promise<PresignedUrl>;
-  presignGet?(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
+  /** A GET URL; `contentType` and `contentDisposition` are what the store answers with (signed, so they cannot be changed). */
+  presignGet?(key: string, options: { expiresInSeconds: number; contentType?: string; contentDisposition?: string }): Promise<PresignedUrl>;
 }
 
 export const storageKeys = {
+  /** Everything written before it is accepted (uploads on their way in): transient, purged once abandoned. */
+  stagingPrefix: 'staging/',
   userPrefix: (userId: string) => `users/${userId}/`,
   upload: (userId: string, uploadId: string) => `users/${userId}/uploads/${uploadId}/original`,
   /** Under the user's prefix, so account deletion removes it with everything else. */
   avatar: (userId: string) => `users/${userId}/avatar`,
   jobPrefix: (userId: string, jobId: string) => `users/${userId}/jobs/${jobId}/`,
   artifact: (userId: string, jobId: string, name: string) => `users/${userId}/jobs/${jobId}/${name}`,
+  /**
+   * Where one attempt's mesh container writes an artifact itself (presigned PUT, the Cloudflare
+   * path): a folder per attempt, so a late write of a dead attempt can never replace a file the
+   * next attempt's rows point at; still under the job's prefix, so every clean-up reaches it.
+   */
+  attemptArtifact: (userId: string, jobId: string, attempt: number, name: string) =>
+    `users/${userId}/jobs/${jobId}/attempt-${attempt}/${name}`,
   /**
    * Where an upload is written before it is accepted: outside the user's folder, so nothing lands
    * under users/<id>/ unless its row is written too (the user may be deleted meanwhile). `nonce`

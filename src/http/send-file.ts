@@ -18,6 +18,24 @@ export interface StoredFile {
   open(range?: ByteRange): ReadableStream<Uint8Array>;
 }
 
+/**
+ * As sendStoredFile, except that a GET which would send the bytes is answered 302 to `direct()`
+ * when it gives a URL (a presigned store GET: the store then serves bytes and ranges). HEAD and a
+ * matching If-None-Match are answered here: a presigned GET is signed for GET only, and a 304 is
+ * cheaper than a redirect. The redirect is no-store: its target is a credential that soon expires.
+ */
+export async function sendStoredFileOrRedirect(
+  request: Request,
+  file: StoredFile,
+  direct: () => Promise<string | undefined>,
+): Promise<Response> {
+  if (request.method !== 'GET' || matchesAny(request.headers.get('if-none-match'), `"${file.sha256}"`))
+    return sendStoredFile(request, file);
+  const location = await direct();
+  if (!location) return sendStoredFile(request, file);
+  return new Response(null, { status: 302, headers: { Location: location, 'Cache-Control': 'no-store' } });
+}
+
 export function sendStoredFile(request: Request, file: StoredFile): Response {
   const etag = `"${file.sha256}"`;
   const headers = new Headers({

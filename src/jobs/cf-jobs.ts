@@ -5,8 +5,10 @@
  *                         one D1 batch, then a message {jobId} on the JOBS queue
  *   queue consumer     -> for each message, POST /run to the job's Durable Object (JobObject)
  *   JobObject          -> one per job: the single writer of that job's state while it runs. It
- *                         claims the row, reads the input from R2, runs it on a mesh container
- *                         (the HTTP executor), writes the artifacts to R2 and settles the job
+ *                         claims the row, runs it on a mesh container (the HTTP executor) that
+ *                         reads the input from R2 and writes the artifacts there itself through
+ *                         presigned URLs (or, without R2's S3 API, gets and returns the bytes
+ *                         in its request and response), and settles the job
  *                         (queued-job.ts); it fans the job's events out to SSE subscribers (the
  *                         same WebSocket fan-out as JobEventsObject) and its alarm is the timeout
  *   dead-letter queue  -> a message the queue gave up on fails its job, refunded
@@ -24,6 +26,7 @@ import { stubOf } from '../repositories/durable-objects/do-types.ts';
 import { createDurableJobEventBus, JobEventsObject } from '../repositories/durable-objects/job-event-bus.ts';
 import { jobEventsRepository } from '../repositories/job-events.ts';
 import { jobsRepository } from '../repositories/jobs.ts';
+import { createS3Presigner, MAX_PRESIGN_SECONDS } from '../repositories/storage/s3-presigner.ts';
 import { uploadsRepository } from '../repositories/uploads.ts';
 import { createJobLifecycle } from '../services/job-lifecycle.ts';
 import { createJobsService } from '../services/jobs.ts';
@@ -112,6 +115,17 @@ export function meshExecutorFrom(bindings: CfJobBindings): JobExecutor {
 }
 
 /**
+ * With R2's S3 API configured, the containers read inputs and write artifacts through presigned
+ * URLs (mesh-io.ts) valid for the job's time limit plus a minute (the alarm stops the attempt by
+ * then); without it (plain `wrangler dev`, no keys) the bytes travel through the job's object.
+ */
+function meshIoOf(config: Services['config'], clock: () => number): QueuedJobDeps['meshIo'] {
+  if (!config.r2Presign) return undefined;
+  const expiresInSeconds = Math.min(MAX_PRESIGN_SECONDS, Math.ceil(config.jobTimeoutMs / 1000) + 60);
+  return { signer: createS3Presigner(config.r2Presign, clock), expiresInSeconds };
+}
+
+/**
  * The queue handler: each message names a job; its object runs it. A message is retried when the
  * object says so (the mesh process died: the job went back to queued) or could not be reached;
  * the dead-letter queue's messages fail their job (refunded) if it is still open.
@@ -183,7 +197,7 @@ export function jobObjectClass(compose: (env: Record<string, unknown>) => Servic
       });
       const executor = meshExecutorFrom(this.#env as CfJobBindings);
       this.#runtime = {
-        deps: { jobs, uploads: uploadsRepository(db), storage, lifecycle, executor, clock, logger },
+        deps: { jobs, uploads: uploadsRepository(db), storage, lifecycle, executor, clock, logger, meshIo: meshIoOf(config, clock) },
         timeoutMs: config.jobTimeoutMs,
       };
       return this.#runtime;
@@ -230,9 +244,11 @@ export function jobObjectClass(compose: (env: Record<string, unknown>) => Servic
       const { deps } = this.#runtimeOf();
       const job = await deps.jobs.find(jobId);
       if (!job || TERMINAL_JOB_STATUSES.has(job.status)) return 'ignored';
+      // service_unavailable: every delivery failed to get the job run (no mesh capacity answered,
+      // or the object could not be reached), which is ours, not the job's; a client may resubmit.
       await deps.lifecycle.fail(
         job,
-        { code: 'internal', message: 'the job could not be run (its queue message was given up on); it was refunded' },
+        { code: 'service_unavailable', message: 'the job could not be run (its queue message was given up on); it was refunded' },
         ['queued', 'running'],
       );
       return 'settled';

@@ -5,6 +5,7 @@
  * (crash, exit, abort) and the runner decides whether to retry.
  */
 import type { JobExecutionMode } from '../domain/job-modes.ts';
+import type { MeshIo } from './mesh-io.ts';
 import type { ExecutionOutcome, ProgressMessage } from './protocol.ts';
 
 export interface ExecutionRequest {
@@ -17,6 +18,12 @@ export interface ExecutionRequest {
   /** The job's owner and prompt (AI jobs read their extra views and prompt from these). */
   userId?: string;
   prompt?: string | null;
+  /**
+   * Set by the Cloudflare job object when R2's S3 API is configured: the mesh container reads the
+   * input and writes the artifacts itself (mesh-io.ts); `input` is then empty and the outcome
+   * lists `stored` artifacts instead of carrying bytes. Only the HTTP executor honours it.
+   */
+  io?: MeshIo;
 }
 
 export interface PoolStats {

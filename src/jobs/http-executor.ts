@@ -41,7 +41,11 @@ export function createHttpExecutor(options: HttpExecutorOptions): JobExecutor {
   let next = Math.floor(Math.random() * endpoints.length);
 
   async function post(request: ExecutionRequest, signal: AbortSignal): Promise<Response> {
-    const body = encodeTask({ jobId: request.jobId, mode: request.mode, params: request.params }, request.input);
+    // With io the container fetches the input itself: the request carries the task and URLs only.
+    const { io } = request;
+    const body = io
+      ? encodeTask({ jobId: request.jobId, mode: request.mode, params: request.params, io }, new Uint8Array(0))
+      : encodeTask({ jobId: request.jobId, mode: request.mode, params: request.params }, request.input);
     for (let round = 0; ; round++) {
       let unreachable = 0;
       let lastError: unknown;

@@ -2,15 +2,19 @@
  * The wire between a Worker and a mesh container (src/node/mesh-container.ts): one HTTP request
  * per job attempt. Pure: web streams and typed arrays only, so both ends share it.
  *
- * Request body:  [u32 LE length][task JSON {jobId, mode, params}][input bytes]
+ * Request body:  [u32 LE length][task JSON {jobId, mode, params, io?}][input bytes]
+ *   With `io` (mesh-io.ts) the input bytes are empty: the container GETs the input and PUTs the
+ *   artifacts through the presigned URLs it names.
  * Response body: a stream of frames [u8 kind][u32 LE length][payload]:
  *   'p' progress JSON {stage, percent}, any number, as the pipeline reports them;
  *   'r' the packed result (protocol.ts packResult layout), last;
+ *   'm' with `io`: the manifest JSON {report, artifacts: StoredArtifact[]} of what it stored, last;
  *   'e' a coded pipeline failure JSON {code, message, stage}, last.
  * A response that ends without 'r' or 'e' means the process died mid-job: the caller treats it as
  * a worker crash (retried), exactly as a dead worker thread is on Node.
  */
 import type { JobExecutionMode } from '../domain/job-modes.ts';
+import type { MeshIo, StoredArtifact } from './mesh-io.ts';
 import type { ExecutionOutcome, ProgressMessage, WorkerError } from './protocol.ts';
 import { unpackResult } from './protocol.ts';
 
@@ -18,6 +22,13 @@ export interface MeshTask {
   jobId: string;
   mode: JobExecutionMode;
   params: Record<string, unknown>;
+  io?: MeshIo;
+}
+
+/** The 'm' frame's payload. */
+export interface StoredManifest {
+  report: unknown;
+  artifacts: StoredArtifact[];
 }
 
 const FRAME_HEADER = 5;
@@ -39,7 +50,7 @@ export function decodeTask(body: Uint8Array): { task: MeshTask; input: Uint8Arra
   return { task, input: body.subarray(4 + length) };
 }
 
-export type FrameKind = 'p' | 'r' | 'e';
+export type FrameKind = 'p' | 'r' | 'm' | 'e';
 
 export function encodeFrame(kind: FrameKind, payload: Uint8Array | string): Uint8Array {
   const bytes = typeof payload === 'string' ? new TextEncoder().encode(payload) : payload;
@@ -91,6 +102,10 @@ export async function readFrames(body: ReadableStream<Uint8Array>, onProgress: (
       } else if (kind === 'r') {
         await reader.cancel().catch(() => undefined);
         return { ok: true, ...unpackResult(complete.buffer as ArrayBuffer) };
+      } else if (kind === 'm') {
+        await reader.cancel().catch(() => undefined);
+        const manifest = JSON.parse(new TextDecoder().decode(complete)) as StoredManifest;
+        return { ok: true, report: manifest.report, artifacts: [], stored: manifest.artifacts };
       } else throw new Error(`mesh wire: unknown frame ${kind}`);
     }
   }

@@ -8,6 +8,7 @@
  */
 import type { JobFailure } from '../domain/errors.ts';
 import type { WorkerMode } from '../domain/job-modes.ts';
+import type { StoredArtifact } from './mesh-io.ts';
 
 /** Progress the worker posts on the port it was given. */
 export interface ProgressMessage {
@@ -42,7 +43,15 @@ export interface ArtifactBytes {
 }
 
 /** What the runner receives from any executor. */
-export type ExecutionOutcome = { ok: true; report: unknown; artifacts: ArtifactBytes[] } | { ok: false; error: WorkerError };
+export type ExecutionOutcome =
+  | {
+      ok: true;
+      report: unknown;
+      artifacts: ArtifactBytes[];
+      /** Artifacts the executor already wrote to storage itself (a mesh container with MeshIo): verified, not stored again. */
+      stored?: StoredArtifact[];
+    }
+  | { ok: false; error: WorkerError };
 
 interface PackedHeader {
   report: unknown;

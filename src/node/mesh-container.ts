@@ -1,10 +1,14 @@
 /**
  * The mesh process: what runs inside a Cloudflare Container (the top-level Dockerfile) and, in
  * tests and benches, as a local child process. It is the embedded default's worker pool (sharp,
- * manifold-3d, workers/mesh.worker.ts) behind one HTTP route, POST /run: the task and its input in
- * the body, progress and the result streamed back as frames (src/jobs/mesh-wire.ts). It keeps no
- * state and touches no database: the Worker's per-job Durable Object claims the job, hands over the
- * input read from R2, writes the artifacts to R2 and settles the job.
+ * manifold-3d, workers/mesh.worker.ts) behind one HTTP route, POST /run: the task in the body,
+ * progress and the result streamed back as frames (src/jobs/mesh-wire.ts). It keeps no state and
+ * touches no database: the Worker's per-job Durable Object claims the job and settles it. Two ways
+ * the bytes travel (the object picks one):
+ * - the task names presigned R2 URLs (MeshIo, src/jobs/mesh-io.ts; R2's S3 API configured): this
+ *   process GETs the input and PUTs the artifacts itself (mesh-remote-io.ts) and answers a
+ *   manifest, so no picture or mesh crosses the object's 128 MB isolate;
+ * - otherwise the input comes in the body and the packed artifacts go back in the response.
  *
  * It takes at most `size` tasks at once (one per pool thread) and answers 503 beyond that, so the
  * caller can try another instance instead of queueing behind a long job here. A client that goes
@@ -15,11 +19,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { decodeTask, encodeFrame } from '../jobs/mesh-wire.ts';
 import { packResult } from '../jobs/protocol.ts';
 import type { JobExecutor } from '../jobs/executor.ts';
+import { fetchInput, RemoteIoError, storeArtifacts } from './mesh-remote-io.ts';
 
 export interface MeshContainer {
   server: Server;
   /** Tasks accepted and not yet answered. */
   inFlight(): number;
+  /** Size of the last task's request body (with MeshIo it carries URLs, not the input). */
+  lastTaskBytes(): number;
   close(): Promise<void>;
 }
 
@@ -28,11 +35,12 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export function createMeshContainer(pool: JobExecutor): MeshContainer {
   let inFlight = 0;
+  let lastTaskBytes = 0;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://mesh').pathname;
     if (req.method === 'GET' && path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ...pool.stats(), inFlight }));
+      res.end(JSON.stringify({ ...pool.stats(), inFlight, lastTaskBytes }));
       return;
     }
     if (req.method !== 'POST' || path !== '/run') {
@@ -46,11 +54,14 @@ export function createMeshContainer(pool: JobExecutor): MeshContainer {
       return;
     }
     inFlight++;
-    void run(pool, req, res).finally(() => inFlight--);
+    void run(pool, req, res, (bytes) => {
+      lastTaskBytes = bytes;
+    }).finally(() => inFlight--);
   });
   return {
     server,
     inFlight: () => inFlight,
+    lastTaskBytes: () => lastTaskBytes,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool.close();
@@ -58,7 +69,7 @@ export function createMeshContainer(pool: JobExecutor): MeshContainer {
   };
 }
 
-async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse, received: (bytes: number) => void): Promise<void> {
   const controller = new AbortController();
   // The caller went away before the answer was complete: stop the task (its thread is replaced).
   res.on('close', () => {
@@ -71,6 +82,7 @@ async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse)
     res.writeHead(413, { 'content-type': 'text/plain' }).end((error as Error).message);
     return;
   }
+  received(body.byteLength);
   let decoded: ReturnType<typeof decodeTask>;
   try {
     decoded = decodeTask(body);
@@ -78,16 +90,20 @@ async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse)
     res.writeHead(400, { 'content-type': 'text/plain' }).end((error as Error).message);
     return;
   }
-  const { task, input } = decoded;
+  const { task } = decoded;
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
   // The caller reads an answer as "the task started here", no answer as "try another process".
   res.flushHeaders();
   try {
+    const input = task.io ? await fetchInput(task.io, controller.signal) : decoded.input;
     const outcome = await pool.execute(
       { jobId: task.jobId, mode: task.mode, params: task.params, input },
       { signal: controller.signal, onProgress: (p) => res.write(encodeFrame('p', JSON.stringify(p))) },
     );
-    if (outcome.ok) {
+    if (outcome.ok && task.io) {
+      const artifacts = await storeArtifacts(task.io, outcome.artifacts, controller.signal);
+      res.end(encodeFrame('m', JSON.stringify({ report: outcome.report, artifacts })));
+    } else if (outcome.ok) {
       const packed = packResult(
         outcome.report,
         outcome.artifacts.map((a) => ({
@@ -99,7 +115,12 @@ async function run(pool: JobExecutor, req: IncomingMessage, res: ServerResponse)
       );
       res.end(encodeFrame('r', new Uint8Array(packed)));
     } else res.end(encodeFrame('e', JSON.stringify(outcome.error)));
-  } catch {
+  } catch (error) {
+    // The store refused a transfer: the job's verdict (the object removes what was written).
+    if (error instanceof RemoteIoError) {
+      res.end(encodeFrame('e', JSON.stringify(error.failure)));
+      return;
+    }
     // The worker itself failed (crash, abort): end the stream without a result, which the caller
     // reads as a crash and retries (a coded pipeline error above is the job's verdict instead).
     res.destroy();

@@ -6,6 +6,18 @@
  */
 export type Size3 = readonly [number, number, number];
 
+/**
+ * x, y, z of the build volume every job (image, text and mesh) is checked against when none is
+ * given, in mm. 220 × 220 × 250 is the bed of the Creality Ender-3 family and its many clones
+ * (Ender-3 V2 / V3 SE, Sovol SV06, Anycubic Kobra): the printer most makers own or learned on, so
+ * what "fits a printer" means to most. The 256 mm cube of the Bambu Lab A1 / P1 / X1 takes anything
+ * that fits it; the Prusa MK3S / MK4 (250 × 210 × 210-220) is larger in x only, and the 180 mm
+ * cube of a Prusa MINI or Bambu A1 mini is smaller: their owners give buildPlateMm (the CLI's
+ * --build-plate-mm). Image and text modes used 250 × 210 × 210 and mesh modes this one until
+ * December 2026, so one model could pass one mode's check and fail another's.
+ */
+export const DEFAULT_BUILD_VOLUME_MM = [220, 220, 250] as const;
+
 export type PlateFit =
   | { fits: 'as-placed' }
   /** Fits once turned: `turned` is the same box with its sides in an order that fits. */

@@ -1,4 +1,4 @@
-/** The retention purge's queries: uploads and finished jobs past their `expires_at`, in pages. */
+/** The retention purge's queries: uploads and finished jobs past their `expires_at`, and uploads never completed, in pages. */
 import type { Kysely } from 'kysely';
 import type { Database, Job, Upload } from '../db/schema.ts';
 import { TERMINAL_JOB_STATUSES } from '../domain/job-status.ts';
@@ -15,6 +15,30 @@ export function retentionRepository(db: Kysely<Database>, batch: AtomicBatch) {
         .orderBy('expires_at')
         .limit(limit)
         .execute(),
+    /** Signed-URL uploads started at or before `createdBefore` and never completed (index uploads_pending_created). */
+    abandonedUploads: (createdBefore: number, limit: number): Promise<Upload[]> =>
+      db
+        .selectFrom('uploads')
+        .selectAll()
+        .where('status', '=', 'pending')
+        .where('created_at', '<=', createdBefore)
+        .orderBy('created_at')
+        .limit(limit)
+        .execute(),
+    /**
+     * Takes a pending upload from its PUT and its /complete before its files go: once abandoned, no
+     * PUT can claim it, finish it nor mark it ready (each needs another put_state), so the purge may
+     * delete the files and then the row. False when a /complete made it ready first.
+     */
+    abandonUpload: async (id: string): Promise<boolean> => {
+      const result = await db
+        .updateTable('uploads')
+        .set({ put_state: 'abandoned' })
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
     /** Finished jobs whose outputs are due; running and queued jobs wait until they finish. */
     expiredJobs: (now: number, limit: number): Promise<Job[]> =>
       db

@@ -10,7 +10,7 @@ import { requireUser } from '../http/authenticate.ts';
 import { contentDisposition } from '../http/content-disposition.ts';
 import type { AppEnv } from '../http/env.ts';
 import { createRouter, errorResponses } from '../http/router.ts';
-import { sendStoredFile } from '../http/send-file.ts';
+import { sendStoredFileOrRedirect } from '../http/send-file.ts';
 import { ARTIFACT_NAMES } from '../services/artifacts.ts';
 import type { ArtifactDownload, ArtifactsService } from '../services/artifacts.ts';
 
@@ -34,6 +34,7 @@ const fileResponses = {
     description: 'One byte range (Range: bytes=a-b, a-, -n)',
     content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
   },
+  302: { description: 'A big file, where the store can presign (R2 with its S3 settings): a short-lived presigned GET of it' },
   304: { description: 'Not modified (If-None-Match matched the ETag)' },
   416: { description: 'Range not satisfiable; Content-Range: bytes */size' },
 };
@@ -131,20 +132,26 @@ export function artifactsRoutes({ artifacts, baseUrl, clock }: ArtifactsRouteDep
       const download = await artifacts.openSigned(id, name, query);
       // A browser may keep it until the link expires; shared caches may not (the link is a credential).
       const secondsLeft = Math.max(0, Number(query.expires) - Math.floor(clock() / 1000));
-      return send(c, artifacts, download, `private, max-age=${secondsLeft}`);
+      return send(c, artifacts, download, `private, max-age=${secondsLeft}`, secondsLeft);
     },
   );
 
   return app;
 }
 
-function send(c: Context<AppEnv>, artifacts: ArtifactsService, download: ArtifactDownload, cacheControl: string) {
-  return sendStoredFile(c.req.raw, {
-    size: download.byteSize,
-    sha256: download.sha256,
-    contentType: download.contentType,
-    disposition: contentDisposition(download.disposition, download.fileName),
-    cacheControl,
-    open: (range) => artifacts.read(download, range),
-  });
+/** `maxSeconds`: how long a redirect's store URL may work (a signed link's own time left). */
+function send(c: Context<AppEnv>, artifacts: ArtifactsService, download: ArtifactDownload, cacheControl: string, maxSeconds?: number) {
+  const disposition = contentDisposition(download.disposition, download.fileName);
+  return sendStoredFileOrRedirect(
+    c.req.raw,
+    {
+      size: download.byteSize,
+      sha256: download.sha256,
+      contentType: download.contentType,
+      disposition,
+      cacheControl,
+      open: (range) => artifacts.read(download, range),
+    },
+    () => artifacts.directUrl(download, { disposition, maxSeconds }),
+  );
 }

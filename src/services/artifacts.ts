@@ -1,7 +1,9 @@
 /**
  * Who may read a finished job's files, and how they are named: the owner (signed in or with an
  * API key), or anyone holding a short-lived signed link to exactly one file. Another user's job
- * is "not found" — never "forbidden" — so job ids cannot be probed.
+ * is "not found" — never "forbidden" — so job ids cannot be probed. Where the store signs its own
+ * URLs (R2 with its S3 settings), a big file that passed those checks is fetched from the store
+ * directly (`directUrl`) instead of through the service.
  */
 import type { Kysely } from 'kysely';
 import type { Artifact, Database, Job } from '../db/schema.ts';
@@ -33,6 +35,16 @@ export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
 /** The one path a signed link may open; the signature covers it, so it names one object. */
 export const signedArtifactPath = (jobId: string, name: string) => `/api/files/jobs/${jobId}/${name}`;
+
+/**
+ * From this size a download goes straight to the store when it can presign: the bytes of a photo
+ * relief's STL (megabytes) then skip the Worker, while previews, reports and small models (a default
+ * lithophane's STL is ~50 KB) stay on our origin, where <img> and fetch() need no CORS on the bucket
+ * and the ETag revalidates with a 304.
+ */
+export const DIRECT_DOWNLOAD_MIN_BYTES = 1024 * 1024;
+/** How long the store's URL works: enough to follow the redirect (and a download manager's retry), no more. */
+export const DIRECT_DOWNLOAD_SECONDS = 300;
 
 /** Links are only ever for reading; HEAD is a GET without the body. */
 const SIGNED_METHOD = 'GET';
@@ -66,6 +78,11 @@ export interface ArtifactsService {
   openSigned(jobId: string, name: string, query: { expires?: string; sig?: string }): Promise<ArtifactDownload>;
   createLink(userId: string, jobId: string, name: string): Promise<{ path: string; expiresAt: number }>;
   read(download: ArtifactDownload, range?: { start: number; end: number }): ReadableStream<Uint8Array>;
+  /**
+   * A presigned store URL for an opened (so already permitted) big file, valid at most `maxSeconds`
+   * (and DIRECT_DOWNLOAD_SECONDS), answering with `disposition`; undefined when it is to be streamed.
+   */
+  directUrl(download: ArtifactDownload, options: { disposition: string; maxSeconds?: number }): Promise<string | undefined>;
 }
 
 export interface ArtifactsDeps {
@@ -73,7 +90,7 @@ export interface ArtifactsDeps {
   artifacts: Pick<ArtifactsRepository, 'find' | 'forJob'>;
   /** The upload a job was made from, for the file name it downloads under. */
   uploads?: Pick<UploadsRepository, 'findById'>;
-  storage: Pick<BlobStorage, 'stream' | 'size'>;
+  storage: Pick<BlobStorage, 'stream' | 'size' | 'presignGet'>;
   signer: UrlSigner;
   signedUrlTtlSeconds: number;
 }
@@ -112,6 +129,16 @@ export function createArtifactsService(deps: ArtifactsDeps): ArtifactsService {
     },
     read(download, range) {
       return deps.storage.stream(download.storageKey, range);
+    },
+    async directUrl(download, { disposition, maxSeconds = DIRECT_DOWNLOAD_SECONDS }) {
+      const seconds = Math.min(DIRECT_DOWNLOAD_SECONDS, Math.floor(maxSeconds));
+      if (!deps.storage.presignGet || download.byteSize < DIRECT_DOWNLOAD_MIN_BYTES || seconds < 1) return undefined;
+      const presigned = await deps.storage.presignGet(download.storageKey, {
+        expiresInSeconds: seconds,
+        contentType: download.contentType,
+        contentDisposition: disposition,
+      });
+      return presigned.url;
     },
   };
 }

@@ -9,6 +9,11 @@
  * Before removing anything the date is recomputed with the owner's plan today: someone who took a
  * plan after uploading gets the longer period instead of losing the file. Queued and running jobs
  * are never purged; they are looked at again once they finish.
+ * Whatever the plan, uploads that were started and never completed go once ABANDONED_AFTER_MS old
+ * (or once their upload URL has expired, if that is later): a signed-URL upload still pending (its
+ * row, the file a PUT put in place, a presigned PUT's staging object), and any object under
+ * staging/ (a PUT cut off by a crash, a second PUT to a presigned URL still valid after /complete).
+ * Both runtimes run this: the Node server's hourly timer and the Worker's Cron Trigger.
  */
 import type { BillingAccount } from '../db/schema.ts';
 import type { RetentionRepository } from '../repositories/retention.ts';
@@ -17,6 +22,11 @@ import type { BlobStorage } from '../domain/storage.ts';
 import { storageKeys } from '../domain/storage.ts';
 
 export const DAY_MS = 86_400_000;
+/**
+ * When a started upload counts as abandoned: a day, far past the 15-minute upload URL (and the few
+ * seconds a PUT or /complete takes), so nothing on its way is taken, yet no stray file lives long.
+ */
+export const ABANDONED_AFTER_MS = DAY_MS;
 const BATCH = 200;
 const ENDED = new Set(['canceled', 'cancelled', 'expired']);
 
@@ -24,8 +34,10 @@ export interface RetentionDeps {
   repo: RetentionRepository;
   /** The owner's billing row (plan status), if any. */
   billingAccount: (userId: string) => Promise<BillingAccount | undefined>;
-  storage: Pick<BlobStorage, 'delete' | 'deletePrefix'>;
+  storage: Pick<BlobStorage, 'delete' | 'deletePrefix' | 'list'>;
   days: { free: number; plan: number };
+  /** How long an upload URL stays valid (SIGNED_URL_TTL_SECONDS): nothing younger is abandoned. */
+  uploadUrlTtlMs?: number;
   clock: () => number;
   logger: Logger;
 }
@@ -35,6 +47,10 @@ export interface PurgeReport {
   jobsPurged: number;
   /** Rows found due but kept longer because the owner now has a plan. */
   extended: number;
+  /** Signed-URL uploads started over ABANDONED_AFTER_MS ago and never completed: rows and files. */
+  abandonedUploadsDeleted: number;
+  /** Objects left under staging/ for over ABANDONED_AFTER_MS. */
+  stagingObjectsDeleted: number;
   failed: number;
 }
 
@@ -59,7 +75,14 @@ export function createRetentionService(deps: RetentionDeps) {
   }
 
   async function purgeExpired(now: number = deps.clock()): Promise<PurgeReport> {
-    const report: PurgeReport = { uploadsDeleted: 0, jobsPurged: 0, extended: 0, failed: 0 };
+    const report: PurgeReport = {
+      uploadsDeleted: 0,
+      jobsPurged: 0,
+      extended: 0,
+      abandonedUploadsDeleted: 0,
+      stagingObjectsDeleted: 0,
+      failed: 0,
+    };
     const daysOf = new Map<string, number>();
     /** The date by today's plan; the caller purges only if it is still due. */
     const recomputed = async (userId: string, createdAt: number): Promise<number | null> => {
@@ -116,8 +139,44 @@ export function createRetentionService(deps: RetentionDeps) {
       if (rows.length < BATCH) break;
     }
 
-    if (report.uploadsDeleted + report.jobsPurged + report.extended + report.failed > 0) logger.info('retention purge', { ...report });
+    await purgeAbandoned(now - Math.max(ABANDONED_AFTER_MS, deps.uploadUrlTtlMs ?? 0), report);
+
+    if (Object.values(report).some((n) => n > 0)) logger.info('retention purge', { ...report });
     return report;
+  }
+
+  /** Uploads started at or before `before` and never completed, then staging objects written by then. */
+  async function purgeAbandoned(before: number, report: PurgeReport): Promise<void> {
+    const failedIds = new Set<string>();
+    for (;;) {
+      const rows = (await repo.abandonedUploads(before, BATCH + failedIds.size)).filter((r) => !failedIds.has(r.id));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        try {
+          if (!(await repo.abandonUpload(row.id))) continue; // completed meanwhile: a real upload now
+          await storage.delete(row.storage_key); // the files first: a crash leaves the abandoned row for the next run
+          await storage.delete(storageKeys.directUpload(row.id));
+          await repo.deleteUpload(row.id);
+          report.abandonedUploadsDeleted++;
+        } catch (error) {
+          failedIds.add(row.id);
+          report.failed++;
+          logger.warn('retention: abandoned upload not purged', { uploadId: row.id, error: (error as Error).message });
+        }
+      }
+      if (rows.length < BATCH) break;
+    }
+
+    for await (const object of storage.list(storageKeys.stagingPrefix)) {
+      if (object.writtenAt > before) continue;
+      try {
+        await storage.delete(object.key);
+        report.stagingObjectsDeleted++;
+      } catch (error) {
+        report.failed++;
+        logger.warn('retention: staging object not purged', { key: object.key, error: (error as Error).message });
+      }
+    }
   }
 
   return { expiresAt, purgeExpired, retentionDays };

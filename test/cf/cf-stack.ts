@@ -61,17 +61,23 @@ export interface CfWorker {
 /**
  * Starts the Worker on a fresh local state directory and applies the D1 schema. `batchSize` sets
  * the consumer's max_batch_size: Miniflare hands a consumer one batch at a time, so it is also how
- * many jobs run at once (production sets max_concurrency instead).
+ * many jobs run at once (production sets max_concurrency instead). `maxRetries` sets the jobs
+ * queue's max_retries (how many times a message is delivered again before the dead-letter queue).
  */
-export async function startCfWorker(meshUrls: string[], vars: Record<string, string> = {}, batchSize?: number): Promise<CfWorker> {
+export async function startCfWorker(
+  meshUrls: string[],
+  vars: Record<string, string> = {},
+  batchSize?: number,
+  maxRetries?: number,
+): Promise<CfWorker> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const persist = await mkdtemp(join(tmpdir(), 'its-cf-'));
   let config = join(ROOT, 'test/cf/wrangler.e2e.toml');
-  if (batchSize !== undefined) {
-    const toml = (await readFile(config, 'utf8'))
-      .replace('main = "e2e-worker.ts"', `main = "${join(ROOT, 'test/cf/e2e-worker.ts')}"`)
-      .replace(/max_batch_size = \d+/, `max_batch_size = ${batchSize}`);
+  if (batchSize !== undefined || maxRetries !== undefined) {
+    let toml = (await readFile(config, 'utf8')).replace('main = "e2e-worker.ts"', `main = "${join(ROOT, 'test/cf/e2e-worker.ts')}"`);
+    if (batchSize !== undefined) toml = toml.replace(/max_batch_size = \d+/, `max_batch_size = ${batchSize}`);
+    if (maxRetries !== undefined) toml = toml.replace(/max_retries = \d+/, `max_retries = ${maxRetries}`);
     config = join(persist, 'wrangler.toml');
     await writeFile(config, toml);
   }

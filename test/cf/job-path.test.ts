@@ -4,6 +4,11 @@
  * sign up -> presigned upload to R2 -> lithophane job -> queue -> mesh process -> artifacts in R2 -> progress
  * over SSE -> a manifold STL of the requested size -> credits captured. A failing job is refunded,
  * a mesh process killed mid-job is retried and charged once, a replayed queue message does nothing.
+ *
+ * R2's S3 API is configured (the loopback S3 endpoint), so the mesh processes read each input and
+ * write each artifact through presigned URLs themselves: the tests see those GETs and PUTs at the
+ * endpoint, a /run request far smaller than the photo, and no object left in R2 by an attempt that
+ * did not succeed (a refused URL, a cancel, a process killed between its writes).
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -99,7 +104,28 @@ async function busyMesh(timeoutMs = 60_000): Promise<MeshProcess | undefined> {
   return undefined;
 }
 
-const inFlight = async (m: MeshProcess) => ((await fetch(`${m.url}/healthz`).then((r) => r.json())) as { inFlight: number }).inFlight;
+const health = async (m: MeshProcess) =>
+  (await fetch(`${m.url}/healthz`).then((r) => r.json())) as { inFlight: number; lastTaskBytes: number };
+const inFlight = async (m: MeshProcess) => (await health(m)).inFlight;
+
+/** The R2 objects under a job's folder, whoever owns it. */
+async function jobObjects(jobId: string): Promise<Array<{ key: string; size: number }>> {
+  const all = (await fetch(`${worker.url}/__test/r2-list?prefix=users/`).then((r) => r.json())) as Array<{ key: string; size: number }>;
+  return all.filter((o) => o.key.includes(`/jobs/${jobId}/`));
+}
+
+/** Kills a mesh process as a lost container, and starts a fresh one on its port (the Worker's list stays valid). */
+async function replace(victim: MeshProcess): Promise<void> {
+  const port = Number(new URL(victim.url).port);
+  victim.kill();
+  await new Promise((resolve) =>
+    victim.child.exitCode !== null || victim.child.signalCode !== null ? resolve(null) : victim.child.once('exit', resolve),
+  );
+  const fresh = await startMeshProcess({ port });
+  meshes = meshes.map((m) => (m === victim ? fresh : m));
+}
+
+type JobView = { id: string; status: string; attempts: number; creditState: string; error?: { code: string; message: string } };
 
 const balance = async (client: HttpClient) => (await client.json('/api/v1/credits')).body.balance as number;
 
@@ -131,6 +157,26 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     expect(done.creditState).toBe('captured');
     expect(done.attempts).toBe(1);
     expect(await balance(maker)).toBe(GRANT - job.cost);
+
+    // The bytes went through R2's S3 endpoint, not through the job's object: the container GOT the
+    // upload (all of it) and PUT each artifact under the attempt's folder; its /run request carried
+    // the task and the URLs only, far less than the photo.
+    const gets = s3.requests.filter((r) => r.method === 'GET');
+    expect(gets.map((r) => [r.key.replace(/^users\/[^/]+\//, ''), r.status, r.bytes])).toEqual([
+      [`uploads/${upload.id}/original`, 200, photo.byteLength],
+    ]);
+    const puts = s3.requests.filter((r) => r.method === 'PUT' && r.key.includes(`/jobs/${job.id}/`));
+    const artifacts = done.artifacts as Array<{ name: string; bytes: number }>;
+    expect(puts.map((r) => r.status)).toEqual(artifacts.map(() => 200));
+    expect(puts.map((r) => r.key.split(`/jobs/${job.id}/`)[1]).sort()).toEqual(artifacts.map((a) => `attempt-1/${a.name}`).sort());
+    expect(artifacts.find((a) => a.name === 'model.stl')?.bytes).toBe(puts.find((r) => r.key.endsWith('/model.stl'))?.bytes);
+    const runBytes = Math.max(...(await Promise.all(meshes.map(health))).map((h) => h.lastTaskBytes));
+    expect(runBytes).toBeGreaterThan(0);
+    expect(runBytes).toBeLessThan(photo.byteLength / 2);
+    // Exactly the files the rows name are in R2.
+    expect((await jobObjects(job.id)).map((o) => o.key.split(`/jobs/${job.id}/`)[1]).sort()).toEqual(
+      artifacts.map((a) => `attempt-1/${a.name}`).sort(),
+    );
 
     // A replayed message for the finished job: nothing runs, nothing is charged or refunded.
     const before = await maker.json(`/api/v1/jobs/${job.id}`);
@@ -181,6 +227,7 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     await vi.waitFor(async () => expect(await inFlight(busy as MeshProcess)).toBe(0), { timeout: 10_000, interval: 100 });
     expect(await balance(user)).toBe(GRANT);
     expect((await waitForJob(user, job.id)).status).toBe('cancelled');
+    await vi.waitFor(async () => expect(await jobObjects(job.id)).toEqual([]), { timeout: 10_000, interval: 250 });
   });
 
   it('a mesh process killed mid-job: the job is retried on another and charged once', async () => {
@@ -194,7 +241,8 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     });
     const victim = await busyMesh();
     expect(victim).toBeDefined();
-    victim?.kill();
+    // A fresh process takes the victim's place at once; the retry may land on either.
+    await replace(victim as MeshProcess);
     const done = await waitForJob(user, job.id);
     expect(done.status).toBe('succeeded');
     expect(done.attempts).toBe(2);
@@ -202,8 +250,104 @@ describe('the Cloudflare job path (workerd + mesh processes)', () => {
     expect(await balance(user)).toBe(GRANT - job.cost);
     const ledger = (await user.json('/api/v1/credits')).body.entries as Array<{ amount: number; reference: string | null }>;
     expect(ledger.filter((e) => e.amount < 0)).toHaveLength(1);
-    // Back to two processes for whatever runs next.
-    meshes = meshes.filter((m) => m !== victim);
+  });
+
+  it('a mesh process killed after writing some artifacts: the retry succeeds and no file of the dead attempt is left', async () => {
+    const user = await newUser('half-written@example.com');
+    const upload = await user.upload(photo, 'half.jpg');
+    let job: { id: string; cost: number } | undefined;
+    let killedAfter: string | undefined;
+    // At the dead attempt's first stored artifact, before the process hears it was stored.
+    s3.afterPut = async (key) => {
+      if (killedAfter || !job || !key.includes(`/jobs/${job.id}/attempt-1/`)) return;
+      killedAfter = key;
+      const victim = await busyMesh(5000);
+      expect(victim).toBeDefined();
+      await replace(victim as MeshProcess);
+    };
+    try {
+      job = await createJob(user, upload.id, { widthMm: 80, formats: ['stl', '3mf'] });
+      const done = await waitForJob(user, job.id);
+      expect(killedAfter).toBeDefined();
+      expect(done.status).toBe('succeeded');
+      expect(done.attempts).toBe(2);
+      expect(done.creditState).toBe('captured');
+      expect(await balance(user)).toBe(GRANT - job.cost);
+      // The dead attempt wrote something, and none of it is left: R2 holds exactly the rows' files.
+      expect(s3.stored.filter((k) => k.includes(`/jobs/${job?.id}/attempt-1/`)).length).toBeGreaterThan(0);
+      const names = (done.artifacts as Array<{ name: string }>).map((a) => `attempt-2/${a.name}`).sort();
+      expect(names).toContain('attempt-2/model.3mf');
+      expect((await jobObjects(job.id)).map((o) => o.key.split(`/jobs/${job?.id}/`)[1]).sort()).toEqual(names);
+      const stl = await user.fetch(`/api/v1/jobs/${job.id}/artifacts/model.stl`);
+      expect(stl.status).toBe(200);
+      expect(validateSolid(weld(readStl(new Uint8Array(await stl.arrayBuffer())).mesh), await sharedManifold()).manifold).toBe(true);
+    } finally {
+      s3.afterPut = undefined;
+    }
+  });
+
+  it('URLs that expire while the container writes: the job fails cleanly, refunded, no object left', async () => {
+    const user = await newUser('expired@example.com');
+    const upload = await user.upload(photo, 'expired.jpg');
+    let jobId: string | undefined;
+    // After the first artifact is stored the store's clock is two hours on: the rest are refused as expired.
+    s3.afterPut = async (key) => {
+      if (jobId && key.includes(`/jobs/${jobId}/`)) s3.clockOffsetMs = 2 * 3600_000;
+    };
+    try {
+      const job = await createJob(user, upload.id);
+      jobId = job.id;
+      const done = (await waitForJob(user, job.id)) as JobView;
+      expect(done.status).toBe('failed');
+      expect(done.error?.code).toBe('service_unavailable');
+      expect(done.error?.message).toContain('AccessDenied');
+      expect(done.creditState).toBe('refunded');
+      expect(await balance(user)).toBe(GRANT);
+      const refused = s3.requests.filter((r) => r.key.includes(`/jobs/${job.id}/`) && r.status === 403);
+      expect(refused.map((r) => r.code)).toEqual(['AccessDenied']);
+      expect(s3.stored.filter((k) => k.includes(`/jobs/${job.id}/`)).length).toBeGreaterThan(0);
+      expect(await jobObjects(job.id)).toEqual([]);
+    } finally {
+      s3.afterPut = undefined;
+      s3.clockOffsetMs = 0;
+    }
+  });
+
+  it('objects in R2 that do not match the manifest: no row points at them, the job fails refunded, nothing left', async () => {
+    const user = await newUser('mismatch@example.com');
+    const upload = await user.upload(photo, 'mismatch.jpg');
+    s3.dropLastByte = true;
+    try {
+      const job = await createJob(user, upload.id);
+      const done = (await waitForJob(user, job.id)) as JobView & { artifacts?: unknown[] };
+      expect(done.status).toBe('failed');
+      expect(done.error?.code).toBe('internal');
+      expect(done.creditState).toBe('refunded');
+      expect(done.artifacts ?? []).toEqual([]);
+      expect(await balance(user)).toBe(GRANT);
+      expect(s3.stored.filter((k) => k.includes(`/jobs/${job.id}/`)).length).toBeGreaterThan(0);
+      expect(await jobObjects(job.id)).toEqual([]);
+    } finally {
+      s3.dropLastByte = false;
+    }
+  });
+
+  it('a URL whose signature does not match (the key was rotated): the job fails cleanly, refunded, nothing stored', async () => {
+    const user = await newUser('tampered@example.com');
+    const upload = await user.upload(photo, 'tampered.jpg');
+    s3.secretRotated = true;
+    try {
+      const job = await createJob(user, upload.id);
+      const done = (await waitForJob(user, job.id)) as JobView;
+      expect(done.status).toBe('failed');
+      expect(done.error?.code).toBe('service_unavailable');
+      expect(done.error?.message).toContain('SignatureDoesNotMatch');
+      expect(done.creditState).toBe('refunded');
+      expect(await balance(user)).toBe(GRANT);
+      expect(await jobObjects(job.id)).toEqual([]);
+    } finally {
+      s3.secretRotated = false;
+    }
   });
 });
 

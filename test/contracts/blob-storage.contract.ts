@@ -53,6 +53,26 @@ export function blobStorageContract(backend: string, make: () => Promise<BlobSto
       await expect(storage.get('users/u2/jobs/b/y')).rejects.toThrow();
     });
 
+    it('lists the objects under a prefix, with when each was written', async () => {
+      const storage = await make();
+      const before = Date.now();
+      await storage.put('staging/uploads/a.n0nce', chunksOf('a'));
+      await storage.put('staging/uploads/b.direct', chunksOf('b'));
+      await storage.put('stagingx/c', chunksOf('c')); // a sibling sharing the prefix text is not listed
+      const after = Date.now();
+      const listed: Array<{ key: string; writtenAt: number }> = [];
+      for await (const object of storage.list('staging/')) listed.push(object);
+      expect(listed.map((o) => o.key).sort()).toEqual(['staging/uploads/a.n0nce', 'staging/uploads/b.direct']);
+      // Clocks of file systems and R2 round to the second or so.
+      for (const { writtenAt } of listed) {
+        expect(writtenAt).toBeGreaterThanOrEqual(before - 2000);
+        expect(writtenAt).toBeLessThanOrEqual(after + 2000);
+      }
+      const nothing: unknown[] = [];
+      for await (const object of storage.list('nothing-here/')) nothing.push(object);
+      expect(nothing).toEqual([]);
+    });
+
     it('moves an object into place, replacing the target', async () => {
       const storage = await make();
       await storage.put('users/u3/uploads/a/staged', chunksOf('new'));

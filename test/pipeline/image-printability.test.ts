@@ -169,7 +169,7 @@ describe('relief and lithophane: verdict fields', () => {
     expect(result.report.boundingBoxMm.size[1]).toBeGreaterThan(1000);
     expect(p.fitsBuildVolume).toBe(false);
     expect(p.printable).toBe(false);
-    expect(p.reasons.join(' ')).toMatch(/does not fit the 250 × 210 × 210 mm build volume/);
+    expect(p.reasons.join(' ')).toMatch(/does not fit the 220 × 220 × 250 mm build volume/);
   });
 
   it('a relief reports its base as the thinnest wall, its bed contact and overhang', async () => {

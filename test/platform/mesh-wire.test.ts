@@ -55,6 +55,24 @@ describe('mesh wire', () => {
     expect([...outcome.artifacts[0].bytes]).toEqual([...stl]);
   });
 
+  it('with MeshIo the task carries URLs and no input, and a manifest frame is the outcome', async () => {
+    const io = {
+      input: { url: 'https://acc.r2.cloudflarestorage.com/files/users/u/uploads/up/original?X-Amz-Signature=a' },
+      outputs: { 'model.stl': { key: 'users/u/jobs/j/attempt-1/model.stl', url: 'https://acc.r2.cloudflarestorage.com/x?s=b' } },
+    };
+    const encoded = encodeTask({ jobId: 'j', mode: 'lithophane', params: {}, io }, new Uint8Array(0));
+    expect(encoded.byteLength).toBeLessThan(400);
+    const { task, input } = decodeTask(encoded);
+    expect(task.io).toEqual(io);
+    expect(input.byteLength).toBe(0);
+    const stored = [{ name: 'model.stl', key: io.outputs['model.stl'].key, bytes: 684, contentType: 'model/stl', sha256: 'ab'.repeat(32) }];
+    const body = join([
+      encodeFrame('p', JSON.stringify({ stage: 'mesh', percent: 50 })),
+      encodeFrame('m', JSON.stringify({ report: { triangles: 12 }, artifacts: stored })),
+    ]);
+    expect(await readFrames(streamOf(body, 5), () => undefined)).toEqual({ ok: true, report: { triangles: 12 }, artifacts: [], stored });
+  });
+
   it('a coded failure is the outcome; a response cut short is thrown', async () => {
     const failure = encodeFrame('e', JSON.stringify({ code: 'decode_failed', message: 'bad' }));
     expect(await readFrames(streamOf(failure, 4), () => undefined)).toEqual({

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { artifactsServiceOn } from '../../src/services/artifacts.ts';
 import type { Services } from '../../src/compose.ts';
-import { newId } from '../../src/domain/ids.ts';
 import { createUrlSigner } from '../../src/services/signed-urls.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
+import { seedFinishedJob } from '../helpers/seed-finished-job.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -54,57 +54,8 @@ async function user(email: string) {
 }
 
 /** What the job runner does when a job succeeds: the files in storage, then one row per file. */
-async function seedJob(userId: string, mode: string, files: Record<string, [string, Uint8Array]>): Promise<string> {
-  const id = newId('job');
-  const now = Date.now();
-  await infra.services.db
-    .insertInto('jobs')
-    .values({
-      id,
-      user_id: userId,
-      mode,
-      upload_id: null,
-      prompt: null,
-      params: '{}',
-      status: 'succeeded',
-      progress: 1,
-      stage: 'done',
-      error_code: null,
-      error_message: null,
-      cost: 1,
-      credit_state: 'captured',
-      attempts: 1,
-      max_attempts: 3,
-      idempotency_key: null,
-      result: null,
-      provider: null,
-      provider_task_id: null,
-      provider_cost: null,
-      created_at: now,
-      started_at: now,
-      finished_at: now,
-      heartbeat_at: now,
-      expires_at: null,
-    })
-    .execute();
-  for (const [name, [contentType, bytes]] of Object.entries(files)) {
-    const key = storageKeys.artifact(userId, id, name);
-    const stored = await infra.services.storage.put(key, [bytes]);
-    await infra.services.db
-      .insertInto('artifacts')
-      .values({
-        job_id: id,
-        name,
-        content_type: contentType,
-        byte_size: stored.byteLength,
-        etag: stored.sha256,
-        storage_key: key,
-        created_at: now,
-      })
-      .execute();
-  }
-  return id;
-}
+const seedJob = (userId: string, mode: string, files: Record<string, [string, Uint8Array]>) =>
+  seedFinishedJob(infra.services, userId, mode, files);
 
 function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);

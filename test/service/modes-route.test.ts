@@ -104,13 +104,13 @@ describe('lamp shades and the build volume', () => {
     const fine = (await (await dry({ widthMm: 100 })).json()) as { estimate: { sizeMm: number[]; buildPlate: string; warnings: string[] } };
     expect(fine.estimate).toMatchObject({ sizeMm: [100, 75, 3.2], buildPlate: 'as-placed', warnings: [] });
 
-    // 240 x 180 fits the 250 x 210 plate as placed; 200 x 240 (portrait) only turned.
+    // 200 x 240 (portrait) is deeper than the 220 x 220 x 250 volume: it fits only turned (standing up).
     const portrait = await insertUpload(infra.services, userId, await plainPng(300, 360));
     const turned = await postJob(app, cookie, { mode: 'lithophane', uploadId: portrait, params: { widthMm: 200 }, dryRun: true });
     expect(turned.status).toBe(200);
     const turnedBody = (await turned.json()) as { estimate: { buildPlate: string; warnings: string[] } };
     expect(turnedBody.estimate.buildPlate).toBe('turned');
-    expect(turnedBody.estimate.warnings[0]).toMatch(/does not fit the 250 × 210 × 210 mm build volume as placed; turn it/);
+    expect(turnedBody.estimate.warnings[0]).toMatch(/does not fit the 220 × 220 × 250 mm build volume as placed; turn it/);
 
     // Issue 15.6: a 608 mm lithophane was accepted.
     const before = await balance(app, cookie);

@@ -78,6 +78,41 @@ describe('S3 presigner', () => {
     expect(await late.text()).toContain('<Code>AccessDenied</Code>');
   });
 
+  it('a PUT of any size is for its one key and its expiry only (a mesh container writing an artifact)', async () => {
+    const key = 'users/u1/jobs/j1/attempt-1/model.stl';
+    const put = await presigner().presignPutAnySize(key, { expiresInSeconds: 300 });
+    expect(new URL(put.url).searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+    for (const size of [0, 1, 4321]) {
+      expect((await fetch(put.url, { method: 'PUT', body: bytes(size) })).status).toBe(200);
+      expect(objects.get(key)).toEqual(bytes(size));
+    }
+    const otherKey = await fetch(put.url.replace('/attempt-1/model.stl', '/attempt-1/evil.stl'), { method: 'PUT', body: bytes(3) });
+    expect(otherKey.status).toBe(403);
+    expect(await otherKey.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(objects.has('users/u1/jobs/j1/attempt-1/evil.stl')).toBe(false);
+    const asGet = await fetch(put.url);
+    expect(asGet.status).toBe(403);
+    now += 301_000;
+    const late = await fetch(put.url, { method: 'PUT', body: bytes(3) });
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('a GET signs the type and file name the store answers with; S3 refuses them changed', async () => {
+    const key = 'users/u1/jobs/j/model.stl';
+    objects.set(key, bytes(5));
+    const disposition = `attachment; filename="Lighthouse.stl"; filename*=UTF-8''Leuchtturm%20%C3%A4.stl`;
+    const get = await presigner().presignGet(key, { expiresInSeconds: 60, contentType: 'model/stl', contentDisposition: disposition });
+    const url = new URL(get.url);
+    expect(url.searchParams.get('response-content-disposition')).toBe(disposition);
+    expect(url.searchParams.get('response-content-type')).toBe('model/stl');
+    expect((await fetch(get.url)).status).toBe(200);
+    url.searchParams.set('response-content-disposition', 'attachment; filename="evil.html"');
+    const changed = await fetch(url);
+    expect(changed.status).toBe(403);
+    expect(await changed.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
   it('refuses to sign a bad key or an expiry S3 would not take', async () => {
     await expect(presigner().presignGet('../etc/passwd', { expiresInSeconds: 60 })).rejects.toThrow(/bad key/);
     await expect(presigner().presignGet('users/u1/x', { expiresInSeconds: 8 * 24 * 3600 })).rejects.toThrow(/expiry/);

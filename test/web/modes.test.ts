@@ -2,7 +2,7 @@
  * Issue 15 in the browser, against the real server and its worker pool:
  *  - 6: a lamp shade is sized by its diameter (80 mm by default, from GET /api/v1/modes), has frame
  *    rings, a flat plate can stand in a foot, and the build-plate check shows: a warning when the
- *    model fits only turned, the refusal when it fits no way round;
+ *    model fits only turned (a flat plate wider than the bed), the refusal when it fits no way round;
  *  - 4: the keychain preview and the made keychain agree within 1% on size and piece count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,22 +64,30 @@ describe('create page, from GET /api/v1/modes', () => {
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credits? ·/);
     expect(await page.getByTestId('plate-warning').isHidden()).toBe(true);
 
-    // 100 mm across: 236 mm tall, past the 210 mm of height; it fits lying down, so a warning.
+    // 100 mm across: 236 mm tall, within the 250 mm of height of the default build volume: no warning.
     await diameter.fill('100');
-    await expect
-      .poll(() => page.getByTestId('plate-warning').textContent(), { timeout: 20_000 })
-      .toMatch(/does not fit the 250 × 210 × 210 mm build volume as placed; turn it/);
-    expect(await page.getByTestId('plate-warning').isVisible()).toBe(true);
-    await expect.poll(() => page.getByRole('button', { name: /Make it \(/ }).isEnabled()).toBe(true);
+    await expect.poll(async () => (await previewSize()).size[2], { timeout: 20_000 }).toBeCloseTo((Math.PI * 100 * 3) / 4, 0);
+    await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/credits? ·/);
+    expect(await page.getByTestId('plate-warning').isHidden()).toBe(true);
 
     // 300 mm across fits no way round: refused before paying, and said why.
     await diameter.fill('300');
     await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 20_000 }).toMatch(/does not fit .* any way round/);
     expect(await page.getByRole('button', { name: /Make it/ }).isDisabled()).toBe(true);
 
-    // A flat plate stands upright in a foot 10 mm wider than it (100 x 75 mm photo plate).
+    // A flat plate 240 x 180 mm is wider than the 220 mm bed; it fits standing up, so a warning.
     await page.getByLabel(/Flat lithophane/).check();
-    await page.getByRole('spinbutton', { name: 'Width (mm)', exact: true }).fill('100');
+    const width = page.getByRole('spinbutton', { name: 'Width (mm)', exact: true });
+    await width.fill('240');
+    await expect
+      .poll(() => page.getByTestId('plate-warning').textContent(), { timeout: 20_000 })
+      .toMatch(/does not fit the 220 × 220 × 250 mm build volume as placed; turn it/);
+    expect(await page.getByTestId('plate-warning').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: /Make it \(/ }).isEnabled()).toBe(true);
+
+    // A flat plate stands upright in a foot 10 mm wider than it (100 x 75 mm photo plate).
+    await width.fill('100');
+    await expect.poll(() => page.getByTestId('plate-warning').isHidden(), { timeout: 20_000 }).toBe(true);
     await page.getByLabel('Stand it upright in a foot').check();
     await expect.poll(async () => (await previewSize()).size.map((s) => Math.round(s))).toEqual([110, 20, 78]);
     expect(errors).toEqual([]);

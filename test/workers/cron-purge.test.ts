@@ -1,7 +1,8 @@
 /**
  * The retention purge on a Cron Trigger: the Worker's `scheduled` handler (src/worker.ts), called
  * with a Cron Trigger's controller and the pool's bindings, deletes expired uploads and job outputs
- * from D1 and R2 and keeps what is not due. (`SELF.scheduled` of this pool version cannot clone its
+ * from D1 and R2 and keeps what is not due; and uploads started over a day ago and never completed
+ * (rows, files, presigned PUTs' staging objects), and staging objects as old. (`SELF.scheduled` of this pool version cannot clone its
  * own loopback stub, so the handler is called directly.)
  */
 import { createScheduledController, env } from 'cloudflare:test';
@@ -10,7 +11,7 @@ import type { WorkerEnv } from '../../src/worker.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobExecutor } from '../../src/jobs/executor.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
-import { DAY_MS } from '../../src/services/retention.ts';
+import { ABANDONED_AFTER_MS, DAY_MS } from '../../src/services/retention.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { gradientPng, insertUpload, jobsApp, postJob, userIdOf, waitForStatus } from '../service/jobs-helpers.ts';
@@ -83,5 +84,45 @@ describe('Cron Trigger: retention purge', () => {
     // Not due: untouched.
     expect(await db.selectFrom('uploads').select('id').where('id', '=', fresh).executeTakeFirst()).toEqual({ id: fresh });
     expect(await r2Has(storageKeys.upload(userId, fresh))).toBe(true);
+  });
+
+  it('deletes uploads started over a day ago and never completed, and staging objects as old, from D1 and R2', async () => {
+    const cookie = await signUp(app, 'cron.abandoned@example.com');
+    const userId = await userIdOf(app, cookie);
+    const png = await gradientPng();
+    const { db } = infra.services;
+    const now = Date.now();
+    // Started 25 hours ago: the file a PUT stored, and what a presigned PUT wrote to staging.
+    const abandoned = await insertUpload(infra.services, userId, png, 'image', 'pending');
+    await db
+      .updateTable('uploads')
+      .set({ created_at: now - ABANDONED_AFTER_MS - 3_600_000 })
+      .where('id', '=', abandoned)
+      .execute();
+    await bindings.FILES.put(storageKeys.directUpload(abandoned), png);
+    // Started just now, and a staging object written now.
+    const started = await insertUpload(infra.services, userId, png, 'image', 'pending');
+    await bindings.FILES.put(storageKeys.directUpload(started), png);
+    const leftover = storageKeys.stagedUpload('upl_crashed', 'n0nce');
+    await bindings.FILES.put(leftover, png);
+    const ready = await insertUpload(infra.services, userId, png);
+
+    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: '17 * * * *' }), env as WorkerEnv);
+    expect(await db.selectFrom('uploads').select('id').where('id', '=', abandoned).executeTakeFirst()).toBeUndefined();
+    expect(await r2Has(storageKeys.upload(userId, abandoned))).toBe(false);
+    expect(await r2Has(storageKeys.directUpload(abandoned))).toBe(false);
+    expect(await db.selectFrom('uploads').select('status').where('id', '=', started).executeTakeFirst()).toEqual({ status: 'pending' });
+    expect(await r2Has(storageKeys.directUpload(started))).toBe(true);
+    expect(await r2Has(leftover)).toBe(true);
+
+    // A day and an hour on, R2's own write times say the staging objects are abandoned too.
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: now + ABANDONED_AFTER_MS + 3_600_000, cron: '17 * * * *' }),
+      env as WorkerEnv,
+    );
+    expect(await db.selectFrom('uploads').select('id').where('id', '=', started).executeTakeFirst()).toBeUndefined();
+    expect((await bindings.FILES.list({ prefix: storageKeys.stagingPrefix })).objects).toEqual([]);
+    expect(await db.selectFrom('uploads').select('status').where('id', '=', ready).executeTakeFirst()).toEqual({ status: 'ready' });
+    expect(await r2Has(storageKeys.upload(userId, ready))).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import * as uploadPutState from './1796168500000-UploadPutState.ts';
 import * as apiKeyScopes from './1796168600000-ApiKeyScopes.ts';
 import * as atomicLedger from './1796168700000-AtomicLedger.ts';
 import * as support from './1796200000000-Support.ts';
+import * as pendingUploads from './1796300000000-PendingUploads.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '1763700000000-Initial': initial,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '1796168600000-ApiKeyScopes': apiKeyScopes,
   '1796168700000-AtomicLedger': atomicLedger,
   '1796200000000-Support': support,
+  '1796300000000-PendingUploads': pendingUploads,
 };

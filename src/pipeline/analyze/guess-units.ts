@@ -14,7 +14,7 @@
  * part reads as 2.5 inches), so the report always says what was done and how to undo it.
  * When no candidate is plausible the model is scaled to fit `fitFraction` of the build volume.
  * "Over `maxMm`" also means over `plateFactor` times the build volume's longest side (500 mm for the
- * default 220 x 220 x 250): a model twice the printer's size prints no way round, and PrusaSlicer
+ * default 220 x 220 x 250, DEFAULT_BUILD_VOLUME_MM): a model twice the printer's size prints no way round, and PrusaSlicer
  * offers to scale such an object to fit on import. Measured on bench:printable (December 2026):
  * Havocglass8_left.obj (980 mm) and BoxTextured.glb (1 m) were correct solids the verdict refused
  * for the build volume; now the first is fitted and the second read as inches, with the warning.

@@ -116,7 +116,7 @@ function openListOf(name: string, field: ListField): (value: unknown) => string 
     value.length <= max &&
     value.every((v) => typeof v === 'string' && (allowed.includes(v) || pattern?.test(v)))
       ? undefined
-      : `${name} must be a list of ${min}${Number.isFinite(max) ? ` to ${max}` : ' or more'} of ${allowed.join(', ')}${pattern ? ' or items matching ' + field.itemPattern : ''}`;
+      : `${name} must be a list of ${min}${Number.isFinite(max) ? ` to ${max}` : ' or more'} of ${allowed.join(', ')}${pattern ? ` or items matching ${field.itemPattern}` : ''}`;
 }
 
 function colourOf(name: string): (value: unknown) => string | undefined {

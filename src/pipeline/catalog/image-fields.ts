@@ -3,6 +3,7 @@
  * default, accepted range, a control's step and slider span, label and help. params.ts checks
  * input against these, the CLI derives its flags from them and GET /api/v1/modes serves them.
  */
+import { DEFAULT_BUILD_VOLUME_MM } from '../build-plate.ts';
 import { FILAMENT_LIBRARY } from '../colour/filaments.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
@@ -30,8 +31,6 @@ export const COLOUR_LITHOPHANE_FILAMENTS = ['cyan', 'magenta', 'yellow', 'white'
 export const COLOUR_LITHOPHANE_RESOLUTION_MM = 0.6;
 /** Most layers of each colour filament in a colour lithophane (each has at least one). */
 export const COLOUR_LITHOPHANE_MAX_LAYERS = 16;
-/** x, y, z of the build volume a job is checked against when none is given (a common 250 x 210 x 210 mm printer). */
-export const DEFAULT_BUILD_PLATE_MM = [250, 210, 210] as const;
 
 /** What every job writes: its files and preview pictures (mesh jobs share these). */
 export const OUTPUT_FIELDS = {
@@ -321,7 +320,7 @@ export const IMAGE_FIELDS = {
     type: 'size3',
     label: 'Build volume',
     unit: 'mm',
-    default: DEFAULT_BUILD_PLATE_MM,
+    default: DEFAULT_BUILD_VOLUME_MM,
     max: 10_000,
     help: 'The printer’s x, y and z: a model that fits only turned gets a warning, one that fits no way round is refused.',
   },

@@ -2,6 +2,7 @@
  * Every parameter of a mesh job (repair or convert an uploaded 3D file), declared once; see
  * image-fields.ts. mesh-params.ts checks input against these.
  */
+import { DEFAULT_BUILD_VOLUME_MM } from '../build-plate.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
 import { OUTPUT_FIELDS } from './image-fields.ts';
@@ -46,7 +47,7 @@ export const MESH_FIELDS = {
     options: choices(ORIENTATIONS, { keep: 'Keep as it is', 'flat-base': 'Lay it on its flattest side' }),
   },
   placeOnBed: { type: 'boolean', label: 'Place on the bed', help: 'Default: on for repair, off for convert.' },
-  buildVolumeMm: { type: 'size3', label: 'Build volume', unit: 'mm', default: [220, 220, 250], max: 10_000 },
+  buildVolumeMm: { type: 'size3', label: 'Build volume', unit: 'mm', default: DEFAULT_BUILD_VOLUME_MM, max: 10_000 },
   minWallMm: { type: 'number', label: 'Thinnest printable wall', unit: 'mm', default: 0.4, min: 0, max: 50, step: 0.1, slider: [0, 5] },
   overhangDeg: { type: 'number', label: 'Steepest overhang', unit: '°', default: 45, min: 1, max: 89, step: 1 },
   fillHoles: { type: 'boolean', label: 'Fill holes', default: true },

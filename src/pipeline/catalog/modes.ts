@@ -75,7 +75,7 @@ const TONE = ['invert', 'autoLevel', 'gamma'];
 /**
  * Print-first starting values of the shaped lithophanes: a heart's 3 mm rim holds its point; a
  * dome 100 mm across a 120° cap is ~87 mm wide and 25 mm high; a 100 mm globe with a 4 mm band at
- * the opening fits a 250 × 210 × 210 mm printer and a tea light; a 60 mm night-light box (68 mm
+ * the opening fits the default 220 × 220 × 250 mm build volume and a tea light; a 60 mm night-light box (68 mm
  * with its posts) stands over a tea light.
  */
 const SHAPE_DEFAULTS = {

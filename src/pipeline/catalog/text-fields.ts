@@ -6,7 +6,8 @@
 import { TEXT_SOLID_DEFAULTS, TEXT_STYLES } from '../text/text-solid.ts';
 import { choices } from './fields.ts';
 import type { Fields } from './fields.ts';
-import { DEFAULT_BUILD_PLATE_MM, KEYCHAIN_POSITIONS, OUTPUT_FIELDS } from './image-fields.ts';
+import { DEFAULT_BUILD_VOLUME_MM } from '../build-plate.ts';
+import { KEYCHAIN_POSITIONS, OUTPUT_FIELDS } from './image-fields.ts';
 
 export const TEXT_FIELDS = {
   textStyle: {
@@ -44,6 +45,6 @@ export const TEXT_FIELDS = {
     default: TEXT_SOLID_DEFAULTS.keychainPosition,
     options: choices(KEYCHAIN_POSITIONS),
   },
-  buildPlateMm: { type: 'size3', label: 'Build volume', unit: 'mm', default: DEFAULT_BUILD_PLATE_MM, max: 10_000 },
+  buildPlateMm: { type: 'size3', label: 'Build volume', unit: 'mm', default: DEFAULT_BUILD_VOLUME_MM, max: 10_000 },
   ...OUTPUT_FIELDS,
 } as const satisfies Fields;

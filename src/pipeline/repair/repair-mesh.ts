@@ -40,9 +40,8 @@ import { fillHoles, FILL_HOLES_DEFAULTS, type FillHolesOptions } from './fill-ho
 import { levelSetRemesh, LEVEL_SET_REMESH_DEFAULTS, type LevelSetRemeshOptions } from './level-set-remesh.ts';
 import { localRemesh } from './local-remesh.ts';
 import { orientConsistently } from './orient-consistent.ts';
-import { orientOutward, type ShellRole } from './orient-outward.ts';
+import { orientOutward } from './orient-outward.ts';
 import { removeDegenerateFaces } from './remove-degenerate.ts';
-import type { ShellGeometry } from './shell-geometry.ts';
 import { splitNonManifold } from './split-non-manifold.ts';
 import { unionShells } from './union-shells.ts';
 import { weldBoundary, WELD_BOUNDARY_DEFAULTS, type WeldBoundaryOptions } from './weld-boundary.ts';

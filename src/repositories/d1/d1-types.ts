@@ -41,7 +41,7 @@ export interface R2BucketLike {
   head(key: string): Promise<R2ObjectLike | null>;
   delete(keys: string | string[]): Promise<void>;
   list(options?: { prefix?: string; cursor?: string; limit?: number }): Promise<{
-    objects: Array<{ key: string }>;
+    objects: Array<{ key: string; uploaded: Date }>;
     truncated: boolean;
     cursor?: string;
   }>;

@@ -7,9 +7,11 @@
  *
  * Written against the low-level `ctx.container` API (start, running, getTcpPort), so it needs no
  * package. It cannot run here (no Docker engine, and Miniflare runs no containers): tests reach the
- * same entry through MESH_EXECUTOR_URL instead. The container's env carries only the pool settings:
- * it reads and writes nothing itself (the job's Durable Object hands it the input and stores the
- * artifacts in R2), so it needs no secret.
+ * same entry through MESH_EXECUTOR_URL instead. The container's env carries only the pool settings
+ * and it never holds a secret: with R2's S3 API configured (R2_S3_ENDPOINT set) each task brings
+ * presigned URLs for its input and artifacts (src/jobs/mesh-io.ts), so the container gets outbound
+ * internet to reach the S3 endpoint; without it the job's object hands over the bytes and the
+ * container stays offline.
  */
 interface ContainerLike {
   readonly running: boolean;
@@ -37,7 +39,8 @@ export class MeshContainer {
       const env: Record<string, string> = { PORT: String(PORT) };
       for (const name of ['MESH_POOL_SIZE', 'WORKER_HEAP_MB'])
         if (typeof this.#env[name] === 'string') env[name] = this.#env[name] as string;
-      container.start({ env, enableInternet: false });
+      const presigned = typeof this.#env.R2_S3_ENDPOINT === 'string' && this.#env.R2_S3_ENDPOINT !== '';
+      container.start({ env, enableInternet: presigned });
     }
     const port = container.getTcpPort(PORT);
     const url = new URL(request.url);

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { ServiceError } from '../../domain/errors.ts';
 import type { BlobStorage, StoredObject } from '../../domain/storage.ts';
@@ -79,6 +79,20 @@ export function createLocalDiskStorage(root: string): BlobStorage {
     },
     async delete(key) {
       await rm(pathOf(key), { force: true });
+    },
+    /** Files only, with their modification time; `.part` files of writes cut off by a crash are listed too. */
+    async *list(prefix) {
+      const folder = pathOf(prefix.replace(/\/$/, ''));
+      const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath, entry.name);
+        const stats = await stat(path).catch(() => undefined); // removed since the folder was read
+        if (stats) yield { key: relative(base, path).split(sep).join('/'), writtenAt: stats.mtimeMs };
+      }
     },
     async deletePrefix(prefix) {
       const path = pathOf(prefix.replace(/\/$/, ''));

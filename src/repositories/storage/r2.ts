@@ -75,6 +75,16 @@ export function createR2Storage(bucket: R2BucketLike, presigner?: S3Presigner): 
     async delete(key) {
       await bucket.delete(assertStorageKey(key));
     },
+    async *list(prefix) {
+      assertStorageKey(prefix.replace(/\/$/, ''));
+      const withSlash = prefix.endsWith('/') ? prefix : `${prefix}/`; // a folder, as on disk
+      let cursor: string | undefined;
+      do {
+        const page = await bucket.list({ prefix: withSlash, cursor, limit: 1000 });
+        for (const object of page.objects) yield { key: object.key, writtenAt: object.uploaded.getTime() };
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+    },
     async deletePrefix(prefix) {
       assertStorageKey(prefix.replace(/\/$/, ''));
       const withSlash = prefix.endsWith('/') ? prefix : `${prefix}/`;

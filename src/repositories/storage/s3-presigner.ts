@@ -6,7 +6,9 @@
  *
  * Path-style URLs (`<endpoint>/<bucket>/<key>`), which R2 and S3-compatible stores all accept.
  * A PUT signs its Content-Length, so the store refuses a body of any other size (the upload limit
- * holds without the bytes passing through us); S3 caps a presigned URL at 7 days.
+ * holds without the bytes passing through us); S3 caps a presigned URL at 7 days. A GET may carry
+ * S3's response-content-type and response-content-disposition overrides (R2 honours them too), signed
+ * with the rest of the query: a download keeps its type and its friendly file name.
  */
 import { AwsV4Signer } from 'aws4fetch';
 import type { PresignedUrl } from '../../domain/storage.ts';
@@ -24,7 +26,13 @@ export interface S3PresignConfig {
 
 export interface S3Presigner {
   presignPut(key: string, options: { byteLength: number; expiresInSeconds: number }): Promise<PresignedUrl>;
-  presignGet(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
+  presignGet(key: string, options: { expiresInSeconds: number; contentType?: string; contentDisposition?: string }): Promise<PresignedUrl>;
+  /**
+   * A PUT of one key whose size is not known when signing (a mesh container's artifact): the
+   * signature binds the method, the key and the expiry only, so the writer must be checked after
+   * the fact (the job's object compares the stored size with the container's manifest).
+   */
+  presignPutAnySize(key: string, options: { expiresInSeconds: number }): Promise<PresignedUrl>;
 }
 
 /** SigV4 refuses anything longer. */
@@ -37,6 +45,7 @@ export function createS3Presigner(config: S3PresignConfig, clock: () => number):
     key: string,
     expiresInSeconds: number,
     headers: Record<string, string>,
+    query: Record<string, string | undefined> = {},
   ): Promise<PresignedUrl> {
     assertStorageKey(key);
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGN_SECONDS) {
@@ -45,6 +54,7 @@ export function createS3Presigner(config: S3PresignConfig, clock: () => number):
     const now = clock();
     const url = new URL(`${base}/${encodeURIComponent(config.bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`);
     url.searchParams.set('X-Amz-Expires', String(expiresInSeconds));
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
     const signer = new AwsV4Signer({
       method,
       url: url.toString(),
@@ -63,6 +73,14 @@ export function createS3Presigner(config: S3PresignConfig, clock: () => number):
   }
   return {
     presignPut: (key, { byteLength, expiresInSeconds }) => presign('PUT', key, expiresInSeconds, { 'content-length': String(byteLength) }),
-    presignGet: (key, { expiresInSeconds }) => presign('GET', key, expiresInSeconds, {}),
+    presignGet: (key, { expiresInSeconds, contentType, contentDisposition }) =>
+      presign(
+        'GET',
+        key,
+        expiresInSeconds,
+        {},
+        { 'response-content-type': contentType, 'response-content-disposition': contentDisposition },
+      ),
+    presignPutAnySize: (key, { expiresInSeconds }) => presign('PUT', key, expiresInSeconds, {}),
   };
 }
