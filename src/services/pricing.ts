@@ -21,6 +21,10 @@ export const DEFAULT_PRICES: PriceTable = {
   prices: {
     relief: { S: 1, M: 2, L: 4 },
     lithophane: { S: 1, M: 2, L: 4 },
+    // The colour modes are a relief and a lithophane in more bodies: the work estimate's grid
+    // samples (per started unit) already count what the extra bodies cost.
+    'colour-relief': { S: 1, M: 2, L: 4 },
+    'colour-lithophane': { S: 1, M: 2, L: 4 },
     extrude: { S: 1, M: 1, L: 2 },
     repair: { S: 1, M: 2, L: 4 },
     convert: { S: 1, M: 1, L: 2 },

@@ -101,11 +101,12 @@ export async function distinctColours(locator: Locator): Promise<number> {
 
 /**
  * A page screenshot: checked, and saved into docs/screenshots when UPDATE_SCREENSHOTS=1
- * (palette PNG, so each stays well under 300 KB), else into a temp folder.
+ * (palette PNG, so each stays well under 300 KB), else into a temp folder. `docs: false`: always
+ * the temp folder (a name another test makes for the docs).
  */
-export async function saveScreenshot(page: Page, name: string): Promise<{ path: string; bytes: number }> {
+export async function saveScreenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<{ path: string; bytes: number }> {
   const dir =
-    process.env.UPDATE_SCREENSHOTS === '1'
+    process.env.UPDATE_SCREENSHOTS === '1' && options.docs !== false
       ? new URL('../../docs/screenshots/', import.meta.url).pathname
       : join(tmpdir(), 'web-screenshots');
   await mkdir(dir, { recursive: true });

@@ -206,6 +206,8 @@ export function formatsOf(modes: ModeCatalog): Array<[string, string]> {
 export const MODE_LABELS: Record<string, string> = {
   lithophane: 'Lithophane',
   relief: 'Relief',
+  'colour-relief': 'Colour relief',
+  'colour-lithophane': 'Colour lithophane',
   extrude: 'Logo extrusion',
   repair: 'Repair',
   convert: 'Convert',

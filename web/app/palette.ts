@@ -77,7 +77,7 @@ export function paletteControl(
               else if (chosen.length < spec.max) set([...chosen, entry]);
             },
           },
-          h('span', { class: 'swatch', style: `background:${f?.hex ?? '#888'}` }),
+          swatch(f?.hex ?? '#888'),
           f?.name ?? entry,
         );
       }),
@@ -167,4 +167,12 @@ function encode(v: number): number {
 
 function luminance(rgb: number[]): number {
   return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+/** A colour chip's swatch. Its colour is set through the CSSOM: the page's CSP (style-src 'self')
+ *  refuses a style attribute, which left every swatch grey. */
+function swatch(hex: string): HTMLElement {
+  const el = h('span', { class: 'swatch' });
+  el.style.backgroundColor = hex;
+  return el;
 }

@@ -6,7 +6,7 @@ import { api, ApiError, uploadFile } from '../api.ts';
 import type { Job, Upload } from '../api.ts';
 import { announce, errorBox, formatBytes, h, mm, nextId } from '../dom.ts';
 import { choicesOf, formatsOf, loadModes, startingValues } from '../modes.ts';
-import type { Choice, ChoiceInfo, ModeCatalog, ParamSpec } from '../modes.ts';
+import type { Choice, ChoiceInfo, ModeCatalog, NumberSpec, ParamSpec } from '../modes.ts';
 import { drawBacklit } from '../backlit.ts';
 import { paletteControl } from '../palette.ts';
 import { decodePicture } from '../picture.ts';
@@ -27,6 +27,15 @@ type ViewerInstance = InstanceType<Runtime['Viewer']>;
 const LOGO_PREVIEW_SIDE = 400;
 const MESH_EXTENSIONS = ['stl', 'obj', 'ply', '3mf', 'glb', 'gltf'];
 const ACCEPT = ['image/*', ...MESH_EXTENSIONS.map((e) => `.${e}`)].join(',');
+
+/** What is wrong with a typed number, in words, or null: out of range is said at the field, never priced or sent. */
+function rangeProblem(spec: NumberSpec, input: HTMLInputElement): string | null {
+  if (input.value === '') return null;
+  const value = input.valueAsNumber;
+  if (spec.optional && value === 0) return null;
+  if (Number.isFinite(value) && value >= spec.min && value <= spec.max) return null;
+  return `${spec.label} must be between ${spec.min} and ${spec.max}${spec.unit ? ` ${spec.unit}` : ''}.`;
+}
 
 function inputKind(file: File): 'image' | 'mesh' {
   if (file.type.startsWith('image/')) return 'image';
@@ -58,6 +67,8 @@ export async function createPage(ctx: PageContext) {
   let runtime: Runtime | null = null;
   let viewer: ViewerInstance | null = null;
   const formats = new Set(['stl', '3mf']);
+  /** Fields whose typed value is out of range: nothing is priced or made until they are corrected. */
+  const invalid = new Set<string>();
   let disposed = false;
 
   // ---- upload
@@ -231,6 +242,7 @@ export async function createPage(ctx: PageContext) {
     }
     const current = values[key] as number;
     const labelId = `${id}-label`;
+    const fieldError = h('small', { class: 'field-error', id: `${id}-error`, 'data-testid': `field-error-${key}`, hidden: true });
     const number = h('input', {
       type: 'number',
       id,
@@ -239,7 +251,7 @@ export async function createPage(ctx: PageContext) {
       step: spec.step,
       value: spec.optional && !current ? '' : current,
       inputmode: 'decimal',
-      'aria-describedby': hintId,
+      'aria-describedby': [hintId, fieldError.id].filter(Boolean).join(' '),
       placeholder: spec.optional ? 'keep' : undefined,
     });
     const range = h('input', {
@@ -253,6 +265,16 @@ export async function createPage(ctx: PageContext) {
       'aria-hidden': 'true',
     });
     number.addEventListener('input', () => {
+      const problem = rangeProblem(spec, number);
+      fieldError.textContent = problem ?? '';
+      fieldError.hidden = !problem;
+      number.setAttribute('aria-invalid', String(Boolean(problem)));
+      if (problem) {
+        invalid.add(key);
+        scheduleCost();
+        return;
+      }
+      invalid.delete(key);
       if (number.value === '' && spec.optional) values[key] = 0;
       else if (Number.isFinite(number.valueAsNumber)) {
         values[key] = number.valueAsNumber;
@@ -270,6 +292,7 @@ export async function createPage(ctx: PageContext) {
       { class: 'field number' },
       h('label', { for: id, id: labelId }, spec.label, spec.unit ? h('span', { class: 'unit' }, ` (${spec.unit})`) : null),
       h('div', { class: 'number-row' }, range, number),
+      fieldError,
       hint,
     );
   }
@@ -288,6 +311,7 @@ export async function createPage(ctx: PageContext) {
   }
 
   function renderParams(): void {
+    invalid.clear();
     paramsBody.replaceChildren(...choice.params.map((key) => control(key, choice.specs[key])));
     cropper.setPresets(aspectPresets(choice, values));
   }
@@ -319,6 +343,8 @@ export async function createPage(ctx: PageContext) {
   const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
   // Lithophane frame text: the preview's letters are rough (the browser's font at preview pitch); say what the print gets.
   const frameTextNote = h('small', { class: 'hint', 'data-testid': 'frame-text-note', hidden: true });
+  // Loose pieces are said before paying (issue 15: a keychain in 6 pieces with no warning).
+  const piecesWarning = h('p', { class: 'warning', role: 'status', 'data-testid': 'pieces-warning', hidden: true });
   const previewNote = h(
     'small',
     { class: 'hint' },
@@ -349,6 +375,7 @@ export async function createPage(ctx: PageContext) {
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
     viewerBox.hidden = litho && showBacklit;
+    piecesWarning.hidden = true;
     if (litho && showBacklit)
       drawBacklit(
         backlitCanvas,
@@ -377,6 +404,10 @@ export async function createPage(ctx: PageContext) {
       if (frameText) {
         const relief = modes.geometry.frameText?.reliefMm ?? 1;
         frameTextNote.textContent = `“${frameText}” is ${values.frameTextStyle === 'raised' ? 'raised' : 'engraved'} ${relief} mm on the ${values.frameTextSide === 'top' ? 'top' : 'bottom'} of the frame, in Noto Sans Bold; the preview draws it roughly.`;
+      }
+      if (choice.mode === 'extrude' && parts > 1) {
+        piecesWarning.textContent = `This makes ${parts} separate pieces that print loose${choice.params.includes('basePlateMm') ? '; a base plate (1.2 mm, say) joins them into one' : ''}.`;
+        piecesWarning.hidden = false;
       }
     } else if (choice.input === 'mesh' && file && inputKind(file) === 'mesh') {
       const v = await ensureViewer();
@@ -425,6 +456,11 @@ export async function createPage(ctx: PageContext) {
     window.clearTimeout(costTimer);
     costOk = false;
     updateSubmit();
+    if (invalid.size > 0) {
+      costSeq++; // a price on its way is for the old value
+      cost.textContent = 'Correct the marked value to see the cost.';
+      return;
+    }
     if (choice.input === 'text' ? !typedText() : !upload) return;
     costTimer = window.setTimeout(() => void priceIt(), 500);
   }
@@ -466,7 +502,8 @@ export async function createPage(ctx: PageContext) {
   }
 
   function updateSubmit(): void {
-    submit.disabled = choice.input === 'text' ? !(typedText() && costOk) : !(upload && costOk && upload.kind === choice.input);
+    submit.disabled =
+      invalid.size > 0 || (choice.input === 'text' ? !(typedText() && costOk) : !(upload && costOk && upload.kind === choice.input));
   }
 
   const form = h(
@@ -523,6 +560,7 @@ export async function createPage(ctx: PageContext) {
         backlitBox,
         dims,
         frameTextNote,
+        piecesWarning,
         previewNote,
       ),
       h(

@@ -29,6 +29,7 @@ const FILE_LABELS: Record<string, string> = {
   'model.3mf': '3MF — slicers, with units',
   'model.obj': 'OBJ',
   'model.glb': 'GLB — web and AR viewers',
+  'model.meshopt.glb': 'GLB, compressed — what the share page shows',
   'preview.png': 'Preview picture (PNG)',
   'backlit.png': 'Backlit view (PNG)',
   'thin-features.png': 'Thin features under the nozzle (PNG)',
@@ -141,15 +142,20 @@ export async function jobPage(ctx: PageContext) {
     );
   }
 
-  function renderProgress(stage: string | null, percent: number): void {
-    const bar = h('progress', { max: 100, value: Math.round(percent), 'aria-labelledby': 'progress-label', 'data-testid': 'progress' });
+  // The bar only moves forward (the event stream replays from the start when the page opens or
+  // reconnects), and 100% is the finished job: the pipeline's last stage is not yet the files stored.
+  let shownPercent = 0;
+  function renderProgress(stage: string | null, reported: number): void {
+    shownPercent = Math.max(shownPercent, Math.min(99, Math.round(reported)));
+    const percent = shownPercent;
+    const bar = h('progress', { max: 100, value: percent, 'aria-labelledby': 'progress-label', 'data-testid': 'progress' });
     body.replaceChildren(
       h(
         'section',
         { class: 'card progress-card', 'aria-labelledby': 'progress-label' },
         h('h2', { id: 'progress-label' }, job.status === 'queued' ? 'Queued' : 'Working on it'),
         bar,
-        h('p', { class: 'stage', 'data-testid': 'stage' }, `${stageLabel(stage)} — ${Math.round(percent)}%`),
+        h('p', { class: 'stage', 'data-testid': 'stage' }, `${stageLabel(stage)} — ${percent}%`),
         h('p', { class: 'hint' }, 'You can leave this page: the job keeps going, and your history has it.'),
       ),
     );
@@ -339,7 +345,17 @@ async function renderResult(body: HTMLElement, job: Job): Promise<() => void> {
 
 function downloads(job: Job, artifacts: JobArtifact[]): HTMLElement {
   const list = h('ul', { class: 'downloads' });
-  const order = ['model.stl', 'model.3mf', 'model.obj', 'model.glb', 'backlit.png', 'preview.png', 'thin-features.png', 'report.json'];
+  const order = [
+    'model.stl',
+    'model.3mf',
+    'model.obj',
+    'model.glb',
+    'model.meshopt.glb',
+    'backlit.png',
+    'preview.png',
+    'thin-features.png',
+    'report.json',
+  ];
   const sorted = [...artifacts].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   for (const a of sorted) {
     const linkOut = h('span', { class: 'signed-link' });
@@ -413,6 +429,7 @@ function reportCard(report: Record<string, unknown>, isLitho: boolean): HTMLElem
     rows.push(['Volume', `${(report.volumeMm3 / 1000).toFixed(2)} cm³ (≈ ${((report.volumeMm3 / 1000) * 1.24).toFixed(1)} g of PLA)`]);
   if (typeof report.triangles === 'number') rows.push(['Triangles', report.triangles.toLocaleString()]);
   if (typeof report.genus === 'number') rows.push(['Holes through it (like a keychain loop)', String(report.genus)]);
+  if (typeof report.parts === 'number') rows.push(['Separate pieces', String(report.parts)]);
   if (typeof report.fitsBuildVolume === 'boolean') rows.push(['Fits the build volume', yes(report.fitsBuildVolume)]);
   const thin = report.thinWall as { p5Mm: number; minMm: number } | undefined;
   if (thin) rows.push(['Thin walls (5th percentile)', mm(thin.p5Mm)]);
