@@ -19,6 +19,8 @@ import { aspectPresets } from '../crop-presets.ts';
 import { EXAMPLES, exampleFile } from '../examples.ts';
 import { session } from '../session.ts';
 import { signUpToMake } from './create-signed-out.ts';
+import { FONT_LICENCE_URL, TextPreview } from '../text/text-preview.ts';
+import type { TextModel } from '../text/text-preview.ts';
 
 type Runtime = typeof import('../three/runtime.ts');
 type ViewerInstance = InstanceType<Runtime['Viewer']>;
@@ -57,6 +59,7 @@ export async function createPage(ctx: PageContext) {
   let meshObjectFile: File | null = null;
   let runtime: Runtime | null = null;
   let viewer: ViewerInstance | null = null;
+  let textPreview: TextPreview | null = null;
   const formats = new Set(['stl', '3mf']);
   let disposed = false;
 
@@ -126,7 +129,10 @@ export async function createPage(ctx: PageContext) {
     h('label', { for: textInput.id }, 'Text (one or more lines)'),
     textInput,
   );
-  textInput.addEventListener('input', () => scheduleCost());
+  textInput.addEventListener('input', () => {
+    schedulePreview();
+    scheduleCost();
+  });
   const modeFieldset = h(
     'fieldset',
     { class: 'card mode-card' },
@@ -287,11 +293,64 @@ export async function createPage(ctx: PageContext) {
   const previewEmpty = h('p', { class: 'viewer-empty' }, 'Your preview appears here.');
   viewerBox.append(previewEmpty);
   const dims = h('p', { class: 'dims', 'aria-live': 'polite' });
-  const previewNote = h(
-    'small',
-    { class: 'hint' },
-    'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.',
-  );
+  const HOW_TO_TURN = 'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. ';
+  const previewNote = h('small', { class: 'hint' });
+  function notePreview(): void {
+    if (choice.input === 'text')
+      previewNote.replaceChildren(
+        HOW_TO_TURN,
+        'The preview is the model the server will make, built in your browser by the same code with the same font (Noto Sans Bold, ',
+        h('a', { href: FONT_LICENCE_URL, target: '_blank', rel: 'noopener' }, 'SIL Open Font License'),
+        ').',
+      );
+    else
+      previewNote.textContent = `${HOW_TO_TURN}The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.`;
+  }
+  notePreview();
+
+  /** The size readout every preview shows (tests read data-size-mm and data-parts). */
+  function showSize(sizeMm: readonly number[], parts: number, countPieces: boolean): void {
+    viewer?.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
+    const pieces = countPieces ? `, ${parts} piece${parts === 1 ? '' : 's'}` : '';
+    dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
+    dims.dataset.sizeMm = sizeMm.join(',');
+    dims.dataset.parts = String(parts);
+  }
+
+  function clearSize(message: string): void {
+    dims.textContent = message;
+    delete dims.dataset.sizeMm;
+    delete dims.dataset.parts;
+  }
+
+  // Text: the worker builds the solid with the server's own text pipeline (web/app/text).
+  function previewText(): void {
+    textPreview ??= new TextPreview({
+      model: (model) => void showTextModel(model),
+      failed: (message) => {
+        if (choice.input !== 'text') return;
+        viewer?.setModel(null);
+        clearSize(`No preview: ${message.replace(/^[a-z]+: /, '')}`);
+      },
+      busy: (busy) => (busy ? viewerBox.setAttribute('aria-busy', 'true') : viewerBox.removeAttribute('aria-busy')),
+    });
+    if (!typedText()) {
+      textPreview.reset();
+      viewerBox.removeAttribute('aria-busy');
+      viewer?.setModel(null);
+      clearSize('Type some text to see it in 3D.');
+      return;
+    }
+    const { text: _text, formats: _formats, ...params } = jobParams();
+    textPreview.update(textInput.value, params);
+  }
+
+  async function showTextModel(model: TextModel): Promise<void> {
+    const v = await ensureViewer();
+    if (disposed || choice.input !== 'text' || !typedText()) return;
+    v.setModel(runtime!.textObject(model.positions, model.indices, model.sizeMm));
+    showSize(model.sizeMm, model.parts, true);
+  }
 
   let previewFrame = 0;
   function schedulePreview(): void {
@@ -312,6 +371,8 @@ export async function createPage(ctx: PageContext) {
   }
 
   async function updatePreview(): Promise<void> {
+    notePreview();
+    if (choice.input !== 'text') textPreview?.reset();
     const litho = choice.mode === 'lithophane' && choice.input === 'image' && Boolean(picture);
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
@@ -334,11 +395,7 @@ export async function createPage(ctx: PageContext) {
       const logo = choice.mode === 'extrude' ? (logoPicture ?? picture) : picture;
       const { object, sizeMm, parts } = runtime!.previewObject(logo, params as unknown as Parameters<Runtime['previewObject']>[1]);
       v.setModel(object);
-      v.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
-      const pieces = choice.mode === 'extrude' ? `, ${parts} piece${parts === 1 ? '' : 's'}` : '';
-      dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
-      dims.dataset.sizeMm = sizeMm.join(',');
-      dims.dataset.parts = String(parts);
+      showSize(sizeMm, parts, choice.mode === 'extrude');
     } else if (choice.input === 'mesh' && file && inputKind(file) === 'mesh') {
       const v = await ensureViewer();
       if (disposed || meshObjectFile === file) return;
@@ -350,6 +407,8 @@ export async function createPage(ctx: PageContext) {
       } catch {
         dims.textContent = 'This file cannot be previewed in the browser; the server will still read it.';
       }
+    } else if (choice.input === 'text') {
+      previewText();
     } else if (viewer) {
       viewer.setModel(null);
       dims.textContent = file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '';
@@ -608,6 +667,7 @@ export async function createPage(ctx: PageContext) {
     disposed = true;
     cancelAnimationFrame(previewFrame);
     window.clearTimeout(costTimer);
+    textPreview?.dispose();
     viewer?.dispose();
   };
 }
