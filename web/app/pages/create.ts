@@ -326,7 +326,7 @@ export async function createPage(ctx: PageContext) {
   // Text: the worker builds the solid with the server's own text pipeline (web/app/text).
   function previewText(): void {
     textPreview ??= new TextPreview({
-      model: (model) => void showTextModel(model),
+      model: showTextModel,
       failed: (message) => {
         if (choice.input !== 'text') return;
         viewer?.setModel(null);
@@ -348,12 +348,14 @@ export async function createPage(ctx: PageContext) {
   async function showTextModel(model: TextModel): Promise<void> {
     const v = await ensureViewer();
     if (disposed || choice.input !== 'text' || !typedText()) return;
-    v.setModel(runtime!.textObject(model.positions, model.indices, model.sizeMm));
+    v.setModel(runtime!.textObject(model.positions, model.indices, model.sizeMm, model.plateMm));
     showSize(model.sizeMm, model.parts, true);
   }
 
   let previewFrame = 0;
   function schedulePreview(): void {
+    // Busy from the change itself, not from the next frame: the readout is stale until the worker answers.
+    if (choice.input === 'text' && typedText()) viewerBox.setAttribute('aria-busy', 'true');
     if (previewFrame) return;
     previewFrame = requestAnimationFrame(() => {
       previewFrame = 0;

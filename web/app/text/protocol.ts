@@ -16,6 +16,8 @@ export type TextModelReply =
       indices: Uint32Array;
       sizeMm: [number, number, number];
       parts: number;
+      /** The plate's thickness as resolved: what rises above it is the letters (and border). */
+      plateMm: number;
       /** Time to build it in the worker. */
       ms: number;
     }

@@ -54,13 +54,23 @@ async function answer({ seq, text, params }: TextModelRequest): Promise<void> {
     // The job's parameters resolved as the server resolves them: catalogue defaults, same checks.
     const { merged, problems } = mergeFields(params, RULES);
     if (problems.length > 0) return reply({ seq, ok: false, message: problems.join('; ') });
-    const model = buildTextModel(text, font, merged as unknown as TextShapeParams, wasm);
+    const shape = merged as unknown as TextShapeParams;
+    const model = buildTextModel(text, font, shape, wasm);
     const positions = model.mesh.positions;
     const indices = model.mesh.indices;
-    reply({ seq, ok: true, positions, indices, sizeMm: model.sizeMm, parts: model.parts, ms: performance.now() - started }, [
-      positions.buffer,
-      indices.buffer,
-    ]);
+    reply(
+      {
+        seq,
+        ok: true,
+        positions,
+        indices,
+        sizeMm: model.sizeMm,
+        parts: model.parts,
+        plateMm: shape.plateMm,
+        ms: performance.now() - started,
+      },
+      [positions.buffer, indices.buffer],
+    );
   } catch (error) {
     reply({ seq, ok: false, message: error instanceof Error ? error.message : String(error) });
   }

@@ -14,8 +14,8 @@ export const TEXT_PREVIEW_DELAY_MS = 150;
 export const FONT_LICENCE_URL = new URL('../../../src/fonts/OFL.txt', import.meta.url).href;
 
 export interface TextPreviewHandlers {
-  /** A newer model than the one shown. */
-  model(model: TextModel): void;
+  /** A newer model than the one shown; the page is busy until it is on screen. */
+  model(model: TextModel): Promise<void>;
   /** The newest request could not be built (the pipeline's message: no printable characters, a value out of range...). */
   failed(message: string): void;
   /** True while a request is waiting or being built. */
@@ -82,17 +82,15 @@ export class TextPreview {
 
   private start(): Worker {
     const worker = new Worker(new URL('./text-model.worker.ts', import.meta.url), { type: 'module', name: 'text-preview' });
-    worker.addEventListener('message', (event: MessageEvent<TextModelReply>) => {
+    worker.addEventListener('message', async (event: MessageEvent<TextModelReply>) => {
       this.inFlight = false;
       const reply = event.data;
-      const newest = reply.seq === this.seq && !this.next && !this.waiting;
-      if (reply.seq > this.shown) {
-        this.shown = reply.seq;
-        if (reply.ok) this.handlers.model(reply);
-        else if (newest) this.handlers.failed(reply.message);
-      }
-      if (newest) this.handlers.busy(false);
       this.pump();
+      if (reply.seq <= this.shown) return;
+      this.shown = reply.seq;
+      if (reply.ok) await this.handlers.model(reply).catch(() => undefined);
+      else if (reply.seq === this.seq) this.handlers.failed(reply.message);
+      if (reply.seq === this.seq && !this.next && !this.waiting && !this.inFlight) this.handlers.busy(false);
     });
     worker.addEventListener('error', () => {
       this.inFlight = false;
