@@ -77,6 +77,9 @@ async function makeAndCompare(preview: Readout): Promise<{ made: number[]; parts
   const stl = await page.request.get(`/api/v1/jobs/${jobId}/artifacts/model.stl`);
   expect(stl.status()).toBe(200);
   const made = stlSize(await stl.body());
+  console.info(
+    `text preview ${preview.size.join(' × ')} mm, ${preview.parts} part(s); made (STL) ${made.map((m) => m.toFixed(2)).join(' × ')} mm, ${report.parts} part(s)`,
+  );
   expect(report.parts).toBe(preview.parts);
   for (let axis = 0; axis < 3; axis++) {
     for (const [source, size] of [
