@@ -93,11 +93,13 @@ async function makeAndCompare(preview: Readout): Promise<{ made: number[]; parts
   return { made, parts: report.parts };
 }
 
+const PHOTO = new URL('../../fixtures/photo.jpg', import.meta.url).pathname;
+
 describe('the text preview on the create page', () => {
   it('shows a nameplate as it is typed, follows the width, and is made at the size it showed', async () => {
     await page.goto('/create');
     await page.getByLabel(/Nameplate/).check();
-    expect(await page.locator('.dims').first().textContent()).toMatch(/Type some text/);
+    await expect.poll(() => page.locator('.dims').first().textContent()).toMatch(/Type some text/);
     const text = page.getByTestId('text-input');
     await text.fill('Ada');
     const short = await settledReadout();
@@ -108,6 +110,8 @@ describe('the text preview on the create page', () => {
     expect(short.size[2]).toBeCloseTo(3.6, 2);
     const canvas = page.getByTestId('preview').locator('canvas');
     await expect.poll(() => distinctColours(canvas), { timeout: 20_000 }).toBeGreaterThan(50);
+    // The lithophane's 3D/Backlit switch belongs to lithophanes only.
+    expect(await page.getByRole('group', { name: 'Preview view' }).isVisible()).toBe(false);
 
     // Longer text at the same width: the letters get smaller, so the plate gets shallower.
     await text.fill('Ada Lovelace');
@@ -141,6 +145,22 @@ describe('the text preview on the create page', () => {
     expect(top.size[1]).toBeGreaterThan(first.size[1]);
     const made = await makeAndCompare(top);
     expect(made.parts).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a colour relief like the shape previews: same viewer and readout, no backlit switch', async () => {
+    await page.goto('/create');
+    await page.getByTestId('file-input').setInputFiles(PHOTO);
+    await expect.poll(() => page.locator('.upload-status').textContent(), { timeout: 30_000 }).toContain('Uploaded photo.jpg');
+    const toggle = page.getByRole('group', { name: 'Preview view' });
+    await page.locator('#choice-lithophane-flat').check();
+    await expect.poll(() => toggle.isVisible(), { timeout: 20_000 }).toBe(true);
+    await page.locator('#choice-colour-relief').check();
+    await expect.poll(() => toggle.isVisible(), { timeout: 20_000 }).toBe(false);
+    await expect
+      .poll(() => page.locator('.dims').first().textContent(), { timeout: 20_000 })
+      .toMatch(/About .* \(width × depth × height\)/);
+    expect(await page.getByTestId('preview').locator('canvas').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });

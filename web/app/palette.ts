@@ -77,7 +77,7 @@ export function paletteControl(
               else if (chosen.length < spec.max) set([...chosen, entry]);
             },
           },
-          h('span', { class: 'swatch', style: `background:${f?.hex ?? '#888'}` }),
+          swatch(f?.hex ?? '#888'),
           f?.name ?? entry,
         );
       }),
@@ -119,6 +119,13 @@ export function paletteControl(
     note,
     spec.hint ? h('small', { class: 'hint' }, spec.hint) : null,
   );
+}
+
+/** A colour chip. Set through the CSSOM: a style attribute is inline style, which the page's CSP (style-src 'self') blocks. */
+function swatch(hex: string): HTMLElement {
+  const el = h('span', { class: 'swatch' });
+  el.style.background = hex;
+  return el;
 }
 
 function orderDarkToLight(filaments: Filament[]): Filament[] {
