@@ -334,7 +334,10 @@ export async function createPage(ctx: PageContext) {
       },
       busy: (busy) => (busy ? viewerBox.setAttribute('aria-busy', 'true') : viewerBox.removeAttribute('aria-busy')),
     });
+    textPreview.warm();
     if (!typedText()) {
+      // Fetch the viewer's code meanwhile too (the browser keeps the module for ensureViewer).
+      void import('../three/runtime.ts').catch(() => undefined);
       textPreview.reset();
       viewerBox.removeAttribute('aria-busy');
       viewer?.setModel(null);

@@ -43,6 +43,9 @@ function reply(message: TextModelReply, transfer: Transferable[] = []): void {
   (self as unknown as { postMessage(m: unknown, t: Transferable[]): void }).postMessage(message, transfer);
 }
 
+// Started when a text choice is picked: load while the user types the first letters.
+void load().catch(() => undefined);
+
 self.addEventListener('message', (event: MessageEvent<TextModelRequest>) => {
   void answer(event.data);
 });

@@ -57,6 +57,11 @@ export class TextPreview {
     }, TEXT_PREVIEW_DELAY_MS);
   }
 
+  /** Starts the worker (it fetches the font and compiles manifold-3d at once), so the first text typed is built sooner. */
+  warm(): void {
+    this.worker ??= this.start();
+  }
+
   /** Forgets the last request, so the next update builds even if unchanged (after switching away and back). */
   reset(): void {
     window.clearTimeout(this.timer);
