@@ -377,7 +377,10 @@ export async function createPage(ctx: PageContext) {
 
   async function updatePreview(): Promise<void> {
     notePreview();
-    if (choice.input !== 'text') textPreview?.reset();
+    if (choice.input !== 'text') {
+      textPreview?.reset();
+      viewerBox.removeAttribute('aria-busy');
+    }
     const litho = choice.mode === 'lithophane' && choice.input === 'image' && Boolean(picture);
     viewToggle.hidden = !litho;
     backlitBox.hidden = !(litho && showBacklit);
@@ -416,7 +419,7 @@ export async function createPage(ctx: PageContext) {
       previewText();
     } else if (viewer) {
       viewer.setModel(null);
-      dims.textContent = file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '';
+      clearSize(file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '');
     }
   }
 
