@@ -161,6 +161,15 @@ describe('the text preview on the create page', () => {
       .poll(() => page.locator('.dims').first().textContent(), { timeout: 20_000 })
       .toMatch(/About .* \(width × depth × height\)/);
     expect(await page.getByTestId('preview').locator('canvas').count()).toBe(1);
+
+    // Text needs no file: after a picture the text choices stay open, and preview in the same viewer.
+    const nameplate = page.locator('#choice-text-nameplate');
+    expect(await nameplate.isDisabled()).toBe(false);
+    await nameplate.check();
+    await page.getByTestId('text-input').fill('Hi');
+    const readout = await settledReadout();
+    expect(readout.text).toMatch(/About .* \(width × depth × height\), 1 piece/);
+    expect(await page.getByTestId('preview').locator('canvas').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 });

@@ -36,6 +36,11 @@ function inputKind(file: File): 'image' | 'mesh' {
   return MESH_EXTENSIONS.includes(ext) ? 'mesh' : 'image';
 }
 
+/** Whether a choice can be picked with this file: its kind, or text (which reads no file). */
+function fitsUpload(choice: ChoiceInfo, kind: 'image' | 'mesh'): boolean {
+  return choice.input === kind || choice.input === 'text';
+}
+
 export async function createPage(ctx: PageContext) {
   let modes: ModeCatalog;
   try {
@@ -583,7 +588,8 @@ export async function createPage(ctx: PageContext) {
       modeRadios.get(wanted.id)!.checked = true;
       renderParams();
     }
-    for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== kind;
+    // Choices for another kind of file close; text choices read no file and stay open.
+    for (const [id, radio] of modeRadios) radio.disabled = !fitsUpload(CHOICES.find((c) => c.id === id)!, kind);
     if (!session.user) {
       // Signed out: everything up to the preview happens here, in the browser; making it needs an account.
       uploadStatus.textContent = `Previewing ${f.name} (${formatBytes(f.size)}) in your browser.`;
@@ -634,7 +640,7 @@ export async function createPage(ctx: PageContext) {
       uploadStatus.textContent = `Uploaded ${result.originalName} (${formatBytes(result.byteSize)}${size}).`;
       announce('Upload finished');
       if (result.kind && result.kind !== kind) {
-        for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== result.kind;
+        for (const [id, radio] of modeRadios) radio.disabled = !fitsUpload(CHOICES.find((c) => c.id === id)!, result.kind);
         const first = CHOICES.find((c) => c.input === result.kind)!;
         choice = first;
         modeRadios.get(first.id)!.checked = true;
