@@ -88,8 +88,16 @@ module.exports = {
       name: 'web-talks-http-only',
       comment: 'The web app and widget reach the service through the HTTP API, not its modules.',
       severity: 'error',
-      from: { path: '^web/' },
+      from: { path: '^web/', pathNot: '^web/app/text/text-model\\.worker\\.ts$' },
       to: { path: '^(src|workers|wasm)/' },
+    },
+    {
+      name: 'text-preview-runs-the-pure-pipeline',
+      comment:
+        "The text preview's worker runs the server's text pipeline in the browser (preview = result by construction): src/pipeline only, which is pure.",
+      severity: 'error',
+      from: { path: '^web/app/text/text-model\\.worker\\.ts$' },
+      to: { path: '^(src/(?!pipeline/)|workers/|wasm/)' },
     },
   ],
   options: {

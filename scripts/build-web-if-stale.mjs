@@ -2,8 +2,9 @@
 /**
  * `npm start`'s pre-step: builds the web app and the widget only when their inputs changed since
  * the last build. Inputs are hashed by content (paths and bytes of web/ outside the dist folders,
- * the lockfile), not by modification time, so a fresh clone, a `git checkout` or an edited
- * source always rebuilds and an unchanged tree starts at once (a build is about 15 s here).
+ * of src/pipeline and src/fonts, which the text preview bundles, and the lockfile), not by
+ * modification time, so a fresh clone, a `git checkout` or an edited source always rebuilds and
+ * an unchanged tree starts at once (a build is about 15 s here).
  * The hash is stamped into each dist folder after a successful build.
  */
 import { createHash } from 'node:crypto';
@@ -31,6 +32,9 @@ function inputsHash() {
     }
   };
   walk(join(root, 'web'));
+  // The text preview's worker bundles the pure pipeline and the bundled font (web/app/text).
+  walk(join(root, 'src/pipeline'));
+  walk(join(root, 'src/fonts'));
   for (const file of ['package-lock.json', 'package.json']) {
     if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
   }

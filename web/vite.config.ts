@@ -21,5 +21,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 800,
     reportCompressedSize: false,
   },
+  // The text preview's worker loads manifold-3d, whose loader has a (Node-only) dynamic import: ES module workers split chunks, IIFE ones cannot.
+  worker: { format: 'es' },
   server: { proxy: { '/api': 'http://localhost:3000' } },
 });

@@ -34,6 +34,9 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
   '.woff2': 'font/woff2',
+  // The text preview's worker: manifold-3d (instantiateStreaming needs this type) and the bundled font.
+  '.wasm': 'application/wasm',
+  '.ttf': 'font/ttf',
 };
 
 export function webAppRoutes(dir: string = WEB_DIST_DIR) {

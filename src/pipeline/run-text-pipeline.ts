@@ -3,7 +3,6 @@
  * validate with manifold-3d, check the build plate, export each format, render a preview.
  */
 import type { ManifoldToplevel } from 'manifold-3d';
-import { countParts } from './analyze/count-parts.ts';
 import type { Artifact } from './artifacts.ts';
 import { bytesArtifact, CONTENT_TYPES } from './artifacts.ts';
 import { plateWarning } from './build-plate.ts';
@@ -12,16 +11,14 @@ import { TEXT_FIELDS } from './catalog/text-fields.ts';
 import { PipelineError } from './errors.ts';
 import { exportMesh } from './export/export-mesh.ts';
 import type { Mesh } from './mesh.ts';
-import { boundingBox, boxSize } from './mesh.ts';
 import { mergeFields } from './param-fields.ts';
 import type { OutputFormat } from './params.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
 import type { KeychainPosition } from './extrude/keychain.ts';
 import { MAX_TEXT_CHARACTERS } from './text/layout.ts';
-import { buildTextSolid } from './text/text-solid.ts';
+import { buildTextModel } from './text/text-model.ts';
 import type { TextStyle } from './text/text-solid.ts';
-import { validateSolid } from './validate.ts';
 
 export interface TextJobParams {
   textStyle: TextStyle;
@@ -89,21 +86,8 @@ export async function runTextPipeline(
   params: TextJobParams,
   wasm: ManifoldToplevel,
 ): Promise<{ mesh: Mesh; artifacts: Artifact[]; report: TextReport }> {
-  const solid = buildTextSolid(fontBytes, text, wasm, {
-    style: params.textStyle,
-    widthMm: params.widthMm,
-    textHeightMm: params.textHeightMm,
-    plateMm: params.plateMm,
-    marginMm: params.marginMm,
-    borderMm: params.borderMm,
-    holeMm: params.holeMm,
-    keychainPosition: params.keychainPosition,
-  });
-  const check = validateSolid(solid, wasm, 'text');
-  const mesh = check.mesh;
-  const sizeMm = boxSize(boundingBox(mesh)).map((s) => Math.round(s * 100) / 100) as [number, number, number];
+  const { mesh, check, sizeMm, parts } = buildTextModel(text, fontBytes, params, wasm);
   const warnings: string[] = [];
-  const parts = countParts(mesh);
   if (parts > 1) warnings.push(`the model is ${parts} separate pieces`);
   const offPlate = plateWarning(sizeMm, params.buildPlateMm);
   if (offPlate) warnings.push(offPlate);

@@ -59,6 +59,14 @@ describe('web app files', () => {
     }
   });
 
+  it('serves the text preview worker files with the types browsers need (WebAssembly, the font)', async () => {
+    await writeFile(join(dir, 'web', 'assets', 'manifold-abc123.wasm'), new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    await writeFile(join(dir, 'web', 'assets', 'NotoSans-Bold-abc123.ttf'), new Uint8Array([0, 1, 0, 0]));
+    // instantiateStreaming refuses any other type and Emscripten then logs an error before falling back.
+    expect((await web.request('/assets/manifold-abc123.wasm')).headers.get('content-type')).toBe('application/wasm');
+    expect((await web.request('/assets/NotoSans-Bold-abc123.ttf')).headers.get('content-type')).toBe('font/ttf');
+  });
+
   it('serves a rebuilt file without a restart', async () => {
     const file = join(dir, 'web', 'assets', 'app-abc123.js');
     const before = await (await web.request('/assets/app-abc123.js')).text();

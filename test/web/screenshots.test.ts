@@ -272,4 +272,21 @@ describe('screenshots (npm run screenshots)', () => {
       await page.close();
     }
   });
+
+  it('text preview: a nameplate as it is typed', async () => {
+    for (const [label, viewport] of VIEWPORTS) {
+      const { page, errors } = await newPage(h, viewport, context);
+      await page.goto('/create');
+      await page.locator('#choice-text-nameplate').check();
+      await page.getByTestId('text-input').fill('Ada Lovelace\n1815');
+      await expect.poll(() => page.locator('.dims').first().getAttribute('data-size-mm'), { timeout: 30_000 }).toBeTruthy();
+      await expect.poll(() => page.getByTestId('preview').getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
+      await expect.poll(() => distinctColours(page.getByTestId('preview').locator('canvas')), { timeout: 30_000 }).toBeGreaterThan(100);
+      await expect.poll(() => page.getByTestId('cost').textContent(), { timeout: 30_000 }).toMatch(/credits? ·/);
+      await page.locator('.preview-card').scrollIntoViewIfNeeded();
+      await shot(page, `text-nameplate-${label}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
 });

@@ -121,6 +121,13 @@ export function paletteControl(
   );
 }
 
+/** A colour chip. Set through the CSSOM: a style attribute is inline style, which the page's CSP (style-src 'self') blocks. */
+function swatch(hex: string): HTMLElement {
+  const el = h('span', { class: 'swatch' });
+  el.style.background = hex;
+  return el;
+}
+
 function orderDarkToLight(filaments: Filament[]): Filament[] {
   return [...filaments].sort((a, b) => luminance(linear(a.hex)) - luminance(linear(b.hex)));
 }
@@ -167,12 +174,4 @@ function encode(v: number): number {
 
 function luminance(rgb: number[]): number {
   return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-}
-
-/** A colour chip's swatch. Its colour is set through the CSSOM: the page's CSP (style-src 'self')
- *  refuses a style attribute, which left every swatch grey. */
-function swatch(hex: string): HTMLElement {
-  const el = h('span', { class: 'swatch' });
-  el.style.backgroundColor = hex;
-  return el;
 }

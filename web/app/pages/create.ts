@@ -19,6 +19,8 @@ import { aspectPresets } from '../crop-presets.ts';
 import { EXAMPLES, exampleFile } from '../examples.ts';
 import { session } from '../session.ts';
 import { signUpToMake } from './create-signed-out.ts';
+import { FONT_LICENCE_URL, TextPreview } from '../text/text-preview.ts';
+import type { TextModel } from '../text/text-preview.ts';
 
 type Runtime = typeof import('../three/runtime.ts');
 type ViewerInstance = InstanceType<Runtime['Viewer']>;
@@ -41,6 +43,11 @@ function inputKind(file: File): 'image' | 'mesh' {
   if (file.type.startsWith('image/')) return 'image';
   const ext = file.name.toLowerCase().split('.').pop() ?? '';
   return MESH_EXTENSIONS.includes(ext) ? 'mesh' : 'image';
+}
+
+/** Whether a choice can be picked with this file: its kind, or text (which reads no file). */
+function fitsUpload(choice: ChoiceInfo, kind: 'image' | 'mesh'): boolean {
+  return choice.input === kind || choice.input === 'text';
 }
 
 export async function createPage(ctx: PageContext) {
@@ -66,6 +73,7 @@ export async function createPage(ctx: PageContext) {
   let meshObjectFile: File | null = null;
   let runtime: Runtime | null = null;
   let viewer: ViewerInstance | null = null;
+  let textPreview: TextPreview | null = null;
   const formats = new Set(['stl', '3mf']);
   /** Fields whose typed value is out of range: nothing is priced or made until they are corrected. */
   const invalid = new Set<string>();
@@ -137,7 +145,10 @@ export async function createPage(ctx: PageContext) {
     h('label', { for: textInput.id }, 'Text (one or more lines)'),
     textInput,
   );
-  textInput.addEventListener('input', () => scheduleCost());
+  textInput.addEventListener('input', () => {
+    schedulePreview();
+    scheduleCost();
+  });
   const modeFieldset = h(
     'fieldset',
     { class: 'card mode-card' },
@@ -345,14 +356,72 @@ export async function createPage(ctx: PageContext) {
   const frameTextNote = h('small', { class: 'hint', 'data-testid': 'frame-text-note', hidden: true });
   // Loose pieces are said before paying (issue 15: a keychain in 6 pieces with no warning).
   const piecesWarning = h('p', { class: 'warning', role: 'status', 'data-testid': 'pieces-warning', hidden: true });
-  const previewNote = h(
-    'small',
-    { class: 'hint' },
-    'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.',
-  );
+  const HOW_TO_TURN = 'Drag to turn, scroll or pinch to zoom; with the view focused, arrow keys pan. ';
+  const previewNote = h('small', { class: 'hint' });
+  function notePreview(): void {
+    if (choice.input === 'text')
+      previewNote.replaceChildren(
+        HOW_TO_TURN,
+        'The preview is the model the server will make, built in your browser by the same code with the same font (Noto Sans Bold, ',
+        h('a', { href: FONT_LICENCE_URL, target: '_blank', rel: 'noopener' }, 'SIL Open Font License'),
+        ').',
+      );
+    else
+      previewNote.textContent = `${HOW_TO_TURN}The preview is computed in your browser from a small copy of the picture; the server meshes at print resolution.`;
+  }
+  notePreview();
+
+  /** The size readout every preview shows (tests read data-size-mm and data-parts). */
+  function showSize(sizeMm: readonly number[], parts: number, countPieces: boolean): void {
+    viewer?.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
+    const pieces = countPieces ? `, ${parts} piece${parts === 1 ? '' : 's'}` : '';
+    dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
+    dims.dataset.sizeMm = sizeMm.join(',');
+    dims.dataset.parts = String(parts);
+  }
+
+  function clearSize(message: string): void {
+    dims.textContent = message;
+    delete dims.dataset.sizeMm;
+    delete dims.dataset.parts;
+  }
+
+  // Text: the worker builds the solid with the server's own text pipeline (web/app/text).
+  function previewText(): void {
+    textPreview ??= new TextPreview({
+      model: showTextModel,
+      failed: (message) => {
+        if (choice.input !== 'text') return;
+        viewer?.setModel(null);
+        clearSize(`No preview: ${message.replace(/^[a-z]+: /, '')}`);
+      },
+      busy: (busy) => (busy ? viewerBox.setAttribute('aria-busy', 'true') : viewerBox.removeAttribute('aria-busy')),
+    });
+    textPreview.warm();
+    if (!typedText()) {
+      // Fetch the viewer's code meanwhile too (the browser keeps the module for ensureViewer).
+      void import('../three/runtime.ts').catch(() => undefined);
+      textPreview.reset();
+      viewerBox.removeAttribute('aria-busy');
+      viewer?.setModel(null);
+      clearSize('Type some text to see it in 3D.');
+      return;
+    }
+    const { text: _text, formats: _formats, ...params } = jobParams();
+    textPreview.update(textInput.value, params);
+  }
+
+  async function showTextModel(model: TextModel): Promise<void> {
+    const v = await ensureViewer();
+    if (disposed || choice.input !== 'text' || !typedText()) return;
+    v.setModel(runtime!.textObject(model.positions, model.indices, model.sizeMm, model.plateMm));
+    showSize(model.sizeMm, model.parts, true);
+  }
 
   let previewFrame = 0;
   function schedulePreview(): void {
+    // Busy from the change itself, not from the next frame: the readout is stale until the worker answers.
+    if (choice.input === 'text' && typedText()) viewerBox.setAttribute('aria-busy', 'true');
     if (previewFrame) return;
     previewFrame = requestAnimationFrame(() => {
       previewFrame = 0;
@@ -370,6 +439,11 @@ export async function createPage(ctx: PageContext) {
   }
 
   async function updatePreview(): Promise<void> {
+    notePreview();
+    if (choice.input !== 'text') {
+      textPreview?.reset();
+      viewerBox.removeAttribute('aria-busy');
+    }
     const litho = choice.mode === 'lithophane' && choice.input === 'image' && Boolean(picture);
     frameTextNote.hidden = true;
     viewToggle.hidden = !litho;
@@ -394,11 +468,7 @@ export async function createPage(ctx: PageContext) {
       const logo = choice.mode === 'extrude' ? (logoPicture ?? picture) : picture;
       const { object, sizeMm, parts } = runtime!.previewObject(logo, params as unknown as Parameters<Runtime['previewObject']>[1]);
       v.setModel(object);
-      v.canvas.setAttribute('aria-label', `Live 3D preview: ${choice.title.toLowerCase()}, ${sizeMm.map((s) => mm(s)).join(' × ')}`);
-      const pieces = choice.mode === 'extrude' ? `, ${parts} piece${parts === 1 ? '' : 's'}` : '';
-      dims.textContent = `About ${mm(sizeMm[0])} × ${mm(sizeMm[1])} × ${mm(sizeMm[2])} (width × depth × height)${pieces}`;
-      dims.dataset.sizeMm = sizeMm.join(',');
-      dims.dataset.parts = String(parts);
+      showSize(sizeMm, parts, choice.mode === 'extrude');
       const frameText = choice.params.includes('frameText') ? String(values.frameText ?? '').trim() : '';
       frameTextNote.hidden = !frameText;
       if (frameText) {
@@ -420,9 +490,11 @@ export async function createPage(ctx: PageContext) {
       } catch {
         dims.textContent = 'This file cannot be previewed in the browser; the server will still read it.';
       }
+    } else if (choice.input === 'text') {
+      previewText();
     } else if (viewer) {
       viewer.setModel(null);
-      dims.textContent = file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '';
+      clearSize(file ? `“${choice.title}” needs ${choice.input === 'mesh' ? 'a 3D file' : 'a picture'}.` : '');
     }
   }
 
@@ -595,7 +667,8 @@ export async function createPage(ctx: PageContext) {
       modeRadios.get(wanted.id)!.checked = true;
       renderParams();
     }
-    for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== kind;
+    // Choices for another kind of file close; text choices read no file and stay open.
+    for (const [id, radio] of modeRadios) radio.disabled = !fitsUpload(CHOICES.find((c) => c.id === id)!, kind);
     if (!session.user) {
       // Signed out: everything up to the preview happens here, in the browser; making it needs an account.
       uploadStatus.textContent = `Previewing ${f.name} (${formatBytes(f.size)}) in your browser.`;
@@ -646,7 +719,7 @@ export async function createPage(ctx: PageContext) {
       uploadStatus.textContent = `Uploaded ${result.originalName} (${formatBytes(result.byteSize)}${size}).`;
       announce('Upload finished');
       if (result.kind && result.kind !== kind) {
-        for (const [id, radio] of modeRadios) radio.disabled = CHOICES.find((c) => c.id === id)!.input !== result.kind;
+        for (const [id, radio] of modeRadios) radio.disabled = !fitsUpload(CHOICES.find((c) => c.id === id)!, result.kind);
         const first = CHOICES.find((c) => c.input === result.kind)!;
         choice = first;
         modeRadios.get(first.id)!.checked = true;
@@ -687,6 +760,7 @@ export async function createPage(ctx: PageContext) {
     disposed = true;
     cancelAnimationFrame(previewFrame);
     window.clearTimeout(costTimer);
+    textPreview?.dispose();
     viewer?.dispose();
   };
 }

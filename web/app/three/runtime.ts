@@ -7,6 +7,7 @@ import type { PreviewParams } from './preview-mesh.ts';
 
 export { Viewer } from './viewer.ts';
 export { loadMeshFile } from './mesh-file.ts';
+export { textObject } from './preview-text.ts';
 
 const COLOURS = {
   lithophane: 0xf4f1e8,
