@@ -1,13 +1,12 @@
 /** The CLI's 3D-file path: repair or convert, write the outputs and one summary line. */
 import type { StagedProgress } from './progress.ts';
-import { writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { sharedGlbDecoders } from '../node/mesh-decoders.ts';
-import { writeArtifactFile } from '../node/write-artifact.ts';
 import { resolveMeshParams } from '../pipeline/mesh-params.ts';
 import { runMeshPipeline } from '../pipeline/run-mesh-pipeline.ts';
 import type { CliRequest } from './args.ts';
+import { writeOutputs } from './write-outputs.ts';
 
 const MESH_PARAM_KEYS = ['mode', 'units', 'orient', 'upAxis', 'targetSizeMm', 'minWallMm', 'fillInnerShells', 'formats', 'previews'];
 
@@ -28,13 +27,7 @@ export async function runMeshCli(request: CliRequest, bytes: Uint8Array, progres
     onProgress: (e) => progress.pipeline(e.stage, e.percent),
   });
   progress.writing();
-  const byName = new Map(result.artifacts.map((a) => [a.name, a]));
-  for (const output of request.outputs) {
-    const artifact = byName.get(`model.${output.format}`);
-    if (artifact) await writeArtifactFile(artifact, output.path);
-  }
-  if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
-  if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  await writeOutputs(request, result);
   if (!request.quiet) {
     const r = result.report;
     const size = r.boundingBoxMm.size.map((v) => v.toFixed(1)).join(' x ');

@@ -3,7 +3,7 @@
  * with Node codecs, write the outputs. Loaded only when there is work to do, so `--help` and
  * `--version` do not pay for sharp, manifold-3d and the pipeline (about 0.3 s of CPU).
  */
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isPipelineError } from '../pipeline/errors.ts';
 import { resolveImageParams } from '../pipeline/params.ts';
 import { runImagePipeline } from '../pipeline/run-pipeline.ts';
@@ -15,6 +15,7 @@ import { MESH_ONLY_PARAMS, UsageError } from './args.ts';
 import { sniffMeshFormat } from '../pipeline/import/sniff.ts';
 import { READ_MESH_DEFAULTS } from '../pipeline/import/read-mesh.ts';
 import { runMeshCli } from './mesh-command.ts';
+import { writeOutputs } from './write-outputs.ts';
 import { createProgressBar, createStagedProgress } from './progress.ts';
 
 /** Runs one parsed request; the exit status: 0 done, 1 the input or the pipeline failed, 2 usage. */
@@ -46,30 +47,25 @@ export async function runCommand(request: CliRequest): Promise<number> {
     const deps = await nodePipelineDeps({ onProgress: (e) => stages.pipeline(e.stage, e.percent) });
     const result = await runImagePipeline(bytes, params, deps);
     stages.writing();
-    const byName = new Map(result.artifacts.map((a) => [a.name, a]));
-    for (const output of request.outputs) {
-      const artifact = byName.get(output.format === '3mf' ? 'model.3mf' : `model.${output.format}`);
-      if (artifact) await writeArtifactFile(artifact, output.path);
-    }
-    if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
-    if (request.backlit) {
-      const backlit = byName.get('backlit.png');
-      if (!backlit) throw new UsageError('--backlit is only made for lithophanes');
-      await writeArtifactFile(backlit, request.backlit);
-    }
-    for (const [path, name] of [
-      [request.colourPreview, 'colour.png'],
-      [request.swapSheet, 'swap-sheet.json'],
-    ] as const) {
-      if (!path) continue;
-      const artifact = byName.get(name);
-      if (!artifact) throw new UsageError(`--${name === 'colour.png' ? 'colour-preview' : 'swap-sheet'} is only made for colour reliefs`);
-      await writeArtifactFile(artifact, path);
-      // The sheet's picture goes beside its JSON: swaps.json -> swaps.png.
-      const picture = byName.get('swap-sheet.png');
-      if (name === 'swap-sheet.json' && picture) await writeArtifactFile(picture, path.replace(/(\.json)?$/i, '.png'));
-    }
-    if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
+    await writeOutputs(request, result, async (byName) => {
+      if (request.backlit) {
+        const backlit = byName.get('backlit.png');
+        if (!backlit) throw new UsageError('--backlit is only made for lithophanes');
+        await writeArtifactFile(backlit, request.backlit);
+      }
+      for (const [path, name] of [
+        [request.colourPreview, 'colour.png'],
+        [request.swapSheet, 'swap-sheet.json'],
+      ] as const) {
+        if (!path) continue;
+        const artifact = byName.get(name);
+        if (!artifact) throw new UsageError(`--${name === 'colour.png' ? 'colour-preview' : 'swap-sheet'} is only made for colour reliefs`);
+        await writeArtifactFile(artifact, path);
+        // The sheet's picture goes beside its JSON: swaps.json -> swaps.png.
+        const picture = byName.get('swap-sheet.png');
+        if (name === 'swap-sheet.json' && picture) await writeArtifactFile(picture, path.replace(/(\.json)?$/i, '.png'));
+      }
+    });
     stages.done();
     progress.finish();
     if (!request.quiet) {

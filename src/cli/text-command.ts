@@ -1,12 +1,11 @@
 /** The CLI's text path: typed text in the bundled (or a given) font -> nameplate, sign or keychain. */
-import { writeFile } from 'node:fs/promises';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { readFontFile } from '../node/fonts.ts';
-import { writeArtifactFile } from '../node/write-artifact.ts';
 import { TEXT_FIELDS } from '../pipeline/catalog/text-fields.ts';
 import { resolveTextParams, runTextPipeline } from '../pipeline/run-text-pipeline.ts';
 import type { CliRequest } from './args.ts';
 import { UsageError } from './args.ts';
+import { writeOutputs } from './write-outputs.ts';
 
 export async function runTextCli(request: CliRequest): Promise<number> {
   const input: Record<string, unknown> = {};
@@ -22,13 +21,7 @@ export async function runTextCli(request: CliRequest): Promise<number> {
     throw error;
   });
   const result = await runTextPipeline(request.text ?? '', font, params, await sharedManifold());
-  const byName = new Map(result.artifacts.map((a) => [a.name, a]));
-  for (const output of request.outputs) {
-    const artifact = byName.get(`model.${output.format}`);
-    if (artifact) await writeArtifactFile(artifact, output.path);
-  }
-  if (request.preview && byName.has('preview.png')) await writeArtifactFile(byName.get('preview.png')!, request.preview);
-  if (request.report) await writeFile(request.report, `${JSON.stringify(result.report, null, 2)}\n`);
+  await writeOutputs(request, result);
   if (!request.quiet) {
     const r = result.report;
     process.stderr.write(

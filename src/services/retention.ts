@@ -90,54 +90,37 @@ export function createRetentionService(deps: RetentionDeps) {
       if (days === undefined) daysOf.set(userId, (days = await retentionDays(userId, now)));
       return days > 0 ? createdAt + days * DAY_MS : null;
     };
-    const failedIds = new Set<string>();
-
-    for (;;) {
-      const rows = (await repo.expiredUploads(now, BATCH + failedIds.size)).filter((r) => !failedIds.has(r.id));
-      if (rows.length === 0) break;
-      for (const row of rows) {
+    await eachRow(
+      (limit) => repo.expiredUploads(now, limit),
+      async (row) => {
         const due = await recomputed(row.user_id, row.created_at);
         if (due === null || due > now) {
           await repo.extendUpload(row.id, due);
           report.extended++;
-          continue;
+          return;
         }
-        try {
-          await storage.delete(row.storage_key); // the file first: a row without its file would be a lost upload
-          await repo.deleteUpload(row.id);
-          report.uploadsDeleted++;
-        } catch (error) {
-          failedIds.add(row.id);
-          report.failed++;
-          logger.warn('retention: upload not purged', { uploadId: row.id, error: (error as Error).message });
-        }
-      }
-      if (rows.length < BATCH) break;
-    }
+        await storage.delete(row.storage_key); // the file first: a row without its file would be a lost upload
+        await repo.deleteUpload(row.id);
+        report.uploadsDeleted++;
+      },
+      { what: 'upload', report },
+    );
 
-    failedIds.clear();
-    for (;;) {
-      const rows = (await repo.expiredJobs(now, BATCH + failedIds.size)).filter((r) => !failedIds.has(r.id));
-      if (rows.length === 0) break;
-      for (const job of rows) {
+    await eachRow(
+      (limit) => repo.expiredJobs(now, limit),
+      async (job) => {
         const due = await recomputed(job.user_id, job.created_at);
         if (due === null || due > now) {
           await repo.extendJob(job.id, due);
           report.extended++;
-          continue;
+          return;
         }
-        try {
-          await storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
-          await repo.markJobPurged(job.id, now);
-          report.jobsPurged++;
-        } catch (error) {
-          failedIds.add(job.id);
-          report.failed++;
-          logger.warn('retention: job outputs not purged', { jobId: job.id, error: (error as Error).message });
-        }
-      }
-      if (rows.length < BATCH) break;
-    }
+        await storage.deletePrefix(storageKeys.jobPrefix(job.user_id, job.id));
+        await repo.markJobPurged(job.id, now);
+        report.jobsPurged++;
+      },
+      { what: 'job outputs', report },
+    );
 
     await purgeAbandoned(now - Math.max(ABANDONED_AFTER_MS, deps.uploadUrlTtlMs ?? 0), report);
 
@@ -147,25 +130,17 @@ export function createRetentionService(deps: RetentionDeps) {
 
   /** Uploads started at or before `before` and never completed, then staging objects written by then. */
   async function purgeAbandoned(before: number, report: PurgeReport): Promise<void> {
-    const failedIds = new Set<string>();
-    for (;;) {
-      const rows = (await repo.abandonedUploads(before, BATCH + failedIds.size)).filter((r) => !failedIds.has(r.id));
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        try {
-          if (!(await repo.abandonUpload(row.id))) continue; // completed meanwhile: a real upload now
-          await storage.delete(row.storage_key); // the files first: a crash leaves the abandoned row for the next run
-          await storage.delete(storageKeys.directUpload(row.id));
-          await repo.deleteUpload(row.id);
-          report.abandonedUploadsDeleted++;
-        } catch (error) {
-          failedIds.add(row.id);
-          report.failed++;
-          logger.warn('retention: abandoned upload not purged', { uploadId: row.id, error: (error as Error).message });
-        }
-      }
-      if (rows.length < BATCH) break;
-    }
+    await eachRow(
+      (limit) => repo.abandonedUploads(before, limit),
+      async (row) => {
+        if (!(await repo.abandonUpload(row.id))) return; // completed meanwhile: a real upload now
+        await storage.delete(row.storage_key); // the files first: a crash leaves the abandoned row for the next run
+        await storage.delete(storageKeys.directUpload(row.id));
+        await repo.deleteUpload(row.id);
+        report.abandonedUploadsDeleted++;
+      },
+      { what: 'abandoned upload', report },
+    );
 
     for await (const object of storage.list(storageKeys.stagingPrefix)) {
       if (object.writtenAt > before) continue;
@@ -176,6 +151,32 @@ export function createRetentionService(deps: RetentionDeps) {
         report.failed++;
         logger.warn('retention: staging object not purged', { key: object.key, error: (error as Error).message });
       }
+    }
+  }
+
+  /**
+   * Works through `page(limit)` until a short page, purging each row. A row `purge` throws on is
+   * counted failed, logged and left out of later pages, so one bad file cannot stall the run.
+   */
+  async function eachRow<T extends { id: string }>(
+    page: (limit: number) => Promise<T[]>,
+    purge: (row: T) => Promise<void>,
+    { what, report }: { what: string; report: PurgeReport },
+  ): Promise<void> {
+    const failedIds = new Set<string>();
+    for (;;) {
+      const rows = (await page(BATCH + failedIds.size)).filter((r) => !failedIds.has(r.id));
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        try {
+          await purge(row);
+        } catch (error) {
+          failedIds.add(row.id);
+          report.failed++;
+          logger.warn(`retention: ${what} not purged`, { id: row.id, error: (error as Error).message });
+        }
+      }
+      if (rows.length < BATCH) break;
     }
   }
 

@@ -8,8 +8,7 @@ import { nodePipelineDeps } from '../../src/node/pipeline-deps.ts';
 import { resolveImageParams } from '../../src/pipeline/params.ts';
 import { runImagePipeline } from '../../src/pipeline/run-pipeline.ts';
 import type { SolidReport } from '../../src/pipeline/report.ts';
-import { newId } from '../../src/domain/ids.ts';
-import { storageKeys } from '../../src/domain/storage.ts';
+import { seedFinishedJob } from './seed-finished-job.ts';
 import type { JobStatus } from '../../src/db/schema.ts';
 
 export interface SeededJob {
@@ -54,54 +53,9 @@ export async function seedImageJob(
   }
   const mode = String(options.params.mode);
   const { artifacts, report } = await pending;
-  const id = newId('job');
-  const now = Date.now();
-  await services.db
-    .insertInto('jobs')
-    .values({
-      id,
-      user_id: userId,
-      mode,
-      upload_id: null,
-      prompt: null,
-      params: '{}',
-      status,
-      progress: 100,
-      stage: 'done',
-      error_code: null,
-      error_message: null,
-      cost: 1,
-      credit_state: 'captured',
-      attempts: 1,
-      max_attempts: 3,
-      idempotency_key: null,
-      result: status === 'succeeded' ? JSON.stringify(report) : null,
-      provider: null,
-      provider_task_id: null,
-      provider_cost: null,
-      created_at: now,
-      started_at: now,
-      finished_at: now,
-      heartbeat_at: now,
-      expires_at: null,
-    })
-    .execute();
-  if (status !== 'succeeded') return { id, report };
-  for (const artifact of artifacts) {
-    const key = storageKeys.artifact(userId, id, artifact.name);
-    const stored = await services.storage.put(key, artifact.chunks());
-    await services.db
-      .insertInto('artifacts')
-      .values({
-        job_id: id,
-        name: artifact.name,
-        content_type: artifact.contentType,
-        byte_size: stored.byteLength,
-        etag: stored.sha256,
-        storage_key: key,
-        created_at: now,
-      })
-      .execute();
-  }
+  const id = await seedFinishedJob(services, userId, mode, artifacts, {
+    status,
+    result: status === 'succeeded' ? JSON.stringify(report) : null,
+  });
   return { id, report };
 }

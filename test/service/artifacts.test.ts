@@ -5,7 +5,7 @@ import type { Services } from '../../src/compose.ts';
 import { createUrlSigner } from '../../src/services/signed-urls.ts';
 import type { BlobStorage } from '../../src/domain/storage.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
-import { seedFinishedJob } from '../helpers/seed-finished-job.ts';
+import { filesOf, seedFinishedJob } from '../helpers/seed-finished-job.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 
@@ -55,7 +55,7 @@ async function user(email: string) {
 
 /** What the job runner does when a job succeeds: the files in storage, then one row per file. */
 const seedJob = (userId: string, mode: string, files: Record<string, [string, Uint8Array]>) =>
-  seedFinishedJob(infra.services, userId, mode, files);
+  seedFinishedJob(infra.services, userId, mode, filesOf(files));
 
 function randomBytes(n: number): Uint8Array {
   const out = new Uint8Array(n);

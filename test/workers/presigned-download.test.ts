@@ -11,7 +11,7 @@ import { createApp } from '../../src/app.ts';
 import { DIRECT_DOWNLOAD_MIN_BYTES, DIRECT_DOWNLOAD_SECONDS } from '../../src/services/artifacts.ts';
 import { storageKeys } from '../../src/domain/storage.ts';
 import { checkQuerySignature } from '../helpers/sigv4-check.ts';
-import { seedFinishedJob } from '../helpers/seed-finished-job.ts';
+import { filesOf, seedFinishedJob } from '../helpers/seed-finished-job.ts';
 import { createTestServices, signUp } from '../helpers/test-services.ts';
 import type { TestInfra } from '../helpers/test-services.ts';
 import { insertUpload, userIdOf } from '../service/jobs-helpers.ts';
@@ -48,8 +48,8 @@ beforeAll(async () => {
     infra.services,
     alice.id,
     'lithophane',
-    { 'model.stl': ['model/stl', big], 'preview.png': ['image/png', small] },
-    upload,
+    filesOf({ 'model.stl': ['model/stl', big], 'preview.png': ['image/png', small] }),
+    { uploadId: upload },
   );
 });
 afterAll(async () => {
@@ -140,7 +140,12 @@ describe('artifact downloads through presigned R2 GETs', () => {
   it('without R2 S3 settings the Worker streams even a big file', async () => {
     const plainApp = createApp({ services: plain.services, health: async () => ({ database: true, pool: null }) });
     const cookie = await signUp(plainApp, 'carol.presigned@example.com');
-    const id = await seedFinishedJob(plain.services, await userIdOf(plainApp, cookie), 'relief', { 'model.stl': ['model/stl', big] });
+    const id = await seedFinishedJob(
+      plain.services,
+      await userIdOf(plainApp, cookie),
+      'relief',
+      filesOf({ 'model.stl': ['model/stl', big] }),
+    );
     const res = await plainApp.request(`/api/v1/jobs/${id}/artifacts/model.stl`, { headers: { cookie } });
     expect(res.status).toBe(200);
     expect((await res.arrayBuffer()).byteLength).toBe(big.byteLength);

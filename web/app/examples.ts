@@ -13,51 +13,31 @@ export interface Example {
   backlit?: string;
 }
 
-// new URL(…, import.meta.url) lets Vite fingerprint and copy each file into the build.
+/**
+ * One example's card: its photo, the preview our pipeline made and (lithophanes) the backlit view,
+ * by the file names scripts/make-examples.ts writes for its id. `new URL` with a template literal
+ * is the form Vite resolves at build time (a glob over examples/), fingerprinting and copying each file.
+ */
+function example(id: string, title: string, blurb: string, choice: string, views: { backlit: boolean }): Example {
+  return {
+    id,
+    title,
+    blurb,
+    choice,
+    photo: new URL(`./examples/${id}-photo.jpg`, import.meta.url).href,
+    preview: new URL(`./examples/${id}-preview.webp`, import.meta.url).href,
+    ...(views.backlit ? { backlit: new URL(`./examples/${id}-backlit.webp`, import.meta.url).href } : {}),
+  };
+}
+
 export const EXAMPLES: Example[] = [
-  {
-    id: 'flat',
-    title: 'Flat lithophane',
-    blurb: '100 mm wide with a 3 mm frame: hold it to a window.',
-    choice: 'lithophane-flat',
-    photo: new URL('./examples/flat-photo.jpg', import.meta.url).href,
-    preview: new URL('./examples/flat-preview.webp', import.meta.url).href,
-    backlit: new URL('./examples/flat-backlit.webp', import.meta.url).href,
-  },
-  {
-    id: 'cylinder',
-    title: 'Lamp shade',
-    blurb: 'The photo wraps a cylinder 80 mm across: put a tea light inside.',
-    choice: 'lithophane-cylinder',
-    photo: new URL('./examples/cylinder-photo.jpg', import.meta.url).href,
-    preview: new URL('./examples/cylinder-preview.webp', import.meta.url).href,
-  },
-  {
-    id: 'arc',
-    title: 'Arc lithophane',
-    blurb: 'Curved through 120°, so it stands on its own.',
-    choice: 'lithophane-arc',
-    photo: new URL('./examples/arc-photo.jpg', import.meta.url).href,
-    preview: new URL('./examples/arc-preview.webp', import.meta.url).href,
-    backlit: new URL('./examples/arc-backlit.webp', import.meta.url).href,
-  },
-  {
-    id: 'stand',
-    title: 'Lithophane on a stand',
-    blurb: 'A flat plate standing upright in its own foot.',
-    choice: 'lithophane-flat',
-    photo: new URL('./examples/stand-photo.jpg', import.meta.url).href,
-    preview: new URL('./examples/stand-preview.webp', import.meta.url).href,
-    backlit: new URL('./examples/stand-backlit.webp', import.meta.url).href,
-  },
-  {
-    id: 'relief',
-    title: 'Relief',
-    blurb: 'Bright is high: a 120 mm plaque from a concert photo.',
-    choice: 'relief',
-    photo: new URL('./examples/relief-photo.jpg', import.meta.url).href,
-    preview: new URL('./examples/relief-preview.webp', import.meta.url).href,
-  },
+  example('flat', 'Flat lithophane', '100 mm wide with a 3 mm frame: hold it to a window.', 'lithophane-flat', { backlit: true }),
+  example('cylinder', 'Lamp shade', 'The photo wraps a cylinder 80 mm across: put a tea light inside.', 'lithophane-cylinder', {
+    backlit: false,
+  }),
+  example('arc', 'Arc lithophane', 'Curved through 120°, so it stands on its own.', 'lithophane-arc', { backlit: true }),
+  example('stand', 'Lithophane on a stand', 'A flat plate standing upright in its own foot.', 'lithophane-flat', { backlit: true }),
+  example('relief', 'Relief', 'Bright is high: a 120 mm plaque from a concert photo.', 'relief', { backlit: false }),
 ];
 
 /** The example's photo as a File, for the create page (same origin, so no CORS question). */
