@@ -15,20 +15,12 @@ import { mergeFields } from './param-fields.ts';
 import type { OutputFormat } from './params.ts';
 import { encodePng } from './preview/png.ts';
 import { renderPreview } from './preview/render.ts';
-import type { KeychainPosition } from './extrude/keychain.ts';
 import { MAX_TEXT_CHARACTERS } from './text/layout.ts';
 import { buildTextModel } from './text/text-model.ts';
+import type { TextShapeParams } from './text/text-model.ts';
 import type { TextStyle } from './text/text-solid.ts';
 
-export interface TextJobParams {
-  textStyle: TextStyle;
-  widthMm: number;
-  textHeightMm: number;
-  plateMm: number;
-  marginMm: number;
-  borderMm: number;
-  holeMm: number;
-  keychainPosition: KeychainPosition;
+export interface TextJobParams extends TextShapeParams {
   buildPlateMm: [number, number, number];
   formats: OutputFormat[];
   previews: boolean;
