@@ -23,7 +23,8 @@ import { ensurePrusaSlicer, prusaVersion, round, sliceStl } from './printable/sl
 import type { SliceResult } from './printable/slice.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS = join(ROOT, 'bench/results/slicer.json');
+// SLICER_RESULTS=<file> writes elsewhere, so two subsets can run side by side and be merged.
+const RESULTS = process.env.SLICER_RESULTS ?? join(ROOT, 'bench/results/slicer.json');
 const PHOTOS = join(process.env.PRINTABLE_CORPUS ?? '/work/shared/corpus', 'images/real');
 const LARGEST = '2569067123_aca715a2ee_o.jpg';
 const SLICE_TIMEOUT_S = 900;
