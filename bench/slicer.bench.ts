@@ -1,13 +1,39 @@
 /**
  * `npm run bench:slicer` (issue 15): PrusaSlicer's time for each default picture preset of the catalog
- * (src/pipeline/catalog/modes.ts: flat, arc and cylinder lithophane, relief) on the corpus photos, beside
- * the same model (same parameters, same smoothing) meshed as a full grid (triangulate/grid.ts, every sample
- * a vertex, as bench/mesh.bench.ts's baseline), as a ratio of CPU seconds measured in one run so machine
- * load cancels. Plus the largest corpus photo as a 150 mm flat lithophane (the case issue 15 quotes:
- * 36 s vs 103 s, 0.35x before). Target: at most 0.25x the full grid's time.
+ * (src/pipeline/catalog/modes.ts: flat, arc, cylinder, heart, dome, globe and night-light lithophane,
+ * relief) on the corpus photos, beside the same model (same parameters, same smoothing) meshed as a full
+ * grid (triangulate/grid.ts, every sample a vertex, as bench/mesh.bench.ts's baseline), as a ratio of CPU
+ * seconds measured in one run so machine load cancels. Plus the largest corpus photo as a 150 mm flat
+ * lithophane (the case issue 15 quotes: 36 s vs 103 s, 0.35x before). Target: at most 0.25x.
  * The extrusion presets are left out: an extrusion is traced outlines, it has no grid to compare with.
- * PrusaSlicer 2.5 from Debian (installed when missing), bench/printable/prusa.ini, one slice at a time.
- * Prints a table; writes bench/results/slicer.json. SLICER_ONLY=<regex> runs a subset of case ids.
+ * PrusaSlicer 2.5 from Debian (installed when missing), bench/printable/prusa.ini (0.2 mm layers), one
+ * slice at a time; the grid's slice stops at GRID_CPU_LIMIT_S and then gives an upper bound of the ratio.
+ * Prints a table; writes bench/results/slicer.json (SLICER_RESULTS=<file> elsewhere). SLICER_ONLY=<regex>
+ * runs a subset of case ids.
+ *
+ * Where PrusaSlicer spends its time (December 2026, --loglevel 5 step timestamps pinned to one core, load
+ * ~2.4; largest photo, 150 mm flat, the defaults before issue 15's changes): adaptive 22k triangles 5.1
+ * CPU s = perimeters (Arachne) 2.0, vertical shells 1.0, G-code export 1.1, infill/bridges 0.4, solid
+ * surfaces 0.3, slicing 0.1; full grid 926k triangles 16.6 CPU s = perimeters 6.2, vertical shells 3.6,
+ * G-code 2.0, solid surfaces 1.4, infill 0.8, slicing 0.6. Both cut the same islands (loops per layer:
+ * median 15 vs 16, 321 vs 335 over the 16 layers) and write about as many extrusions (131k vs 145k G1
+ * moves); what differs is the outline vertices the layers get (1.7k vs 12.1k per layer). A fit over
+ * maxError 0.05/0.1/0.2 mm (27.5k/17.2k/10.1k outline vertices, 5.1/4.3/3.2 CPU s) gives ~3.2 s fixed +
+ * 69 us per outline vertex: the print itself (islands, solid infill over the terraces) costs ~0.19x the
+ * grid, so 0.25x needs about half the outline vertices at the same error. A 150 x 122 x 3.2 mm box: 0.56 s.
+ * What was tried (slicer CPU s, one file at a time, same run):
+ *  - curved shapes blurred at one nozzle like the flat one (lithophane.ts; they had no smoothing):
+ *    Portrait_3 arc 255k -> 37k triangles, 31.4 -> 10.7 s; the blurred grid 25.3 s (was 43.6), ratio
+ *    0.74 -> 0.42. Half a nozzle: 107k triangles, 17.0 s. Kept.
+ *  - error bound tied to the layer: 0.05 -> 0.06 mm (half a 0.12 mm layer), Portrait_3 flat 9.9 -> 8.9 s;
+ *    0.08: 8.2 s, 0.1: 7.4 s (above half a fine layer: not kept). Kept at 0.06.
+ *  - contour-aligning flips (triangulate/contour-flips.ts, data-dependent triangulation): same vertices and
+ *    bound, Portrait_3 flat outline vertices 37.6k -> 29.9k, 9.8/9.7 -> 7.9/7.8 s. Kept.
+ *  - not tried, by argument: snapping heights to layer planes leaves every layer's region {h > z} as it
+ *    is (the print is layered already) and turns the surface into terraces whose one-sample steps need
+ *    vertices along every step and put the mid-layer outline on the sample staircase: more vertices.
+ *    Flat backs and walls are already a fan and the front's border chain; the islands are the field's
+ *    (slicer-friendly.ts levels those under (2 x nozzle)²).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
