@@ -34,6 +34,12 @@
  *    vertices along every step and put the mid-layer outline on the sample staircase: more vertices.
  *    Flat backs and walls are already a fan and the front's border chain; the islands are the field's
  *    (slicer-friendly.ts levels those under (2 x nozzle)²).
+ * Last run (bench/results/slicer.json, December 2026, load 15-20 falling to 3.5; partial at the deadline):
+ * two photos x every preset but the globe (its full grid runs manifold-3d out of WASM memory), 15 cases:
+ * largest photo 150 mm flat 0.251 (was 0.344), flat 0.33/0.35, arc 0.37/0.44, cylinder 0.30/<=0.42, heart
+ * 0.52/0.53, dome 0.27/0.35, night-light 0.38/0.46, relief 0.34/0.39; median 0.373, worst 0.532, none at
+ * or under 0.25. A measured next step: the same flips for arcs and cylinders with |dy| (their layers are
+ * picture rows) as the cost: Portrait_3 arc 182k -> 155k outline vertices, 9.8 -> 9.1 CPU s (one run each).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
