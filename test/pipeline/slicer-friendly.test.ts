@@ -3,7 +3,7 @@ import type { Heightmap } from '../../src/pipeline/heightmap.ts';
 import { areaClosing, areaOpening, sortDescending } from '../../src/pipeline/heightmap-ops/area-filter.ts';
 import { smoothForSlicer } from '../../src/pipeline/heightmap-ops/slicer-friendly.ts';
 import { countLayerCrossings, countLayerIslands, layerPlanes } from '../../src/pipeline/analyze/layer-islands.ts';
-import { buildLithophane } from '../../src/pipeline/modes/lithophane.ts';
+import { buildLithophane, LITHOPHANE_DEFAULTS } from '../../src/pipeline/modes/lithophane.ts';
 import { buildRelief, reliefHeights, RELIEF_DEFAULTS } from '../../src/pipeline/modes/relief.ts';
 import { triangulateGreedy } from '../../src/pipeline/triangulate/greedy.ts';
 import { measureMaxError } from '../../src/pipeline/triangulate/measure-error.ts';
@@ -197,6 +197,23 @@ describe('slicer-friendly surfaces (issue 16)', () => {
     const outline = (r: typeof on) => countLayerCrossings(r.heights, r.gridWidth, r.gridHeight, planes);
     expect(outline(on)).toBeLessThan(outline(off) / 3);
     expect(on.mesh.indices.length).toBeLessThan(off.mesh.indices.length / 3);
+  });
+
+  it('curved lithophanes are blurred at one nozzle, not levelled: a third of the triangles on a photo (issue 15)', () => {
+    // Their layers cut across the thickness, so a level of the field is no layer; but a bead one nozzle
+    // wide still cannot draw thickness detail finer than itself along the wall.
+    const photo = photoLikeMap(300, 120);
+    for (const shape of ['arc', 'cylinder'] as const) {
+      const off = buildLithophane(photo, PITCH, triangulateGreedy, { shape, nozzleMm: 0, maxTriangles: 200_000 });
+      const on = buildLithophane(photo, PITCH, triangulateGreedy, { shape, nozzleMm: NOZZLE, maxTriangles: 200_000 });
+      expect(off.slicerSmoothing).toBeUndefined();
+      expect(on.slicerSmoothing?.method).toBe('blur');
+      expect(on.slicerSmoothing?.blurSigmaMm).toBeCloseTo(NOZZLE, 9);
+      expect(on.slicerSmoothing?.minAreaSamples).toBe(0);
+      expect(on.slicerSmoothing?.maxChangeMm).toBeGreaterThan(0);
+      expect(on.mesh.indices.length).toBeLessThan(off.mesh.indices.length / 3);
+      expect(on.achievedErrorMm).toBeLessThanOrEqual(LITHOPHANE_DEFAULTS.maxErrorMm);
+    }
   });
 
   it('is off for nozzle 0 and for grids coarser than the nozzle', () => {

@@ -222,6 +222,34 @@ describe('triangulateGreedy', () => {
   });
 });
 
+describe('contour-aligning flips (issue 15)', () => {
+  /** Outline vertices a slicer gets: layer planes (0.1 + 0.2k mm) crossing each triangle, summed. */
+  function layerCrossings(mesh: SurfaceTriangulation, heights: Float32Array, width: number): number {
+    const z = (i: number) => heights[mesh.points[2 * i + 1] * width + mesh.points[2 * i]];
+    let n = 0;
+    for (let t = 0; t < mesh.triangles.length; t += 3) {
+      const v = [z(mesh.triangles[t]), z(mesh.triangles[t + 1]), z(mesh.triangles[t + 2])];
+      n += Math.max(0, Math.ceil((Math.max(...v) - 0.1) / 0.2) - Math.ceil((Math.min(...v) - 0.1) / 0.2));
+    }
+    return n;
+  }
+
+  it('keep the vertices, the count and the bound, and cut the layer crossings by a sixth on terrain', () => {
+    const width = 257;
+    const height = 193;
+    const heights = terrain(width, height, 7);
+    const options = { maxError: 0.06, metric: { kind: 'height' } as const };
+    const plain = triangulateGreedy(heights, width, height, { ...options, alignContours: false });
+    const aligned = triangulateGreedy(heights, width, height, options);
+    expect(aligned.points).toEqual(plain.points);
+    expect(aligned.triangles.length).toBe(plain.triangles.length);
+    expectExactCover(aligned, width, height);
+    expect(measureMaxError(aligned, heights, width, height)).toBeLessThanOrEqual(0.06 + 1e-6);
+    expect(aligned.maxError).toBeLessThanOrEqual(0.06);
+    expect(layerCrossings(aligned, heights, width)).toBeLessThan((5 / 6) * layerCrossings(plain, heights, width));
+  });
+});
+
 describe('triangulateGrid', () => {
   it('uses every cell and is exact', () => {
     const heights = terrain(13, 9);

@@ -101,7 +101,9 @@ export const IMAGE_FIELDS = {
     step: 0.01,
     help: 'Distance between height samples. 0.2 mm suits a 0.4 mm nozzle.',
   },
-  maxErrorMm: { type: 'number', label: 'Largest mesh error', unit: 'mm', default: 0.05, min: 0.001, max: 5, step: 0.01 },
+  // Half a fine 0.12 mm layer: a smaller deviation moves no layer edge a printer can show (issue 15:
+  // 0.05 -> 0.06 mm took Portrait_3's flat lithophane from 34.9k to 28.8k triangles, slicer CPU -13%).
+  maxErrorMm: { type: 'number', label: 'Largest mesh error', unit: 'mm', default: 0.06, min: 0.001, max: 5, step: 0.01 },
   maxTriangles: { type: 'number', label: 'Triangle budget', default: 400_000, min: 100, max: 5_000_000, integer: true, step: 1000 },
   invert: { type: 'boolean', label: 'Invert brightness', default: false },
   autoLevel: { type: 'boolean', label: 'Stretch contrast (auto level)', default: false },

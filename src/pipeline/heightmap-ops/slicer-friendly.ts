@@ -46,14 +46,19 @@ export const MIN_LOOP_NOZZLES = 2;
 export interface SlicerSmoothingOptions {
   /** Nozzle diameter, mm; islands and holes under (2 x nozzleMm)² are levelled. 0 turns the step off. */
   nozzleMm: number;
+  /**
+   * Level loops under (2 x nozzle)² (step 2). Off for curved lithophanes (issue 15): their layers cut
+   * across the thickness, so a level of the field is no layer, and only the blur applies.
+   */
+  levelLoops?: boolean;
 }
 
 export interface SlicerSmoothingReport {
-  method: 'blur+area-open-close';
+  method: 'blur+area-open-close' | 'blur';
   /** Gaussian sigma used, mm. */
   blurSigmaMm: number;
   nozzleMm: number;
-  /** Smallest component kept at any level, in grid samples. */
+  /** Smallest component kept at any level, in grid samples (0 when loops are not levelled). */
   minAreaSamples: number;
   /** Share of samples whose height changed by more than 0.001 mm. */
   changedShare: number;
@@ -77,12 +82,14 @@ export function smoothForSlicer(
   if (!(options.nozzleMm > 0)) return { values };
   // A grid no finer than the nozzle holds no detail the nozzle cannot draw.
   if (options.nozzleMm <= pitchMm) return { values };
+  const levelLoops = options.levelLoops ?? true;
   const loopMm = MIN_LOOP_NOZZLES * options.nozzleMm;
-  const minAreaSamples = Math.ceil((loopMm * loopMm) / (pitchMm * pitchMm));
+  const minAreaSamples = levelLoops ? Math.ceil((loopMm * loopMm) / (pitchMm * pitchMm)) : 0;
   const blurSigmaMm = options.nozzleMm * BLUR_SIGMA_PER_NOZZLE;
   const blurred = gaussianBlur({ width, height, values }, blurSigmaMm / pitchMm).values;
-  const opened = areaOpening(blurred, width, height, minAreaSamples, 8);
-  const smoothed = areaClosing(opened, width, height, minAreaSamples, 4);
+  const smoothed = levelLoops
+    ? areaClosing(areaOpening(blurred, width, height, minAreaSamples, 8), width, height, minAreaSamples, 4)
+    : blurred;
   let max = 0;
   let sum = 0;
   let changed = 0;
@@ -96,7 +103,7 @@ export function smoothForSlicer(
   return {
     values: smoothed,
     report: {
-      method: 'blur+area-open-close',
+      method: levelLoops ? 'blur+area-open-close' : 'blur',
       blurSigmaMm,
       nozzleMm: options.nozzleMm,
       minAreaSamples,

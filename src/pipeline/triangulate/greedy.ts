@@ -56,6 +56,7 @@
  *   photo: on small triangles block bounds are too loose, so it only added cost there.
  */
 import { PipelineError } from '../errors.ts';
+import { alignToContours } from './contour-flips.ts';
 import { createErrorScanner } from './error-scanners.ts';
 import { HalfedgeTriangulation } from './halfedge-triangulation.ts';
 import { TriangleHeap } from './triangle-heap.ts';
@@ -155,11 +156,13 @@ export function triangulateGreedy(
     measureRewrittenTriangles();
   }
 
-  return {
-    points: new Uint32Array(mesh.coords.subarray(0, 2 * mesh.pointCount)),
-    triangles: reversedTriangles(mesh.triangles, mesh.triangleCount),
-    maxError: maxOf(errors, mesh.triangleCount),
-  };
+  const points = new Uint32Array(mesh.coords.subarray(0, 2 * mesh.pointCount));
+  const triangles = reversedTriangles(mesh.triangles, mesh.triangleCount);
+  if (opts.metric.kind === 'height' && opts.alignContours !== false) {
+    // Same vertices and count, fewer outline vertices per slicer layer (issue 15, contour-flips.ts).
+    alignToContours(points, triangles, errors, heights, width, Math.max(opts.maxError, maxOf(errors, mesh.triangleCount)), scanner);
+  }
+  return { points, triangles, maxError: maxOf(errors, mesh.triangleCount) };
 }
 
 function longestEdgeSquared(coords: Int32Array, a: number, b: number, c: number): number {

@@ -41,6 +41,8 @@ export interface TriangulateOptions {
   periodicX: boolean;
   /** x, y pairs inserted before refinement starts. */
   seedPoints?: Uint32Array;
+  /** Height metric: flip edges towards the level lines afterwards (contour-flips.ts), within maxError. */
+  alignContours?: boolean;
 }
 
 export const TRIANGULATE_DEFAULTS: TriangulateOptions = {
