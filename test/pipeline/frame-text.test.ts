@@ -79,9 +79,10 @@ describe('frame text on a flat lithophane', () => {
     const z = 4 - FRAME_TEXT.reliefMm / 2;
     const holes = sectionArea(plain.mesh, z) - sectionArea(text.mesh, z);
     expect(Math.abs(holes - area) / area).toBeLessThan(0.03);
-    // The picture's own adaptive triangles are those of the plain lithophane.
+    // The picture's own adaptive triangles are those of the plain lithophane (a few hundred at
+    // 0.4 mm and the 0.06 mm default error bound: enough that an added or lost one is seen).
     const [w, h] = plain.report.boundingBoxMm.size;
-    expect(pictureTriangles(plain.mesh, w / 2 - 10, h / 2 - 10)).toBeGreaterThan(500);
+    expect(pictureTriangles(plain.mesh, w / 2 - 10, h / 2 - 10)).toBeGreaterThan(300);
     expect(pictureTriangles(text.mesh, w / 2 - 10, h / 2 - 10)).toBe(pictureTriangles(plain.mesh, w / 2 - 10, h / 2 - 10));
   });
 
