@@ -34,7 +34,12 @@
  *    vertices along every step and put the mid-layer outline on the sample staircase: more vertices.
  *    Flat backs and walls are already a fan and the front's border chain; the islands are the field's
  *    (slicer-friendly.ts levels those under (2 x nozzle)²).
- * Last run (bench/results/slicer.json, December 2026, load 15-20 falling to 3.5; partial at the deadline):
+ * Full sweep (bench/results/slicer.json merges runs made with SLICER_RESULTS, each ratio from one run;
+ * December 2, 2026, idle machine, load 2-3): 13 of the 14 corpus photos x flat, arc, heart, dome, night-light
+ * and relief, cylinder on 5 photos, 84 cases: median 0.39x, 3 at or under 0.25x; per preset median flat 0.35,
+ * arc 0.45, cylinder 0.30, heart 0.56, dome 0.35, night-light 0.42, relief 0.35 (worst 0.84: 5_webp_a.webp's
+ * night-light, a busy picture that stays at 87k triangles, 28.7 vs 34.2 CPU s).
+ * First run (December 2026, load 15-20 falling to 3.5; partial at the deadline):
  * two photos x every preset but the globe (its full grid runs manifold-3d out of WASM memory), 15 cases:
  * largest photo 150 mm flat 0.251 (was 0.344), flat 0.33/0.35, arc 0.37/0.44, cylinder 0.30/<=0.42, heart
  * 0.52/0.53, dome 0.27/0.35, night-light 0.38/0.46, relief 0.34/0.39; median 0.373, worst 0.532, none at
