@@ -158,3 +158,13 @@ export function launchChromium() {
     ],
   });
 }
+
+/** Signs up a new account through the form and waits for the create page (the set-up most suites share). */
+export async function signUp(page: Page, name: string, emailPrefix: string): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(`${emailPrefix}-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(/\/create/);
+}

@@ -1,6 +1,6 @@
 /**
  * Issue 15, text on a lithophane's frame, in the browser against the real server and its worker
- * pool: a signed-in user uploads a photo (corpus Landscape_5.jpg, MIT), types frame text on the flat
+ * pool: a signed-in user uploads a photo (the shipped MIT example photo), types frame text on the flat
  * lithophane, sees the preview grow the frame it needs and say what the print gets, makes it, and
  * the job's STL is one watertight solid with the letters engraved into the bottom band.
  */
@@ -11,10 +11,11 @@ import { readStl } from '../../src/pipeline/import/stl.ts';
 import { boundingBox } from '../../src/pipeline/mesh.ts';
 import { weldExact } from '../../src/pipeline/repair/weld-exact.ts';
 import { countEdgeDefects } from '../../src/pipeline/validate.ts';
-import { DESKTOP, distinctColours, newPage, startHarness } from './browser.ts';
+import { DESKTOP, distinctColours, newPage, startHarness, signUp } from './browser.ts';
 import type { WebHarness } from './browser.ts';
 
-const LANDSCAPE = '/work/shared/corpus/images/real/Landscape_5.jpg';
+// The shipped MIT photo (from the corpus's Landscape_6): no ../shared needed.
+const PHOTO = new URL('../../web/app/examples/cylinder-photo.jpg', import.meta.url).pathname;
 
 let h: WebHarness;
 let page: Page;
@@ -23,12 +24,7 @@ let errors: string[];
 beforeAll(async () => {
   h = await startHarness();
   ({ page, errors } = await newPage(h, DESKTOP));
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Frame Maker');
-  await page.getByLabel('Email').fill(`frame-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/create/);
+  await signUp(page, 'Frame Maker', 'frame');
 });
 
 afterAll(async () => {
@@ -38,8 +34,8 @@ afterAll(async () => {
 describe('frame text on the create page', () => {
   it('types text on a flat lithophane’s frame; the job’s STL is one solid with the letters in the band', async () => {
     await page.goto('/create');
-    await page.getByTestId('file-input').setInputFiles(LANDSCAPE);
-    await expect.poll(() => page.locator('.upload-status').textContent(), { timeout: 30_000 }).toContain('Uploaded Landscape_5.jpg');
+    await page.getByTestId('file-input').setInputFiles(PHOTO);
+    await expect.poll(() => page.locator('.upload-status').textContent(), { timeout: 30_000 }).toContain('Uploaded cylinder-photo.jpg');
     await page.getByLabel(/Flat lithophane/).check();
     const dims = page.locator('.dims').first();
     const widthShown = async () => Number(((await dims.getAttribute('data-size-mm')) ?? '').split(',')[0]);

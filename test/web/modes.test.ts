@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, newPage, startHarness } from './browser.ts';
+import { DESKTOP, newPage, startHarness, signUp } from './browser.ts';
 import type { WebHarness } from './browser.ts';
 
 const PHOTO = new URL('../../fixtures/photo.jpg', import.meta.url).pathname;
@@ -20,12 +20,7 @@ let errors: string[];
 beforeAll(async () => {
   h = await startHarness();
   ({ page, errors } = await newPage(h, DESKTOP));
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Lamp Maker');
-  await page.getByLabel('Email').fill(`lamp-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/create/);
+  await signUp(page, 'Lamp Maker', 'lamp');
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, newPage, startHarness } from './browser.ts';
+import { DESKTOP, newPage, startHarness, signUp } from './browser.ts';
 import type { WebHarness } from './browser.ts';
 
 let h: WebHarness;
@@ -15,12 +15,7 @@ let errors: string[];
 beforeAll(async () => {
   h = await startHarness();
   ({ page, errors } = await newPage(h, DESKTOP));
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Name Maker');
-  await page.getByLabel('Email').fill(`names-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/create/);
+  await signUp(page, 'Name Maker', 'names');
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DESKTOP, distinctColours, newPage, startHarness } from './browser.ts';
+import { DESKTOP, distinctColours, newPage, startHarness, signUp } from './browser.ts';
 import type { WebHarness } from './browser.ts';
 
 let h: WebHarness;
@@ -16,12 +16,7 @@ let errors: string[];
 beforeAll(async () => {
   h = await startHarness();
   ({ page, errors } = await newPage(h, DESKTOP));
-  await page.goto('/sign-up');
-  await page.getByLabel('Name').fill('Text Previewer');
-  await page.getByLabel('Email').fill(`text-preview-${Date.now()}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL(/\/create/);
+  await signUp(page, 'Text Previewer', 'text-preview');
 });
 
 afterAll(async () => {
