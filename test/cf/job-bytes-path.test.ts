@@ -10,6 +10,7 @@ import { readStl } from '../../src/pipeline/import/stl.ts';
 import { boundingBox, boxSize } from '../../src/pipeline/mesh.ts';
 import { HttpClient } from '../e2e/server-process.ts';
 import { startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { createJob, waitForJob } from './jobs-api.ts';
 import type { CfWorker, MeshProcess } from './cf-stack.ts';
 
 const GRANT = 50;
@@ -31,21 +32,14 @@ describe('the Cloudflare job path without R2 S3 credentials (bytes through the j
     const user = new HttpClient(worker.url);
     await user.signUp('bytes@example.com');
     const upload = await user.upload(photo, 'bytes.jpg');
-    const created = await user.json('/api/v1/jobs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: { widthMm: 60, formats: ['stl'] } }),
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.job.id as string;
-    const until = Date.now() + 120_000;
-    let job: { status: string; attempts: number; creditState: string; cost: number; artifacts?: Array<{ name: string }> };
-    for (;;) {
-      job = (await user.json(`/api/v1/jobs/${id}`)).body.job;
-      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
-      if (Date.now() > until) throw new Error(`job still ${job.status}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const { id } = await createJob(user, upload.id, { widthMm: 60, formats: ['stl'] });
+    const job = (await waitForJob(user, id)) as {
+      status: string;
+      attempts: number;
+      creditState: string;
+      cost: number;
+      artifacts?: Array<{ name: string }>;
+    };
     expect(job.status).toBe('succeeded');
     expect(job.attempts).toBe(1);
     expect(job.creditState).toBe('captured');

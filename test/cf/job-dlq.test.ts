@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, HttpClient } from '../e2e/server-process.ts';
 import { startCfWorker } from './cf-stack.ts';
+import { createJob, waitForJob } from './jobs-api.ts';
 import type { CfWorker } from './cf-stack.ts';
 import { readFile } from 'node:fs/promises';
 
@@ -29,22 +30,8 @@ describe('a job whose queue message is given up on (dead-letter queue)', () => {
     await user.signUp('dead@example.com');
     const photo = new Uint8Array(await readFile(new URL('../../fixtures/photo.jpg', import.meta.url)));
     const upload = await user.upload(photo, 'dead.jpg');
-    const created = await user.json('/api/v1/jobs', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'lithophane', uploadId: upload.id, params: { widthMm: 80, formats: ['stl'] } }),
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.job.id as string;
-
-    const until = Date.now() + 90_000;
-    let job: { status: string; attempts: number; creditState: string; error?: { code: string } };
-    for (;;) {
-      job = (await user.json(`/api/v1/jobs/${id}`)).body.job;
-      if (['succeeded', 'failed', 'cancelled'].includes(job.status)) break;
-      if (Date.now() > until) throw new Error(`job still ${job.status} after ${job.attempts} attempts`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const { id } = await createJob(user, upload.id);
+    const job = (await waitForJob(user, id, 90_000)) as { status: string; attempts: number; creditState: string; error?: { code: string } };
     expect(job.status).toBe('failed');
     expect(job.error?.code).toBe('service_unavailable');
     // Two deliveries (max_retries 1), each one attempt; the job's own limit (3) was never reached.

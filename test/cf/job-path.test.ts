@@ -18,6 +18,7 @@ import { validateSolid } from '../../src/pipeline/validate.ts';
 import { sharedManifold } from '../../wasm/manifold.ts';
 import { HttpClient } from '../e2e/server-process.ts';
 import { noisePng, startCfWorker, startMeshProcess, stopMeshProcess } from './cf-stack.ts';
+import { createJob, waitForJob } from './jobs-api.ts';
 import { startS3Loopback } from './s3-loopback.ts';
 import type { S3Loopback } from './s3-loopback.ts';
 import type { CfWorker, MeshProcess } from './cf-stack.ts';
@@ -69,26 +70,6 @@ async function presignedUpload(client: HttpClient, bytes: Uint8Array, filename: 
   const completed = await client.json(`/api/v1/uploads/${id}/complete`, { method: 'POST' });
   expect(completed.status).toBe(200);
   return { id };
-}
-
-async function createJob(client: HttpClient, uploadId: string, params: Record<string, unknown> = { widthMm: 80, formats: ['stl'] }) {
-  const created = await client.json('/api/v1/jobs', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ mode: 'lithophane', uploadId, params }),
-  });
-  expect(created.status).toBe(201);
-  return created.body.job as { id: string; cost: number };
-}
-
-async function waitForJob(client: HttpClient, id: string, timeoutMs = 120_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await client.json(`/api/v1/jobs/${id}`);
-    if (['succeeded', 'failed', 'cancelled'].includes(body.job.status)) return body.job;
-    if (Date.now() > until) throw new Error(`job ${id} still ${body.job.status}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The mesh process that has taken a task, once one has. */
