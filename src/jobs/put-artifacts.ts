@@ -4,19 +4,13 @@
  * if any put fails, the ones already stored are removed (no row will point at them) and the error
  * is rethrown for the caller to classify (storage full, retry).
  */
+import type { ArtifactsTable } from '../db/schema.ts';
 import type { BlobStorage } from '../domain/storage.ts';
 import { storageKeys } from '../domain/storage.ts';
 import type { ArtifactBytes } from './protocol.ts';
 
-export interface ArtifactRow {
-  job_id: string;
-  name: string;
-  content_type: string;
-  byte_size: number;
-  etag: string;
-  storage_key: string;
-  created_at: number;
-}
+/** One artifacts row, as the success batch inserts it. */
+export type ArtifactRow = ArtifactsTable;
 
 export async function putArtifacts(
   storage: BlobStorage,
